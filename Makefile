@@ -1,0 +1,59 @@
+# Two commands a newcomer needs: `make demo` and `make test`.
+# Both create .venv, install the project, and (when DATABASE_URL is unset)
+# run against a private PostgreSQL cluster under .data/ that scripts/devdb.py
+# starts and stops.
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+DEVDB := $(PY) scripts/devdb.py --
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: help demo test check fmt manage serve-demo clean-db totp
+
+help:
+	@echo "make demo   - set everything up and serve the demo on http://$(HOST):$(PORT)"
+	@echo "make test   - run the whole test suite against a real PostgreSQL"
+	@echo "make check  - ruff lint and format check, Django system checks"
+	@echo "make fmt    - format and fix what ruff can"
+	@echo "make manage CMD='createsuperuser' - any manage.py command with the database up"
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+demo: $(VENV)/.installed
+	@$(DEVDB) $(MAKE) --no-print-directory serve-demo
+
+# Runs inside devdb.py, with DATABASE_URL set.
+serve-demo:
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py createcachetable
+	$(PY) manage.py seed_demo
+	$(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	@$(DEVDB) $(PY) -m pytest $(PYTEST_ARGS)
+
+check: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	@$(DEVDB) $(PY) manage.py check
+
+fmt: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+manage: $(VENV)/.installed
+	@$(DEVDB) $(PY) manage.py $(CMD)
+
+# The current code for the demo accounts' shared two-factor secret (see README).
+totp: $(VENV)/.installed
+	@$(PY) scripts/demo_totp.py
+
+clean-db:
+	rm -rf .data

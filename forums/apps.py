@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ForumsConfig(AppConfig):
+    """Threaded discussion forums and their moderation."""
+
+    name = "forums"

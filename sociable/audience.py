@@ -1,0 +1,164 @@
+"""The one audience rule: who can see what.
+
+Every profile field, group, event, board and thread has an audience::
+
+    public < community < staff < organisation < members
+
+- ``public``: anyone, signed in or not;
+- ``community``: any signed-in account (sign-in requires a verified email);
+- ``staff``: people who work for any partner organisation;
+- ``organisation``: people who work for one named organisation;
+- ``members``: members of one group (the model says how membership is found).
+
+Lists use ``Model.objects.visible_to(user)`` (an ``AudienceQuerySet``); single
+objects use ``obj.is_visible_to(user)``; plain values with an audience (a profile
+field) use ``can_see``. Nothing else in the code decides visibility.
+Moderators see what they moderate: the forums add that on top, not here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import models
+from django.db.models import Q
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+
+    Viewer = AbstractBaseUser | AnonymousUser
+
+
+class Audience(models.TextChoices):
+    PUBLIC = "public", "Everyone, including people who are not signed in"
+    COMMUNITY = "community", "Anyone signed in, including community members"
+    STAFF = "staff", "Staff of any partner organisation"
+    ORGANISATION = "organisation", "Staff of one organisation"
+    MEMBERS = "members", "Members of the group only"
+
+
+def _is_signed_in(user: Viewer | None) -> bool:
+    return bool(user is not None and user.is_authenticated and user.is_active)
+
+
+def open_audiences(user: Viewer | None) -> list[str]:
+    """Return the audiences this person belongs to whatever the object (no org or group)."""
+    if not _is_signed_in(user):
+        return [Audience.PUBLIC]
+    if getattr(user, "organisation_id", None) is None:
+        return [Audience.PUBLIC, Audience.COMMUNITY]
+    return [Audience.PUBLIC, Audience.COMMUNITY, Audience.STAFF]
+
+
+def can_see(
+    user: Viewer | None,
+    audience: str,
+    *,
+    organisation_id: int | None = None,
+    is_member: bool = False,
+) -> bool:
+    """Whether ``user`` may see something shown to ``audience``.
+
+    ``organisation_id`` is the organisation an ``organisation`` audience means;
+    ``is_member`` whether the user belongs to the group a ``members`` audience means.
+    """
+    if audience in open_audiences(user):
+        return True
+    if not _is_signed_in(user):
+        return False
+    if audience == Audience.ORGANISATION:
+        own = getattr(user, "organisation_id", None)
+        return own is not None and own == organisation_id
+    if audience == Audience.MEMBERS:
+        return is_member
+    return False
+
+
+def audience_q(
+    user: Viewer | None,
+    *,
+    field: str = "audience",
+    organisation_field: str = "audience_organisation",
+    members: Q | None = None,
+) -> Q:
+    """Return a filter matching rows whose audience includes ``user``.
+
+    ``members`` is a filter matching rows whose group counts ``user`` as a member;
+    without it, ``members`` rows are visible to nobody.
+    """
+    q = Q(**{f"{field}__in": open_audiences(user)})
+    if not _is_signed_in(user):
+        return q
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is not None:
+        q |= Q(**{field: Audience.ORGANISATION, f"{organisation_field}_id": organisation_id})
+    if members is not None:
+        q |= Q(**{field: Audience.MEMBERS}) & members
+    return q
+
+
+class AudienceQuerySet(models.QuerySet):
+    """A queryset whose rows each carry an audience.
+
+    Subclasses that support the ``members`` audience override ``members_q``.
+    """
+
+    audience_field = "audience"
+    organisation_field = "audience_organisation"
+
+    def members_q(self, user: Viewer) -> Q | None:
+        """Return a filter for rows whose group has ``user`` as a member."""
+        return None
+
+    def visible_to(self, user: Viewer | None) -> AudienceQuerySet:
+        members = self.members_q(user) if _is_signed_in(user) else None
+        return self.filter(
+            audience_q(
+                user,
+                field=self.audience_field,
+                organisation_field=self.organisation_field,
+                members=members,
+            )
+        )
+
+
+class AudienceModel(models.Model):
+    """Fields and checks for a model whose rows each have an audience."""
+
+    audience = models.CharField(max_length=20, choices=Audience.choices, default=Audience.COMMUNITY)
+    audience_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The organisation, when the audience is one organisation's staff.",
+    )
+
+    objects = AudienceQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(audience=Audience.ORGANISATION, audience_organisation__isnull=False)
+                    | (~Q(audience=Audience.ORGANISATION) & Q(audience_organisation__isnull=True))
+                ),
+                name="%(app_label)s_%(class)s_audience_organisation",
+            ),
+        ]
+
+    def has_member(self, user: Viewer) -> bool:
+        """Whether ``user`` belongs to this row's group; models with a members audience say."""
+        return False
+
+    def is_visible_to(self, user: Viewer | None) -> bool:
+        return can_see(
+            user,
+            self.audience,
+            organisation_id=self.audience_organisation_id,
+            is_member=(
+                self.audience == Audience.MEMBERS and _is_signed_in(user) and self.has_member(user)
+            ),
+        )

@@ -1,0 +1,13 @@
+"""The test suite: the real PostgreSQL of DATABASE_URL, fast hashing, mail kept in memory."""
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.audience_app"]  # noqa: F405
+
+# Serve static files straight from the source folders; no collectstatic needed.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -1,0 +1,34 @@
+"""Two-factor authentication: available to everyone, required for privileged work."""
+
+from functools import wraps
+
+from allauth.mfa.models import Authenticator
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+
+
+def has_two_factor(user) -> bool:
+    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+
+
+def redirect_to_two_factor_setup(request):
+    messages.warning(
+        request,
+        "Set up two-factor authentication before you moderate or administer Sociable.",
+    )
+    setup = reverse("mfa_activate_totp")
+    return redirect(f"{setup}?{urlencode({'next': request.get_full_path()})}")
+
+
+def two_factor_required(view):
+    """Let a signed-in person through only once they have set up an authenticator app."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if request.user.is_authenticated and not has_two_factor(request.user):
+            return redirect_to_two_factor_setup(request)
+        return view(request, *args, **kwargs)
+
+    return wrapper

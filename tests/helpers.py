@@ -1,0 +1,23 @@
+"""Run manage.py in a separate process, as an operator would."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def manage(*args: str, env: dict[str, str] | None = None, drop: tuple[str, ...] = ()):
+    environment = {**os.environ, **(env or {})}
+    for name in drop:
+        environment.pop(name, None)
+    return subprocess.run(
+        [sys.executable, str(ROOT / "manage.py"), *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
