@@ -230,16 +230,20 @@ def main(argv: list[str]) -> int:
     env["DATABASE_URL"] = f"postgresql://postgres@{quoted_socket}/{DB_NAME}"
     child = subprocess.Popen(argv, env=env)
 
+    interrupted = []
+
     def pass_on(signum, frame):
         # Ctrl-C reaches the child from the terminal too; a SIGTERM or SIGHUP sent
         # to us alone is passed on. Either way, wait for the child, then clean up.
+        interrupted.append(signum)
         if signum != signal.SIGINT:
             child.send_signal(signum)
 
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(signum, pass_on)
     try:
-        return child.wait()
+        status = child.wait()
+        return 0 if signal.SIGINT in interrupted else status  # Ctrl-C is how you stop it
     finally:
         if started_here:
             stop(bindir, data, owner)

@@ -42,9 +42,10 @@ class GovukBoundField(forms.BoundField):
         if self.errors and base in ERROR_MODIFIERS:
             classes.append(ERROR_MODIFIERS[base])
         attrs["class"] = " ".join(c for c in classes if c)
-        if self.errors and self.auto_id:
-            described = [attrs.get("aria-describedby", ""), f"{self.auto_id}_error"]
-            attrs["aria-describedby"] = " ".join(d for d in described if d)
+        error_id = f"{self.auto_id}_error"
+        described = attrs.get("aria-describedby", "").split()
+        if self.errors and self.auto_id and error_id not in described:
+            attrs["aria-describedby"] = " ".join([*described, error_id])
         return attrs
 
 

@@ -6,7 +6,6 @@ from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.http import urlencode
 
 
 def has_two_factor(user) -> bool:
@@ -18,8 +17,9 @@ def redirect_to_two_factor_setup(request):
         request,
         "Set up two-factor authentication before you moderate or administer Sociable.",
     )
-    setup = reverse("mfa_activate_totp")
-    return redirect(f"{setup}?{urlencode({'next': request.get_full_path()})}")
+    # allauth shows the new recovery codes after set-up; the account pages then
+    # link back to the admin for staff.
+    return redirect(reverse("mfa_activate_totp"))
 
 
 def two_factor_required(view):

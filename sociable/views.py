@@ -3,7 +3,8 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -19,6 +20,12 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def accessibility(request: HttpRequest) -> HttpResponse:
     return render(request, "accessibility.html")
+
+
+@login_not_required
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Give pages without our layout (the admin) an icon instead of a 404."""
+    return redirect(static("img/favicon.svg"), permanent=True)
 
 
 @login_not_required

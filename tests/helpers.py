@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def manage(*args: str, env: dict[str, str] | None = None, drop: tuple[str, ...] = ()):
     environment = {**os.environ, **(env or {})}
-    for name in drop:
+    for name in (*drop, "DJANGO_ALLOW_ASYNC_UNSAFE"):
         environment.pop(name, None)
     return subprocess.run(
         [sys.executable, str(ROOT / "manage.py"), *args],

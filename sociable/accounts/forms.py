@@ -1,12 +1,113 @@
-from allauth.account.forms import SignupForm as AllauthSignupForm
+"""allauth's forms in plain English: GOV.UK-style labels and error messages."""
+
+from allauth.account import forms as account_forms
+from allauth.mfa.base import forms as mfa_forms
+from allauth.mfa.totp import forms as totp_forms
 from django import forms
 
+# Advice shown under new-password fields.
+LENGTH_RULE_HINT = (
+    "At least 12 characters. A few words you will remember work well; "
+    "you do not need numbers or symbols."
+)
 
-class SignupForm(AllauthSignupForm):
+
+class PlainEnglish:
+    """Relabel fields and give each required field its own 'Enter …' message.
+
+    ``wording`` maps a field name to (label, message when left empty, hint or None).
+    """
+
+    wording: dict[str, tuple[str, str, str | None]] = {}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs.pop("placeholder", None)  # GOV.UK: hints, not placeholders
+        for name, (label, required, hint) in self.wording.items():
+            field = self.fields.get(name)
+            if field is None:
+                continue
+            field.label = label
+            field.error_messages["required"] = required
+            if hint is not None:
+                field.help_text = hint
+
+
+EMAIL = ("Email address", "Enter your email address", None)
+CODE = (
+    "Authentication code",
+    "Enter the 6-digit code from your authenticator app",
+    "The 6-digit code your authenticator app shows for Sociable.",
+)
+
+
+class SignupForm(PlainEnglish, account_forms.SignupForm):
     name = forms.CharField(
         label="Full name",
         max_length=150,
-        help_text="How colleagues will see you. You can add a preferred name later.",
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
     field_order = ["name", "email", "password1", "password2"]
+    wording = {
+        "name": (
+            "Full name",
+            "Enter your full name",
+            "How colleagues will see you. You can add a preferred name later.",
+        ),
+        "email": (
+            "Email address",
+            "Enter your email address",
+            "Use your work address if you work for a partner organisation: it is how "
+            "Sociable knows you are staff.",
+        ),
+        "password1": ("Create a password", "Enter a password", LENGTH_RULE_HINT),
+        "password2": ("Confirm your password", "Enter your password again", None),
+    }
+
+
+class LoginForm(PlainEnglish, account_forms.LoginForm):
+    wording = {
+        "login": EMAIL,
+        "password": ("Password", "Enter your password", None),
+        "remember": ("Keep me signed in on this device", "", None),
+    }
+
+
+class AddEmailForm(PlainEnglish, account_forms.AddEmailForm):
+    wording = {"email": ("New email address", "Enter your new email address", None)}
+
+
+class ChangePasswordForm(PlainEnglish, account_forms.ChangePasswordForm):
+    wording = {
+        "oldpassword": ("Current password", "Enter your current password", None),
+        "password1": ("New password", "Enter a new password", LENGTH_RULE_HINT),
+        "password2": ("Confirm your new password", "Enter your new password again", None),
+    }
+
+
+class ResetPasswordForm(PlainEnglish, account_forms.ResetPasswordForm):
+    wording = {"email": EMAIL}
+
+
+class ResetPasswordKeyForm(PlainEnglish, account_forms.ResetPasswordKeyForm):
+    wording = {
+        "password1": ("New password", "Enter a new password", LENGTH_RULE_HINT),
+        "password2": ("Confirm your new password", "Enter your new password again", None),
+    }
+
+
+class ReauthenticateForm(PlainEnglish, account_forms.ReauthenticateForm):
+    wording = {"password": ("Password", "Enter your password", None)}
+
+
+class AuthenticateForm(PlainEnglish, mfa_forms.AuthenticateForm):
+    wording = {"code": CODE}
+
+
+class MfaReauthenticateForm(PlainEnglish, mfa_forms.ReauthenticateForm):
+    wording = {"code": CODE}
+
+
+class ActivateTOTPForm(PlainEnglish, totp_forms.ActivateTOTPForm):
+    wording = {"code": CODE}

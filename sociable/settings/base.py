@@ -131,7 +131,18 @@ LOGIN_REDIRECT_URL = "home"
 
 # django-allauth: email sign-in with mandatory verification.
 ACCOUNT_ADAPTER = "sociable.accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"signup": "sociable.accounts.forms.SignupForm"}
+ACCOUNT_FORMS = {
+    name: f"sociable.accounts.forms.{form}"
+    for name, form in [
+        ("signup", "SignupForm"),
+        ("login", "LoginForm"),
+        ("add_email", "AddEmailForm"),
+        ("change_password", "ChangePasswordForm"),
+        ("reset_password", "ResetPasswordForm"),
+        ("reset_password_from_key", "ResetPasswordKeyForm"),
+        ("reauthenticate", "ReauthenticateForm"),
+    ]
+}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
@@ -145,6 +156,11 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sociable] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_RATE_LIMITS = {}  # {} keeps allauth's defaults; False would switch them off.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_FORMS = {
+    "authenticate": "sociable.accounts.forms.AuthenticateForm",
+    "reauthenticate": "sociable.accounts.forms.MfaReauthenticateForm",
+    "activate_totp": "sociable.accounts.forms.ActivateTOTPForm",
+}
 MFA_TOTP_ISSUER = "Sociable"
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
