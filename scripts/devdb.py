@@ -55,7 +55,10 @@ def _version_key(path: str) -> tuple:
 
 def find_bindir() -> Path:
     if os.environ.get("PG_BIN"):
-        return Path(os.environ["PG_BIN"])
+        chosen = Path(os.environ["PG_BIN"])
+        if not (chosen / "initdb").exists():
+            raise Problem(f"PG_BIN={chosen} has no initdb. {INSTALL_HINT}")
+        return chosen
     candidates = sorted(
         (d for pattern in SEARCH_PATHS for d in glob.glob(pattern)),
         key=_version_key,
