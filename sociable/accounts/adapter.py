@@ -13,3 +13,8 @@ class AccountAdapter(DefaultAccountAdapter):
     def save_user(self, request, user, form, commit=True):
         user.name = form.cleaned_data.get("name", "").strip()
         return super().save_user(request, user, form, commit=commit)
+
+
+def user_display(user) -> str:
+    """How allauth names a person in its messages ('Signed in as …')."""
+    return user.display_name

@@ -171,3 +171,13 @@ def test_a_verified_address_is_recorded_for_new_staff(client, council):
     confirm_from_last_email(client)
 
     assert EmailAddress.objects.get(email="sam.taylor@council.example.gov.uk").verified
+
+
+def test_signing_in_greets_you_by_name(client, staff_member):
+    response = client.post(
+        reverse("account_login"),
+        {"login": staff_member.email, "password": PASSWORD},
+        follow=True,
+    )
+
+    assert f"Successfully signed in as {staff_member.name}." in response.content.decode()
