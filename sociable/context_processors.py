@@ -9,6 +9,7 @@ from django.urls import NoReverseMatch, reverse
 # its app provides the page, so the header never links to a missing page.
 SECTIONS = [
     ("People", "profiles:directory"),
+    ("Skills", "profiles:skill-index"),
     ("Groups", "groups:group-list"),
     ("Discussions", "forums:board-list"),
     ("Search", "search"),

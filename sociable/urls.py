@@ -9,5 +9,6 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
+    path("", include("profiles.urls")),
     path("admin/", admin.site.urls),
 ]

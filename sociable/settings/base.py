@@ -153,6 +153,8 @@ ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = "username"
 ACCOUNT_USER_DISPLAY = "sociable.accounts.adapter.user_display"
+# Words a username may not be: they are addresses of their own under /people/.
+ACCOUNT_USERNAME_BLACKLIST = ["me", "teams", "places", "corrections", "admin", "new"]
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sociable] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_RATE_LIMITS = {}  # {} keeps allauth's defaults; False would switch them off.

@@ -1,0 +1,57 @@
+"""Why a person matched a directory search, in words, from what the searcher may see."""
+
+from __future__ import annotations
+
+import re
+from difflib import SequenceMatcher
+
+from .models import ProfileSkill
+from .visibility import ProfileView
+
+Relation = ProfileSkill.Relation
+_WORD = re.compile(r"\w+")
+LABELS = {
+    Relation.TEACH: "Can teach",
+    Relation.HAS: "Skills",
+    Relation.LEARN: "Wants to learn",
+    Relation.INTEREST: "Outside work",
+    Relation.LANGUAGE: "Speaks",
+    Relation.NETWORK: "Staff network",
+}
+RELATION_GROUP = dict.fromkeys(Relation.values, "skills") | {Relation.INTEREST: "interests"}
+
+
+def _words(text: str) -> list[str]:
+    return [w.casefold() for w in _WORD.findall(text or "")]
+
+
+def _hits(query_words: list[str], text: str) -> bool:
+    for word in _words(text):
+        for q in query_words:
+            if word.startswith(q[:5]) or SequenceMatcher(None, q, word).ratio() >= 0.75:
+                return True
+    return False
+
+
+def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[str, str]]:
+    """Return up to ``limit`` (label, text) pairs of visible fields the query matched."""
+    words = [w for w in _words(query) if len(w) > 1]
+    if not words:
+        return []
+    profile = view.profile
+    reasons: list[tuple[str, str]] = []
+    for row in profile.profile_skills.all():  # prefetched with the page
+        if RELATION_GROUP[row.relation] in view.groups and _hits(words, row.skill.name):
+            reasons.append((LABELS[row.relation], row.skill.name))
+    fields = [
+        ("profile", "Job title", profile.job_title),
+        ("skills", "Ask me about", profile.ask_me_about),
+        ("skills", "Working on", profile.working_on),
+        ("location", "Team", profile.team.name if profile.team else ""),
+        ("location", "Works at", profile.place.name if profile.place else ""),
+        ("about", "About", profile.bio),
+    ]
+    for group, label, text in fields:
+        if group in view.groups and text and _hits(words, text):
+            reasons.append((label, text if len(text) <= 120 else text[:117] + "…"))
+    return reasons[:limit]

@@ -1,0 +1,371 @@
+"""Profiles, the skills vocabulary, teams and places.
+
+A profile's fields fall into groups, each with its own audience (PRODUCT.md's
+rule, see ``FieldGroup``); a group is never shown to more people than the
+profile itself. Skills, interests, languages and staff networks share one
+vocabulary (``Skill``), attached to profiles through ``ProfileSkill`` with the
+relation (can teach, has, wants to learn, ...).
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.contrib.postgres.search import SearchVectorField
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Greatest, Upper
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import TagBase
+
+from sociable.audience import Audience, AudienceQuerySet
+
+from .vocabulary import normalise_name, skill_key
+
+# The audiences a profile or one of its field groups may have (no group audience here).
+PROFILE_AUDIENCES = [
+    (Audience.PUBLIC.value, "Everyone, including people who are not signed in"),
+    (Audience.COMMUNITY.value, "Anyone signed in, including community members"),
+    (Audience.STAFF.value, "Staff of all the partner organisations"),
+    (Audience.ORGANISATION.value, "Staff of my organisation only"),
+]
+AUDIENCE_ORDER = [value for value, _ in PROFILE_AUDIENCES]
+STALE_AFTER = timedelta(days=182)  # six months
+
+
+class Skill(TagBase):
+    """A skill, interest, language or staff network: one page each at /skills/<slug>/."""
+
+    class Kind(models.TextChoices):
+        SKILL = "skill", "Skill"
+        INTEREST = "interest", "Interest or experience outside work"
+        LANGUAGE = "language", "Language"
+        NETWORK = "network", "Staff network"
+
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SKILL)
+    key = models.CharField(
+        max_length=100,
+        unique=True,
+        editable=False,
+        help_text="The name folded to lower case, letters and digits: catches near-duplicates.",
+    )
+    description = models.TextField(blank=True, max_length=1000)
+    curated = models.BooleanField(
+        default=False, help_text="Part of the starting vocabulary, suggested first."
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="skill_name_trgm"),
+        ]
+
+    def save(self, *args, **kwargs):
+        self.name = normalise_name(self.name)
+        self.key = skill_key(self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:skill-detail", args=[self.slug])
+
+
+class SkillAlias(models.Model):
+    """A name that was merged into another skill; typing it again finds the survivor."""
+
+    key = models.CharField(max_length=100, unique=True)
+    name = models.CharField(max_length=100)
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta:
+        verbose_name_plural = "skill aliases"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.skill}"
+
+
+class Team(models.Model):
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="teams"
+    )
+    name = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=180, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_per_org"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:team-detail", args=[self.slug])
+
+
+class Place(models.Model):
+    """A building people work in; floors are recorded on each profile."""
+
+    name = models.CharField(max_length=150, unique=True)
+    slug = models.SlugField(max_length=180, unique=True)
+    address = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:place-detail", args=[self.slug])
+
+
+class ProfileQuerySet(AudienceQuerySet):
+    organisation_field = "user__organisation"
+
+    def active(self) -> "ProfileQuerySet":
+        """Profiles of people still here: not archived, account not deactivated."""
+        return self.filter(archived_at__isnull=True, user__is_active=True)
+
+    def listed(self) -> "ProfileQuerySet":
+        """Profiles that appear in the directory, skill, team and place pages."""
+        return self.active().filter(in_directory=True)
+
+    def stale(self, now=None) -> "ProfileQuerySet":
+        """Profiles neither updated nor confirmed for six months."""
+        cutoff = (now or timezone.now()) - STALE_AFTER
+        return (
+            self.active()
+            .alias(last_checked=Greatest("updated_at", "confirmed_at"))
+            .filter(last_checked__lt=cutoff)
+        )
+
+
+class Profile(models.Model):
+    class Weekday(models.TextChoices):
+        MON = "mon", "Monday"
+        TUE = "tue", "Tuesday"
+        WED = "wed", "Wednesday"
+        THU = "thu", "Thursday"
+        FRI = "fri", "Friday"
+        SAT = "sat", "Saturday"
+        SUN = "sun", "Sunday"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile"
+    )
+    # About you
+    preferred_name = models.CharField(max_length=100, blank=True)
+    pronouns = models.CharField(max_length=40, blank=True)
+    photo = models.ImageField(upload_to="profile-photos/", blank=True)
+    job_title = models.CharField(max_length=150, blank=True)
+    bio = models.TextField("about me", max_length=4000, blank=True)
+    bio_html = models.TextField(blank=True, editable=False)
+    # Where you work
+    team = models.ForeignKey(
+        Team, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles"
+    )
+    place = models.ForeignKey(
+        Place, on_delete=models.SET_NULL, null=True, blank=True, related_name="profiles"
+    )
+    floor = models.CharField("floor or room", max_length=60, blank=True)
+    working_days = ArrayField(
+        models.CharField(max_length=3, choices=Weekday.choices), default=list, blank=True
+    )
+    # How to reach you
+    phone = models.CharField("work phone", max_length=40, blank=True)
+    mobile = models.CharField("work mobile", max_length=40, blank=True)
+    other_contact = models.CharField(
+        "other ways to reach me",
+        max_length=300,
+        blank=True,
+        help_text="For example your Teams or Slack name, or when you are usually free.",
+    )
+    # What you do and know
+    working_on = models.TextField("currently working on", max_length=1000, blank=True)
+    ask_me_about = models.TextField(max_length=1000, blank=True)
+    open_to_loan = models.BooleanField("open to a short loan or secondment", default=False)
+    open_to_shadowing = models.BooleanField("happy to be shadowed", default=False)
+    open_to_mentoring = models.BooleanField("open to mentoring", default=False)
+    show_interests = models.BooleanField(
+        "show my interests and experience outside work", default=False
+    )
+    skills = models.ManyToManyField(Skill, through="ProfileSkill", related_name="profiles")
+    # Who sees what
+    in_directory = models.BooleanField("list me in the directory", default=True)
+    audience = models.CharField(
+        "who can see my profile",
+        max_length=20,
+        choices=PROFILE_AUDIENCES,
+        default=Audience.COMMUNITY,
+    )
+    contact_audience = models.CharField(
+        "who can see how to reach me",
+        max_length=20,
+        choices=PROFILE_AUDIENCES,
+        default=Audience.STAFF,
+    )
+    location_audience = models.CharField(
+        "who can see my team and where I work",
+        max_length=20,
+        choices=PROFILE_AUDIENCES,
+        default=Audience.STAFF,
+    )
+    skills_audience = models.CharField(
+        "who can see my skills and what I'm working on",
+        max_length=20,
+        choices=PROFILE_AUDIENCES,
+        default=Audience.COMMUNITY,
+    )
+    about_audience = models.CharField(
+        "who can see 'about me'",
+        max_length=20,
+        choices=PROFILE_AUDIENCES,
+        default=Audience.COMMUNITY,
+    )
+    interests_audience = models.CharField(
+        "who can see my interests outside work",
+        max_length=20,
+        choices=PROFILE_AUDIENCES,
+        default=Audience.STAFF,
+    )
+    # Keeping it fresh
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ProfileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user__name"]
+        indexes = [
+            models.Index(fields=["team"], name="profile_team"),
+            models.Index(fields=["place"], name="profile_place"),
+            models.Index(
+                Greatest("updated_at", "confirmed_at"),
+                name="profile_last_checked",
+                condition=Q(archived_at__isnull=True),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    def get_absolute_url(self) -> str:
+        return reverse("profiles:profile-detail", args=[self.user.username])
+
+    @property
+    def display_name(self) -> str:
+        return self.preferred_name or self.user.display_name
+
+    @property
+    def working_days_display(self) -> str:
+        names = dict(self.Weekday.choices)
+        return ", ".join(names[day] for day in self.working_days if day in names)
+
+    @property
+    def last_checked(self):
+        return max(self.updated_at, self.confirmed_at)
+
+    @property
+    def is_stale(self) -> bool:
+        return self.last_checked < timezone.now() - STALE_AFTER
+
+
+class ProfileSkill(models.Model):
+    class Relation(models.TextChoices):
+        TEACH = "teach", "Can teach"
+        HAS = "has", "Has"
+        LEARN = "learn", "Wants to learn"
+        INTEREST = "interest", "Interest outside work"
+        LANGUAGE = "language", "Speaks"
+        NETWORK = "network", "Staff network"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="profile_skills")
+    skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="profile_skills")
+    relation = models.CharField(max_length=10, choices=Relation.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile", "skill", "relation"], name="profile_skill_once"
+            ),
+        ]
+        indexes = [models.Index(fields=["skill", "relation"], name="profileskill_by_skill")]
+
+    def __str__(self) -> str:
+        return f"{self.profile} {self.get_relation_display().lower()} {self.skill}"
+
+
+class ProfileSearch(models.Model):
+    """What the directory search may match in a profile, as seen from one audience level.
+
+    One row per profile and level (public, community, staff, organisation): each
+    holds only the fields visible at that level, so a search never matches (or
+    ranks by) a field the searcher cannot see. Rebuilt by services.refresh_search.
+    """
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="searches")
+    level = models.CharField(max_length=20, choices=PROFILE_AUDIENCES)
+    document = SearchVectorField()
+    terms = models.TextField(help_text="Names and skills, for typo-tolerant matching.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["profile", "level"], name="profile_search_level"),
+        ]
+        indexes = [
+            GinIndex(fields=["document"], name="profile_search_document"),
+            GinIndex(OpClass("terms", name="gin_trgm_ops"), name="profile_search_terms"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.profile} ({self.level})"
+
+
+class ProfileCorrection(models.Model):
+    """Someone says a profile is wrong, or that the person has left."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Something is out of date or wrong"
+        LEFT = "left", "This person has left"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        DONE = "done", "Acted on"
+        DISMISSED = "dismissed", "Dismissed"
+
+    profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="corrections")
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.CORRECTION)
+    message = models.TextField(max_length=1000, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["profile"], condition=Q(status="open"), name="open_corrections"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.profile}"
+
+
+def audience_rank(audience: str) -> int:
+    return AUDIENCE_ORDER.index(audience)

@@ -1,0 +1,195 @@
+"""Check a profile photo upload and turn it into a clean, square JPEG.
+
+The type is decided by what Pillow finds in the bytes, never by the file name or the
+content type the browser declared. Only JPEG, PNG and WebP are decoded; a few other
+image formats are recognised by their header alone, to give the right error code.
+
+The output is re-encoded from pixels only, so nothing from the upload survives except
+the picture: no EXIF (so no GPS or camera serial), no ICC profile, no comments, and no
+bytes appended after the image (the "polyglot" trick of hiding a script in a photo).
+"""
+
+import struct
+from io import BytesIO
+from typing import Protocol
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+PHOTO_HELP_TEXT = "A JPEG, PNG or WebP image, at most 5 MB. We crop it to a square."
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+MIN_SIDE = 100
+MAX_SIDE = 8000
+OUTPUT_SIDE = 512
+JPEG_QUALITY = 85
+WHITE = (255, 255, 255)
+
+# Pillow format names we accept. Pillow reports some camera JPEGs as MPO.
+ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP")
+ACCEPTED_DETECTED = frozenset({"JPEG", "MPO", "PNG", "WEBP"})
+# Formats only identified (header parsed, never decoded) to tell "wrong format" from
+# "not an image". Each has a distinctive signature, so text files never match them.
+OTHER_IMAGE_FORMATS = ("GIF", "BMP", "TIFF", "ICO", "JPEG2000", "PSD", "AVIF", "QOI")
+
+# What Pillow raises on malformed input while parsing or decoding.
+DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
+
+TYPE_MESSAGE = "The photo must be a JPEG, PNG or WebP file"
+EMPTY_MESSAGE = "The selected photo is empty"
+UNREADABLE_MESSAGE = "The photo could not be opened: it may be damaged or incomplete"
+TOO_SMALL_MESSAGE = f"The photo must be at least {MIN_SIDE} pixels wide and high"
+TOO_LARGE_MESSAGE = f"The photo is too large: it must be at most {MAX_SIDE} pixels wide and high"
+
+
+class Upload(Protocol):
+    """A Django UploadedFile, or any binary file-like that knows its size."""
+
+    size: int | None
+
+    def read(self, size: int = -1, /) -> bytes: ...
+
+    def seek(self, offset: int, whence: int = 0, /) -> int: ...
+
+
+def max_photo_bytes() -> int:
+    """Return the upload limit in bytes, read from settings at call time."""
+    return int(getattr(settings, "PROFILE_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
+
+
+def describe_bytes(count: int) -> str:
+    """Describe a byte count for people, e.g. "5 MB", "1.5 MB" or "200 KB"."""
+    megabytes = count / (1024 * 1024)
+    if megabytes >= 1:
+        return f"{round(megabytes, 1):g} MB"
+    return f"{max(1, round(count / 1024)):g} KB"
+
+
+def too_big_message(limit: int) -> str:
+    """Return the error for a file over the byte limit."""
+    return f"The photo must be smaller than {describe_bytes(limit)}"
+
+
+def read_upload(upload: Upload, limit: int) -> bytes:
+    """Read the upload, refusing it if it is empty or over the byte limit.
+
+    The declared size is checked first, then the bytes actually read, so a file-like
+    that misreports its size cannot get more than limit + 1 bytes into memory.
+    """
+    declared = getattr(upload, "size", None)
+    if declared is not None and declared > limit:
+        raise ValidationError(too_big_message(limit), code="file_too_big")
+    upload.seek(0)
+    data = upload.read(limit + 1)
+    upload.seek(0)
+    if not data:
+        raise ValidationError(EMPTY_MESSAGE, code="empty")
+    if len(data) > limit:
+        raise ValidationError(too_big_message(limit), code="file_too_big")
+    return data
+
+
+def is_other_image(data: bytes) -> bool:
+    """Tell whether the bytes carry the header of an image format we do not accept."""
+    try:
+        with Image.open(BytesIO(data), formats=OTHER_IMAGE_FORMATS):
+            return True
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        return True
+    except DECODE_ERRORS:
+        return False
+
+
+def open_photo(data: bytes) -> Image.Image:
+    """Identify the bytes as a JPEG, PNG or WebP image, reading its header only."""
+    try:
+        image = Image.open(BytesIO(data), formats=ACCEPTED_FORMATS)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(TOO_LARGE_MESSAGE, code="too_large") from error
+    except UnidentifiedImageError as error:
+        code = "unsupported_format" if is_other_image(data) else "not_an_image"
+        raise ValidationError(TYPE_MESSAGE, code=code) from error
+    except DECODE_ERRORS as error:
+        raise ValidationError(UNREADABLE_MESSAGE, code="unreadable") from error
+    if image.format not in ACCEPTED_DETECTED:
+        raise ValidationError(TYPE_MESSAGE, code="unsupported_format")
+    return image
+
+
+def check_dimensions(width: int, height: int) -> None:
+    """Refuse a photo that is too small to see or too large to process safely.
+
+    The side limit also caps the pixel count at 64 million, below Pillow's own
+    decompression-bomb threshold, and it is checked before any pixel is decoded.
+    """
+    if width < MIN_SIDE or height < MIN_SIDE:
+        raise ValidationError(TOO_SMALL_MESSAGE, code="too_small")
+    if width > MAX_SIDE or height > MAX_SIDE:
+        raise ValidationError(TOO_LARGE_MESSAGE, code="too_large")
+
+
+def decode(image: Image.Image) -> Image.Image:
+    """Decode the pixels and turn them the way the camera's EXIF orientation says.
+
+    A large JPEG is decoded at a reduced scale (1/2 to 1/8) that still covers the
+    output size, which keeps memory and time low.
+    """
+    if image.format in ("JPEG", "MPO"):
+        image.draft("RGB", (OUTPUT_SIDE, OUTPUT_SIDE))
+    try:
+        image.load()
+        return ImageOps.exif_transpose(image)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
+        raise ValidationError(TOO_LARGE_MESSAGE, code="too_large") from error
+    except DECODE_ERRORS as error:
+        raise ValidationError(UNREADABLE_MESSAGE, code="unreadable") from error
+
+
+def has_transparency(image: Image.Image) -> bool:
+    """Tell whether the image has an alpha channel or a transparent palette colour."""
+    return image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
+
+
+def to_rgb(image: Image.Image) -> Image.Image:
+    """Convert any mode to RGB, flattening transparency onto white."""
+    if image.mode.startswith("I"):
+        # 16- and 32-bit greyscale: scale to 8 bits rather than clipping to white.
+        image = image.convert("I").point(lambda value: value / 256).convert("L")
+    if has_transparency(image):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (*WHITE, 255))
+        return Image.alpha_composite(background, rgba).convert("RGB")
+    return image.convert("RGB")
+
+
+def square(image: Image.Image) -> Image.Image:
+    """Crop the centre square and shrink it to at most OUTPUT_SIDE pixels a side."""
+    side = min(OUTPUT_SIDE, image.width, image.height)
+    return ImageOps.fit(image, (side, side), method=Image.Resampling.LANCZOS)
+
+
+def strip_metadata(image: Image.Image) -> Image.Image:
+    """Return a copy made from the pixels alone, with no EXIF, ICC or other info."""
+    return Image.frombytes(image.mode, image.size, image.tobytes())
+
+
+def encode_jpeg(image: Image.Image) -> bytes:
+    """Encode as a progressive JPEG with no metadata."""
+    buffer = BytesIO()
+    image.save(buffer, "JPEG", quality=JPEG_QUALITY, progressive=True, optimize=True)
+    return buffer.getvalue()
+
+
+def process_photo(upload: Upload) -> ContentFile:
+    """Validate an uploaded profile photo and return it as a clean square JPEG.
+
+    Raises ValidationError with a message fit to show next to the form field.
+    """
+    data = read_upload(upload, max_photo_bytes())
+    with open_photo(data) as image:
+        check_dimensions(image.width, image.height)
+        upright = decode(image)
+    clean = strip_metadata(square(to_rgb(upright)))
+    return ContentFile(encode_jpeg(clean), name="photo.jpg")

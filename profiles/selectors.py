@@ -1,0 +1,204 @@
+"""Reads behind the directory, profile, skill, team and place pages.
+
+Each runs a fixed number of queries whatever the number of people or skills,
+and every one filters through profiles.visibility (the audience rule).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    FloatField,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.expressions import Func
+from django.db.models.functions import Coalesce, Greatest, Upper
+
+from .models import Profile, ProfileSearch, ProfileSkill, Skill
+from .visibility import group_q, search_level_q
+
+Relation = ProfileSkill.Relation
+TYPO_THRESHOLD = 0.45  # word similarity (pg_trgm) at which "opra singer" finds "Opera singing"
+
+
+class WordSimilarity(Func):
+    function = "word_similarity"
+    output_field = FloatField()
+
+
+class Unaccent(Func):
+    function = "unaccent"
+
+
+def with_card_data(profiles):
+    """Add what a profile card shows: organisation, team, place and skills, in one more query."""
+    return profiles.select_related("user__organisation", "team", "place").prefetch_related(
+        Prefetch(
+            "profile_skills",
+            queryset=ProfileSkill.objects.select_related("skill").order_by("skill__name"),
+        )
+    )
+
+
+def listed_profiles(viewer):
+    return Profile.objects.listed().filter(group_q(viewer, "profile"))
+
+
+@dataclass
+class DirectoryFilters:
+    q: str = ""
+    organisation: str = ""  # organisation slug
+    team: str = ""  # team slug
+    place: str = ""  # place slug
+    skill: str = ""  # skill slug
+    teaches: bool = False
+
+
+def directory_search(viewer, filters: DirectoryFilters):
+    """Return the visible profiles matching ``filters``, best first when there is a query."""
+    profiles = listed_profiles(viewer)
+    if filters.organisation:
+        profiles = profiles.filter(user__organisation__slug=filters.organisation)
+    if filters.team:
+        profiles = profiles.filter(group_q(viewer, "location"), team__slug=filters.team)
+    if filters.place:
+        profiles = profiles.filter(group_q(viewer, "location"), place__slug=filters.place)
+    if filters.skill or filters.teaches:
+        relations = [Relation.TEACH] if filters.teaches else [Relation.TEACH, Relation.HAS]
+        rows = ProfileSkill.objects.filter(profile=OuterRef("pk"), relation__in=relations)
+        if filters.skill:
+            rows = rows.filter(skill__slug=filters.skill)
+        profiles = profiles.filter(group_q(viewer, "skills"), Exists(rows))
+
+    q = filters.q.strip()
+    if not q:
+        return with_card_data(profiles).order_by("user__name", "pk")
+
+    query = SearchQuery(Unaccent(Value(q)), search_type="websearch", config="english")
+    searches = ProfileSearch.objects.filter(search_level_q(viewer), profile=OuterRef("pk"))
+    matching = searches.annotate(similarity=WordSimilarity(Unaccent(Value(q)), F("terms"))).filter(
+        Q(document=query) | Q(similarity__gte=TYPO_THRESHOLD)
+    )
+    ranked = matching.annotate(
+        score=SearchRank(F("document"), query, normalization=Value(1))
+        + Coalesce(F("similarity"), 0.0) * 0.5
+    ).values("score")[:1]
+    return (
+        with_card_data(profiles)
+        .annotate(score=Subquery(ranked))
+        .filter(score__isnull=False)
+        .order_by("-score", "user__name", "pk")
+    )
+
+
+def profile_page(username: str):
+    """The profile with everything its page may show (visibility is checked by the caller)."""
+    return with_card_data(Profile.objects.active()).filter(user__username=username)
+
+
+def people_with_skill(viewer, skill: Skill) -> dict[str, list[Profile]]:
+    """Who can teach, has, and wants to learn ``skill``, as far as ``viewer`` may see."""
+    group = "interests" if skill.kind == Skill.Kind.INTEREST else "skills"
+    rows = (
+        ProfileSkill.objects.filter(skill=skill)
+        .filter(group_q(viewer, group, prefix="profile__"))
+        .filter(profile__in=Profile.objects.listed())
+        .select_related("profile__user__organisation", "profile__team", "profile__place")
+        .order_by("profile__user__name")
+    )
+    people: dict[str, list[Profile]] = {relation: [] for relation in Relation.values}
+    for row in rows:
+        people[row.relation].append(row.profile)
+    return people
+
+
+def skill_index(viewer, kind: str | None = None):
+    """Every skill with how many visible people have, teach or want it (zero counts hidden)."""
+    visible_rows = ProfileSkill.objects.filter(
+        Q(skill=OuterRef("pk")),
+        (group_q(viewer, "skills", prefix="profile__") & ~Q(relation=Relation.INTEREST))
+        | (group_q(viewer, "interests", prefix="profile__") & Q(relation=Relation.INTEREST)),
+        profile__in=Profile.objects.listed(),
+    )
+    count = (
+        visible_rows.order_by()
+        .values("skill")
+        .annotate(n=Count("profile", distinct=True))
+        .values("n")
+    )
+    skills = Skill.objects.annotate(
+        people=Coalesce(Subquery(count), 0, output_field=IntegerField())
+    ).order_by("name")
+    if kind:
+        skills = skills.filter(kind=kind)
+    return skills
+
+
+def matches_for(viewer, profile: Profile, *, give: str, take: str, limit: int = 6):
+    """People whose ``give`` skills match ``profile``'s ``take`` skills, best matches first.
+
+    ``give=TEACH, take=LEARN``: people who can teach what this person wants to learn.
+    Ranked by how many skills match, then nearness: same team, then same building.
+    """
+    wanted = ProfileSkill.objects.filter(profile=profile, relation=take).values("skill")
+    shared = (
+        ProfileSkill.objects.filter(profile=OuterRef("pk"), relation=give, skill__in=wanted)
+        .order_by()
+        .values("profile")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    same_team = Q(team_id=profile.team_id) if profile.team_id else Q(pk__in=[])
+    same_place = Q(place_id=profile.place_id) if profile.place_id else Q(pk__in=[])
+    return (
+        with_card_data(listed_profiles(viewer))
+        .filter(group_q(viewer, "skills"))
+        .exclude(pk=profile.pk)
+        .annotate(shared=Subquery(shared))
+        .filter(shared__gt=0)
+        .annotate(
+            nearness=Greatest(
+                _flag(same_team & group_q(viewer, "location"), 2),
+                _flag(same_place & group_q(viewer, "location"), 1),
+            )
+        )
+        .order_by("-shared", "-nearness", "user__name")[:limit]
+    )
+
+
+def _flag(condition: Q, value: int):
+    return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
+
+
+def suggest_skills(term: str, kind: str, limit: int = 8):
+    """Existing names like ``term``: curated and popular first, then close spellings."""
+    return (
+        Skill.objects.filter(kind=kind)
+        .annotate(similarity=WordSimilarity(Value(term.upper()), Upper("name")))
+        .filter(Q(name__icontains=term) | Q(similarity__gte=0.5))
+        .annotate(popularity=Count("profile_skills"))
+        .order_by("-curated", "-similarity", "-popularity", "name")
+        .values_list("name", flat=True)[:limit]
+    )
+
+
+def people_in(viewer, *, team=None, place=None):
+    """The visible people of a team or building (only those whose workplace is visible)."""
+    people = listed_profiles(viewer).filter(group_q(viewer, "location"))
+    if team is not None:
+        people = people.filter(team=team)
+    if place is not None:
+        people = people.filter(place=place)
+    return with_card_data(people).order_by("floor", "user__name")

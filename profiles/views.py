@@ -1,0 +1,259 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from sociable.accounts.models import Organisation
+
+from . import selectors, services
+from .completeness import completeness
+from .forms import CorrectionForm, DirectorySearchForm, ProfileForm
+from .matching import match_reasons
+from .models import Place, ProfileCorrection, ProfileSkill, Skill, Team
+from .permissions import (
+    can_resolve_correction,
+    get_profile_for_viewer,
+    get_visible_profile,
+)
+from .vcard import build_vcard, vcard_filename
+from .visibility import view_profile
+
+Relation = ProfileSkill.Relation
+PAGE_SIZE = 20
+
+
+@login_not_required
+@require_GET
+def directory(request: HttpRequest) -> HttpResponse:
+    organisations = Organisation.objects.only("name", "slug")
+    form = DirectorySearchForm(request.GET or None, organisations=organisations)
+    filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
+    filters = filters or selectors.DirectoryFilters()
+    page = Paginator(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    results = [
+        (view, match_reasons(view, filters.q))
+        for view in (view_profile(request.user, profile) for profile in page)
+    ]
+    context = {
+        "form": form,
+        "filters": filters,
+        "page": page,
+        "results": results,
+        "skill": Skill.objects.filter(slug=filters.skill).first() if filters.skill else None,
+        "query_string": _without_page(request),
+    }
+    return render(request, "profiles/directory.html", context)
+
+
+def _views(viewer, profiles) -> list:
+    return [view_profile(viewer, profile) for profile in profiles]
+
+
+def _without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@login_not_required
+@require_GET
+def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
+    profile, view = get_visible_profile(request.user, username)
+    context = {"view": view, "profile": profile}
+    if view.is_owner:
+        percent, next_step = completeness(profile)
+        context |= {
+            "completeness": percent,
+            "next_step": next_step,
+            "teachers": _views(
+                request.user,
+                selectors.matches_for(
+                    request.user, profile, give=Relation.TEACH, take=Relation.LEARN
+                ),
+            ),
+            "learners": _views(
+                request.user,
+                selectors.matches_for(
+                    request.user, profile, give=Relation.LEARN, take=Relation.TEACH
+                ),
+            ),
+            "corrections": profile.corrections.filter(status=ProfileCorrection.Status.OPEN),
+        }
+    return render(request, "profiles/profile_detail.html", context)
+
+
+@require_GET
+def my_profile(request: HttpRequest) -> HttpResponse:
+    services.ensure_profile(user=request.user)
+    return redirect("profiles:profile-detail", username=request.user.username)
+
+
+@login_not_required
+@require_GET
+def profile_vcard(request: HttpRequest, username: str) -> HttpResponse:
+    profile, view = get_visible_profile(request.user, username)
+    card = services.contact_card(
+        profile=profile,
+        groups=view.groups,
+        url=request.build_absolute_uri(profile.get_absolute_url()),
+    )
+    response = HttpResponse(build_vcard(card), content_type="text/vcard; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{vcard_filename(card.full_name)}"'
+    return response
+
+
+@login_not_required
+@require_GET
+def profile_photo(request: HttpRequest, username: str) -> FileResponse:
+    profile, _ = get_visible_profile(request.user, username)
+    if not profile.photo:
+        raise Http404("No photo")
+    response = FileResponse(profile.photo.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def edit_profile(request: HttpRequest) -> HttpResponse:
+    profile = get_profile_for_viewer(request.user, request.user.username, owner_only=True)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=profile)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {name: data[name] for name in ProfileForm.Meta.fields}
+        fields["team"] = services.find_or_create_team(
+            organisation=request.user.organisation, name=data.get("team_name", "")
+        )
+        fields["place"] = services.find_or_create_place(name=data.get("place_name", ""))
+        matched = services.update_profile(
+            profile=profile,
+            fields=fields,
+            skills=form.skills_by_relation(),
+            photo=data.get("photo"),
+            remove_photo=data.get("remove_photo", False),
+        )
+        for typed, skill in matched:
+            messages.info(request, f"We matched “{typed}” to the existing “{skill.name}”.")
+        messages.success(request, "Your profile has been saved.")
+        return redirect(profile.get_absolute_url())
+    return render(request, "profiles/profile_form.html", {"form": form, "profile": profile})
+
+
+@require_POST
+def confirm_profile(request: HttpRequest) -> HttpResponse:
+    profile = services.ensure_profile(user=request.user)
+    services.confirm_profile(profile=profile)
+    messages.success(request, "Thank you: your details are marked as still right.")
+    return redirect(profile.get_absolute_url())
+
+
+def report_correction(request: HttpRequest, username: str) -> HttpResponse:
+    profile, view = get_visible_profile(request.user, username)
+    form = CorrectionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.report_correction(profile=profile, reported_by=request.user, **form.cleaned_data)
+        messages.success(
+            request, f"Thank you. {profile.display_name} and the administrators will see your note."
+        )
+        return redirect(profile.get_absolute_url())
+    return render(request, "profiles/correction_form.html", {"form": form, "profile": profile})
+
+
+@require_POST
+@transaction.atomic
+def resolve_correction(request: HttpRequest, pk: int) -> HttpResponse:
+    correction = get_object_or_404(ProfileCorrection.objects.select_related("profile__user"), pk=pk)
+    if not can_resolve_correction(request.user, correction):
+        raise Http404
+    status = request.POST.get("status")
+    if status not in {ProfileCorrection.Status.DONE, ProfileCorrection.Status.DISMISSED}:
+        messages.error(request, "Choose whether you acted on the note or dismissed it.")
+    else:
+        services.resolve_correction(correction=correction, resolved_by=request.user, status=status)
+        messages.success(request, "Thank you: the note is closed.")
+    return redirect(correction.profile.get_absolute_url())
+
+
+@login_not_required
+@require_GET
+def skill_index(request: HttpRequest) -> HttpResponse:
+    kind = request.GET.get("kind") if request.GET.get("kind") in Skill.Kind.values else None
+    skills = [s for s in selectors.skill_index(request.user, kind) if s.people or s.curated]
+    return render(
+        request,
+        "profiles/skill_index.html",
+        {"skills": skills, "kind": kind, "kinds": Skill.Kind.choices},
+    )
+
+
+@login_not_required
+@require_GET
+def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    skill = get_object_or_404(Skill, slug=slug)
+    people = selectors.people_with_skill(request.user, skill)
+    sections = [
+        (label, _views(request.user, people[relation]))
+        for relation, label in [
+            (Relation.TEACH, "Can teach it"),
+            (Relation.HAS, "Have this skill"),
+            (Relation.LEARN, "Want to learn it"),
+            (Relation.INTEREST, "Share this interest"),
+            (Relation.LANGUAGE, "Speak it"),
+            (Relation.NETWORK, "Members"),
+        ]
+        if people[relation] or relation in _main_relations(skill)
+    ]
+    can_teach_it = request.user.is_authenticated and any(
+        view.is_owner for _, views in sections[:1] for view in views
+    )
+    return render(
+        request,
+        "profiles/skill_detail.html",
+        {"skill": skill, "sections": sections, "can_teach_it": can_teach_it},
+    )
+
+
+def _main_relations(skill: Skill) -> set[str]:
+    """The sections a skill page always shows, even when empty (to invite the first)."""
+    return {
+        Skill.Kind.SKILL: {Relation.TEACH, Relation.HAS, Relation.LEARN},
+        Skill.Kind.INTEREST: {Relation.INTEREST},
+        Skill.Kind.LANGUAGE: {Relation.LANGUAGE},
+        Skill.Kind.NETWORK: {Relation.NETWORK},
+    }[skill.kind]
+
+
+@require_GET
+def skill_suggest(request: HttpRequest) -> JsonResponse:
+    """Suggest existing names for the autocomplete (progressive enhancement of a text box)."""
+    term = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", Skill.Kind.SKILL)
+    names = list(selectors.suggest_skills(term, kind)) if len(term) >= 2 else []
+    return JsonResponse({"suggestions": names})
+
+
+@login_not_required
+@require_GET
+def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    team = get_object_or_404(Team.objects.select_related("organisation"), slug=slug)
+    people = _views(request.user, selectors.people_in(request.user, team=team))
+    return render(
+        request,
+        "profiles/people_in.html",
+        {"title": team.name, "caption": team.organisation.name, "people": people, "kind": "team"},
+    )
+
+
+@login_not_required
+@require_GET
+def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    place = get_object_or_404(Place, slug=slug)
+    people = _views(request.user, selectors.people_in(request.user, place=place))
+    return render(
+        request,
+        "profiles/people_in.html",
+        {"title": place.name, "caption": place.address, "people": people, "kind": "place"},
+    )

@@ -1,0 +1,119 @@
+"""Which parts of a profile a viewer may see: the audience rule applied to field groups.
+
+A profile has an audience, and so does each group of its fields. A group is
+visible when both the profile and the group are: its effective audience is the
+narrower of the two. Everything in the profiles app that shows, lists,
+searches or exports profile fields asks this module.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.db.models import Q
+
+from sociable.audience import Audience, audience_q, can_see
+
+from .models import AUDIENCE_ORDER, Profile
+
+# Field group -> the Profile field holding its audience ("profile" is the profile's own).
+GROUPS = {
+    "profile": "audience",
+    "contact": "contact_audience",
+    "location": "location_audience",
+    "skills": "skills_audience",
+    "about": "about_audience",
+    "interests": "interests_audience",
+}
+# Search levels, narrowest last; a profile's row at a level holds what that level sees.
+LEVELS = AUDIENCE_ORDER
+
+
+def effective_audience(profile: Profile, group: str) -> str:
+    own = getattr(profile, GROUPS[group])
+    return max(own, profile.audience, key=AUDIENCE_ORDER.index)
+
+
+def visible_groups(viewer, profile: Profile) -> frozenset[str]:
+    """Return the field groups of ``profile`` that ``viewer`` may see."""
+    if viewer is not None and viewer.is_authenticated and viewer.pk == profile.user_id:
+        groups = set(GROUPS)
+    else:
+        organisation_id = profile.user.organisation_id
+        groups = {
+            group
+            for group in GROUPS
+            if can_see(viewer, effective_audience(profile, group), organisation_id=organisation_id)
+        }
+    if "profile" not in groups:
+        return frozenset()
+    if not profile.show_interests:
+        groups.discard("interests")
+    return frozenset(groups)
+
+
+def groups_at_level(profile: Profile, level: str) -> frozenset[str]:
+    """The field groups someone at search ``level`` sees (for building search rows)."""
+    rank = AUDIENCE_ORDER.index(level)
+    groups = {g for g in GROUPS if AUDIENCE_ORDER.index(effective_audience(profile, g)) <= rank}
+    if not profile.show_interests:
+        groups.discard("interests")
+    return frozenset(groups) if "profile" in groups else frozenset()
+
+
+def group_q(viewer, group: str, prefix: str = "") -> Q:
+    """Filter profiles (or rows pointing at them through ``prefix``) whose ``group`` is visible."""
+    organisation_field = f"{prefix}user__organisation"
+    q = audience_q(viewer, field=f"{prefix}audience", organisation_field=organisation_field)
+    if group != "profile":
+        q &= audience_q(
+            viewer, field=f"{prefix}{GROUPS[group]}", organisation_field=organisation_field
+        )
+    if group == "interests":
+        q &= Q(**{f"{prefix}show_interests": True})
+    if viewer is not None and viewer.is_authenticated:
+        q |= Q(**{f"{prefix}user_id": viewer.pk})
+    return q
+
+
+def search_level_q(viewer, prefix: str = "") -> Q:
+    """Filter ProfileSearch rows to the one level ``viewer`` searches each profile at."""
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return Q(**{f"{prefix}level": Audience.PUBLIC})
+    organisation_id = getattr(viewer, "organisation_id", None)
+    if organisation_id is None:
+        return Q(**{f"{prefix}level": Audience.COMMUNITY})
+    same_org = Q(**{f"{prefix}profile__user__organisation_id": organisation_id})
+    return (Q(**{f"{prefix}level": Audience.ORGANISATION}) & same_org) | (
+        Q(**{f"{prefix}level": Audience.STAFF}) & ~same_org
+    )
+
+
+@dataclass
+class ProfileView:
+    """A profile as one viewer may see it; templates read fields through ``sees``."""
+
+    profile: Profile
+    groups: frozenset[str]
+    is_owner: bool
+
+    @property
+    def sees(self) -> dict[str, bool]:
+        return {group: group in self.groups for group in GROUPS}
+
+    @cached_property
+    def skills(self) -> dict[str, list]:
+        """Visible skills by relation ("teach", "interest", ...), from the prefetched rows."""
+        by_relation: dict[str, list] = defaultdict(list)
+        for row in self.profile.profile_skills.all():
+            group = "interests" if row.relation == "interest" else "skills"
+            if group in self.groups:
+                by_relation[row.relation].append(row.skill)
+        return dict(by_relation)
+
+
+def view_profile(viewer, profile: Profile) -> ProfileView:
+    is_owner = bool(viewer is not None and viewer.is_authenticated and viewer.pk == profile.user_id)
+    return ProfileView(profile=profile, groups=visible_groups(viewer, profile), is_owner=is_owner)
