@@ -121,11 +121,27 @@ class ProfileForm(forms.ModelForm):
         if profile.user.organisation_id is None:
             # Teams belong to partner organisations; community members have none.
             del self.fields["team_name"]
-        self.order_fields(
-            ["preferred_name", "pronouns", "photo", "remove_photo", "job_title", "team_name",
-             "place_name", "floor", "working_days", "working_on", "ask_me_about",
-             *SKILL_FIELDS, "bio"]
-        )  # fmt: skip
+
+    # (heading, fields): each part of the profile with the choice of who sees it.
+    SECTIONS = [
+        ("About you", ["preferred_name", "pronouns", "photo", "remove_photo", "job_title",
+                       "audience", "in_directory"]),
+        ("Where you work", ["team_name", "place_name", "floor", "working_days",
+                            "location_audience"]),
+        ("What you know and do", ["working_on", "ask_me_about", "can_teach", "has_skills",
+                                  "wants_to_learn", "languages", "networks", "open_to_loan",
+                                  "open_to_shadowing", "open_to_mentoring", "skills_audience"]),
+        ("Outside work", ["interests", "show_interests", "interests_audience"]),
+        ("About me", ["bio", "about_audience"]),
+        ("How to reach you", ["phone", "mobile", "other_contact", "contact_audience"]),
+    ]  # fmt: skip
+
+    def sections(self) -> list[tuple[str, list]]:
+        """The form's fields in sections, for a template to render with headings."""
+        return [
+            (heading, [self[name] for name in names if name in self.fields])
+            for heading, names in self.SECTIONS
+        ]
 
     def clean_photo(self):
         upload = self.cleaned_data.get("photo")

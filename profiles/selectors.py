@@ -42,13 +42,14 @@ class Unaccent(Func):
     function = "unaccent"
 
 
+def _skill_rows():
+    return ProfileSkill.objects.select_related("skill").order_by("skill__name")
+
+
 def with_card_data(profiles):
     """Add what a profile card shows: organisation, team, place and skills, in one more query."""
     return profiles.select_related("user__organisation", "team", "place").prefetch_related(
-        Prefetch(
-            "profile_skills",
-            queryset=ProfileSkill.objects.select_related("skill").order_by("skill__name"),
-        )
+        Prefetch("profile_skills", queryset=_skill_rows())
     )
 
 
@@ -116,6 +117,7 @@ def people_with_skill(viewer, skill: Skill) -> dict[str, list[Profile]]:
         .filter(group_q(viewer, group, prefix="profile__"))
         .filter(profile__in=Profile.objects.listed())
         .select_related("profile__user__organisation", "profile__team", "profile__place")
+        .prefetch_related(Prefetch("profile__profile_skills", queryset=_skill_rows()))
         .order_by("profile__user__name")
     )
     people: dict[str, list[Profile]] = {relation: [] for relation in Relation.values}

@@ -193,14 +193,20 @@ def update_profile(
     skills: dict[str, list[str]] | None = None,
     photo=None,
     remove_photo: bool = False,
+    by_owner: bool = True,
 ) -> list[tuple[str, Skill]]:
-    """Save the person's own changes; return the typed skill names matched to existing ones."""
+    """Save changes to a profile; return the typed skill names matched to existing ones.
+
+    Only the owner's own edits count as the profile being kept up to date
+    (``by_owner``); an HR import does not stop the six-monthly reminder.
+    """
     for name, value in fields.items():
         if name not in PROFILE_FIELDS:
             raise ValueError(f"{name} is not an editable profile field")
         setattr(profile, name, value)
     profile.bio_html = render_markdown(profile.bio)
-    profile.updated_at = timezone.now()
+    if by_owner:
+        profile.updated_at = timezone.now()
     if remove_photo and profile.photo:
         profile.photo.delete(save=False)
     if photo is not None:

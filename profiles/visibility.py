@@ -39,14 +39,13 @@ def effective_audience(profile: Profile, group: str) -> str:
 def visible_groups(viewer, profile: Profile) -> frozenset[str]:
     """Return the field groups of ``profile`` that ``viewer`` may see."""
     if viewer is not None and viewer.is_authenticated and viewer.pk == profile.user_id:
-        groups = set(GROUPS)
-    else:
-        organisation_id = profile.user.organisation_id
-        groups = {
-            group
-            for group in GROUPS
-            if can_see(viewer, effective_audience(profile, group), organisation_id=organisation_id)
-        }
+        return frozenset(GROUPS)  # the owner sees all of it, shared or not
+    organisation_id = profile.user.organisation_id
+    groups = {
+        group
+        for group in GROUPS
+        if can_see(viewer, effective_audience(profile, group), organisation_id=organisation_id)
+    }
     if "profile" not in groups:
         return frozenset()
     if not profile.show_interests:

@@ -6,7 +6,7 @@ With DATABASE_URL set, the command runs as it is. Otherwise a cluster under
 ``.data/postgres`` (created on first use) is started, DATABASE_URL is pointed at
 it, the command runs, and the cluster is stopped again when the command ends or
 Ctrl-C is pressed. A cluster that was already running (another ``make demo``)
-is reused and left running.
+is reused, and the last command using the cluster stops it.
 
 PostgreSQL refuses to run as root, so as root the cluster belongs to the
 ``postgres`` system user (or ``nobody``). Only the standard library is used:
@@ -15,8 +15,11 @@ this runs before anything else is installed.
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import glob
 import hashlib
+import json
 import os
 import pwd
 import shutil
@@ -194,6 +197,35 @@ def stop(bindir: Path, data: Path, owner: str | None) -> None:
     _run([str(bindir / "pg_ctl"), "stop", "-D", str(data), "-m", "fast", "-w"], owner)
 
 
+@contextlib.contextmanager
+def clients(data: Path):
+    """Lock and yield the set of live process ids using the cluster; save it afterwards.
+
+    Several makes may share one cluster (make demo beside make test): the last
+    one to finish stops it.
+    """
+    path = data.parent / "clients.json"
+    with open(data.parent / "clients.lock", "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            pids = set(json.loads(path.read_text())) if path.exists() else set()
+        except ValueError:
+            pids = set()
+        pids = {pid for pid in pids if _alive(pid)}
+        yield pids
+        path.write_text(json.dumps(sorted(pids)))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def ensure_database(bindir: Path, socket_dir: Path) -> None:
     psql = [str(bindir / "psql"), "-h", str(socket_dir), "-U", "postgres", "-d", "postgres", "-tAc"]
     found = subprocess.run(
@@ -220,9 +252,10 @@ def main(argv: list[str]) -> int:
         owner = cluster_owner()
         data, socket_dir = locations(owner)
         initialise(bindir, data, owner)
-        started_here = not is_running(bindir, data, owner)
-        if started_here:
-            start(bindir, data, socket_dir, owner)
+        with clients(data) as pids:
+            if not is_running(bindir, data, owner):
+                start(bindir, data, socket_dir, owner)
+            pids.add(os.getpid())
         ensure_database(bindir, socket_dir)
     except Problem as problem:
         print(f"error: {problem}", file=sys.stderr)
@@ -248,9 +281,11 @@ def main(argv: list[str]) -> int:
         status = child.wait()
         return 0 if signal.SIGINT in interrupted else status  # Ctrl-C is how you stop it
     finally:
-        if started_here:
-            stop(bindir, data, owner)
-            print("Stopped the private PostgreSQL cluster.", flush=True)
+        with clients(data) as pids:
+            pids.discard(os.getpid())
+            if not pids:
+                stop(bindir, data, owner)
+                print("Stopped the private PostgreSQL cluster.", flush=True)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,7 @@
 """The test suite: the real PostgreSQL of DATABASE_URL, fast hashing, mail kept in memory."""
 
+import os
+
 from .base import *  # noqa: F403
 
 DEBUG = False
@@ -7,6 +9,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.audience_app"]  # noqa: F405
+# One test database per run, so two runs on one server do not trip over each other.
+DATABASES["default"]["TEST"] = {"NAME": f"test_sociable_{os.getpid()}"}  # noqa: F405
 
 # Serve static files straight from the source folders; no collectstatic needed.
 STATIC_ROOT = None

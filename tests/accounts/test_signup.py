@@ -181,3 +181,10 @@ def test_signing_in_greets_you_by_name(client, staff_member):
     )
 
     assert f"Successfully signed in as {staff_member.name}." in response.content.decode()
+
+
+def test_usernames_are_readable_and_unique(client):
+    sign_up(client, "sam.taylor@example.com", name="Sam Taylor")
+    sign_up(client, "sam.t@example.org", name="Sam Taylor")
+
+    assert set(User.objects.values_list("username", flat=True)) == {"sam-taylor", "sam-taylor-2"}

@@ -68,6 +68,15 @@ def problems(page) -> PageProblems:
 _axe = Axe()
 
 
+def sign_in(page, live_server, email: str, password: str) -> None:
+    """Sign in through the real sign-in page."""
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
 def serious_accessibility_violations(page) -> list[str]:
     """Run axe-core on the page; return the serious and critical violations, readably."""
     results = _axe.run(page)

@@ -1,0 +1,119 @@
+"""The directory search: one box over everything visible, ranked, forgiving typos."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.urls import reverse
+
+from profiles.models import Profile
+from profiles.selectors import DirectoryFilters, directory_search
+from tests.accounts.factories import staff_of
+from tests.profiles.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def people(council, trust):
+    singer = make_profile(
+        staff_of(council, name="Imogen Hart"),
+        job_title="Housing officer",
+        teach=["Opera singing"],
+        team="Housing",
+        place="Merrion House",
+    )
+    fan = make_profile(
+        staff_of(trust, name="Bilal Khan"),
+        job_title="Porter",
+        bio="I go to the opera twice a year.",
+    )
+    editor = make_profile(
+        staff_of(trust, name="Chloe Dunn"),
+        job_title="Comms officer",
+        teach=["Video editing"],
+        has=["Excel"],
+    )
+    learner = make_profile(
+        staff_of(council, name="Dev Patel"),
+        job_title="Data analyst",
+        learn=["Video editing"],
+        team="Housing",
+    )
+    return {"singer": singer, "fan": fan, "editor": editor, "learner": learner}
+
+
+def names(viewer, **filters):
+    return [p.user.name for p in directory_search(viewer, DirectoryFilters(**filters))]
+
+
+def test_the_opera_singer_ranks_first_for_opera(people, staff_member):
+    assert names(staff_member, q="opera")[:2] == ["Imogen Hart", "Bilal Khan"]
+
+
+@pytest.mark.parametrize("typo", ["opra singer", "opera singr", "Imogn Hart"])
+def test_typos_still_find_the_person(people, staff_member, typo):
+    assert names(staff_member, q=typo)[0] == "Imogen Hart"
+
+
+def test_names_job_titles_and_teams_are_all_searched(people, staff_member):
+    assert names(staff_member, q="chloe") == ["Chloe Dunn"]
+    assert names(staff_member, q="data analyst") == ["Dev Patel"]
+    assert set(names(staff_member, q="housing")) == {"Imogen Hart", "Dev Patel"}
+
+
+def test_accents_and_case_do_not_matter(people, staff_member):
+    assert names(staff_member, q="ÓPERA")[0] == "Imogen Hart"
+
+
+def test_filters_narrow_the_results(people, staff_member, council, trust):
+    assert names(staff_member, organisation=trust.slug) == ["Bilal Khan", "Chloe Dunn"]
+    editing = people["editor"].profile_skills.get(relation="teach").skill
+    assert names(staff_member, skill=editing.slug) == ["Chloe Dunn"]
+    assert names(staff_member, q="video editing", teaches=True) == ["Chloe Dunn"]
+    housing = people["singer"].team
+    assert names(staff_member, team=housing.slug) == ["Dev Patel", "Imogen Hart"]
+
+
+def test_no_query_lists_everyone_visible_alphabetically(people, staff_member):
+    assert names(staff_member) == sorted(names(staff_member))
+    assert len(names(staff_member)) == 4
+
+
+def test_an_anonymous_visitor_finds_only_public_profiles(people):
+    Profile.objects.filter(pk=people["editor"].pk).update(audience="public")
+
+    assert names(AnonymousUser()) == ["Chloe Dunn"]
+    assert names(AnonymousUser(), q="opera") == []
+
+
+def test_results_say_why_each_person_matched(client_as, people, staff_member):
+    html = client_as(staff_member).get("/people/", {"q": "video editing"}).content.decode()
+
+    assert "Can teach:</span> Video editing" in html
+    assert "Wants to learn:</span> Video editing" in html
+
+
+def test_no_results_suggest_what_to_do(client_as, people, staff_member):
+    html = client_as(staff_member).get("/people/", {"q": "beekeeping"}).content.decode()
+
+    assert "Nobody yet matches “beekeeping”" in html
+    assert reverse("profiles:profile-edit") in html
+
+
+def test_search_text_is_escaped(client_as, people, staff_member):
+    html = client_as(staff_member).get("/people/", {"q": "<script>x</script>"}).content.decode()
+
+    assert "<script>x</script>" not in html
+    assert "&lt;script&gt;x&lt;/script&gt;" in html
+
+
+def test_results_are_paginated(client_as, council, staff_member):
+    for n in range(25):
+        make_profile(staff_of(council, name=f"Person {n:02d}"), teach=["Excel"])
+
+    client = client_as(staff_member)
+    first = client.get("/people/", {"q": "excel"}).content.decode()
+    second = client.get("/people/", {"q": "excel", "page": 2}).content.decode()
+
+    assert "25 people matching “excel”" in first
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert "Person 00" in first and "Person 24" in second
