@@ -118,6 +118,8 @@ class ProfileForm(forms.ModelForm):
                 )
         self.initial.setdefault("team_name", profile.team.name if profile.team else "")
         self.initial.setdefault("place_name", profile.place.name if profile.place else "")
+        if not profile.photo:
+            del self.fields["remove_photo"]
         if profile.user.organisation_id is None:
             # Teams belong to partner organisations; community members have none.
             del self.fields["team_name"]

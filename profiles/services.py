@@ -349,11 +349,20 @@ def refresh_search(*, profiles: Iterable[Profile]) -> None:
     )
     if not profiles:
         return
+    skill_rows = list(
+        ProfileSkill.objects.filter(profile__in=profiles).values_list(
+            "profile_id", "relation", "skill_id", "skill__name"
+        )
+    )
+    # Other names of a skill ("BSL" for British Sign Language) find it too.
+    other_names: dict[int, list[str]] = defaultdict(list)
+    for skill_id, alias in SkillAlias.objects.filter(
+        skill_id__in={row[2] for row in skill_rows}
+    ).values_list("skill_id", "name"):
+        other_names[skill_id].append(alias)
     names: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-    for row in ProfileSkill.objects.filter(profile__in=profiles).values_list(
-        "profile_id", "relation", "skill__name"
-    ):
-        names[row[0]][row[1]].append(row[2])
+    for profile_id, relation, skill_id, name in skill_rows:
+        names[profile_id][relation] += [name, *other_names[skill_id]]
     rows, stale = [], []
     for profile in profiles:
         for level in LEVELS:

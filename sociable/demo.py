@@ -1,7 +1,8 @@
-"""The demo partnership: organisations and the people the README lists.
+"""The demo partnership: organisations, the people the README lists, and their colleagues.
 
 Idempotent: every row is found by a natural key and updated, never duplicated.
 Later parts of the product add their own demo data on top of these people.
+This is the composition layer: it may call into the apps (profiles' directory).
 """
 
 from dataclasses import dataclass
@@ -9,8 +10,11 @@ from dataclasses import dataclass
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.totp.internal.auth import TOTP
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
+
+from profiles import demo as profiles_demo
 
 from .accounts.models import Organisation, OrganisationDomain, User
 from .accounts.services import sync_organisation
@@ -81,6 +85,9 @@ PEOPLE = [
     DemoPerson("Fatima Hussain", "fatima.hussain@kirkfield.gov.uk"),
     DemoPerson("Dave Robinson", "dave.robinson@outlook.example"),
 ]
+# Everyone else in the demo directory (profiles.demo holds everyone's profile).
+_LISTED = {person.email for person in PEOPLE}
+PEOPLE += [DemoPerson(p.name, p.email) for p in profiles_demo.PROFILES if p.email not in _LISTED]
 
 
 def seed_organisations() -> None:
@@ -94,14 +101,18 @@ def seed_organisations() -> None:
             )
 
 
-def seed_person(person: DemoPerson) -> User:
+def seed_person(person: DemoPerson, *, password_hash: str | None = None) -> User:
+    """Create or update the person's account; ``password_hash`` saves hashing per person."""
     user = User.objects.filter(email__iexact=person.email).first() or User(
         email=person.email, username=person.email.split("@")[0].replace(".", "-")
     )
     user.name = person.name
     user.is_staff = person.admin or person.moderator
     user.is_superuser = person.admin
-    user.set_password(DEMO_PASSWORD)
+    if password_hash:
+        user.password = password_hash
+    else:
+        user.set_password(DEMO_PASSWORD)
     user.save()
     EmailAddress.objects.update_or_create(
         user=user, email=person.email, defaults={"verified": True, "primary": True}
@@ -119,4 +130,8 @@ def seed_person(person: DemoPerson) -> User:
 @transaction.atomic
 def seed() -> list[User]:
     seed_organisations()
-    return [seed_person(person) for person in PEOPLE]
+    # One hash for everyone: the slow hasher would otherwise dominate the run.
+    password_hash = make_password(DEMO_PASSWORD)
+    users = [seed_person(person, password_hash=password_hash) for person in PEOPLE]
+    profiles_demo.seed()
+    return users

@@ -1,9 +1,12 @@
 """The home page, the accessibility statement and the layout every page shares."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from tests.accounts.factories import OrganisationFactory
+from tests.accounts.factories import OrganisationFactory, staff_of
+from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -61,13 +64,34 @@ def test_organisation_names_are_escaped(client, db):
     assert "&lt;script&gt;alert(1)&lt;/script&gt; Trust" in html
 
 
-def test_home_runs_a_fixed_number_of_queries(
-    client_as, staff_member, django_assert_max_num_queries
-):
-    for n in range(30):
-        OrganisationFactory(name=f"Partner {n}", slug=f"partner-{n}", domain=f"p{n}.example.org")
+def test_home_suggests_who_to_learn_from(client_as, council, staff_member):
+    make_profile(staff_member, learn=["Video editing"])
+    make_profile(staff_of(council, name="Chloe Dunn"), teach=["Video editing"])
 
+    html = client_as(staff_member).get(reverse("home")).content.decode()
+
+    assert "People who can teach what you want to learn" in html
+    assert "Chloe Dunn" in html
+    assert "Add skills you can teach" in html  # the next most useful thing
+
+
+def test_home_runs_a_fixed_number_of_queries(
+    client_as, council, staff_member, django_assert_max_num_queries
+):
+    make_profile(staff_member, learn=["Video editing"], teach=["Excel"])
     client = client_as(staff_member)
 
-    with django_assert_max_num_queries(4):
-        assert client.get(reverse("home")).status_code == 200
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            assert client.get(reverse("home")).status_code == 200
+        return len(context.captured_queries)
+
+    make_profile(staff_of(council), teach=["Video editing"], learn=["Excel"])
+    small = count()
+    for n in range(20):
+        OrganisationFactory(name=f"Partner {n}", slug=f"partner-{n}", domain=f"p{n}.example.org")
+        make_profile(staff_of(council), teach=["Video editing"], learn=["Excel"])
+
+    assert count() == small
+    with django_assert_max_num_queries(10):
+        client.get(reverse("home"))

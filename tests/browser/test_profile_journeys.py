@@ -58,3 +58,48 @@ def test_edit_your_profile_add_skills_and_find_yourself(live_server, page, probl
     expect(page.locator("main")).to_contain_text("Imogen Hart")
     assert serious_accessibility_violations(page) == []
     assert problems.messages == []
+
+
+def test_every_profile_page_passes_axe_on_desktop_and_phone(live_server, browser):
+    council = OrganisationFactory(
+        name="Kirkfield City Council", slug="council", domain="council.example"
+    )
+    me = staff_of(council, name="Imogen Hart")
+    chloe = make_profile(
+        staff_of(council, name="Chloe Dunn"),
+        teach=["Video editing"],
+        team="Housing",
+        place="Merrion House",
+        bio="**Hello** there",
+    )
+    pages = [
+        "/people/",
+        "/people/?q=nobody+knows+this",
+        "/people/?q=video",
+        chloe.get_absolute_url(),
+        f"/people/{chloe.user.username}/correction/",
+        "/skills/",
+        "/skills/video-editing/",
+        chloe.team.get_absolute_url(),
+        chloe.place.get_absolute_url(),
+    ]
+    for viewport in [{"width": 1280, "height": 900}, {"width": 375, "height": 740}]:
+        context = browser.new_context(viewport=viewport)
+        page = context.new_page()
+        sign_in(page, live_server, me.email, PASSWORD)
+        for path in pages:
+            page.goto(live_server.url + path)
+            assert serious_accessibility_violations(page) == [], (path, viewport)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, (path, viewport)
+        # The edit form with errors too.
+        page.goto(live_server.url + "/people/me/edit/")
+        page.get_by_label("Photo", exact=True).set_input_files(
+            files=[{"name": "me.jpg", "mimeType": "image/jpeg", "buffer": b"not a photo"}]
+        )
+        page.get_by_role("button", name="Save your profile").click()
+        expect(page.locator(".govuk-error-summary")).to_contain_text(
+            "The photo must be a JPEG, PNG or WebP file"
+        )
+        assert serious_accessibility_violations(page) == []
+        context.close()

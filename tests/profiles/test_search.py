@@ -117,3 +117,17 @@ def test_results_are_paginated(client_as, council, staff_member):
     assert "25 people matching “excel”" in first
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert "Person 00" in first and "Person 24" in second
+
+
+def test_another_name_for_a_skill_finds_it(council, staff_member):
+    from profiles.models import Skill, SkillAlias
+
+    signer = make_profile(staff_of(council, name="Rachel Lee"), languages=["British Sign Language"])
+    SkillAlias.objects.create(
+        key="bsl", name="BSL", skill=Skill.objects.get(name="British Sign Language")
+    )
+    from profiles.services import refresh_search
+
+    refresh_search(profiles=[signer])
+
+    assert names(staff_member, q="bsl") == ["Rachel Lee"]
