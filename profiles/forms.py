@@ -1,9 +1,9 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from .models import Profile, ProfileCorrection, ProfileSkill
+from .models import Profile, ProfileCorrection, ProfileSkill, Skill
 from .photos import PHOTO_HELP_TEXT, process_photo
-from .services import RELATION_KIND
+from .services import RELATION_KIND, find_skill
 from .vocabulary import MAX_NAME_LENGTH, split_names
 
 Relation = ProfileSkill.Relation
@@ -165,20 +165,28 @@ class CorrectionForm(forms.ModelForm):
 
 
 class DirectorySearchForm(forms.Form):
-    q = forms.CharField(
-        label="Search people",
-        required=False,
-        max_length=200,
-        help_text="A name, skill, interest, team or job title.",
-    )
+    q = forms.CharField(label="Search people", required=False, max_length=200)
     organisation = forms.ChoiceField(label="Organisation", required=False)
-    skill = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
-    team = forms.CharField(required=False, max_length=180, widget=forms.HiddenInput)
-    place = forms.CharField(required=False, max_length=180, widget=forms.HiddenInput)
-    teaches = forms.BooleanField(label="Only people who can teach it", required=False)
+    team = forms.ChoiceField(label="Team", required=False)
+    place = forms.ChoiceField(label="Building", required=False)
+    skill = forms.CharField(label="Skill", required=False, max_length=100)
+    teaches = forms.BooleanField(label="Only people who can teach", required=False)
 
-    def __init__(self, *args, organisations=(), **kwargs):
+    def __init__(self, *args, organisations=(), teams=(), places=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [("", "All organisations")] + [
             (o.slug, o.name) for o in organisations
         ]
+        by_organisation: dict[str, list] = {}
+        for team in teams:
+            by_organisation.setdefault(team.organisation.name, []).append((team.slug, team.name))
+        self.fields["team"].choices = [("", "All teams"), *by_organisation.items()]
+        self.fields["place"].choices = [("", "All buildings")] + [(p.slug, p.name) for p in places]
+
+    def clean_skill(self) -> str:
+        """Accept a skill's name (as typed) or its slug (from a link); return the slug."""
+        typed = self.cleaned_data["skill"].strip()
+        if not typed:
+            return ""
+        skill = Skill.objects.filter(slug=typed).first() or find_skill(typed)
+        return skill.slug if skill else typed

@@ -10,6 +10,7 @@ from .visibility import ProfileView
 
 Relation = ProfileSkill.Relation
 _WORD = re.compile(r"\w+")
+_MARKUP = re.compile(r"[*_`#>]+|\]\([^)]*\)|\[")  # Markdown's marks, shown as plain text
 LABELS = {
     Relation.TEACH: "Can teach",
     Relation.HAS: "Skills",
@@ -49,7 +50,7 @@ def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[s
         ("skills", "Working on", profile.working_on),
         ("location", "Team", profile.team.name if profile.team else ""),
         ("location", "Works at", profile.place.name if profile.place else ""),
-        ("about", "About", profile.bio),
+        ("about", "About", _MARKUP.sub("", profile.bio)),
     ]
     for group, label, text in fields:
         if group in view.groups and text and _hits(words, text):

@@ -84,6 +84,16 @@ def resolve_skills(*, names: Iterable[str], kind: str) -> Resolved:
     return result
 
 
+def find_skill(name: str) -> Skill | None:
+    """Return the vocabulary entry a typed name means, if there is one."""
+    key = skill_key(name)
+    skill = Skill.objects.filter(key=key).first()
+    if skill is None:
+        alias = SkillAlias.objects.select_related("skill").filter(key=key).first()
+        skill = alias.skill if alias else None
+    return skill
+
+
 def set_profile_skills(*, profile: Profile, relation: str, names: Iterable[str]) -> Resolved:
     """Replace the profile's skills for one relation (can teach, has, ...)."""
     names = list(names)

@@ -28,8 +28,12 @@ PAGE_SIZE = 20
 @login_not_required
 @require_GET
 def directory(request: HttpRequest) -> HttpResponse:
-    organisations = Organisation.objects.only("name", "slug")
-    form = DirectorySearchForm(request.GET or None, organisations=organisations)
+    form = DirectorySearchForm(
+        request.GET or None,
+        organisations=Organisation.objects.only("name", "slug"),
+        teams=Team.objects.select_related("organisation").order_by("organisation__name", "name"),
+        places=Place.objects.only("name", "slug"),
+    )
     filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
     filters = filters or selectors.DirectoryFilters()
     page = Paginator(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(

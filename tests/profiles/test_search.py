@@ -131,3 +131,26 @@ def test_another_name_for_a_skill_finds_it(council, staff_member):
     refresh_search(profiles=[signer])
 
     assert names(staff_member, q="bsl") == ["Rachel Lee"]
+
+
+def test_the_filter_form_takes_a_typed_skill_name_and_a_team(client_as, people, staff_member):
+    housing = people["singer"].team
+    client = client_as(staff_member)
+
+    by_skill = client.get("/people/", {"skill": "video EDITING", "teaches": "on"})
+    by_team = client.get("/people/", {"team": housing.slug})
+
+    assert [v.profile.user.name for v, _ in by_skill.context["results"]] == ["Chloe Dunn"]
+    assert [v.profile.user.name for v, _ in by_team.context["results"]] == [
+        "Dev Patel",
+        "Imogen Hart",
+    ]
+    assert "Fostering" not in by_team.content.decode()
+
+
+def test_reasons_quote_about_me_without_markdown_marks(client_as, council, staff_member):
+    make_profile(staff_of(council, name="Eleanor Sutcliffe"), bio="I sing with **Kirkfield Opera**")
+
+    html = client_as(staff_member).get("/people/", {"q": "opera"}).content.decode()
+
+    assert "I sing with Kirkfield Opera" in html
