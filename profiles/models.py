@@ -35,6 +35,11 @@ AUDIENCE_ORDER = [value for value, _ in PROFILE_AUDIENCES]
 STALE_AFTER = timedelta(days=182)  # six months
 
 
+def audience_field(label: str, default: str) -> models.CharField:
+    """Who may see a profile, or one group of its fields."""
+    return models.CharField(label, max_length=20, choices=PROFILE_AUDIENCES, default=default)
+
+
 class Skill(TagBase):
     """A skill, interest, language or staff network: one page each at /skills/<slug>/."""
 
@@ -197,42 +202,14 @@ class Profile(models.Model):
     skills = models.ManyToManyField(Skill, through="ProfileSkill", related_name="profiles")
     # Who sees what
     in_directory = models.BooleanField("list me in the directory", default=True)
-    audience = models.CharField(
-        "who can see my profile",
-        max_length=20,
-        choices=PROFILE_AUDIENCES,
-        default=Audience.COMMUNITY,
+    audience = audience_field("who can see my profile", Audience.COMMUNITY)
+    contact_audience = audience_field("who can see how to reach me", Audience.STAFF)
+    location_audience = audience_field("who can see my team and where I work", Audience.STAFF)
+    skills_audience = audience_field(
+        "who can see my skills and what I'm working on", Audience.COMMUNITY
     )
-    contact_audience = models.CharField(
-        "who can see how to reach me",
-        max_length=20,
-        choices=PROFILE_AUDIENCES,
-        default=Audience.STAFF,
-    )
-    location_audience = models.CharField(
-        "who can see my team and where I work",
-        max_length=20,
-        choices=PROFILE_AUDIENCES,
-        default=Audience.STAFF,
-    )
-    skills_audience = models.CharField(
-        "who can see my skills and what I'm working on",
-        max_length=20,
-        choices=PROFILE_AUDIENCES,
-        default=Audience.COMMUNITY,
-    )
-    about_audience = models.CharField(
-        "who can see 'about me'",
-        max_length=20,
-        choices=PROFILE_AUDIENCES,
-        default=Audience.COMMUNITY,
-    )
-    interests_audience = models.CharField(
-        "who can see my interests outside work",
-        max_length=20,
-        choices=PROFILE_AUDIENCES,
-        default=Audience.STAFF,
-    )
+    about_audience = audience_field("who can see 'about me'", Audience.COMMUNITY)
+    interests_audience = audience_field("who can see my interests outside work", Audience.STAFF)
     # Keeping it fresh
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(default=timezone.now)

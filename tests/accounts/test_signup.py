@@ -188,3 +188,13 @@ def test_usernames_are_readable_and_unique(client):
     sign_up(client, "sam.t@example.org", name="Sam Taylor")
 
     assert set(User.objects.values_list("username", flat=True)) == {"sam-taylor", "sam-taylor-2"}
+
+
+def test_a_bad_new_address_is_explained_once(client_as, staff_member):
+    response = client_as(staff_member).post(
+        reverse("account_email"), {"email": "not-an-address", "action_add": ""}
+    )
+
+    html = response.content.decode()
+    assert html.count("There is a problem") == 1
+    assert 'value="not-an-address"' in html
