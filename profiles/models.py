@@ -74,7 +74,8 @@ class Skill(TagBase):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
-        return reverse("profiles:skill-detail", args=[self.slug])
+        # The page itself is composed in sociable/ (people here, groups beside them).
+        return reverse("skill-detail", args=[self.slug])
 
 
 class SkillAlias(models.Model):

@@ -20,5 +20,4 @@ urlpatterns = [
     path("people/<str:username>/correction/", views.report_correction, name="correction-create"),
     path("skills/", views.skill_index, name="skill-index"),
     path("skills/_suggest/", views.skill_suggest, name="skill-suggest"),  # "_": never a slug
-    path("skills/<str:slug>/", views.skill_detail, name="skill-detail"),
 ]

@@ -193,10 +193,8 @@ def skill_index(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_not_required
-@require_GET
-def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    skill = get_object_or_404(Skill, slug=slug)
+def skill_context(request: HttpRequest, skill: Skill) -> dict:
+    """What the skill page shows of people; other parts of the site add their own sections."""
     people = selectors.people_with_skill(request.user, skill)
     sections = [
         (label, _views(request.user, people[relation]))
@@ -210,14 +208,13 @@ def skill_detail(request: HttpRequest, slug: str) -> HttpResponse:
         ]
         if people[relation] or relation in _main_relations(skill)
     ]
-    can_teach_it = request.user.is_authenticated and any(
-        view.is_owner for _, views in sections[:1] for view in views
+    can_teach_it = (
+        request.user.is_authenticated
+        and ProfileSkill.objects.filter(
+            profile__user=request.user, skill=skill, relation=Relation.TEACH
+        ).exists()
     )
-    return render(
-        request,
-        "profiles/skill_detail.html",
-        {"skill": skill, "sections": sections, "can_teach_it": can_teach_it},
-    )
+    return {"skill": skill, "sections": sections, "can_teach_it": can_teach_it}
 
 
 def _main_relations(skill: Skill) -> set[str]:

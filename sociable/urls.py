@@ -10,5 +10,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
     path("", include("profiles.urls")),
+    # The skill page brings people (profiles) and groups together, so it lives here.
+    path("skills/<str:slug>/", views.skill_page, name="skill-detail"),
+    path("", include("groups.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,14 +3,16 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from groups import selectors as group_selectors
 from profiles import selectors as profile_selectors
 from profiles.completeness import completeness
-from profiles.models import ProfileSkill
+from profiles.models import ProfileSkill, Skill
+from profiles.views import skill_context
 from profiles.visibility import view_profile
 
 from .accounts.models import Organisation
@@ -45,6 +47,18 @@ def learning_matches(user) -> dict:
             )
         ],
     }
+
+
+@login_not_required
+@require_GET
+def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A skill's page: its people (profiles) and its groups and sessions (groups)."""
+    skill = get_object_or_404(Skill, slug=slug)
+    context = skill_context(request, skill) | {
+        "groups": group_selectors.groups_about(request.user, skill),
+        "events": group_selectors.events_about(request.user, skill),
+    }
+    return render(request, "skill_detail.html", context)
 
 
 @login_not_required

@@ -215,6 +215,8 @@ STORAGES = {
 }
 
 SOCIABLE_SITE_NAME = "Sociable"
+# The address people reach the site at, for links in emails.
+SOCIABLE_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 LOGGING = {
     "version": 1,

@@ -1,0 +1,309 @@
+"""OWLS groups (Our Workplace Learning and Socials), their events, RSVPs and suggestions.
+
+A group has an audience (who can see it exists); its events are seen by whoever
+can see the group. The ``members`` audience makes a group visible to its
+members only. Capacity is decided in the database: see services.rsvp_to_event.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from sociable.audience import AudienceModel, AudienceQuerySet
+
+
+class GroupQuerySet(AudienceQuerySet):
+    def members_q(self, user):
+        return Q(
+            Exists(
+                Membership.objects.filter(
+                    group=OuterRef("pk"), user=user, status=Membership.Status.ACTIVE
+                )
+            )
+        )
+
+    def open(self) -> GroupQuerySet:
+        return self.filter(closed_at__isnull=True)
+
+
+class GroupTag(TaggedItemBase):
+    """A group's skills and interests: the same vocabulary as people's profiles."""
+
+    content_object = models.ForeignKey("Group", on_delete=models.CASCADE, related_name="+")
+    tag = models.ForeignKey("profiles.Skill", on_delete=models.CASCADE, related_name="group_tags")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["content_object", "tag"], name="group_tag_once"),
+        ]
+
+
+class Group(AudienceModel):
+    class Kind(models.TextChoices):
+        SOCIAL = "social", "Social"
+        LEARNING = "learning", "Learning"
+        PEER_SUPPORT = "peer_support", "Peer support"
+        STAFF_NETWORK = "staff_network", "Staff network"
+
+    class JoinPolicy(models.TextChoices):
+        OPEN = "open", "Anyone who can see the group can join"
+        APPROVAL = "approval", "Organisers approve each request to join"
+
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True)
+    summary = models.CharField(
+        max_length=200, help_text="One sentence shown in lists, for example: 'We sing at lunch'."
+    )
+    description = models.TextField(max_length=5000, blank=True)
+    description_html = models.TextField(blank=True, editable=False)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SOCIAL)
+    join_policy = models.CharField(
+        max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
+    )
+    image = models.ImageField(upload_to="group-images/", blank=True)
+    tags = TaggableManager(through=GroupTag, blank=True, related_name="owls_groups")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    objects = GroupQuerySet.as_manager()
+
+    class Meta(AudienceModel.Meta):
+        ordering = ["name"]
+        indexes = [
+            GinIndex(
+                SearchVector("name", "summary", "description", config="english"),
+                name="group_search",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:group-detail", args=[self.slug])
+
+    def has_member(self, user) -> bool:
+        return self.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ORGANISER = "organiser", "Organiser"
+        MEMBER = "member", "Member"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Asked to join"
+        ACTIVE = "active", "Member"
+        DECLINED = "declined", "Declined"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="owls_memberships"
+    )
+    role = models.CharField(max_length=10, choices=Role.choices, default=Role.MEMBER)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    request_message = models.CharField(max_length=500, blank=True)
+    decision_message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user"], name="membership_once"),
+        ]
+        indexes = [models.Index(fields=["user", "status"], name="membership_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.group} ({self.get_status_display()})"
+
+
+class EventQuerySet(models.QuerySet):
+    def visible_to(self, user) -> EventQuerySet:
+        return self.filter(group__in=Group.objects.visible_to(user))
+
+    def upcoming(self, now=None) -> EventQuerySet:
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+
+    def past(self, now=None) -> EventQuerySet:
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+
+
+class Event(models.Model):
+    class Kind(models.TextChoices):
+        SOCIAL = "social", "Social"
+        LEARNING = "learning", "Learning session"
+
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="events")
+    title = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.SOCIAL)
+    description = models.TextField(max_length=5000, blank=True)
+    description_html = models.TextField(blank=True, editable=False)
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    location = models.CharField(
+        "place", max_length=200, blank=True, help_text="For example: Civic Hall, room 3."
+    )
+    online_url = models.URLField("online link", blank=True, max_length=500)
+    capacity = models.PositiveIntegerField(
+        null=True, blank=True, help_text="Leave empty for no limit."
+    )
+    rsvp_deadline = models.DateTimeField("replies close", null=True, blank=True)
+    skill = models.ForeignKey(
+        "profiles.Skill",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="events",
+        help_text="For a learning session: the skill it teaches.",
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(
+        default=0, help_text="iCalendar SEQUENCE: goes up with every change."
+    )
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="event_capacity_positive",
+            ),
+        ]
+        indexes = [models.Index(fields=["group", "starts_at"], name="event_by_group")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:event-detail", args=[self.group.slug, self.pk])
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def replies_closed(self) -> bool:
+        return self.rsvp_deadline is not None and timezone.now() > self.rsvp_deadline
+
+
+class RSVP(models.Model):
+    class Status(models.TextChoices):
+        GOING = "going", "Going"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        NOT_GOING = "not_going", "Not going"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rsvps"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices)
+    # When the person joined the waiting list: its order (first come, first served).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="rsvp_once"),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "queued_at"], name="rsvp_by_status"),
+            models.Index(fields=["user", "status"], name="rsvp_by_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_status_display().lower()} to {self.event}"
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A private address for a person's calendar of the events they are going to."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Calendar of {self.user}"
+
+
+class Suggestion(models.Model):
+    """A group or session someone wishes existed; others back it."""
+
+    class Kind(models.TextChoices):
+        GROUP = "group", "A group"
+        SESSION = "session", "A learning session"
+
+    title = models.CharField(max_length=150)
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.GROUP)
+    description = models.TextField(max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    fulfilled_group = models.ForeignKey(
+        Group, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    fulfilled_event = models.ForeignKey(
+        Event, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    fulfilled_at = models.DateTimeField(null=True, blank=True)
+    backers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, through="Backing", related_name="backed_suggestions"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Backing(models.Model):
+    suggestion = models.ForeignKey(Suggestion, on_delete=models.CASCADE)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["suggestion", "user"], name="backing_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} backs {self.suggestion}"

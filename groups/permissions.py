@@ -1,0 +1,74 @@
+"""Who may see and do what with groups and events, on top of the audience rule.
+
+Seeing: whoever the group's audience includes (sociable.audience), or its
+members. Anything you may not see answers 404; something you may see but not
+change answers 403.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from .models import Event, Group, Membership
+
+
+def membership_of(user, group: Group) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return group.memberships.filter(user=user).first()
+
+
+def is_member(user, group: Group) -> bool:
+    m = membership_of(user, group)
+    return m is not None and m.status == Membership.Status.ACTIVE
+
+
+def can_manage_group(user, group: Group) -> bool:
+    """Organisers manage their group (moderators use the admin)."""
+    if not user.is_authenticated:
+        return False
+    return group.memberships.filter(
+        user=user, role=Membership.Role.ORGANISER, status=Membership.Status.ACTIVE
+    ).exists()
+
+
+def can_see_members(user, group: Group) -> bool:
+    return is_member(user, group) or can_manage_group(user, group)
+
+
+def can_join_group(user, group: Group) -> bool:
+    return user.is_authenticated and group.closed_at is None
+
+
+def can_rsvp(user, event: Event) -> bool:
+    """Members RSVP; for an open group, anyone who can see it (joining on the way)."""
+    if not user.is_authenticated:
+        return False
+    return is_member(user, event.group) or event.group.join_policy == Group.JoinPolicy.OPEN
+
+
+def get_group_for_user(user, slug: str) -> Group:
+    """Return the group if ``user`` may see it; 404 otherwise."""
+    group = Group.objects.visible_to(user).filter(slug=slug).first()
+    if group is None:
+        raise Http404("No such group")
+    return group
+
+
+def get_managed_group(user, slug: str) -> Group:
+    """Return a group ``user`` organises: 404 if they cannot see it, 403 if not theirs."""
+    group = get_group_for_user(user, slug)
+    if not can_manage_group(user, group):
+        raise PermissionDenied("Only the group's organisers can do that.")
+    return group
+
+
+def get_event_for_user(user, slug: str, pk: int) -> Event:
+    group = get_group_for_user(user, slug)
+    event = (
+        Event.objects.filter(group=group, pk=pk).select_related("group", "skill", "teacher").first()
+    )
+    if event is None:
+        raise Http404("No such event")
+    return event

@@ -1,0 +1,155 @@
+"""Reads behind the group list, group page and event page: a fixed number of queries each."""
+
+from __future__ import annotations
+
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from profiles.models import Profile, ProfileSkill, Skill
+from profiles.selectors import with_card_data
+from profiles.visibility import group_q, view_profile
+
+from .models import RSVP, Event, Group, GroupTag, Membership
+
+ACTIVE = Membership.Status.ACTIVE
+
+
+def _next_event(now):
+    return Event.objects.filter(
+        group=OuterRef("pk"), cancelled_at__isnull=True, ends_at__gte=now
+    ).order_by("starts_at")
+
+
+def with_list_data(groups, now=None):
+    """Add member count, next event and tags to each group, in two more queries at most."""
+    now = now or timezone.now()
+    upcoming = _next_event(now)
+    return groups.annotate(
+        member_count=Count("memberships", filter=Q(memberships__status=ACTIVE), distinct=True),
+        next_event_title=Subquery(upcoming.values("title")[:1]),
+        next_event_starts=Subquery(upcoming.values("starts_at")[:1]),
+        next_event_id=Subquery(upcoming.values("pk")[:1]),
+    ).prefetch_related("tags")
+
+
+def group_list(viewer, *, q: str = "", kind: str = "", tag: str = ""):
+    groups = Group.objects.visible_to(viewer).open()
+    if kind:
+        groups = groups.filter(kind=kind)
+    if tag:
+        groups = groups.filter(tags__slug=tag)
+    if q.strip():
+        query = SearchQuery(q, search_type="websearch", config="english")
+        vector = SearchVector("name", "summary", "description", config="english")
+        groups = (
+            groups.annotate(
+                rank=SearchRank(vector, query),
+            )
+            .filter(
+                Q(rank__gt=0) | Q(name__icontains=q.strip()) | Q(tags__name__icontains=q.strip())
+            )
+            .distinct()
+        )
+        return with_list_data(groups).order_by("-rank", "name")
+    return with_list_data(groups).order_by("name")
+
+
+def suggested_groups(viewer, limit: int = 4):
+    """Groups about your interests and what you want to learn, that you have not joined."""
+    if not viewer.is_authenticated:
+        return Group.objects.none()
+    wanted = ProfileSkill.objects.filter(
+        profile__user=viewer,
+        relation__in=[ProfileSkill.Relation.LEARN, ProfileSkill.Relation.INTEREST],
+    ).values("skill")
+    shared = (
+        GroupTag.objects.filter(content_object=OuterRef("pk"), tag__in=wanted)
+        .order_by()
+        .values("content_object")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return (
+        with_list_data(Group.objects.visible_to(viewer).open())
+        .exclude(memberships__user=viewer)
+        .annotate(shared=Subquery(shared))
+        .filter(shared__gt=0)
+        .order_by("-shared", "name")[:limit]
+    )
+
+
+def group_page(group: Group):
+    """Upcoming and past events, organisers and members of one group."""
+    now = timezone.now()
+    events = (
+        Event.objects.filter(group=group)
+        .select_related("skill")
+        .annotate(going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)))
+    )
+    organisers = (
+        Membership.objects.filter(group=group, status=ACTIVE, role=Membership.Role.ORGANISER)
+        .select_related("user")
+        .order_by("user__name")
+    )
+    return {
+        "upcoming": list(events.filter(ends_at__gte=now).order_by("starts_at")),
+        "past": list(events.filter(ends_at__lt=now).order_by("-starts_at")[:10]),
+        "organisers": [m.user for m in organisers],
+        "member_count": Membership.objects.filter(group=group, status=ACTIVE).count(),
+    }
+
+
+def event_page(event: Event, viewer):
+    """Who is going, the waiting list in order, and the viewer's own reply."""
+    rsvps = list(
+        event.rsvps.exclude(status=RSVP.Status.NOT_GOING)
+        .select_related("user__organisation", "user__profile")
+        .order_by("queued_at", "created_at", "pk")
+    )
+    going = [r for r in rsvps if r.status == RSVP.Status.GOING]
+    waiting = [r for r in rsvps if r.status == RSVP.Status.WAITLISTED]
+    mine = next((r for r in rsvps if r.user_id == getattr(viewer, "pk", None)), None)
+    if mine is None and viewer.is_authenticated:
+        mine = event.rsvps.filter(user=viewer).first()
+    position = waiting.index(mine) + 1 if mine in waiting else None
+    places_left = None if event.capacity is None else max(event.capacity - len(going), 0)
+    return {
+        "going": going,
+        "waiting": waiting,
+        "mine": mine,
+        "position": position,
+        "places_left": places_left,
+    }
+
+
+def learners_to_invite(event: Event, viewer):
+    """People who want to learn the session's skill, as far as the organiser may see them."""
+    if event.skill_id is None:
+        return []
+    profiles = (
+        with_card_data(Profile.objects.listed())
+        .filter(group_q(viewer, "skills"))
+        .filter(profile_skills__skill=event.skill, profile_skills__relation="learn")
+        .exclude(user_id__in=event.rsvps.values("user_id"))
+        .order_by("user__name")
+        .distinct()[:50]
+    )
+    return [view_profile(viewer, p) for p in profiles]
+
+
+def events_about(viewer, skill: Skill, limit: int = 10):
+    """Upcoming events that teach ``skill`` or belong to groups tagged with it."""
+    return (
+        Event.objects.visible_to(viewer)
+        .filter(Q(skill=skill) | Q(group__in=Group.objects.filter(tags=skill)))
+        .filter(cancelled_at__isnull=True, ends_at__gte=timezone.now())
+        .select_related("group")
+        .order_by("starts_at")[:limit]
+    )
+
+
+def groups_about(viewer, skill: Skill, limit: int = 10):
+    return with_list_data(Group.objects.visible_to(viewer).open().filter(tags=skill)).order_by(
+        "name"
+    )[:limit]

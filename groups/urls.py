@@ -1,0 +1,45 @@
+from django.urls import path
+
+from . import calendar_views, views
+
+app_name = "groups"
+
+urlpatterns = [
+    path("groups/", views.group_list, name="group-list"),
+    path("groups/new/", views.group_create, name="group-create"),
+    path("groups/suggestions/", views.suggestion_list, name="suggestion-list"),
+    path("groups/suggestions/<int:pk>/back/", views.suggestion_back, name="suggestion-back"),
+    path("groups/suggestions/<int:pk>/fulfil/", views.suggestion_fulfil, name="suggestion-fulfil"),
+    path("groups/calendar/", calendar_views.calendar_settings, name="calendar-settings"),
+    path("groups/teach/<str:skill_slug>/", views.teach, name="teach"),
+    path("groups/<slug:slug>/", views.group_detail, name="group-detail"),
+    path("groups/<slug:slug>/edit/", views.group_edit, name="group-edit"),
+    path("groups/<slug:slug>/join/", views.group_join, name="group-join"),
+    path("groups/<slug:slug>/leave/", views.group_leave, name="group-leave"),
+    path("groups/<slug:slug>/members/", views.member_list, name="member-list"),
+    path(
+        "groups/<slug:slug>/members/<int:pk>/<str:action>/",
+        views.member_change,
+        name="member-change",
+    ),
+    path("groups/<slug:slug>/calendar.ics", calendar_views.group_ics, name="group-ics"),
+    path("groups/<slug:slug>/events/new/", views.event_create, name="event-create"),
+    path("groups/<slug:slug>/events/<int:pk>/", views.event_detail, name="event-detail"),
+    path("groups/<slug:slug>/events/<int:pk>/edit/", views.event_edit, name="event-edit"),
+    path("groups/<slug:slug>/events/<int:pk>/cancel/", views.event_cancel, name="event-cancel"),
+    path("groups/<slug:slug>/events/<int:pk>/rsvp/", views.event_rsvp, name="event-rsvp"),
+    path(
+        "groups/<slug:slug>/events/<int:pk>/attendees/",
+        views.event_attendees,
+        name="event-attendees",
+    ),
+    path(
+        "groups/<slug:slug>/events/<int:pk>/attendees.csv",
+        views.event_attendees_csv,
+        name="event-attendees-csv",
+    ),
+    path(
+        "groups/<slug:slug>/events/<int:pk>/event.ics", calendar_views.event_ics, name="event-ics"
+    ),
+    path("calendar/<str:token>.ics", calendar_views.personal_ics, name="personal-ics"),
+]

@@ -1,0 +1,409 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from profiles.models import Skill
+from profiles.services import resolve_skills
+
+from . import selectors, services
+from .forms import DecisionForm, EventForm, FulfilForm, GroupForm, JoinForm, SuggestionForm
+from .models import RSVP, Group, Membership, Suggestion
+from .permissions import (
+    can_join_group,
+    can_manage_group,
+    can_rsvp,
+    can_see_members,
+    get_event_for_user,
+    get_group_for_user,
+    get_managed_group,
+    membership_of,
+)
+
+
+def _error(request: HttpRequest, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, beside the field it is about."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+# --- groups --------------------------------------------------------------------------------
+
+
+@login_not_required
+@require_GET
+def group_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "")[:200]
+    kind = request.GET.get("kind", "") if request.GET.get("kind") in Group.Kind.values else ""
+    context = {
+        "groups": selectors.group_list(
+            request.user, q=q, kind=kind, tag=request.GET.get("tag", "")[:100]
+        ),
+        "suggested": selectors.suggested_groups(request.user),
+        "q": q,
+        "kind": kind,
+        "kinds": Group.Kind.choices,
+    }
+    return render(request, "groups/group_list.html", context)
+
+
+def group_create(request: HttpRequest) -> HttpResponse:
+    form = GroupForm(request.POST or None, request.FILES or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        group = services.create_group(
+            created_by=request.user, tags=form.cleaned_data["tags"], **form.save_fields()
+        )
+        if form.cleaned_data.get("image"):
+            group.image.save(f"{group.slug}.jpg", form.cleaned_data["image"])
+        messages.success(request, f"Your group “{group.name}” is ready. Add its first event.")
+        return redirect(group)
+    return render(request, "groups/group_form.html", {"form": form})
+
+
+@login_not_required
+@require_GET
+def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_group_for_user(request.user, slug)
+    membership = membership_of(request.user, group)
+    context = {
+        "group": group,
+        "membership": membership,
+        "can_manage": can_manage_group(request.user, group),
+        "can_join": can_join_group(request.user, group),
+        "can_see_members": can_see_members(request.user, group),
+        "join_form": JoinForm(),
+        **selectors.group_page(group),
+    }
+    return render(request, "groups/group_detail.html", context)
+
+
+def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_managed_group(request.user, slug)
+    form = GroupForm(request.POST or None, request.FILES or None, instance=group, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.update_group(group=group, tags=form.cleaned_data["tags"], **form.save_fields())
+        if form.cleaned_data.get("image"):
+            group.image.save(f"{group.slug}.jpg", form.cleaned_data["image"])
+        messages.success(request, "The group has been saved.")
+        return redirect(group)
+    return render(request, "groups/group_form.html", {"form": form, "group": group})
+
+
+@require_POST
+def group_join(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_group_for_user(request.user, slug)
+    form = JoinForm(request.POST)
+    if not can_join_group(request.user, group) or not form.is_valid():
+        raise PermissionDenied
+    try:
+        membership = services.join_group(
+            group=group, user=request.user, message=form.cleaned_data["message"]
+        )
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        if membership.status == Membership.Status.ACTIVE:
+            messages.success(request, f"You have joined {group.name}.")
+        else:
+            messages.success(request, "Your request has been sent to the organisers.")
+    return redirect(group)
+
+
+@require_POST
+def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_group_for_user(request.user, slug)
+    try:
+        services.leave_group(group=group, user=request.user)
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(group)
+    messages.success(request, f"You have left {group.name}.")
+    return redirect("groups:group-list" if group.audience == "members" else group)
+
+
+def member_list(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_group_for_user(request.user, slug)
+    if not can_see_members(request.user, group):
+        raise PermissionDenied("Only members can see who else is in the group.")
+    memberships = group.memberships.select_related("user__organisation", "user__profile")
+    return render(
+        request,
+        "groups/member_list.html",
+        {
+            "group": group,
+            "can_manage": can_manage_group(request.user, group),
+            "active": memberships.filter(status=Membership.Status.ACTIVE).order_by(
+                "-role", "user__name"
+            ),
+            "pending": memberships.filter(status=Membership.Status.PENDING).order_by("created_at"),
+            "decision_form": DecisionForm(),
+        },
+    )
+
+
+@require_POST
+def member_change(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
+    """An organiser approves, declines, removes or changes the role of a member."""
+    group = get_managed_group(request.user, slug)
+    membership = get_object_or_404(Membership, group=group, pk=pk)
+    message = DecisionForm(request.POST).data.get("message", "")[:500]
+    try:
+        if action == "approve":
+            services.decide_membership(membership=membership, approve=True, message=message)
+        elif action == "decline":
+            services.decide_membership(membership=membership, approve=False, message=message)
+        elif action == "remove":
+            services.remove_member(membership=membership)
+        elif action in ("organiser", "member"):
+            services.set_role(membership=membership, role=action)
+        else:
+            raise Http404
+    except ValidationError as error:
+        _error(request, error)
+    else:
+        messages.success(request, "Done.")
+    return redirect("groups:member-list", slug=group.slug)
+
+
+# --- events --------------------------------------------------------------------------------
+
+
+def event_create(request: HttpRequest, slug: str) -> HttpResponse:
+    group = get_managed_group(request.user, slug)
+    skill = Skill.objects.filter(slug=request.GET.get("skill", "")).first()
+    initial = (
+        {"kind": "learning", "skill_name": skill.name, "title": f"Learn {skill.name.lower()}"}
+        if skill
+        else {}
+    )
+    form = EventForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        event = services.create_event(
+            group=group, created_by=request.user, **_event_fields(form, request.user)
+        )
+        messages.success(request, "The event has been created.")
+        return redirect(event)
+    return render(request, "groups/event_form.html", {"form": form, "group": group})
+
+
+def _event_fields(form: EventForm, user) -> dict:
+    data = {name: form.cleaned_data[name] for name in EventForm.Meta.fields}
+    skill_name = form.cleaned_data.get("skill_name", "").strip()
+    data["skill"] = (
+        resolve_skills(names=[skill_name], kind=Skill.Kind.SKILL).skills[0] if skill_name else None
+    )
+    if data["kind"] == "learning" and data["skill"] is not None:
+        data["teacher"] = form.instance.teacher or user
+    return data
+
+
+@login_not_required
+@require_GET
+def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, slug, pk)
+    can_manage = can_manage_group(request.user, event.group)
+    context = {
+        "event": event,
+        "group": event.group,
+        "can_manage": can_manage,
+        "can_rsvp": can_rsvp(request.user, event),
+        "learners": selectors.learners_to_invite(event, request.user) if can_manage else [],
+        **selectors.event_page(event, request.user),
+    }
+    return render(request, "groups/event_detail.html", context)
+
+
+def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, slug, pk)
+    if not can_manage_group(request.user, event.group):
+        raise PermissionDenied
+    form = EventForm(request.POST or None, instance=event)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_event(event=event, **_event_fields(form, request.user))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, "The event has been changed. People going have been told.")
+            return redirect(event)
+    return render(
+        request, "groups/event_form.html", {"form": form, "group": event.group, "event": event}
+    )
+
+
+@require_POST
+def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, slug, pk)
+    if not can_manage_group(request.user, event.group):
+        raise PermissionDenied
+    services.cancel_event(event=event)
+    messages.success(request, "The event has been cancelled. People going have been told.")
+    return redirect(event)
+
+
+@require_POST
+def event_rsvp(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """Reply for yourself: the request's user, never a user named in the form."""
+    event = get_event_for_user(request.user, slug, pk)
+    if not can_rsvp(request.user, event):
+        raise PermissionDenied("Join the group to reply to its events.")
+    going = request.POST.get("going") == "yes"
+    try:
+        if going and event.group.join_policy == Group.JoinPolicy.OPEN:
+            services.join_group(group=event.group, user=request.user)
+        result = services.rsvp_to_event(event=event, user=request.user, going=going)
+    except ValidationError as error:
+        _error(request, error)
+        return redirect(event)
+    if result.rsvp.status == RSVP.Status.GOING:
+        messages.success(request, "You are going. We have saved your place.")
+    elif result.rsvp.status == RSVP.Status.WAITLISTED:
+        messages.success(
+            request,
+            f"The event is full. You are number {result.position} on the "
+            "waiting list: we will tell you if a place comes free.",
+        )
+    else:
+        messages.success(request, "Thank you for letting the organisers know.")
+    return redirect(event)
+
+
+def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, slug, pk)
+    if not can_manage_group(request.user, event.group):
+        raise PermissionDenied
+    if request.method == "POST":
+        rsvp = get_object_or_404(RSVP, event=event, pk=request.POST.get("rsvp"))
+        try:
+            services.organiser_set_rsvp(rsvp=rsvp, status=request.POST.get("status", ""))
+        except ValidationError as error:
+            _error(request, error)
+        else:
+            messages.success(request, "The lists have been updated.")
+        return redirect("groups:event-attendees", slug=slug, pk=pk)
+    return render(
+        request,
+        "groups/event_attendees.html",
+        {"event": event, "group": event.group, **selectors.event_page(event, request.user)},
+    )
+
+
+@require_GET
+def event_attendees_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = get_event_for_user(request.user, slug, pk)
+    if not can_manage_group(request.user, event.group):
+        raise PermissionDenied
+    page = selectors.event_page(event, request.user)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="attendees-{event.pk}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(["Name", "Organisation", "Status", "Waiting list position", "Replied"])
+    rows = [(r, "Going", "") for r in page["going"]] + [
+        (r, "Waiting list", n) for n, r in enumerate(page["waiting"], start=1)
+    ]
+    for rsvp, status, position in rows:
+        organisation = rsvp.user.organisation.name if rsvp.user.organisation else "Community"
+        writer.writerow(
+            [
+                _csv_safe(rsvp.user.display_name),
+                organisation,
+                status,
+                position,
+                rsvp.updated_at.strftime("%Y-%m-%d %H:%M"),
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """Stop spreadsheets treating a name such as '=HYPERLINK(...)' as a formula."""
+    return f"'{value}" if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def teach(request: HttpRequest, skill_slug: str) -> HttpResponse:
+    """Start a learning session for a skill you can teach, in a group you organise."""
+    skill = get_object_or_404(Skill, slug=skill_slug)
+    mine = Group.objects.filter(
+        memberships__user=request.user,
+        memberships__role=Membership.Role.ORGANISER,
+        memberships__status=Membership.Status.ACTIVE,
+        closed_at__isnull=True,
+    ).order_by("name")
+    if request.method == "POST":
+        if request.POST.get("group") == "new":
+            group = services.create_group(
+                created_by=request.user,
+                name=f"Learn {skill.name.lower()}",
+                summary=f"Sessions where colleagues teach each other {skill.name.lower()}.",
+                kind=Group.Kind.LEARNING,
+                audience="community",
+                tags=[skill.name],
+            )
+        else:
+            group = get_object_or_404(mine, pk=request.POST.get("group"))
+        return redirect(f"{group.get_absolute_url()}events/new/?skill={skill.slug}")
+    wanting = skill.profile_skills.filter(relation="learn").aggregate(n=Count("profile"))["n"]
+    return render(
+        request, "groups/teach.html", {"skill": skill, "groups": mine, "wanting": wanting}
+    )
+
+
+# --- suggestions ---------------------------------------------------------------------------
+
+
+def suggestion_list(request: HttpRequest) -> HttpResponse:
+    form = SuggestionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.suggest(created_by=request.user, **form.cleaned_data)
+        messages.success(request, "Thank you: your suggestion is up. Others can now back it.")
+        return redirect("groups:suggestion-list")
+    suggestions = (
+        Suggestion.objects.annotate(backer_count=Count("backers"))
+        .select_related("fulfilled_group", "fulfilled_event__group")
+        .order_by("fulfilled_at", "-backer_count", "-created_at")
+    )
+    backed = set(request.user.backed_suggestions.values_list("pk", flat=True))
+    return render(
+        request,
+        "groups/suggestion_list.html",
+        {"form": form, "suggestions": suggestions, "backed": backed},
+    )
+
+
+@require_POST
+def suggestion_back(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(Suggestion, pk=pk, fulfilled_at__isnull=True)
+    services.back_suggestion(
+        suggestion=suggestion, user=request.user, backing=request.POST.get("back") != "no"
+    )
+    return redirect("groups:suggestion-list")
+
+
+def suggestion_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
+    suggestion = get_object_or_404(Suggestion, pk=pk, fulfilled_at__isnull=True)
+    form = FulfilForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        services.fulfil_suggestion(
+            suggestion=suggestion,
+            by=request.user,
+            group=form.cleaned_data["group"],
+            event=form.cleaned_data["event"],
+        )
+        messages.success(request, "Done: everyone who backed it has been told.")
+        return redirect("groups:suggestion-list")
+    return render(
+        request, "groups/suggestion_fulfil.html", {"form": form, "suggestion": suggestion}
+    )
