@@ -103,7 +103,10 @@ class EventForm(forms.ModelForm):
         help_text="For example a Teams or Zoom link. Shown to people who can see the event.",
     )
     capacity = forms.IntegerField(
-        label="Places", required=False, min_value=1, max_value=100000,
+        label="Places",
+        required=False,
+        min_value=1,
+        max_value=100000,
         help_text="How many people can come. Leave empty for no limit.",
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
     )
@@ -169,6 +172,10 @@ class JoinForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class AddMemberForm(forms.Form):
+    email = forms.EmailField(label="Add someone by their email address")
 
 
 class DecisionForm(forms.Form):

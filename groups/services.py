@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -80,6 +81,8 @@ def set_group_tags(*, group: Group, names: list[str]) -> list[Skill]:
 @transaction.atomic
 def join_group(*, group: Group, user: User, message: str = "") -> Membership:
     """Join an open group at once, or ask to join one that needs approval."""
+    if not group.is_visible_to(user) or group.closed_at is not None:
+        raise PermissionDenied("You cannot join this group.")
     membership = Membership.objects.select_for_update().filter(group=group, user=user).first()
     if membership and membership.status == Membership.Status.ACTIVE:
         return membership
@@ -97,6 +100,15 @@ def join_group(*, group: Group, user: User, message: str = "") -> Membership:
     membership.save()
     if status == Membership.Status.PENDING:
         emails.join_requested(membership)
+    return membership
+
+
+@transaction.atomic
+def add_member(*, group: Group, user: User) -> Membership:
+    """An organiser adds someone directly: the way into a private (members-only) group."""
+    membership, _ = Membership.objects.update_or_create(
+        group=group, user=user, defaults={"status": Membership.Status.ACTIVE}
+    )
     return membership
 
 
@@ -125,6 +137,8 @@ def _other_organisers(membership: Membership) -> bool:
 @transaction.atomic
 def decide_membership(*, membership: Membership, approve: bool, message: str = "") -> Membership:
     """An organiser approves or declines a request to join."""
+    if membership.status != Membership.Status.PENDING:
+        raise ValidationError("This request has already been decided.")
     membership.status = Membership.Status.ACTIVE if approve else Membership.Status.DECLINED
     membership.decision_message = message.strip()[:500]
     membership.decided_at = timezone.now()
@@ -219,7 +233,9 @@ def rsvp_to_event(*, event: Event, user: User, going: bool) -> RsvpResult:
 
 
 def _rsvp_locked(event_id: int, user: User, going: bool) -> RsvpResult:
-    event = Event.objects.select_for_update().get(pk=event_id)
+    event = Event.objects.select_for_update().select_related("group").get(pk=event_id)
+    if not event.group.is_visible_to(user):
+        raise PermissionDenied("You cannot reply to this event.")
     if event.is_cancelled:
         raise ValidationError("This event has been cancelled.")
     if event.replies_closed:
@@ -275,7 +291,9 @@ def waitlist_position(rsvp: RSVP) -> int | None:
     if rsvp.status != Status.WAITLISTED:
         return None
     ahead = RSVP.objects.filter(
-        event_id=rsvp.event_id, status=Status.WAITLISTED, queued_at__lt=rsvp.queued_at
+        Q(queued_at__lt=rsvp.queued_at) | Q(queued_at=rsvp.queued_at, pk__lt=rsvp.pk),
+        event_id=rsvp.event_id,
+        status=Status.WAITLISTED,
     ).count()
     return ahead + 1
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("groups/<slug:slug>/join/", views.group_join, name="group-join"),
     path("groups/<slug:slug>/leave/", views.group_leave, name="group-leave"),
     path("groups/<slug:slug>/members/", views.member_list, name="member-list"),
+    path("groups/<slug:slug>/members/add/", views.member_add, name="member-add"),
     path(
         "groups/<slug:slug>/members/<int:pk>/<str:action>/",
         views.member_change,

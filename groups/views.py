@@ -10,9 +10,18 @@ from django.views.decorators.http import require_GET, require_POST
 
 from profiles.models import Skill
 from profiles.services import resolve_skills
+from sociable.accounts.models import User
 
 from . import selectors, services
-from .forms import DecisionForm, EventForm, FulfilForm, GroupForm, JoinForm, SuggestionForm
+from .forms import (
+    AddMemberForm,
+    DecisionForm,
+    EventForm,
+    FulfilForm,
+    GroupForm,
+    JoinForm,
+    SuggestionForm,
+)
 from .models import RSVP, Group, Membership, Suggestion
 from .permissions import (
     can_join_group,
@@ -150,8 +159,28 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
             ),
             "pending": memberships.filter(status=Membership.Status.PENDING).order_by("created_at"),
             "decision_form": DecisionForm(),
+            "add_form": AddMemberForm(),
         },
     )
+
+
+@require_POST
+def member_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """An organiser adds someone by email address (the way into a private group)."""
+    group = get_managed_group(request.user, slug)
+    form = AddMemberForm(request.POST)
+    if form.is_valid():
+        person = User.objects.filter(
+            email__iexact=form.cleaned_data["email"], is_active=True
+        ).first()
+        if person is None:
+            messages.error(request, "Nobody has signed up with that email address yet.")
+        else:
+            services.add_member(group=group, user=person)
+            messages.success(request, f"{person.display_name} is now a member.")
+    else:
+        messages.error(request, "Enter an email address, like name@example.org.")
+    return redirect("groups:member-list", slug=group.slug)
 
 
 @require_POST

@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from groups import demo as groups_demo
 from profiles import demo as profiles_demo
 
 from .accounts.models import Organisation, OrganisationDomain, User
@@ -134,4 +135,5 @@ def seed() -> list[User]:
     password_hash = make_password(DEMO_PASSWORD)
     users = [seed_person(person, password_hash=password_hash) for person in PEOPLE]
     profiles_demo.seed()
+    groups_demo.seed()
     return users

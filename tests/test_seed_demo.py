@@ -8,6 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.db import transaction
 
+from groups import demo as groups_demo
+from groups.models import RSVP, Backing, Event, Group, Membership, Suggestion
+from groups.services import waitlist_position
 from profiles import selectors
 from profiles.models import (
     Place,
@@ -38,6 +41,12 @@ def counts():
         ProfileSkill.objects.count(),
         ProfileSearch.objects.count(),
         ProfileCorrection.objects.count(),
+        Group.objects.count(),
+        Membership.objects.count(),
+        Event.objects.count(),
+        RSVP.objects.count(),
+        Suggestion.objects.count(),
+        Backing.objects.count(),
     )
 
 
@@ -62,6 +71,7 @@ def test_seeding_twice_neither_fails_nor_duplicates():
 
     assert counts() == first
     assert first[0] >= 3 and first[2] >= 50
+    assert first[12] >= 8 and first[15] > 100  # groups, RSVPs
     assert ProfileCorrection.objects.filter(status=ProfileCorrection.Status.OPEN).count() == 1
 
 
@@ -143,3 +153,70 @@ class TestTheSeededDirectory:
         public = selectors.listed_profiles(AnonymousUser()).count()
 
         assert 0 < public < Profile.objects.listed().count()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_once")
+class TestTheSeededGroups:
+    """The OWLS groups a visitor explores after `make demo` (seeded once for the class)."""
+
+    def test_there_are_groups_each_with_something_coming_up(self):
+        groups = list(Group.objects.all())
+
+        assert len(groups) >= 8
+        for group in groups:
+            upcoming = group.events.upcoming().filter(cancelled_at__isnull=True)
+            assert upcoming.exists(), group.name
+            assert group.events.past().exists(), group.name
+            assert 5 <= group.memberships.filter(status="active").count() <= 25, group.name
+        assert Event.objects.upcoming().filter(cancelled_at__isnull=False).count() == 1
+        assert Membership.objects.filter(status="pending").count() >= 2
+
+    def test_the_phone_video_workshops_next_session_is_full_with_a_waiting_list_in_order(self):
+        workshop = Group.objects.get(name=groups_demo.VIDEO)
+        session = workshop.events.upcoming().filter(cancelled_at__isnull=True).first()
+
+        rsvps = list(session.rsvps.order_by("pk"))
+        going = [r for r in rsvps if r.status == RSVP.Status.GOING]
+        waiting = [r for r in rsvps if r.status == RSVP.Status.WAITLISTED]
+        assert session.capacity == 12 and len(going) == 12
+        assert [waitlist_position(r) for r in waiting] == [1, 2, 3]
+        assert rsvps[-3:] == waiting  # the last three to reply wait, first come first served
+        assert "Amara Okafor" in [r.user.name for r in going]
+        assert session.skill.name == "Video editing" and session.teacher.name == "Callum Price"
+
+    def test_the_readme_people_organise_and_belong(self):
+        tom = person("tom.whitaker@kth.nhs.uk")
+        amara = person("amara.okafor@kirkfield.gov.uk")
+
+        organising = Membership.objects.filter(user=tom, role="organiser", status="active")
+        assert organising.count() >= 2
+        joined = set(
+            Membership.objects.filter(user=amara, status="active").values_list(
+                "group__name", flat=True
+            )
+        )
+        assert {groups_demo.VIDEO, groups_demo.BLOG} <= joined
+
+    def test_the_private_family_history_group_is_hidden_from_non_members(self):
+        history = Group.objects.get(name=groups_demo.HISTORY)
+        amara = person("amara.okafor@kirkfield.gov.uk")
+        member = history.memberships.filter(role="member").first().user
+
+        assert history.audience == "members"
+        assert history not in Group.objects.visible_to(amara)
+        assert history in Group.objects.visible_to(member)
+
+    def test_an_anonymous_visitor_sees_the_running_club_but_not_the_foster_carers(self):
+        visible = Group.objects.visible_to(AnonymousUser())
+
+        assert visible.filter(name=groups_demo.RUN).exists()
+        assert not visible.filter(name=groups_demo.FOSTER).exists()
+
+    def test_suggestions_have_backers_and_some_came_true(self):
+        suggestions = Suggestion.objects.all()
+
+        assert 4 <= suggestions.count() <= 6
+        assert all(s.backers.count() >= 3 for s in suggestions)
+        assert suggestions.filter(fulfilled_group__name=groups_demo.CHOIR).exists()
+        assert suggestions.filter(fulfilled_event__group__name=groups_demo.VIDEO).exists()

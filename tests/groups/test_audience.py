@@ -4,7 +4,6 @@ import pytest
 from django.urls import reverse
 
 from groups import services
-from groups.models import Group
 from tests.accounts.factories import staff_of
 from tests.groups.factories import make_event, make_group
 
@@ -48,7 +47,7 @@ def test_each_viewer_sees_exactly_the_groups_meant_for_them(
     group = make_group(staff_member, name="The group", audience=audience)
     event = make_event(group)
     member = staff_of(staff_member.organisation, name="Member Person")
-    services.join_group(group=Group.objects.get(pk=group.pk), user=member)
+    services.add_member(group=group, user=member)
     viewers = {
         "anonymous": client,
         "community": client_as(community_member),
@@ -66,7 +65,7 @@ def test_each_viewer_sees_exactly_the_groups_meant_for_them(
 
 def test_leaving_a_private_group_hides_it_again(client_as, staff_member, other_staff):
     group = make_group(staff_member, audience="members")
-    services.join_group(group=group, user=other_staff)
+    services.add_member(group=group, user=other_staff)
     client = client_as(other_staff)
     assert client.get(group.get_absolute_url()).status_code == 200
 

@@ -11,11 +11,11 @@ from icalendar import Calendar
 
 from groups.models import CalendarFeed
 from groups.services import (
+    add_member,
     calendar_feed_for,
     cancel_event,
     create_event,
     create_group,
-    join_group,
     leave_group,
     renew_calendar_feed,
     rsvp_to_event,
@@ -295,7 +295,7 @@ def test_the_personal_feed_drops_a_members_only_group_the_person_has_left(
 ):
     group = make_group(staff_member, name="Carers network", audience=Audience.MEMBERS)
     event = make_event(group, title="Carers coffee")
-    join_group(group=group, user=other_staff)
+    add_member(group=group, user=other_staff)
     rsvp_to_event(event=event, user=other_staff, going=True)
     url = feed_url(other_staff)
     assert summaries(parse(Client().get(url))) == {"Carers coffee"}

@@ -169,11 +169,26 @@ def test_only_organisers_can_answer_a_suggestion(staff_member, other_staff):
 
 
 def test_inactive_people_get_no_email(staff_member, django_capture_on_commit_callbacks):
-    gone = UserFactory(is_active=False)
+    gone = UserFactory()
     event = make_event(make_group(staff_member), capacity=1)
     services.rsvp_to_event(event=event, user=gone, going=True)
+    gone.is_active = False
+    gone.save()
 
     with django_capture_on_commit_callbacks(execute=True):
         services.cancel_event(event=event)
 
     assert mail.outbox == []
+
+
+def test_the_services_refuse_people_who_cannot_see_the_group(staff_member, community_member):
+    from django.core.exceptions import PermissionDenied
+
+    group = make_group(staff_member, audience="staff")
+    event = make_event(group)
+
+    with pytest.raises(PermissionDenied):
+        services.join_group(group=group, user=community_member)
+    with pytest.raises(PermissionDenied):
+        services.rsvp_to_event(event=event, user=community_member, going=True)
+    assert not RSVP.objects.exists()

@@ -311,3 +311,21 @@ def test_pages_run_a_fixed_number_of_queries(
     assert queries(client, urls[page]) == small
     with django_assert_max_num_queries(12):
         client.get(urls[page])
+
+
+def test_organisers_add_people_to_a_private_group_by_email(client_as, staff_member, other_staff):
+    group = make_group(staff_member, audience="members")
+    client = client_as(staff_member)
+
+    client.post(
+        reverse("groups:member-add", args=[group.slug]), {"email": other_staff.email.upper()}
+    )
+    missing = client.post(
+        reverse("groups:member-add", args=[group.slug]),
+        {"email": "nobody@example.com"},
+        follow=True,
+    )
+
+    assert group.memberships.filter(user=other_staff, status="active").exists()
+    assert "Nobody has signed up with that email address yet." in missing.content.decode()
+    assert client_as(other_staff).get(group.get_absolute_url()).status_code == 200
