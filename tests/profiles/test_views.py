@@ -79,6 +79,9 @@ def test_bad_input_is_explained_keeps_what_was_typed_and_saves_nothing(client_as
     assert response.status_code == 200
     assert "There is a problem" in html
     assert "Ensure this value has at most 150 characters" in html
+    # Beside the field too, where the input's aria-describedby points.
+    assert 'id="id_job_title_error" class="govuk-error-message"' in html
+    assert "govuk-form-group--error" in html
     assert 'value="Opera singing"' in html
     profile = Profile.objects.get(user=staff_member)
     assert profile.job_title == "" and not profile.profile_skills.exists()
