@@ -50,7 +50,8 @@ def can_rsvp(user, event: Event) -> bool:
 
 def get_group_for_user(user, slug: str) -> Group:
     """Return the group if ``user`` may see it; 404 otherwise."""
-    group = Group.objects.visible_to(user).filter(slug=slug).first()
+    # "board": the group's discussion board (forums), shown on its page.
+    group = Group.objects.visible_to(user).filter(slug=slug).select_related("board").first()
     if group is None:
         raise Http404("No such group")
     return group

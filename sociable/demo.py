@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from forums import demo as forums_demo
 from groups import demo as groups_demo
 from profiles import demo as profiles_demo
 
@@ -136,4 +137,5 @@ def seed() -> list[User]:
     users = [seed_person(person, password_hash=password_hash) for person in PEOPLE]
     profiles_demo.seed()
     groups_demo.seed()
+    forums_demo.seed()
     return users

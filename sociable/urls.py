@@ -13,5 +13,6 @@ urlpatterns = [
     # The skill page brings people (profiles) and groups together, so it lives here.
     path("skills/<str:slug>/", views.skill_page, name="skill-detail"),
     path("", include("groups.urls")),
+    path("", include("forums.urls")),
     path("admin/", admin.site.urls),
 ]

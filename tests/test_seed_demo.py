@@ -1,5 +1,7 @@
 """`manage.py seed_demo` loads a believable partnership, and can run again safely."""
 
+from datetime import timedelta
+
 import pytest
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
@@ -7,7 +9,25 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
 
+from forums import demo as forums_demo
+from forums.models import (
+    MAX_DEPTH,
+    Board,
+    Mention,
+    ModerationLog,
+    Post,
+    Reaction,
+    ReadMarker,
+    Report,
+    Subscription,
+    Thread,
+)
+from forums.permissions import visible_boards
+from forums.selectors import POSTS_PER_PAGE
 from groups import demo as groups_demo
 from groups.models import RSVP, Backing, Event, Group, Membership, Suggestion
 from groups.services import waitlist_position
@@ -47,6 +67,15 @@ def counts():
         RSVP.objects.count(),
         Suggestion.objects.count(),
         Backing.objects.count(),
+        Board.objects.count(),
+        Thread.objects.count(),
+        Post.objects.count(),
+        Reaction.objects.count(),
+        Report.objects.count(),
+        Mention.objects.count(),
+        Subscription.objects.count(),
+        ReadMarker.objects.count(),
+        ModerationLog.objects.count(),
     )
 
 
@@ -72,6 +101,7 @@ def test_seeding_twice_neither_fails_nor_duplicates():
     assert counts() == first
     assert first[0] >= 3 and first[2] >= 50
     assert first[12] >= 8 and first[15] > 100  # groups, RSVPs
+    assert first[18] >= 8 and first[19] >= 12 and first[20] > 200  # boards, threads, posts
     assert ProfileCorrection.objects.filter(status=ProfileCorrection.Status.OPEN).count() == 1
 
 
@@ -220,3 +250,122 @@ class TestTheSeededGroups:
         assert all(s.backers.count() >= 3 for s in suggestions)
         assert suggestions.filter(fulfilled_group__name=groups_demo.CHOIR).exists()
         assert suggestions.filter(fulfilled_event__group__name=groups_demo.VIDEO).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_once")
+class TestTheSeededForums:
+    """The discussions a visitor explores after `make demo` (seeded once for the class)."""
+
+    def test_there_are_open_community_staff_organisation_and_group_boards(self):
+        audiences = set(Board.objects.values_list("audience", flat=True))
+        group_boards = Board.objects.filter(group__isnull=False)
+
+        assert {"public", "community", "staff", "organisation", "members"} <= audiences
+        assert Board.objects.get(audience="organisation").audience_organisation.kind == "council"
+        assert 3 <= group_boards.count() <= 4
+        assert all(board.audience == "members" for board in group_boards)
+        for board in Board.objects.all():
+            assert board.threads.exists(), board.name
+
+    def test_every_thread_adds_up(self):
+        for thread in Thread.objects.all():
+            posts = list(thread.posts.order_by("created_at", "pk"))
+            published = [p for p in posts if p.status == Post.Status.PUBLISHED]
+            assert thread.post_count == len(published), thread.title
+            assert thread.next_seq == len(posts) + 1, thread.title
+            assert thread.last_activity_at == max(p.created_at for p in published), thread.title
+            assert thread.created_at == posts[0].created_at, thread.title
+            written = [int(p.path.rsplit(".", 1)[-1]) for p in posts]  # sequence numbers
+            assert written == list(range(1, len(posts) + 1)), thread.title
+            for post in posts:  # everyone wrote where they can read
+                assert visible_boards(post.author).filter(pk=thread.board_id).exists()
+
+    def test_activity_is_spread_over_the_past_weeks(self):
+        now = timezone.now()
+        times = list(Post.objects.values_list("created_at", flat=True))
+
+        assert all(now - timedelta(weeks=5) < time <= now for time in times)
+        assert len({time.date() for time in times}) >= 14
+        assert all(8 <= timezone.localtime(time, groups_demo.LONDON).hour < 20 for time in times)
+
+    def test_replies_form_trees_one_deeper_than_the_indentation(self):
+        flattened = Post.objects.filter(depth=MAX_DEPTH, parent__depth=MAX_DEPTH)
+
+        assert Post.objects.filter(depth__gte=1, parent__isnull=False).count() > 50
+        assert flattened.count() >= 3
+        assert Thread.objects.filter(post_count__gt=2 * POSTS_PER_PAGE).count() == 1
+
+    def test_markdown_mentions_reactions_and_follows_are_there(self):
+        html = "".join(Post.objects.values_list("body_html", flat=True))
+
+        for tag in ("<strong>", "<ul>", "<ol>", "<blockquote>", "<a href="):
+            assert tag in html, tag
+        assert Mention.objects.count() >= 3
+        assert Reaction.objects.values("post").distinct().count() >= 10
+        assert Subscription.objects.filter(board__isnull=False).count() >= 3
+
+    def test_the_moderators_have_a_queue_a_hidden_post_and_a_first_post_to_approve(self):
+        moderator = person("priya.shah@kirkfieldva.org.uk")
+        jordan = person("jordan.reid@example.com")
+        open_reports = Report.objects.filter(status=Report.Status.OPEN)
+
+        assert 3 <= open_reports.count() <= 4
+        assert open_reports.values("reporter").distinct().count() == open_reports.count()
+        assert open_reports.values("reason").distinct().count() >= 3
+        hidden = Post.objects.get(hidden_at__isnull=False)
+        assert ModerationLog.objects.filter(
+            action=ModerationLog.Action.HIDE, post=hidden, moderator=moderator
+        ).exists()
+        pending = Post.objects.get(status=Post.Status.PENDING)
+        assert pending.author == jordan and jordan.posts.count() == 1
+        assert moderator.has_perm("forums.moderate_board")
+
+    def test_each_audience_sees_its_own_boards(self):
+        slugs = {
+            who: set(visible_boards(user).values_list("slug", flat=True))
+            for who, user in [
+                ("anonymous", AnonymousUser()),
+                ("resident", person("jordan.reid@example.com")),
+                ("staff", person("tom.whitaker@kth.nhs.uk")),
+                ("council", person("amara.okafor@kirkfield.gov.uk")),
+            ]
+        }
+
+        assert slugs["anonymous"] == {forums_demo.OPEN}
+        assert slugs["resident"] == {forums_demo.OPEN, forums_demo.COMMUNITY}
+        assert (
+            forums_demo.STAFF_ROOM in slugs["staff"] and forums_demo.COUNCIL not in slugs["staff"]
+        )
+        assert {forums_demo.COUNCIL, "phone-video-workshop"} <= slugs["council"]
+        assert "foster-carers-circle" not in slugs["council"]
+
+    def test_the_pages_show_the_seeded_discussions(self, client):
+        amara = Client()
+        amara.force_login(person("amara.okafor@kirkfield.gov.uk"))
+        long = Thread.objects.get(title=forums_demo.INTRODUCTIONS)
+        deep = Thread.objects.get(title=forums_demo.SOCIABLE)
+
+        boards = amara.get(reverse("forums:board-list")).content.decode()
+        last_page = amara.get(f"{long.get_absolute_url()}?page=3").content.decode()
+        debate = client.get(deep.get_absolute_url()).content.decode()
+
+        assert "Staff room: try things out safely" in boards and ">New<" in boards
+        assert "Page 3 of 3" in last_page
+        assert "replying to" in debate and "What would make the council more sociable?" in debate
+        assert "Beckett Park" not in debate  # Jordan's first post still waits for a moderator
+
+    def test_a_group_page_links_its_members_to_the_groups_board(self, client):
+        choir = Group.objects.get(name=groups_demo.CHOIR)
+        books = Group.objects.get(name=groups_demo.BOOKS)
+        member = Client()
+        member.force_login(person("gareth.lloyd@kirkfield.gov.uk"))
+        outsider = Client()
+        outsider.force_login(person("tom.whitaker@kth.nhs.uk"))
+        link = f'href="{choir.board.get_absolute_url()}">Discussion board</a>'
+
+        assert link in member.get(choir.get_absolute_url()).content.decode()
+        assert link not in outsider.get(choir.get_absolute_url()).content.decode()
+        assert link not in client.get(choir.get_absolute_url()).content.decode()
+        no_board = member.get(books.get_absolute_url())  # a group without a board
+        assert no_board.status_code == 200 and "Discussion board" not in no_board.content.decode()

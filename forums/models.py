@@ -1,0 +1,372 @@
+"""Boards, threads and threaded posts, and what moderators need to keep them safe.
+
+Posts form a tree: each post has a materialised ``path`` (its ancestors' sequence
+numbers, zero-padded), so ordering by path gives the thread in tree order and any
+page of a 10,000-post thread is one indexed range read. Below ``MAX_DEPTH`` a
+reply is stored beside its parent's branch instead of deeper, but keeps
+``parent`` so the page says who it replies to.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex
+from django.contrib.postgres.search import SearchVector
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+
+from groups.models import Membership
+from sociable.audience import AudienceModel, AudienceQuerySet
+
+MAX_DEPTH = 4  # indentation stops here; deeper replies say "replying to …"
+SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread
+
+
+class BoardQuerySet(AudienceQuerySet):
+    def members_q(self, user):
+        return Q(
+            Exists(
+                Membership.objects.filter(
+                    group=OuterRef("group"), user=user, status=Membership.Status.ACTIVE
+                )
+            )
+        )
+
+
+# Addresses under /forums/ that are pages of their own, never a board's slug.
+RESERVED_SLUGS = ["t", "p", "follow", "search", "moderation"]
+
+
+def not_reserved(slug: str) -> None:
+    if slug in RESERVED_SLUGS:
+        raise ValidationError(f"“{slug}” is used by another page: choose another address.")
+
+
+class Board(AudienceModel):
+    name = models.CharField(max_length=120)
+    slug = models.SlugField(max_length=140, unique=True, validators=[not_reserved])
+    description = models.CharField(max_length=300, blank=True)
+    group = models.OneToOneField(
+        "groups.Group",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="board",
+        help_text="A group's own board: only its members see it (audience 'members').",
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    moderators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="moderated_boards",
+        help_text="Moderators limited to some boards. A moderator listed on no board "
+        "moderates every board.",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = BoardQuerySet.as_manager()
+
+    class Meta(AudienceModel.Meta):
+        ordering = ["position", "name"]
+        permissions = [("moderate_board", "Can moderate discussions")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:board-detail", args=[self.slug])
+
+    def has_member(self, user) -> bool:
+        return self.group is not None and self.group.has_member(user)
+
+
+class ThreadQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ThreadQuerySet:
+        return self.filter(board__in=Board.objects.visible_to(user))
+
+
+class Thread(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="threads")
+    title = models.CharField(max_length=150)
+    slug = models.SlugField(max_length=160)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="threads"
+    )
+    tags = TaggableManager(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_activity_at = models.DateTimeField(default=timezone.now)
+    post_count = models.PositiveIntegerField(default=0)
+    next_seq = models.PositiveIntegerField(default=1)
+    is_locked = models.BooleanField(default=False)
+    is_pinned = models.BooleanField(default=False)
+
+    objects = ThreadQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-is_pinned", "-last_activity_at"]
+        indexes = [
+            models.Index(
+                fields=["board", "-is_pinned", "-last_activity_at"], name="thread_board_activity"
+            ),
+            GinIndex(SearchVector("title", config="english"), name="thread_title_search"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:thread-detail", args=[self.pk, self.slug or "thread"])
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self) -> PostQuerySet:
+        return self.filter(status=Post.Status.PUBLISHED)
+
+
+class Post(models.Model):
+    class Status(models.TextChoices):
+        PUBLISHED = "published", "Published"
+        PENDING = "pending", "Waiting for approval"
+
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="posts"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="replies"
+    )
+    path = models.CharField(max_length=255)
+    depth = models.PositiveSmallIntegerField(default=0)
+    body = models.TextField()
+    body_html = models.TextField(editable=False)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PUBLISHED)
+    created_at = models.DateTimeField(default=timezone.now)
+    edited_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["path"]
+        constraints = [
+            models.UniqueConstraint(fields=["thread", "path"], name="post_path_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["author", "-created_at"], name="post_by_author"),
+            GinIndex(SearchVector("body", config="english"), name="post_body_search"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Post {self.pk} in {self.thread_id}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("forums:post-permalink", args=[self.pk])
+
+    @property
+    def is_opening(self) -> bool:
+        return self.parent_id is None and self.path == f"{1:0{SEQ_WIDTH}d}"
+
+
+class PostRevision(models.Model):
+    """The text a post had before an edit (moderators can read the history)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
+    body = models.TextField()
+    edited_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-edited_at"]
+
+    def __str__(self) -> str:
+        return f"Revision of {self.post_id} at {self.edited_at:%Y-%m-%d %H:%M}"
+
+
+class Reaction(models.Model):
+    class Kind(models.TextChoices):
+        THANKS = "thanks", "Thanks"
+        HELPFUL = "helpful", "Helpful"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reactions")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "kind"], name="reaction_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind} {self.post_id}"
+
+
+class Mention(models.Model):
+    """Someone @mentioned in a post (who could see the thread when it was written)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="mentions")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mentions"
+    )
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["post", "user"], name="mention_once")]
+
+    def __str__(self) -> str:
+        return f"@{self.user} in {self.post_id}"
+
+
+class Subscription(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="forum_subscriptions"
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, null=True, blank=True, related_name="subscriptions"
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(thread__isnull=True, board__isnull=False)
+                | Q(thread__isnull=False, board__isnull=True),
+                name="subscription_to_one_thing",
+            ),
+            models.UniqueConstraint(fields=["user", "thread"], name="subscription_thread_once"),
+            models.UniqueConstraint(fields=["user", "board"], name="subscription_board_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} follows {self.thread or self.board}"
+
+
+class ReadMarker(models.Model):
+    """How far someone has read a thread: anything newer is unread."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="read_markers")
+    read_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "thread"], name="read_once")]
+
+    def __str__(self) -> str:
+        return f"{self.user} read {self.thread_id}"
+
+
+class Report(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSIVE = "abusive", "Abusive or harassing"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        PERSONAL_DATA = "personal_data", "Shares someone's personal data"
+        ILLEGAL = "illegal", "Illegal"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Acted on"
+        DISMISSED = "dismissed", "Dismissed"
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.CharField(max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(default=timezone.now)
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["post", "reporter"], name="report_once_per_person"),
+        ]
+        indexes = [models.Index(fields=["status", "created_at"], name="report_queue")]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} report on post {self.post_id}"
+
+
+class Suspension(models.Model):
+    """A person may read but not write until ``until``."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="suspensions"
+    )
+    until = models.DateTimeField()
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    lifted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-until"]
+        indexes = [models.Index(fields=["user", "until"], name="suspension_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} suspended until {self.until:%Y-%m-%d %H:%M}"
+
+
+class ModerationLog(models.Model):
+    """Who did what, when and why: written once, never changed (the database refuses)."""
+
+    class Action(models.TextChoices):
+        HIDE = "hide", "Hid a post"
+        UNHIDE = "unhide", "Showed a hidden post"
+        APPROVE = "approve", "Approved a post"
+        LOCK = "lock", "Locked a thread"
+        UNLOCK = "unlock", "Unlocked a thread"
+        PIN = "pin", "Pinned a thread"
+        UNPIN = "unpin", "Unpinned a thread"
+        MOVE = "move", "Moved a thread"
+        SUSPEND = "suspend", "Suspended an account"
+        LIFT = "lift", "Lifted a suspension"
+        CLAIM = "claim", "Claimed a report"
+        RESOLVE = "resolve", "Resolved a report"
+        DISMISS = "dismiss", "Dismissed a report"
+        AUTO_HIDE = "auto_hide", "Hid a post after three reports"
+
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=12, choices=Action.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    post = models.ForeignKey(
+        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    thread = models.ForeignKey(
+        Thread, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The account acted on.",
+    )
+    detail = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"

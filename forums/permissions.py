@@ -1,0 +1,70 @@
+"""Who may see, write in and moderate the forums, on top of the audience rule.
+
+Seeing a board follows its audience (a group's board: its members). Moderators
+see what they moderate. Writing needs a signed-in, unsuspended account.
+Moderating needs the "moderate_board" permission (the Moderators group), the
+board among the person's boards (or no boards listed: all of them), and
+two-factor authentication.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+
+from sociable.two_factor import has_two_factor
+
+from .models import Board, Post, Thread
+
+
+def is_moderator(user) -> bool:
+    return bool(user.is_authenticated and user.has_perm("forums.moderate_board"))
+
+
+def moderated_boards(user):
+    """The boards ``user`` moderates (before the two-factor check)."""
+    if not is_moderator(user):
+        return Board.objects.none()
+    own = Board.objects.filter(moderators=user)
+    return own if own.exists() else Board.objects.all()
+
+
+def can_moderate(user, board: Board) -> bool:
+    return moderated_boards(user).filter(pk=board.pk).exists() and has_two_factor(user)
+
+
+def visible_boards(user):
+    """Boards ``user`` may read: their audience, plus the ones they moderate."""
+    boards = Board.objects.visible_to(user)
+    if is_moderator(user):
+        boards = Board.objects.filter(Q(pk__in=boards) | Q(pk__in=moderated_boards(user)))
+    return boards
+
+
+def get_board_for_user(user, slug: str) -> Board:
+    board = visible_boards(user).filter(slug=slug).select_related("group").first()
+    if board is None:
+        raise Http404("No such board")
+    return board
+
+
+def get_thread_for_user(user, pk: int) -> Thread:
+    thread = (
+        Thread.objects.filter(pk=pk, board__in=visible_boards(user))
+        .select_related("board", "author")
+        .first()
+    )
+    if thread is None:
+        raise Http404("No such thread")
+    return thread
+
+
+def can_see_post(user, post: Post, *, moderator: bool) -> bool:
+    """Pending posts: their author and moderators. Hidden ones show a placeholder to all."""
+    if post.status == Post.Status.PENDING:
+        return moderator or (user.is_authenticated and post.author_id == user.pk)
+    return True
+
+
+def can_edit_post(user, post: Post) -> bool:
+    return user.is_authenticated and post.author_id == user.pk and not post.deleted_at

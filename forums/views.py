@@ -1,0 +1,230 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from . import selectors, services
+from .forms import PostForm, ReportForm, ThreadForm
+from .models import Post, Reaction
+from .permissions import (
+    can_edit_post,
+    can_moderate,
+    can_see_post,
+    get_board_for_user,
+    get_thread_for_user,
+    is_moderator,
+    visible_boards,
+)
+
+
+def _refusal(error) -> str:
+    return " ".join(getattr(error, "messages", None) or [str(error)])
+
+
+@login_not_required
+@require_GET
+def board_list(request: HttpRequest) -> HttpResponse:
+    boards = selectors.boards_with_stats(request.user, visible_boards(request.user))
+    return render(
+        request,
+        "forums/board_list.html",
+        {"boards": boards, "is_moderator": is_moderator(request.user)},
+    )
+
+
+@login_not_required
+@require_GET
+def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    board = get_board_for_user(request.user, slug)
+    moderator = can_moderate(request.user, board)
+    page = Paginator(selectors.thread_list(request.user, board, moderator=moderator), 25).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "forums/board_detail.html",
+        {
+            "board": board,
+            "page": page,
+            "query_string": "",
+            "following": request.user.is_authenticated
+            and board.subscriptions.filter(user=request.user).exists(),
+        },
+    )
+
+
+def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
+    board = get_board_for_user(request.user, slug)
+    form = ThreadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            thread, post = services.start_thread(
+                board=board, author=request.user, **form.cleaned_data
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _refusal(error))
+        else:
+            if post.status == Post.Status.PENDING:
+                messages.info(
+                    request,
+                    "Thank you. A moderator will check your first post before others can see it.",
+                )
+            return redirect(thread)
+    return render(request, "forums/thread_form.html", {"board": board, "form": form})
+
+
+@login_not_required
+@require_GET
+def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    thread = get_thread_for_user(request.user, pk)
+    if slug != thread.slug:
+        return redirect(thread, permanent=True)
+    moderator = can_moderate(request.user, thread.board)
+    if thread.post_count == 0 and not moderator and thread.author_id != request.user.pk:
+        raise Http404("No such thread")  # its opening post is waiting for approval
+    total = selectors.post_count(thread, request.user, moderator=moderator)
+    paginator = Paginator(range(total), selectors.POSTS_PER_PAGE)
+    page = paginator.get_page(request.GET.get("page"))
+    posts = selectors.page_of_posts(thread, request.user, moderator=moderator, page=page.number)
+    if request.user.is_authenticated:
+        services.mark_read(user=request.user, thread=thread)
+    return render(
+        request,
+        "forums/thread_detail.html",
+        {
+            "linkable_authors": selectors.authors_with_visible_profiles(request.user, posts),
+            "thread": thread,
+            "board": thread.board,
+            "posts": posts,
+            "page": page,
+            "query_string": "",
+            "moderator": moderator,
+            "reply_form": PostForm(),
+            "reactions": Reaction.Kind.choices,
+            "following": request.user.is_authenticated
+            and thread.subscriptions.filter(user=request.user).exists(),
+        },
+    )
+
+
+@login_not_required
+@require_GET
+def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    thread = get_thread_for_user(request.user, post.thread_id)
+    moderator = can_moderate(request.user, thread.board)
+    if not can_see_post(request.user, post, moderator=moderator):
+        raise Http404
+    page = selectors.page_of(post, request.user, moderator=moderator)
+    return redirect(f"{thread.get_absolute_url()}?page={page}#post-{post.pk}")
+
+
+def reply(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
+    thread = get_thread_for_user(request.user, pk)
+    parent = None
+    if request.GET.get("to") or request.POST.get("parent"):
+        parent = get_object_or_404(
+            thread.posts, pk=request.GET.get("to") or request.POST.get("parent")
+        )
+    initial = {}
+    if parent and request.GET.get("quote"):
+        quoted = "\n".join(f"> {line}" for line in parent.body.splitlines())
+        initial["body"] = f"{quoted}\n\n"
+    form = PostForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if request.POST.get("preview"):
+            from sociable.markdown import render_markdown
+
+            return render(
+                request,
+                "forums/reply_form.html",
+                {
+                    "thread": thread,
+                    "parent": parent,
+                    "form": form,
+                    "preview": render_markdown(form.cleaned_data["body"]),
+                },
+            )
+        try:
+            post = services.reply(
+                thread=thread, author=request.user, parent=parent, body=form.cleaned_data["body"]
+            )
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _refusal(error))
+        else:
+            if post.status == Post.Status.PENDING:
+                messages.info(
+                    request,
+                    "Thank you. A moderator will check your first post before others can see it.",
+                )
+            return redirect(post)
+    return render(
+        request, "forums/reply_form.html", {"thread": thread, "parent": parent, "form": form}
+    )
+
+
+def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    get_thread_for_user(request.user, post.thread_id)
+    if not can_edit_post(request.user, post):
+        raise PermissionDenied("You can only edit your own posts.")
+    form = PostForm(request.POST or None, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.edit_post(post=post, editor=request.user, body=form.cleaned_data["body"])
+        except (ValidationError, PermissionDenied) as error:
+            form.add_error(None, _refusal(error))
+        else:
+            messages.success(request, "Your post has been changed.")
+            return redirect(post)
+    return render(
+        request, "forums/reply_form.html", {"thread": post.thread, "form": form, "editing": post}
+    )
+
+
+@require_POST
+def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post, pk=pk)
+    get_thread_for_user(request.user, post.thread_id)
+    services.delete_post(post=post, user=request.user)
+    messages.success(request, "Your post has been deleted.")
+    return redirect(post)
+
+
+@require_POST
+def react(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post, pk=pk, status=Post.Status.PUBLISHED)
+    get_thread_for_user(request.user, post.thread_id)
+    kind = request.POST.get("kind")
+    if kind not in Reaction.Kind.values:
+        raise Http404
+    services.react(post=post, user=request.user, kind=kind)
+    return redirect(post)
+
+
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
+    thread = get_thread_for_user(request.user, post.thread_id)
+    if not can_see_post(request.user, post, moderator=can_moderate(request.user, thread.board)):
+        raise Http404
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.report_post(post=post, reporter=request.user, **form.cleaned_data)
+        messages.success(request, "Thank you. A moderator will look at the post.")
+        return redirect(post)
+    return render(request, "forums/report_form.html", {"post": post, "form": form})
+
+
+@require_POST
+def follow(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
+    on = request.POST.get("follow") != "no"
+    if kind == "thread":
+        thread = get_thread_for_user(request.user, pk)
+        services.follow(user=request.user, thread=thread, on=on)
+        return redirect(thread)
+    board = get_object_or_404(visible_boards(request.user), pk=pk)
+    services.follow(user=request.user, board=board, on=on)
+    return redirect(board)
