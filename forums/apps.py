@@ -1,7 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 
 class ForumsConfig(AppConfig):
     """Threaded discussion forums and their moderation."""
 
     name = "forums"
+
+    def ready(self) -> None:
+        from .roles import ensure_moderator_role
+
+        # After auth has created the permissions (post_migrate runs app by app).
+        post_migrate.connect(ensure_moderator_role, sender=self)

@@ -9,6 +9,7 @@ two-factor authentication.
 
 from __future__ import annotations
 
+from django.contrib.auth.models import Permission
 from django.db.models import Q
 from django.http import Http404
 
@@ -18,7 +19,18 @@ from .models import Board, Post, Thread
 
 
 def is_moderator(user) -> bool:
-    return bool(user.is_authenticated and user.has_perm("forums.moderate_board"))
+    """Whether ``user`` holds forums.moderate_board (directly or through a group): one query."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    if not hasattr(user, "_forums_moderator"):  # asked several times per request
+        user._forums_moderator = Permission.objects.filter(
+            Q(group__user=user) | Q(user=user),
+            codename="moderate_board",
+            content_type__app_label="forums",
+        ).exists()
+    return user._forums_moderator
 
 
 def moderated_boards(user):

@@ -20,6 +20,11 @@ from .permissions import (
 )
 
 
+def _suspension(user):
+    """The person's current suspension, so pages can say until when they cannot write."""
+    return services.active_suspension(user) if user.is_authenticated else None
+
+
 def _refusal(error) -> str:
     return " ".join(getattr(error, "messages", None) or [str(error)])
 
@@ -50,6 +55,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "board": board,
             "page": page,
             "query_string": "",
+            "suspension": _suspension(request.user),
             "following": request.user.is_authenticated
             and board.subscriptions.filter(user=request.user).exists(),
         },
@@ -98,6 +104,7 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "linkable_authors": selectors.authors_with_visible_profiles(request.user, posts),
             "thread": thread,
             "board": thread.board,
+            "suspension": _suspension(request.user),
             "posts": posts,
             "page": page,
             "query_string": "",

@@ -51,6 +51,7 @@ def test_thread_reply_to_a_reply_and_a_moderator_hides_it(live_server, browser):
 
     page.goto(thread_url)
     page.get_by_role("link", name="Reply to Tom Whitaker").click()
+    assert serious_accessibility_violations(page) == []  # the reply form
     page.get_by_label("Your reply").fill("Buy the cheapest watches online!!!")
     page.get_by_role("button", name="Preview").click()
     expect(page.locator(".govuk-inset-text").last).to_contain_text("Buy the cheapest")

@@ -63,3 +63,23 @@ def test_a_title_with_nothing_to_slug_still_has_an_address(client_as, staff_memb
     thread, _ = start_thread(board=board, author=staff_member, title="😍 田中", body="Hi")
 
     assert client_as(staff_member).get(thread.get_absolute_url()).status_code == 200
+
+
+def test_a_suspended_person_sees_until_when_on_the_pages(client_as, staff_member, other_staff):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from forums.models import Suspension
+
+    board = Board.objects.create(name="Staff room", slug="staff-room", audience="staff")
+    Suspension.objects.create(
+        user=other_staff,
+        until=timezone.now() + timedelta(days=3),
+        reason="Abusive replies",
+        created_by=staff_member,
+    )
+
+    html = client_as(other_staff).get(board.get_absolute_url()).content.decode()
+
+    assert "Your account is suspended until" in html and "Abusive replies" in html

@@ -1,4 +1,4 @@
-"""The audit log cannot be changed or deleted; the Moderators group gets its permissions."""
+"""The audit log cannot be changed or deleted (the Moderators role: forums/roles.py)."""
 
 from django.db import migrations
 
@@ -31,36 +31,6 @@ DROP TRIGGER IF EXISTS forums_moderationlog_append_only ON forums_moderationlog;
 DROP FUNCTION IF EXISTS forums_moderationlog_append_only();
 """
 
-# What moderators need in the admin, and nothing more.
-MODERATOR_PERMISSIONS = [
-    ("forums", "board", ["moderate_board", "view_board"]),
-    ("forums", "thread", ["view_thread", "change_thread"]),
-    ("forums", "post", ["view_post", "change_post"]),
-    ("forums", "report", ["view_report", "change_report"]),
-    ("forums", "suspension", ["view_suspension", "add_suspension", "change_suspension"]),
-    ("forums", "moderationlog", ["view_moderationlog"]),
-]
-
-
-def grant(apps, schema_editor):
-    from django.contrib.auth.management import create_permissions
-
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    moderators, _ = Group.objects.get_or_create(name="Moderators")
-    for app_label, model, codenames in MODERATOR_PERMISSIONS:
-        moderators.permissions.add(
-            *Permission.objects.filter(
-                content_type__app_label=app_label,
-                content_type__model=model,
-                codename__in=codenames,
-            )
-        )
-
 
 class Migration(migrations.Migration):
     dependencies = [
@@ -72,5 +42,4 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.RunSQL(APPEND_ONLY, DROP),
-        migrations.RunPython(grant, migrations.RunPython.noop),
     ]
