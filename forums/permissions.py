@@ -80,3 +80,15 @@ def can_see_post(user, post: Post, *, moderator: bool) -> bool:
 
 def can_edit_post(user, post: Post) -> bool:
     return user.is_authenticated and post.author_id == user.pk and not post.deleted_at
+
+
+def get_post_for_user(user, pk: int) -> Post:
+    """Return a post ``user`` may see (its thread visible, and pending only to its author
+    and moderators); 404 otherwise. ``post.thread`` and its board come with it."""
+    post = Post.objects.filter(pk=pk).first()
+    if post is None:
+        raise Http404("No such post")
+    post.thread = get_thread_for_user(user, post.thread_id)
+    if not can_see_post(user, post, moderator=can_moderate(user, post.thread.board)):
+        raise Http404("No such post")
+    return post

@@ -12,8 +12,8 @@ from .models import Post, Reaction
 from .permissions import (
     can_edit_post,
     can_moderate,
-    can_see_post,
     get_board_for_user,
+    get_post_for_user,
     get_thread_for_user,
     is_moderator,
     visible_boards,
@@ -120,11 +120,9 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
-    thread = get_thread_for_user(request.user, post.thread_id)
+    post = get_post_for_user(request.user, pk)
+    thread = post.thread
     moderator = can_moderate(request.user, thread.board)
-    if not can_see_post(request.user, post, moderator=moderator):
-        raise Http404
     page = selectors.page_of(post, request.user, moderator=moderator)
     return redirect(f"{thread.get_absolute_url()}?page={page}#post-{post.pk}")
 
@@ -174,8 +172,7 @@ def reply(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
-    get_thread_for_user(request.user, post.thread_id)
+    post = get_post_for_user(request.user, pk)
     if not can_edit_post(request.user, post):
         raise PermissionDenied("You can only edit your own posts.")
     form = PostForm(request.POST or None, initial={"body": post.body})
@@ -194,8 +191,7 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post, pk=pk)
-    get_thread_for_user(request.user, post.thread_id)
+    post = get_post_for_user(request.user, pk)
     services.delete_post(post=post, user=request.user)
     messages.success(request, "Your post has been deleted.")
     return redirect(post)
@@ -203,8 +199,9 @@ def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def react(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post, pk=pk, status=Post.Status.PUBLISHED)
-    get_thread_for_user(request.user, post.thread_id)
+    post = get_post_for_user(request.user, pk)
+    if post.status != Post.Status.PUBLISHED:
+        raise Http404
     kind = request.POST.get("kind")
     if kind not in Reaction.Kind.values:
         raise Http404
@@ -213,10 +210,7 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("thread"), pk=pk)
-    thread = get_thread_for_user(request.user, post.thread_id)
-    if not can_see_post(request.user, post, moderator=can_moderate(request.user, thread.board)):
-        raise Http404
+    post = get_post_for_user(request.user, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.report_post(post=post, reporter=request.user, **form.cleaned_data)

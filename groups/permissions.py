@@ -73,3 +73,11 @@ def get_event_for_user(user, slug: str, pk: int) -> Event:
     if event is None:
         raise Http404("No such event")
     return event
+
+
+def get_managed_event(user, slug: str, pk: int) -> Event:
+    """Return an event of a group ``user`` organises: 404 if unseen, 403 if not theirs."""
+    event = get_event_for_user(user, slug, pk)
+    if not can_manage_group(user, event.group):
+        raise PermissionDenied("Only the group's organisers can do that.")
+    return event

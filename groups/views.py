@@ -30,6 +30,7 @@ from .permissions import (
     can_see_members,
     get_event_for_user,
     get_group_for_user,
+    get_managed_event,
     get_managed_group,
     membership_of,
 )
@@ -256,9 +257,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, slug, pk)
-    if not can_manage_group(request.user, event.group):
-        raise PermissionDenied
+    event = get_managed_event(request.user, slug, pk)
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         try:
@@ -275,9 +274,7 @@ def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, slug, pk)
-    if not can_manage_group(request.user, event.group):
-        raise PermissionDenied
+    event = get_managed_event(request.user, slug, pk)
     services.cancel_event(event=event)
     messages.success(request, "The event has been cancelled. People going have been told.")
     return redirect(event)
@@ -311,9 +308,7 @@ def event_rsvp(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, slug, pk)
-    if not can_manage_group(request.user, event.group):
-        raise PermissionDenied
+    event = get_managed_event(request.user, slug, pk)
     if request.method == "POST":
         rsvp = get_object_or_404(RSVP, event=event, pk=request.POST.get("rsvp"))
         try:
@@ -332,9 +327,7 @@ def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_GET
 def event_attendees_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, slug, pk)
-    if not can_manage_group(request.user, event.group):
-        raise PermissionDenied
+    event = get_managed_event(request.user, slug, pk)
     page = selectors.event_page(event, request.user)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="attendees-{event.pk}.csv"'
