@@ -34,9 +34,23 @@ serve-demo:
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
 	$(PY) manage.py seed_demo
-	$(PY) manage.py runserver --skip-checks $(HOST):$(PORT)
+	@echo "Serving on http://$(HOST):$(PORT) with the background worker and scheduler (Ctrl-C stops all)"
+	$(PY) scripts/together.py \
+		"$(PY) manage.py runserver --skip-checks $(HOST):$(PORT)" \
+		"$(PY) manage.py db_worker --no-reload --interval 2" \
+		"$(PY) manage.py run_scheduler"
 
-test: $(VENV)/.installed
+# The organisation sign-in tests run a real OpenID provider (tests/oidc_provider,
+# Node.js). Without npm those tests skip, or fail under CI.
+OIDC_PROVIDER := tests/oidc_provider
+$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "npm not found: the organisation sign-in tests need Node.js (sudo apt install nodejs npm)"; \
+	fi
+
+test: $(VENV)/.installed $(OIDC_PROVIDER)/node_modules/.installed
 	@$(DEVDB) $(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(VENV)/.installed

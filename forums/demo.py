@@ -720,7 +720,7 @@ def seed() -> list[Board]:
     """Seed the boards, threads, posts and moderation queue; people and groups must exist."""
     now = timezone.now()
     seeder = _Seeder(people=_people())
-    with groups_demo.quiet_email(), override_settings(**SEEDING):
+    with override_settings(**SEEDING):
         for position, spec in enumerate(BOARDS):
             seeder.seed_board(spec, position)
         for spec in [*THREADS, introductions()]:

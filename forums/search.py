@@ -27,8 +27,8 @@ _MARKERS = re.compile(f"([{START}{STOP}])")
 
 
 def clean_query(raw: str | None) -> str:
-    """Return the words typed, with spacing tidied and length capped."""
-    return " ".join((raw or "").split())[:MAX_QUERY_LENGTH]
+    """Return the words typed, with spacing tidied, NULs dropped and length capped."""
+    return " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
 
 
 def _title_vector(prefix: str = "") -> SearchVector:

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce
 from profiles.models import Profile
 from profiles.visibility import group_q
 
-from .models import Post, PostRevision, Reaction, ReadMarker, Thread
+from .models import SEQ_WIDTH, Post, PostRevision, Reaction, ReadMarker, Subscription, Thread
 
 POSTS_PER_PAGE = 50
 
@@ -102,3 +102,28 @@ def page_of(post: Post, user, *, moderator: bool) -> int:
     """Which page of its thread ``post`` is on (for permalinks)."""
     before = visible_posts(post.thread, user, moderator=moderator).filter(path__lt=post.path)
     return before.count() // POSTS_PER_PAGE + 1
+
+
+def new_threads_followed(user, *, since, limit: int = 8):
+    """Threads others started since ``since`` in boards ``user`` follows and may still see,
+    newest first, with their board (one query).
+
+    Only threads whose opening post anyone on the board can read: published, neither hidden
+    by a moderator nor deleted (a thread waiting for approval has no published opening).
+    """
+    followed = Subscription.objects.filter(user=user, board__isnull=False).values("board")
+    readable_opening = Post.objects.filter(
+        thread=OuterRef("pk"),
+        path=f"{1:0{SEQ_WIDTH}d}",
+        status=Post.Status.PUBLISHED,
+        hidden_at__isnull=True,
+        deleted_at__isnull=True,
+    )
+    return (
+        Thread.objects.visible_to(user)
+        .filter(board__in=followed, created_at__gte=since, post_count__gt=0)
+        .filter(Exists(readable_opening))
+        .exclude(author_id=user.pk)
+        .select_related("board")
+        .order_by("-created_at", "-pk")[:limit]
+    )

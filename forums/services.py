@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from sociable.accounts.models import User
 from sociable.markdown import render_markdown
 
+from . import notifications
 from .models import (
     MAX_DEPTH,
     SEQ_WIDTH,
@@ -184,6 +185,8 @@ def _add_post(*, thread: Thread, author: User, parent: Post | None, body: str) -
         else F("last_activity_at"),
     )
     _record_mentions(post)
+    if status == Post.Status.PUBLISHED:
+        notifications.post_published(post)
     return post
 
 
@@ -217,7 +220,8 @@ def edit_post(*, post: Post, editor: User, body: str) -> Post:
     )
     post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
-    _record_mentions(post)
+    if _record_mentions(post) and post.status == Post.Status.PUBLISHED:
+        notifications.post_published(post)  # tells the newly mentioned; others heard already
     return post
 
 
@@ -367,6 +371,7 @@ def approve_post(*, post: Post, moderator: User) -> Post:
         post_count=F("post_count") + 1, last_activity_at=timezone.now()
     )
     _log(moderator, ModerationLog.Action.APPROVE, post=post, subject=post.author)
+    notifications.post_approved(post)
     return post
 
 

@@ -16,14 +16,11 @@ changes nothing, and the demo always has upcoming events.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
-from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -36,7 +33,6 @@ from . import services
 from .models import RSVP, Event, Group, Membership, Suggestion
 
 LONDON = ZoneInfo("Europe/London")
-DUMMY_EMAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 Kind = Group.Kind
 Join = Group.JoinPolicy
@@ -352,23 +348,6 @@ def event_times(event: DemoEvent, monday: date) -> tuple[datetime, datetime]:
     return starts, starts + timedelta(minutes=event.minutes)
 
 
-@contextmanager
-def quiet_email() -> Iterator[None]:
-    """Send the services' emails nowhere.
-
-    The services send email in ``transaction.on_commit``: when the outermost transaction
-    (``sociable.demo.seed``'s) commits, long after a plain ``with override_settings``
-    here would have ended. So the dummy backend is switched on and off by on-commit
-    callbacks either side of the services' ones; they run in the order they were added.
-    """
-    quiet = override_settings(EMAIL_BACKEND=DUMMY_EMAIL)
-    transaction.on_commit(quiet.enable)  # runs at once outside a transaction
-    try:
-        yield
-    finally:
-        transaction.on_commit(quiet.disable, robust=True)
-
-
 def _group_fields(spec: DemoGroup, organisations: dict[str, Organisation]) -> dict:
     return {
         "name": spec.name,
@@ -496,13 +475,12 @@ def seed() -> list[Group]:
     people = _people()
     organisations = {o.slug: o for o in Organisation.objects.all()}
     monday = this_monday()
-    with quiet_email():
-        groups = {spec.name: seed_group(spec, people, organisations) for spec in GROUPS}
-        specs = {spec.name: spec for spec in GROUPS}
-        events = {}
-        for spec in EVENTS:
-            event = seed_event(spec, groups[spec.group], specs[spec.group], people, monday)
-            events.setdefault((spec.group, spec.title), event)
-        for spec in SUGGESTIONS:
-            seed_suggestion(spec, people, groups, events)
+    groups = {spec.name: seed_group(spec, people, organisations) for spec in GROUPS}
+    specs = {spec.name: spec for spec in GROUPS}
+    events = {}
+    for spec in EVENTS:
+        event = seed_event(spec, groups[spec.group], specs[spec.group], people, monday)
+        events.setdefault((spec.group, spec.title), event)
+    for spec in SUGGESTIONS:
+        seed_suggestion(spec, people, groups, events)
     return list(groups.values())

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from profiles.models import Profile, ProfileSkill, Skill
 from profiles.selectors import with_card_data
 from profiles.visibility import group_q, view_profile
 
-from .models import RSVP, Event, Group, GroupTag, Membership
+from .models import RSVP, Event, Group, GroupTag, Membership, Suggestion
+from .search import match_groups
 
 ACTIVE = Membership.Status.ACTIVE
 
@@ -39,19 +39,8 @@ def group_list(viewer, *, q: str = "", kind: str = "", tag: str = ""):
         groups = groups.filter(kind=kind)
     if tag:
         groups = groups.filter(tags__slug=tag)
-    if q.strip():
-        query = SearchQuery(q, search_type="websearch", config="english")
-        vector = SearchVector("name", "summary", "description", config="english")
-        groups = (
-            groups.annotate(
-                rank=SearchRank(vector, query),
-            )
-            .filter(
-                Q(rank__gt=0) | Q(name__icontains=q.strip()) | Q(tags__name__icontains=q.strip())
-            )
-            .distinct()
-        )
-        return with_list_data(groups).order_by("-rank", "name")
+    if q.strip():  # the same matches, in the same order, as the one search's groups
+        return with_list_data(match_groups(groups, q))
     return with_list_data(groups).order_by("name")
 
 
@@ -153,3 +142,56 @@ def groups_about(viewer, skill: Skill, limit: int = 10):
     return with_list_data(Group.objects.visible_to(viewer).open().filter(tags=skill)).order_by(
         "name"
     )[:limit]
+
+
+def next_events_for(user, *, limit: int = 5, now=None) -> list[RSVP]:
+    """``user``'s replies to events not yet over that they are going to or waitlisted for,
+    soonest first, each with its event and group (one query). Events of groups ``user`` can
+    no longer see are left out; cancelled ones stay, for the page to say so."""
+    return list(
+        RSVP.objects.filter(
+            user=user,
+            status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED],
+            event__ends_at__gte=now or timezone.now(),
+            event__group__in=Group.objects.visible_to(user),
+        )
+        .select_related("event__group")
+        .order_by("event__starts_at", "event__pk")[:limit]
+    )
+
+
+def came_true_for(user, *, limit: int = 5) -> list[Suggestion]:
+    """Suggestions ``user`` backed that came true, newest first, with the group (and event)
+    that answered them: only those whose group ``user`` may see (one query)."""
+    suggestions = list(
+        Suggestion.objects.filter(
+            backers=user,
+            fulfilled_at__isnull=False,
+            fulfilled_group__in=Group.objects.visible_to(user),
+        )
+        .select_related("fulfilled_group", "fulfilled_event__group")
+        .order_by("-fulfilled_at", "-pk")[:limit]
+    )
+    for suggestion in suggestions:
+        # The service answers with an event of the group; anything else (an admin's edit)
+        # would show an event of a group not checked against the audience rule.
+        event = suggestion.fulfilled_event
+        if event is not None and event.group_id != suggestion.fulfilled_group_id:
+            suggestion.fulfilled_event = None
+    return suggestions
+
+
+def suggestions_for(user) -> QuerySet[Suggestion]:
+    """The suggestions page: open ones, and ones come true in a group ``user`` can see.
+
+    A suggestion answered by a group the person cannot see stays off the list, so the
+    page never names a private group.
+    """
+    return (
+        Suggestion.objects.filter(
+            Q(fulfilled_group__isnull=True) | Q(fulfilled_group__in=Group.objects.visible_to(user))
+        )
+        .annotate(backer_count=Count("backers"))
+        .select_related("fulfilled_group", "fulfilled_event__group")
+        .order_by("fulfilled_at", "-backer_count", "-created_at")
+    )

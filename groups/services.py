@@ -22,7 +22,7 @@ from profiles.services import resolve_skills
 from sociable.accounts.models import User
 from sociable.markdown import render_markdown
 
-from . import emails
+from . import notifications
 from .models import RSVP, Backing, CalendarFeed, Event, Group, Membership, Suggestion
 
 Status = RSVP.Status
@@ -99,7 +99,7 @@ def join_group(*, group: Group, user: User, message: str = "") -> Membership:
     membership.request_message = message.strip()[:500]
     membership.save()
     if status == Membership.Status.PENDING:
-        emails.join_requested(membership)
+        notifications.join_requested(membership)
     return membership
 
 
@@ -143,7 +143,7 @@ def decide_membership(*, membership: Membership, approve: bool, message: str = "
     membership.decision_message = message.strip()[:500]
     membership.decided_at = timezone.now()
     membership.save(update_fields=["status", "decision_message", "decided_at"])
-    emails.membership_decided(membership)
+    notifications.membership_decided(membership)
     return membership
 
 
@@ -193,7 +193,7 @@ def update_event(*, event: Event, **fields) -> Event:
     event.full_clean()
     event.save()
     _fill_places(event)
-    emails.event_changed(event)
+    notifications.event_changed(event)
     return event
 
 
@@ -205,8 +205,22 @@ def cancel_event(*, event: Event) -> Event:
     event.cancelled_at = timezone.now()
     event.sequence += 1
     event.save(update_fields=["cancelled_at", "sequence", "updated_at"])
-    emails.event_cancelled(event)
+    notifications.event_cancelled(event)
     return event
+
+
+@transaction.atomic
+def invite_learners(*, event: Event, by: User) -> int:
+    """Invite everyone who wants to learn the session's skill and may see its group.
+
+    Returns how many were told; inviting again tells nobody twice.
+    """
+    from .selectors import learners_to_invite
+
+    if event.is_cancelled or event.skill_id is None:
+        raise ValidationError("Only a coming learning session with a skill can invite learners.")
+    learners = [view.profile.user for view in learners_to_invite(event, by)]
+    return notifications.invite_learners(event, learners, by=by)
 
 
 @dataclass(frozen=True)
@@ -283,7 +297,7 @@ def _fill_places(event: Event) -> list[RSVP]:
     for rsvp in promoted:
         rsvp.status, rsvp.queued_at = Status.GOING, None
         rsvp.save(update_fields=["status", "queued_at", "updated_at"])
-        emails.promoted_from_waitlist(rsvp)
+        notifications.promoted_from_waitlist(rsvp)
     return promoted
 
 
@@ -310,7 +324,7 @@ def organiser_set_rsvp(*, rsvp: RSVP, status: str) -> RSVP:
             raise ValidationError("The event is full: raise its capacity first.")
         rsvp.status, rsvp.queued_at = Status.GOING, None
         rsvp.save(update_fields=["status", "queued_at", "updated_at"])
-        emails.promoted_from_waitlist(rsvp)
+        notifications.promoted_from_waitlist(rsvp)
     elif status == Status.NOT_GOING:
         was_going = rsvp.status == Status.GOING
         rsvp.status, rsvp.queued_at = Status.NOT_GOING, None
@@ -370,5 +384,41 @@ def fulfil_suggestion(
     suggestion.fulfilled_event = event
     suggestion.fulfilled_at = timezone.now()
     suggestion.save(update_fields=["fulfilled_group", "fulfilled_event", "fulfilled_at"])
-    emails.suggestion_fulfilled(suggestion)
+    notifications.suggestion_fulfilled(suggestion)
     return suggestion
+
+
+# --- handing over and closing (used when an organiser deletes their account) -----------------
+
+
+def next_organiser(*, group: Group, leaving: User) -> Membership | None:
+    """The member who takes over when ``leaving`` goes: the longest-standing other member."""
+    return (
+        Membership.objects.filter(
+            group=group, status=Membership.Status.ACTIVE, user__is_active=True
+        )
+        .exclude(user=leaving)
+        .select_related("user")
+        .order_by("created_at", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def hand_over_group(*, group: Group, leaving: User) -> Membership | None:
+    """Make the next organiser (see ``next_organiser``) one; None if nobody else is in."""
+    successor = next_organiser(group=group, leaving=leaving)
+    if successor is None:
+        return None
+    return set_role(membership=successor, role=Membership.Role.ORGANISER)
+
+
+@transaction.atomic
+def close_group(*, group: Group) -> Group:
+    """Close a group nobody can run: nobody joins any more, its upcoming events are cancelled."""
+    if group.closed_at is None:
+        group.closed_at = timezone.now()
+        group.save(update_fields=["closed_at"])
+    for event in group.events.upcoming().filter(cancelled_at__isnull=True):
+        cancel_event(event=event)  # tells everyone going or waiting
+    return group

@@ -1,6 +1,7 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, feeds, views
 
 app_name = "groups"
 
@@ -24,11 +25,19 @@ urlpatterns = [
         name="member-change",
     ),
     path("groups/<slug:slug>/calendar.ics", calendar_views.group_ics, name="group-ics"),
+    path(
+        "groups/<slug:slug>/feed/", login_not_required(feeds.GroupEventsFeed()), name="group-feed"
+    ),
     path("groups/<slug:slug>/events/new/", views.event_create, name="event-create"),
     path("groups/<slug:slug>/events/<int:pk>/", views.event_detail, name="event-detail"),
     path("groups/<slug:slug>/events/<int:pk>/edit/", views.event_edit, name="event-edit"),
     path("groups/<slug:slug>/events/<int:pk>/cancel/", views.event_cancel, name="event-cancel"),
     path("groups/<slug:slug>/events/<int:pk>/rsvp/", views.event_rsvp, name="event-rsvp"),
+    path(
+        "groups/<slug:slug>/events/<int:pk>/invite-learners/",
+        views.event_invite_learners,
+        name="event-invite-learners",
+    ),
     path(
         "groups/<slug:slug>/events/<int:pk>/attendees/",
         views.event_attendees,

@@ -281,6 +281,21 @@ def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @require_POST
+def event_invite_learners(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = get_managed_event(request.user, slug, pk)
+    try:
+        told = services.invite_learners(event=event, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error.messages[0])
+        return redirect(event)
+    if told:
+        messages.success(request, f"Invited {told} {'person' if told == 1 else 'people'}.")
+    else:
+        messages.success(request, "Everyone who wants to learn this has been invited already.")
+    return redirect(event)
+
+
+@require_POST
 def event_rsvp(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Reply for yourself: the request's user, never a user named in the form."""
     event = get_event_for_user(request.user, slug, pk)
@@ -392,11 +407,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         services.suggest(created_by=request.user, **form.cleaned_data)
         messages.success(request, "Thank you: your suggestion is up. Others can now back it.")
         return redirect("groups:suggestion-list")
-    suggestions = (
-        Suggestion.objects.annotate(backer_count=Count("backers"))
-        .select_related("fulfilled_group", "fulfilled_event__group")
-        .order_by("fulfilled_at", "-backer_count", "-created_at")
-    )
+    suggestions = selectors.suggestions_for(request.user)
     backed = set(request.user.backed_suggestions.values_list("pk", flat=True))
     return render(
         request,

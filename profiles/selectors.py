@@ -22,6 +22,7 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce, Greatest, Upper
@@ -204,3 +205,31 @@ def people_in(viewer, *, team=None, place=None):
     if place is not None:
         people = people.filter(place=place)
     return with_card_data(people).order_by("floor", "user__name")
+
+
+def add_card_skills(profiles) -> None:
+    """Fetch the skills cards show for all of ``profiles`` in one query (for pages that list
+    people from several selectors: fetch them without their skills, then call this once)."""
+    prefetch_related_objects(list(profiles), Prefetch("profile_skills", queryset=_skill_rows()))
+
+
+def new_people_near(viewer, profile: Profile, *, since, limit: int = 6):
+    """People who arrived since ``since`` in ``profile``'s team or building, newest first.
+
+    Only listed profiles whose workplace ``viewer`` may see (archived or left people are
+    not listed). Their skills are not fetched: see ``add_card_skills``.
+    """
+    near = Q()
+    if profile.team_id:
+        near |= Q(team_id=profile.team_id)
+    if profile.place_id:
+        near |= Q(place_id=profile.place_id)
+    if not near:
+        return Profile.objects.none()
+    return (
+        listed_profiles(viewer)
+        .filter(group_q(viewer, "location"), near, created_at__gte=since)
+        .exclude(pk=profile.pk)
+        .select_related("user__organisation", "team", "place")
+        .order_by("-created_at", "-pk")[:limit]
+    )

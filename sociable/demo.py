@@ -21,6 +21,7 @@ from profiles import demo as profiles_demo
 from .accounts.models import Organisation, OrganisationDomain, User
 from .accounts.services import sync_organisation
 from .demo_credentials import DEMO_PASSWORD, DEMO_TOTP_SECRET
+from .notifications import demo as notifications_demo
 
 MODERATORS_GROUP = "Moderators"
 
@@ -138,4 +139,5 @@ def seed() -> list[User]:
     profiles_demo.seed()
     groups_demo.seed()
     forums_demo.seed()
+    notifications_demo.seed()
     return users

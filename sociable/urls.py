@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import views
+from . import search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,5 +14,7 @@ urlpatterns = [
     path("skills/<str:slug>/", views.skill_page, name="skill-detail"),
     path("", include("groups.urls")),
     path("", include("forums.urls")),
+    path("search/", search_views.search, name="search"),
+    path("", include("sociable.notifications.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -9,44 +9,21 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from groups import selectors as group_selectors
-from profiles import selectors as profile_selectors
-from profiles.completeness import completeness
-from profiles.models import ProfileSkill, Skill
+from profiles.models import Skill
 from profiles.views import skill_context
-from profiles.visibility import view_profile
 
 from .accounts.models import Organisation
+from .home import home_for
 
 
 @login_not_required
 def home(request: HttpRequest) -> HttpResponse:
-    context = {"organisations": Organisation.objects.only("name", "kind")}
+    """Signed out: what Sociable is. Signed in: your events, threads, people and next step."""
     if request.user.is_authenticated:
-        context |= learning_matches(request.user)
-    return render(request, "home.html", context)
-
-
-def learning_matches(user) -> dict:
-    """What the home page suggests from the person's profile: who to learn from, who to teach."""
-    profile = profile_selectors.profile_page(user.username).first()
-    if profile is None:
-        return {"next_step": None, "teachers": [], "learners": []}
-    Relation = ProfileSkill.Relation
-    return {
-        "next_step": completeness(profile)[1],
-        "teachers": [
-            view_profile(user, p)
-            for p in profile_selectors.matches_for(
-                user, profile, give=Relation.TEACH, take=Relation.LEARN, limit=3
-            )
-        ],
-        "learners": [
-            view_profile(user, p)
-            for p in profile_selectors.matches_for(
-                user, profile, give=Relation.LEARN, take=Relation.TEACH, limit=3
-            )
-        ],
-    }
+        return render(request, "home.html", home_for(request.user))
+    return render(
+        request, "home.html", {"organisations": Organisation.objects.only("name", "kind")}
+    )
 
 
 @login_not_required

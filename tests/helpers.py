@@ -21,3 +21,14 @@ def manage(*args: str, env: dict[str, str] | None = None, drop: tuple[str, ...] 
         timeout=120,
         check=False,
     )
+
+
+def run_tasks() -> int:
+    """Let the background worker catch up: run every queued task that is due.
+
+    Runs in this process and this test's transaction; the end-to-end test of the
+    worker process itself is tests/notifications/test_worker.py.
+    """
+    from sociable.notifications.worker import run_due_tasks
+
+    return run_due_tasks(limit=500)

@@ -75,6 +75,8 @@ def test_adding_an_organisation_with_a_domain_makes_its_people_staff(admin_clien
             "domains-MIN_NUM_FORMS": "0",
             "domains-MAX_NUM_FORMS": "1000",
             "domains-0-domain": "voluntary.example.org",
+            "sign_in-TOTAL_FORMS": "0",  # no sign-in with the organisation's account
+            "sign_in-INITIAL_FORMS": "0",
         },
     )
 

@@ -1,10 +1,18 @@
-"""How allauth creates and names our users."""
+"""How allauth creates and names our users, and which organisation sign-ins it offers."""
+
+import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.shortcuts import render
 from django.utils.text import slugify
 
+from . import oidc
 from .models import User
+
+logger = logging.getLogger(__name__)
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -33,8 +41,70 @@ class AccountAdapter(DefaultAccountAdapter):
         return candidate
 
     def save_user(self, request, user, form, commit=True):
-        user.name = form.cleaned_data.get("name", "").strip()
+        # The social sign-up form has no name field: keep the identity provider's.
+        user.name = form.cleaned_data.get("name", "").strip() or user.name
         return super().save_user(request, user, form, commit=commit)
+
+
+class SocialAccountAdapter(DefaultSocialAccountAdapter):
+    """Offer each organisation's own sign-in, and accept only its own people through it."""
+
+    error_messages = {
+        **DefaultSocialAccountAdapter.error_messages,
+        "email_taken": "There is already an account with this email address. Sign in to it "
+        "with your password, then add your %s account from your account settings.",
+        "no_password": "Set a password for your account before you remove your "
+        "organisation's sign-in, or you could not sign in any more.",
+        "disconnect_last": "You cannot remove your only way of signing in.",
+        "connected_other": "That account is already linked to someone else's Sociable account.",
+    }
+
+    def list_apps(self, request, provider=None, client_id=None):
+        # The organisations' sign-in settings are the only source: allauth's
+        # SocialApp table and SOCIALACCOUNT_PROVIDERS are not read.
+        slug = None if provider in (None, oidc.PROVIDER) else provider
+        sign_ins = oidc.organisation_sign_ins(slug=slug)
+        apps = [oidc.social_app(sign_in) for sign_in in sign_ins]
+        return [app for app in apps if client_id is None or app.client_id == client_id]
+
+    def populate_user(self, request, sociallogin, data):
+        # Runs as soon as the identity provider has answered, before allauth
+        # looks for an existing account: refuse here and nothing is read or saved.
+        pin = oidc.pinned(sociallogin.provider.app)
+        if pin is not None:
+            oidc.check_id_token(pin=pin, extra_data=sociallogin.account.extra_data)
+            for address in sociallogin.email_addresses:
+                address.verified = oidc.is_trusted_email(pin=pin, email=address.email)
+        user = super().populate_user(request, sociallogin, data)
+        # Directory usernames are often email addresses: let populate_username
+        # make a readable one for the profile address instead.
+        user.username = ""
+        user.name = (data.get("name") or "").strip()[:150]
+        return user
+
+    def on_authentication_error(
+        self, request, provider, error=None, exception=None, extra_context=None
+    ) -> None:
+        if isinstance(exception, oidc.SignInRefused):
+            # The reason and the organisation only: no claims, names or addresses.
+            logger.warning(
+                "Refused a sign-in through organisation %s's identity provider: %s",
+                exception.organisation_id,
+                exception.reason.value,
+            )
+            response = render(
+                request,
+                "socialaccount/sign_in_refused.html",
+                {
+                    "organisation": oidc.organisation_for_refusal(exception),
+                    "reason": exception.reason.value,
+                },
+                status=403,
+            )
+            raise ImmediateHttpResponse(response)
+        super().on_authentication_error(
+            request, provider, error=error, exception=exception, extra_context=extra_context
+        )
 
 
 def user_display(user) -> str:

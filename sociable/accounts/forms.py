@@ -3,6 +3,7 @@
 from allauth.account import forms as account_forms
 from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
+from allauth.socialaccount import forms as socialaccount_forms
 from django import forms
 
 # Advice shown under new-password fields.
@@ -63,6 +64,18 @@ class SignupForm(PlainEnglish, account_forms.SignupForm):
         ),
         "password1": ("Create a password", "Enter a password", LENGTH_RULE_HINT),
         "password2": ("Confirm your password", "Enter your password again", None),
+    }
+
+
+class SocialSignupForm(PlainEnglish, socialaccount_forms.SignupForm):
+    """Asked only when an organisation's sign-in gave no usable email address."""
+
+    wording = {
+        "email": (
+            "Email address",
+            "Enter your email address",
+            "We will email you a link to confirm it is yours.",
+        )
     }
 
 

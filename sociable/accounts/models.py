@@ -1,12 +1,16 @@
 """People and the organisations of the partnership.
 
-A person is *staff* of an organisation when their verified primary email
-address belongs to one of its email domains; everyone else who signs up is a
-*community member*. ``User.organisation`` records the result and is only ever
-set by ``services.sync_organisation``, never by a form.
+A person is *staff* of an organisation when they have signed in through the
+organisation's own identity provider (``OrganisationSignIn``), or when their
+verified primary email address belongs to one of its email domains; everyone
+else who signs up is a *community member*. ``User.organisation`` records the
+result and is only ever set by ``services.sync_organisation``, never by a form.
 """
 
+from urllib.parse import urlsplit
+
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -75,6 +79,60 @@ class OrganisationDomain(models.Model):
         return self.domain
 
 
+class OrganisationSignIn(models.Model):
+    """How an organisation's people sign in with their work account (OpenID Connect).
+
+    The one copy of the identity-provider settings: allauth's OpenID Connect
+    provider reads them through ``SocialAccountAdapter`` (see ``oidc.py``).
+    """
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.CASCADE, primary_key=True, related_name="sign_in"
+    )
+    enabled = models.BooleanField(
+        default=True,
+        help_text="Show the sign-in button and accept sign-ins. Untick to pause sign-in "
+        "without losing the settings; people who joined this way then fall back to their "
+        "email domain.",
+    )
+    issuer = models.URLField(
+        "issuer URL",
+        max_length=500,
+        help_text="Exactly the issuer in your identity provider's ID tokens. Microsoft Entra "
+        "ID: https://login.microsoftonline.com/<directory (tenant) ID>/v2.0",
+    )
+    client_id = models.CharField(
+        "client ID", max_length=191, help_text="Entra ID: the application (client) ID."
+    )
+    client_secret = models.CharField(
+        max_length=500, help_text="Entra ID: a client secret's value (not its ID)."
+    )
+    tenant_id = models.CharField(
+        "tenant ID",
+        max_length=100,
+        blank=True,
+        help_text="Optional. When set, a sign-in is accepted only if the token's tid claim "
+        "is this directory (tenant) ID.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "organisation sign-in"
+
+    def __str__(self) -> str:
+        return f"Sign-in for {self.organisation}"
+
+    def clean(self) -> None:
+        self.issuer = (self.issuer or "").strip().removesuffix("/.well-known/openid-configuration")
+        self.tenant_id = (self.tenant_id or "").strip()
+        parts = urlsplit(self.issuer)
+        loopback = parts.hostname in {"127.0.0.1", "localhost", "::1"}
+        if parts.scheme != "https" and not loopback:
+            raise ValidationError({"issuer": "Enter an issuer URL that starts with https://"})
+        if parts.query or parts.fragment:
+            raise ValidationError({"issuer": "Enter the issuer URL without ? or # parts"})
+
+
 class User(AbstractUser):
     """A person who signs in. The email address is the sign-in name."""
 
@@ -88,8 +146,11 @@ class User(AbstractUser):
         blank=True,
         related_name="staff",
         editable=False,
-        help_text="Set from the verified email address's domain.",
+        help_text="Set from the organisation's sign-in or the verified email address's domain.",
     )
+    # The header bell's number, kept by sociable.notifications.services so that no page
+    # pays a query for it.
+    unread_notifications = models.PositiveIntegerField(default=0, editable=False)
 
     objects = UserManager()
 

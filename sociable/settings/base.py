@@ -29,12 +29,17 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "taggit",
     "csp",
     "sociable",
     "profiles",
     "groups",
     "forums",
+    "sociable.notifications",
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -165,6 +170,17 @@ MFA_FORMS = {
     "activate_totp": "sociable.accounts.forms.ActivateTOTPForm",
 }
 MFA_TOTP_ISSUER = "Sociable"
+# Sign-in with an organisation's own account (Entra ID or any OpenID Connect provider).
+# Each organisation's settings are in the admin, on the organisation; the adapter
+# turns them into allauth apps (sociable/accounts/oidc.py). Addresses are
+# /accounts/oidc/<organisation slug>/login/ and .../login/callback/.
+SOCIALACCOUNT_ADAPTER = "sociable.accounts.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_FORMS = {"signup": "sociable.accounts.forms.SocialSignupForm"}
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a sign-in takes a POST (CSRF-protected)
+SOCIALACCOUNT_STORE_TOKENS = False
+# A verified address at the organisation's domains signs in to the account that has it.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
@@ -213,6 +229,10 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+
+# Background work (emails, digests, reminders) is queued in PostgreSQL and run by
+# `manage.py db_worker`; `manage.py run_scheduler` queues the daily jobs.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 SOCIABLE_SITE_NAME = "Sociable"
 # The address people reach the site at, for links in emails.

@@ -24,7 +24,7 @@ def test_edit_your_profile_add_skills_and_find_yourself(live_server, page, probl
     )
 
     sign_in(page, live_server, me.email, PASSWORD)
-    page.get_by_role("link", name="Your profile").click()
+    page.get_by_role("link", name="Your profile", exact=True).click()
     page.get_by_role("button", name="Edit your profile").click()
     assert serious_accessibility_violations(page) == []
 

@@ -138,7 +138,7 @@ def test_an_empty_or_fruitless_search_says_what_to_do(db):
     assert empty.status_code == 200
     assert "Type what you are looking for" in empty.content.decode()
     assert empty.context["page"] is None
-    for q in ("zebrafish", "the and of", "&&&!!! ((("):
+    for q in ("zebrafish", "the and of", "&&&!!! (((", "nul\x00byte"):
         html = search_for(client, q).content.decode()
         assert "No results for" in html and "Nothing you can read matches" in html
 

@@ -7,8 +7,10 @@ from django.utils import timezone
 
 from groups import services
 from groups.models import RSVP, Membership
+from sociable.notifications.models import Kind, Notification
 from tests.accounts.factories import UserFactory, staff_of
 from tests.groups.factories import make_event, make_group
+from tests.helpers import run_tasks
 
 pytestmark = pytest.mark.django_db
 GOING, WAITING = RSVP.Status.GOING, RSVP.Status.WAITLISTED
@@ -23,23 +25,23 @@ def status(event, user):
     return RSVP.objects.get(event=event, user=user).status
 
 
-def test_when_full_people_queue_and_are_promoted_in_order_and_told(
-    staff_member, people, django_capture_on_commit_callbacks
-):
+def test_when_full_people_queue_and_are_promoted_in_order_and_told(staff_member, people):
     event = make_event(make_group(staff_member), capacity=2)
     results = [services.rsvp_to_event(event=event, user=p, going=True) for p in people[:4]]
 
     assert [r.rsvp.status for r in results] == [GOING, GOING, WAITING, WAITING]
     assert [r.position for r in results[2:]] == [1, 2]
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.rsvp_to_event(event=event, user=people[0], going=False)
+    services.rsvp_to_event(event=event, user=people[0], going=False)
+    run_tasks()
 
     assert status(event, people[2]) == GOING
     assert status(event, people[3]) == WAITING
     assert services.waitlist_position(RSVP.objects.get(event=event, user=people[3])) == 1
+    promoted = Notification.objects.get(kind=Kind.PROMOTED)
+    assert promoted.recipient == people[2] and promoted.group == event.group
     assert [m.to for m in mail.outbox] == [[people[2].email]]
-    assert "You have a place" in mail.outbox[0].subject
+    assert "A place came up" in mail.outbox[0].subject
 
 
 def test_replying_twice_keeps_one_reply_and_your_place(staff_member, people):
@@ -84,15 +86,13 @@ def test_replies_are_refused_when_they_no_longer_make_sense(staff_member, people
     assert not RSVP.objects.filter(event=event).exists()
 
 
-def test_cancelling_tells_everyone_going_or_waiting(
-    staff_member, people, django_capture_on_commit_callbacks
-):
+def test_cancelling_tells_everyone_going_or_waiting(staff_member, people):
     event = make_event(make_group(staff_member), capacity=1)
     for person in people[:2]:
         services.rsvp_to_event(event=event, user=person, going=True)
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_event(event=event)
+    services.cancel_event(event=event)
+    run_tasks()
 
     assert sorted(m.to[0] for m in mail.outbox) == sorted(p.email for p in people[:2])
     assert all(m.subject.startswith("[Sociable] Cancelled:") for m in mail.outbox)
@@ -114,19 +114,18 @@ def test_organisers_give_places_and_take_people_off_the_lists(staff_member, peop
     assert status(event, people[2]) == WAITING
 
 
-def test_a_group_needing_approval_takes_requests(
-    staff_member, other_staff, django_capture_on_commit_callbacks
-):
+def test_a_group_needing_approval_takes_requests(staff_member, other_staff):
     group = make_group(staff_member, join_policy="approval", audience="staff")
 
-    with django_capture_on_commit_callbacks(execute=True):
-        request = services.join_group(group=group, user=other_staff, message="I foster too")
+    request = services.join_group(group=group, user=other_staff, message="I foster too")
+    run_tasks()
     assert request.status == Membership.Status.PENDING
     assert mail.outbox[-1].to == [staff_member.email]
     assert "I foster too" in mail.outbox[-1].body
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.decide_membership(membership=request, approve=False, message="Carers only")
+    services.decide_membership(membership=request, approve=False, message="Carers only")
+    run_tasks()
+    assert mail.outbox[-1].to == [other_staff.email]
     assert "Carers only" in mail.outbox[-1].body
     with pytest.raises(ValidationError, match="declined"):
         services.join_group(group=group, user=other_staff)
@@ -146,16 +145,17 @@ def test_a_group_always_keeps_an_organiser(staff_member, other_staff):
 
 
 def test_backers_are_told_when_a_suggestion_comes_true_if_they_can_see_it(
-    staff_member, other_staff, community_member, django_capture_on_commit_callbacks
+    staff_member, other_staff, community_member
 ):
     suggestion = services.suggest(created_by=community_member, title="A choir", kind="group")
     services.back_suggestion(suggestion=suggestion, user=other_staff)
     group = make_group(staff_member, audience="staff")  # community members cannot see it
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.fulfil_suggestion(suggestion=suggestion, by=staff_member, group=group)
+    services.fulfil_suggestion(suggestion=suggestion, by=staff_member, group=group)
+    run_tasks()
 
     assert [m.to for m in mail.outbox] == [[other_staff.email]]
+    assert not Notification.objects.filter(recipient=community_member).exists()
 
 
 def test_only_organisers_can_answer_a_suggestion(staff_member, other_staff):
@@ -168,17 +168,18 @@ def test_only_organisers_can_answer_a_suggestion(staff_member, other_staff):
         services.fulfil_suggestion(suggestion=suggestion, by=other_staff, group=group)
 
 
-def test_inactive_people_get_no_email(staff_member, django_capture_on_commit_callbacks):
+def test_inactive_people_get_no_email(staff_member):
     gone = UserFactory()
     event = make_event(make_group(staff_member), capacity=1)
     services.rsvp_to_event(event=event, user=gone, going=True)
     gone.is_active = False
     gone.save()
 
-    with django_capture_on_commit_callbacks(execute=True):
-        services.cancel_event(event=event)
+    services.cancel_event(event=event)
+    run_tasks()
 
     assert mail.outbox == []
+    assert not Notification.objects.filter(recipient=gone).exists()
 
 
 def test_the_services_refuse_people_who_cannot_see_the_group(staff_member, community_member):

@@ -329,3 +329,18 @@ def test_organisers_add_people_to_a_private_group_by_email(client_as, staff_memb
     assert group.memberships.filter(user=other_staff, status="active").exists()
     assert "Nobody has signed up with that email address yet." in missing.content.decode()
     assert client_as(other_staff).get(group.get_absolute_url()).status_code == 200
+
+
+def test_suggestions_answered_by_a_group_you_cannot_see_do_not_name_it(
+    client_as, staff_member, other_staff
+):
+    open_one = services.suggest(created_by=other_staff, title="A book club", kind="group")
+    answered = services.suggest(created_by=other_staff, title="Carers meet-up", kind="group")
+    private = make_group(staff_member, name="Foster carers circle", audience="members")
+    services.fulfil_suggestion(suggestion=answered, by=staff_member, group=private)
+
+    outsider = client_as(other_staff).get(reverse("groups:suggestion-list")).content.decode()
+    member = client_as(staff_member).get(reverse("groups:suggestion-list")).content.decode()
+
+    assert open_one.title in outsider and "Foster carers circle" not in outsider
+    assert "Foster carers circle" in member

@@ -1,0 +1,159 @@
+"""What groups tell people: join requests, decisions, event changes, places and reminders.
+
+Each function names who hears about a happening; ``notify`` applies the
+audience rule (the group's), each person's channel, and once-only delivery.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.urls import reverse
+from django.utils import timezone
+
+from sociable.notifications.models import Kind
+from sociable.notifications.services import notify
+
+from .models import RSVP, Event, Group, Membership, Suggestion
+
+
+def _when(event: Event) -> str:
+    return timezone.localtime(event.starts_at).strftime("%A %-d %B at %H:%M")
+
+
+def _organisers(group: Group):
+    return [
+        m.user
+        for m in group.memberships.filter(
+            role=Membership.Role.ORGANISER, status=Membership.Status.ACTIVE
+        ).select_related("user")
+    ]
+
+
+def _attendees(event: Event):
+    return [
+        r.user
+        for r in event.rsvps.filter(
+            status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]
+        ).select_related("user")
+    ]
+
+
+def join_requested(membership: Membership) -> None:
+    group, person = membership.group, membership.user
+    notify(
+        kind=Kind.JOIN_REQUEST,
+        recipients=_organisers(group),
+        actor=person,
+        title=f"{person.display_name} asked to join {group.name}",
+        body=membership.request_message,
+        url=reverse("groups:member-list", args=[group.slug]),
+        group=group,
+        key=f"join:{membership.pk}:{membership.created_at:%Y%m%d%H%M%S}",
+    )
+
+
+def membership_decided(membership: Membership) -> None:
+    group = membership.group
+    approved = membership.status == Membership.Status.ACTIVE
+    notify(
+        kind=Kind.APPROVAL,
+        recipients=[membership.user],
+        title=(
+            f"You are now a member of {group.name}"
+            if approved
+            else f"Your request to join {group.name} was not accepted"
+        ),
+        body=membership.decision_message,
+        url=group.get_absolute_url(),
+        group=group,
+        key=f"decided:{membership.pk}:{membership.decided_at:%Y%m%d%H%M%S}",
+    )
+
+
+def event_changed(event: Event) -> None:
+    notify(
+        kind=Kind.EVENT_CHANGED,
+        recipients=_attendees(event),
+        title=f"{event.title} has changed: now {_when(event)}",
+        url=event.get_absolute_url(),
+        group=event.group,
+        key=f"event:{event.pk}:changed:{event.sequence}",
+    )
+
+
+def event_cancelled(event: Event) -> None:
+    notify(
+        kind=Kind.EVENT_CANCELLED,
+        recipients=_attendees(event),
+        title=f"Cancelled: {event.title} on {_when(event)}",
+        url=event.get_absolute_url(),
+        group=event.group,
+        key=f"event:{event.pk}:cancelled",
+    )
+
+
+def promoted_from_waitlist(rsvp: RSVP) -> None:
+    event = rsvp.event
+    notify(
+        kind=Kind.PROMOTED,
+        recipients=[rsvp.user],
+        title=f"A place came up: you are going to {event.title} on {_when(event)}",
+        url=event.get_absolute_url(),
+        group=event.group,
+        key=f"promoted:{rsvp.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
+    )
+
+
+def suggestion_fulfilled(suggestion: Suggestion) -> None:
+    group = suggestion.fulfilled_group
+    notify(
+        kind=Kind.SUGGESTION,
+        recipients=list(suggestion.backers.all()),
+        title=f"Your suggestion came true: “{suggestion.title}” is now {group.name}",
+        url=group.get_absolute_url(),
+        group=group,
+        key=f"suggestion:{suggestion.pk}",
+    )
+
+
+def invite_learners(event: Event, learners, *, by) -> int:
+    """Tell people who want to learn the session's skill about it (once per session)."""
+    return len(
+        notify(
+            kind=Kind.INVITATION,
+            recipients=learners,
+            actor=by,
+            title=(
+                f"{by.display_name} invites you to {event.title} on {_when(event)}: "
+                f"a session on {event.skill.name}, which you want to learn"
+            ),
+            url=event.get_absolute_url(),
+            group=event.group,
+            key=f"invite:{event.pk}",
+        )
+    )
+
+
+def remind_attendees(day: date) -> int:
+    """Remind everyone going to an event that starts on ``day`` (UK time)."""
+    start = timezone.make_aware(timezone.datetime.combine(day, timezone.datetime.min.time()))
+    events = Event.objects.filter(
+        starts_at__gte=start, starts_at__lt=start + timedelta(days=1), cancelled_at__isnull=True
+    ).select_related("group")
+    told = 0
+    for event in events:
+        going = [
+            r.user for r in event.rsvps.filter(status=RSVP.Status.GOING).select_related("user")
+        ]
+        told += len(
+            notify(
+                kind=Kind.REMINDER,
+                recipients=going,
+                title=f"Tomorrow: {event.title}, {_when(event)}",
+                url=event.get_absolute_url(),
+                group=event.group,
+                key=f"reminder:{event.pk}:{day.isoformat()}",
+            )
+        )
+    return told

@@ -1,0 +1,29 @@
+from django.contrib import admin
+
+from .models import Notification, Preference, ScheduledRun
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["title", "recipient", "kind", "channel", "created_at", "read_at", "emailed_at"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["title", "recipient__email", "recipient__name", "key"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["recipient", "actor", "board", "group"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "kind", "channel"]
+    list_filter = ["kind", "channel"]
+    search_fields = ["user__email", "user__name"]
+    list_select_related = ["user"]
+    raw_id_fields = ["user"]
+
+
+@admin.register(ScheduledRun)
+class ScheduledRunAdmin(admin.ModelAdmin):
+    list_display = ["job", "day", "started_at"]
+    list_filter = ["job"]
+    search_fields = ["job"]

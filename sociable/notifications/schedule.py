@@ -1,0 +1,41 @@
+"""Daily jobs: each is queued once a day, however many nodes run the scheduler.
+
+The scheduler (``manage.py run_scheduler``) wakes every minute and queues any
+job whose time of day (UK time) has passed and that has not run today; the
+unique (job, day) row decides which node wins, in the same transaction as the
+queued task.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from .models import ScheduledRun
+
+# (name, task, UK time of day)
+DAILY_JOBS: list[tuple[str, str, time]] = [
+    ("digests", "sociable.notifications.tasks.send_digests", time(7, 0)),
+    ("event_reminders", "groups.tasks.send_event_reminders", time(9, 0)),
+    ("stale_profiles", "profiles.tasks.remind_stale_profiles", time(10, 0)),
+]
+
+
+def run_due_jobs(now: datetime | None = None) -> list[str]:
+    """Queue today's jobs that are due and not yet queued; return their names."""
+    local = timezone.localtime(now or timezone.now())
+    queued = []
+    for name, path, at in DAILY_JOBS:
+        if local.time() < at:
+            continue
+        try:
+            with transaction.atomic():
+                ScheduledRun.objects.create(job=name, day=local.date())
+                import_string(path).enqueue()
+        except IntegrityError:
+            continue  # another node (or an earlier wake-up) queued it today
+        queued.append(name)
+    return queued

@@ -1,0 +1,67 @@
+"""The bell's page, reading notifications, choosing how to hear, and unsubscribing."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from . import services
+from .forms import PreferencesForm
+from .models import Kind, Notification
+
+PER_PAGE = 30
+
+
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    services.recount_unread(request.user)
+    notifications = Notification.objects.visible_to(request.user)
+    page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "notifications/list.html", {"page": page})
+
+
+@require_GET
+def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """Follow a notification to its subject, marking it read on the way."""
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    services.mark_read(user=request.user, notification=notification)
+    if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
+        return redirect(notification.url)
+    return redirect("notifications:list")
+
+
+@require_POST
+def mark_all_read(request: HttpRequest) -> HttpResponse:
+    count = services.mark_read(user=request.user)
+    messages.success(request, f"Marked {count} notification{'s' if count != 1 else ''} as read.")
+    return redirect("notifications:list")
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    current = services.preferences_for(request.user)
+    form = PreferencesForm(request.POST or None, initial_channels=current)
+    if request.method == "POST" and form.is_valid():
+        services.set_preferences(user=request.user, channels=form.cleaned_data)
+        messages.success(request, "Your notification settings are saved.")
+        return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form})
+
+
+@login_not_required
+@csrf_exempt  # RFC 8058: mail programs POST here with no cookies; the signed link is the key.
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    found = services.read_unsubscribe_token(token)
+    if found is None:
+        return render(request, "notifications/unsubscribe_invalid.html", status=404)
+    user, scope = found
+    label = "the daily digest" if scope == services.DIGEST else Kind(scope).label.lower()
+    if request.method == "POST":
+        services.unsubscribe(user=user, scope=scope)
+        return render(request, "notifications/unsubscribed.html", {"label": label})
+    return render(request, "notifications/unsubscribe.html", {"label": label})

@@ -1,0 +1,252 @@
+"""One search: people, skills, groups, events and discussions on one page.
+
+Each section asks its own app's search for its best few results, so the audience rule is
+applied there and only there; the same query also counts all the matches (a window count),
+so nothing the viewer may not see is ever counted, and the page runs the same few queries
+whatever the size of the data: one each for people, skills, groups and events, and the
+forums' search's two (titles, then posts), plus one to ask whether a signed-in person
+moderates and one for a moderator's boards.
+
+The sections keep a fixed order (people, skills, groups, events, discussions): their ranks
+come from different measures (a profile's full-text document, a skill name's similarity, a
+post's body) and cannot be compared fairly, and a page whose sections move about is harder
+to find your way around with a screen reader. Sections with results come before those
+without; when the words typed are exactly the name of a person, skill or group, that one is
+shown first as the best match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    Window,
+)
+from django.db.models.functions import JSONObject, Upper
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from forums import search as forum_search
+from groups.search import search_events, search_groups
+from groups.selectors import with_list_data
+from profiles.matching import match_reasons
+from profiles.models import Profile, ProfileSkill, Skill, SkillAlias
+from profiles.selectors import DirectoryFilters, WordSimilarity, directory_search, skill_index
+from profiles.visibility import view_profile
+from profiles.vocabulary import skill_key
+
+MAX_QUERY_LENGTH = 200
+TOP = 4  # results shown per section
+SKILL_SIMILARITY = 0.5  # as the skill suggestions: "pottry" finds "Pottery"
+
+
+def clean_query(raw: str | None) -> str:
+    """Return the words typed: control characters dropped, spacing tidied, length capped."""
+    text = "".join(c if c.isprintable() else " " for c in (raw or ""))
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+@dataclass
+class Section:
+    key: str  # "people": the anchor, and which partial shows a result
+    title: str  # "People"
+    singular: str  # "person"
+    plural: str  # "people"
+    results: list[Any]
+    total: int
+    see_all_url: str
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.results)
+
+    @property
+    def noun(self) -> str:
+        return self.singular if self.total == 1 else self.plural
+
+    @property
+    def template(self) -> str:
+        return f"search/partials/_{self.key}.html"
+
+
+@dataclass
+class BestMatch:
+    kind: str  # "Person", "Skill", "Group"
+    name: str
+    url: str
+
+
+@dataclass
+class Results:
+    q: str
+    sections: list[Section] = field(default_factory=list)
+    best: BestMatch | None = None
+
+    @property
+    def found(self) -> list[Section]:
+        return [s for s in self.sections if s.total]
+
+    @property
+    def not_found(self) -> list[Section]:
+        return [s for s in self.sections if not s.total]
+
+
+def _with_total(queryset: QuerySet) -> QuerySet:
+    """Count every row the filters keep, in the same query that reads the first few."""
+    return queryset.annotate(search_total=Window(Count("*")))
+
+
+def _top(queryset: QuerySet, limit: int = TOP) -> tuple[list, int]:
+    rows = list(_with_total(queryset)[:limit])
+    return rows, (rows[0].search_total if rows else 0)
+
+
+def _url(name: str, **params: str) -> str:
+    return f"{reverse(name)}?{urlencode(params)}"
+
+
+# --- the sections --------------------------------------------------------------------------
+
+
+def _skill_rows():
+    """A profile's skills as JSON, so a card and its "why matched" need no second query."""
+    return (
+        ProfileSkill.objects.filter(profile=OuterRef("pk"))
+        .order_by("skill__name")
+        .values(
+            row=JSONObject(
+                relation="relation", id="skill_id", name="skill__name", slug="skill__slug"
+            )
+        )
+    )
+
+
+def _attach_skills(profile: Profile) -> None:
+    """Give ``profile`` the skill rows its query brought, where a prefetch would put them.
+
+    ``ProfileView`` and ``match_reasons`` read ``profile.profile_skills.all()``; bringing the
+    rows in the people query itself, rather than prefetching them, keeps the page in budget.
+    """
+    rows = [
+        ProfileSkill(
+            profile=profile,
+            relation=row["relation"],
+            skill=Skill(pk=row["id"], name=row["name"], slug=row["slug"]),
+        )
+        for row in profile.skill_rows
+    ]
+    profile._prefetched_objects_cache = {"profile_skills": rows}
+
+
+def people_section(viewer, q: str) -> Section:
+    """The directory's search, best first, each with why it matched."""
+    profiles = directory_search(viewer, DirectoryFilters(q=q))
+    profiles = profiles.prefetch_related(None).annotate(skill_rows=ArraySubquery(_skill_rows()))
+    rows, total = _top(profiles)
+    results = []
+    for profile in rows:
+        _attach_skills(profile)
+        view = view_profile(viewer, profile)
+        results.append((view, match_reasons(view, q)))
+    return Section(
+        "people", "People", "person", "people", results, total, _url("profiles:directory", q=q)
+    )
+
+
+def search_skills(viewer, q: str) -> QuerySet[Skill]:
+    """Skills, interests and languages named like ``q`` that the skills index would list.
+
+    That is: curated ones, and ones someone ``viewer`` may see has, teaches or wants, with
+    ``people`` counting only those. Exact names first, then close ones, then popular ones.
+    """
+    key = skill_key(q)
+    aliased = SkillAlias.objects.filter(skill=OuterRef("pk"), name__icontains=q)
+    return (
+        skill_index(viewer)
+        .alias(
+            similarity=WordSimilarity(Upper(Value(q)), Upper("name")),
+            document=SearchVector("name", config="english"),
+        )
+        .filter(
+            Q(name__icontains=q)
+            | Q(similarity__gte=SKILL_SIMILARITY)
+            | Q(document=SearchQuery(q, search_type="websearch", config="english"))
+            | Exists(aliased)
+        )
+        .filter(Q(people__gt=0) | Q(curated=True))
+        .annotate(exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()))
+        .order_by("-exact", "-similarity", "-people", "name", "pk")
+    )
+
+
+def skills_section(viewer, q: str) -> Section:
+    rows, total = _top(search_skills(viewer, q))
+    see_all = _url("search", q=q, section="skills")
+    return Section("skills", "Skills and interests", "skill", "skills", rows, total, see_all)
+
+
+def groups_section(viewer, q: str) -> Section:
+    # The card shows no tags: leave out their prefetch.
+    groups = with_list_data(search_groups(viewer, q)).prefetch_related(None)
+    rows, total = _top(groups)
+    see_all = _url("groups:group-list", q=q)
+    return Section("groups", "Groups", "group", "groups", rows, total, see_all)
+
+
+def events_section(viewer, q: str) -> Section:
+    rows, total = _top(search_events(viewer, q))
+    see_all = _url("search", q=q, section="events")
+    return Section("events", "Events", "event", "events", rows, total, see_all)
+
+
+def discussions_section(viewer, q: str) -> Section:
+    rows, total = _top(forum_search.search_posts(viewer, q))
+    for post in rows:
+        post.snippet = forum_search.snippet(post.headline)
+    see_all = _url("forums:search", q=q)
+    return Section("discussions", "Discussions", "post", "posts", rows, total, see_all)
+
+
+def _best_match(q: str, sections: list[Section]) -> BestMatch | None:
+    """The person, skill or group whose name is exactly what was typed, if any."""
+    key = skill_key(q)
+    by_key = {section.key: section.results for section in sections}
+    candidates = [
+        *(("Person", view.profile.display_name, view.profile) for view, _ in by_key["people"]),
+        *(("Skill", skill.name, skill) for skill in by_key["skills"]),
+        *(("Group", group.name, group) for group in by_key["groups"]),
+    ]
+    for kind, name, obj in candidates:
+        if key and skill_key(name) == key:
+            return BestMatch(kind, name, obj.get_absolute_url())
+    return None
+
+
+def search_everything(viewer, q: str) -> Results:
+    """Every section's best few results for ``q``, as far as ``viewer`` may see."""
+    sections = [
+        people_section(viewer, q),
+        skills_section(viewer, q),
+        groups_section(viewer, q),
+        events_section(viewer, q),
+        discussions_section(viewer, q),
+    ]
+    return Results(q=q, sections=sections, best=_best_match(q, sections))
+
+
+# Sections with no search page of their own are listed in full on this one.
+FULL_SECTIONS = {
+    "skills": ("Skills and interests", search_skills),
+    "events": ("Events", search_events),
+}

@@ -1,0 +1,37 @@
+"""One search (``/search/?q=``): open to everyone, each finding only what they may see."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import urlencode
+from django.views.decorators.http import require_GET
+
+from . import search as site_search
+
+PER_PAGE = 20
+
+
+@login_not_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    q = site_search.clean_query(request.GET.get("q"))
+    section = request.GET.get("section", "")
+    if q and section in site_search.FULL_SECTIONS:
+        return _section(request, q, section)
+    results = site_search.search_everything(request.user, q) if q else None
+    return render(request, "search/search.html", {"q": q, "results": results})
+
+
+def _section(request: HttpRequest, q: str, section: str) -> HttpResponse:
+    """Every result of one section that has no search page of its own (skills, events)."""
+    title, find = site_search.FULL_SECTIONS[section]
+    page = Paginator(find(request.user, q), PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "q": q,
+        "section": section,
+        "title": title,
+        "page": page,
+        "query_string": urlencode({"q": q, "section": section}),
+    }
+    return render(request, "search/section.html", context)
