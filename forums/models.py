@@ -302,6 +302,12 @@ class Report(models.Model):
         return f"{self.get_reason_display()} report on post {self.post_id}"
 
 
+class SuspensionQuerySet(models.QuerySet):
+    def active(self) -> SuspensionQuerySet:
+        """Suspensions in force now: not yet over, not lifted; the longest first."""
+        return self.filter(until__gt=timezone.now(), lifted_at__isnull=True).order_by("-until")
+
+
 class Suspension(models.Model):
     """A person may read but not write until ``until``."""
 
@@ -315,6 +321,8 @@ class Suspension(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     lifted_at = models.DateTimeField(null=True, blank=True)
+
+    objects = SuspensionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-until"]

@@ -53,16 +53,20 @@ def visible_boards(user):
     return boards
 
 
-def get_board_for_user(user, slug: str) -> Board:
-    board = visible_boards(user).filter(slug=slug).select_related("group").first()
+def get_board_for_user(user, slug: str, *, queryset=None) -> Board:
+    """The board, if ``user`` may read it (404 otherwise); ``queryset`` may add annotations."""
+    boards = Board.objects.all() if queryset is None else queryset
+    board = boards.filter(slug=slug, pk__in=visible_boards(user)).select_related("group").first()
     if board is None:
         raise Http404("No such board")
     return board
 
 
-def get_thread_for_user(user, pk: int) -> Thread:
+def get_thread_for_user(user, pk: int, *, queryset=None) -> Thread:
+    """The thread, if ``user`` may read its board (404 otherwise); ``queryset`` may annotate."""
+    threads = Thread.objects.all() if queryset is None else queryset
     thread = (
-        Thread.objects.filter(pk=pk, board__in=visible_boards(user))
+        threads.filter(pk=pk, board__in=visible_boards(user))
         .select_related("board", "author")
         .first()
     )

@@ -7,11 +7,14 @@ from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from sociable.db import reads_from_replica
+
 from . import search as forum_search
 
 
 @login_not_required
 @require_GET
+@reads_from_replica
 def search(request: HttpRequest) -> HttpResponse:
     q = forum_search.clean_query(request.GET.get("q"))
     page = None

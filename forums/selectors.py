@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.contrib.postgres.aggregates import ArrayAgg
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from taggit.models import TaggedItem
 
 from profiles.models import Profile
 from profiles.visibility import group_q
 
-from .models import SEQ_WIDTH, Post, PostRevision, Reaction, ReadMarker, Subscription, Thread
+from .models import (
+    SEQ_WIDTH,
+    Board,
+    Post,
+    PostRevision,
+    Reaction,
+    ReadMarker,
+    Subscription,
+    Suspension,
+    Thread,
+)
 
 POSTS_PER_PAGE = 50
 
@@ -17,6 +29,47 @@ def _unread(user):
     """A filter-expression: threads with activity since ``user`` last read them."""
     read_since = ReadMarker.objects.filter(user=user, thread=OuterRef("pk"))
     return ~Exists(read_since.filter(read_at__gte=OuterRef("last_activity_at")))
+
+
+def for_reader(queryset: QuerySet, user) -> QuerySet:
+    """Boards or threads with what their page needs to know about the reader, in the same
+    query: whether they follow it, their suspension if any, and (threads) when they last read
+    it and its tag names."""
+    model = queryset.model
+    if model is Thread:
+        tags = (
+            TaggedItem.objects.filter(
+                content_type__app_label="forums",
+                content_type__model="thread",
+                object_id=OuterRef("pk"),
+            )
+            .order_by()
+            .values("object_id")
+            .annotate(names=ArrayAgg("tag__name", order_by="tag__name"))
+            .values("names")
+        )
+        queryset = queryset.annotate(tag_names=Subquery(tags))
+    if not user.is_authenticated:
+        return queryset
+    subscribed = Subscription.objects.filter(
+        user=user.pk, **{model._meta.model_name: OuterRef("pk")}
+    )
+    suspension = Suspension.objects.filter(user=user.pk).active()
+    queryset = queryset.annotate(
+        following=Exists(subscribed),
+        suspended_until=Subquery(suspension.values("until")[:1]),
+        suspension_reason=Subquery(suspension.values("reason")[:1]),
+    )
+    if model is Thread:
+        marker = ReadMarker.objects.filter(user=user.pk, thread=OuterRef("pk"))
+        queryset = queryset.annotate(read_at=Subquery(marker.values("read_at")[:1]))
+    return queryset
+
+
+def suspension_of_reader(obj: Board | Thread) -> Suspension | None:
+    """The reader's suspension, from a board or thread read ``for_reader``."""
+    until = getattr(obj, "suspended_until", None)
+    return Suspension(until=until, reason=obj.suspension_reason) if until else None
 
 
 def boards_with_stats(user, boards):

@@ -47,11 +47,7 @@ def _setting(name: str, default):
 
 
 def active_suspension(user: User) -> Suspension | None:
-    return (
-        Suspension.objects.filter(user=user, until__gt=timezone.now(), lifted_at__isnull=True)
-        .order_by("-until")
-        .first()
-    )
+    return Suspension.objects.filter(user=user).active().first()
 
 
 def is_new_member(user: User) -> bool:
@@ -256,7 +252,14 @@ def follow(
 
 
 def mark_read(*, user: User, thread: Thread) -> None:
-    """Record that ``user`` has read ``thread`` up to now (one upsert)."""
+    """Record that ``user`` has read ``thread`` up to now (one upsert).
+
+    A thread read with the reader's state (``selectors.for_reader``) knows when it was last
+    read: nothing is written when nothing has happened since.
+    """
+    last_read = getattr(thread, "read_at", None)
+    if last_read is not None and last_read >= thread.last_activity_at:
+        return
     ReadMarker.objects.bulk_create(
         [ReadMarker(user=user, thread=thread, read_at=timezone.now())],
         update_conflicts=True,

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
 from .forms import PostForm, ReportForm, ThreadForm
-from .models import Post, Reaction
+from .models import Board, Post, Reaction, Thread
 from .permissions import (
     can_edit_post,
     can_moderate,
@@ -18,11 +18,6 @@ from .permissions import (
     is_moderator,
     visible_boards,
 )
-
-
-def _suspension(user):
-    """The person's current suspension, so pages can say until when they cannot write."""
-    return services.active_suspension(user) if user.is_authenticated else None
 
 
 def _refusal(error) -> str:
@@ -43,7 +38,9 @@ def board_list(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    board = get_board_for_user(request.user, slug)
+    board = get_board_for_user(
+        request.user, slug, queryset=selectors.for_reader(Board.objects.all(), request.user)
+    )
     moderator = can_moderate(request.user, board)
     page = Paginator(selectors.thread_list(request.user, board, moderator=moderator), 25).get_page(
         request.GET.get("page")
@@ -55,9 +52,8 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "board": board,
             "page": page,
             "query_string": "",
-            "suspension": _suspension(request.user),
-            "following": request.user.is_authenticated
-            and board.subscriptions.filter(user=request.user).exists(),
+            "suspension": selectors.suspension_of_reader(board),
+            "following": getattr(board, "following", False),
         },
     )
 
@@ -85,7 +81,9 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    thread = get_thread_for_user(request.user, pk)
+    thread = get_thread_for_user(
+        request.user, pk, queryset=selectors.for_reader(Thread.objects.all(), request.user)
+    )
     if slug != thread.slug:
         return redirect(thread, permanent=True)
     moderator = can_moderate(request.user, thread.board)
@@ -104,15 +102,14 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "linkable_authors": selectors.authors_with_visible_profiles(request.user, posts),
             "thread": thread,
             "board": thread.board,
-            "suspension": _suspension(request.user),
+            "suspension": selectors.suspension_of_reader(thread),
             "posts": posts,
             "page": page,
             "query_string": "",
             "moderator": moderator,
             "reply_form": PostForm(),
             "reactions": Reaction.Kind.choices,
-            "following": request.user.is_authenticated
-            and thread.subscriptions.filter(user=request.user).exists(),
+            "following": getattr(thread, "following", False),
         },
     )
 

@@ -27,7 +27,7 @@ from tests.groups.factories import make_group
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 12
+BUDGET = 10
 
 
 def count_queries(client, url: str) -> int:
