@@ -12,6 +12,8 @@ from django.http import Http404
 
 from .models import Event, Group, Membership
 
+_LOOK_UP = object()  # "not given": find the membership
+
 
 def membership_of(user, group: Group) -> Membership | None:
     if not user.is_authenticated:
@@ -19,22 +21,25 @@ def membership_of(user, group: Group) -> Membership | None:
     return group.memberships.filter(user=user).first()
 
 
-def is_member(user, group: Group) -> bool:
-    m = membership_of(user, group)
+def is_member(user, group: Group, membership=_LOOK_UP) -> bool:
+    m = membership_of(user, group) if membership is _LOOK_UP else membership
     return m is not None and m.status == Membership.Status.ACTIVE
 
 
-def can_manage_group(user, group: Group) -> bool:
-    """Organisers manage their group (moderators use the admin)."""
+def can_manage_group(user, group: Group, membership=_LOOK_UP) -> bool:
+    """Organisers manage their group (moderators use the admin).
+
+    Pass ``membership`` when the page has it already, to save asking again.
+    """
     if not user.is_authenticated:
         return False
-    return group.memberships.filter(
-        user=user, role=Membership.Role.ORGANISER, status=Membership.Status.ACTIVE
-    ).exists()
+    m = membership_of(user, group) if membership is _LOOK_UP else membership
+    return is_member(user, group, m) and m.role == Membership.Role.ORGANISER
 
 
-def can_see_members(user, group: Group) -> bool:
-    return is_member(user, group) or can_manage_group(user, group)
+def can_see_members(user, group: Group, membership=_LOOK_UP) -> bool:
+    """Active members see who else is in the group (organisers are active members)."""
+    return is_member(user, group, membership)
 
 
 def can_join_group(user, group: Group) -> bool:

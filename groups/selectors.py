@@ -81,9 +81,13 @@ def group_page(group: Group):
         .select_related("user")
         .order_by("user__name")
     )
+    upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at"))
+    past = list(events.filter(ends_at__lt=now).order_by("-starts_at")[:10])
+    for event in (*upcoming, *past):
+        event.group = group  # their links need the group's slug: no query per event
     return {
-        "upcoming": list(events.filter(ends_at__gte=now).order_by("starts_at")),
-        "past": list(events.filter(ends_at__lt=now).order_by("-starts_at")[:10]),
+        "upcoming": upcoming,
+        "past": past,
         "organisers": [m.user for m in organisers],
         "member_count": Membership.objects.filter(group=group, status=ACTIVE).count(),
     }

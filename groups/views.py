@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from profiles.models import Skill
 from profiles.services import resolve_skills
 from sociable.accounts.models import User
+from sociable.db import reads_from_replica
 
 from . import selectors, services
 from .forms import (
@@ -55,6 +56,7 @@ def _add_errors(form, error: ValidationError) -> None:
 
 @login_not_required
 @require_GET
+@reads_from_replica
 def group_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("kind", "") if request.GET.get("kind") in Group.Kind.values else ""
@@ -91,9 +93,9 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "group": group,
         "membership": membership,
-        "can_manage": can_manage_group(request.user, group),
+        "can_manage": can_manage_group(request.user, group, membership),
         "can_join": can_join_group(request.user, group),
-        "can_see_members": can_see_members(request.user, group),
+        "can_see_members": can_see_members(request.user, group, membership),
         "join_form": JoinForm(),
         **selectors.group_page(group),
     }
