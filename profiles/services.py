@@ -360,15 +360,17 @@ def refresh_search(*, profiles: Iterable[Profile]) -> None:
     if not profiles:
         return
     skill_rows = list(
-        ProfileSkill.objects.filter(profile__in=profiles).values_list(
-            "profile_id", "relation", "skill_id", "skill__name"
-        )
+        ProfileSkill.objects.filter(profile__in=profiles)
+        .order_by("pk")  # the same document every time, whatever the query plan
+        .values_list("profile_id", "relation", "skill_id", "skill__name")
     )
     # Other names of a skill ("BSL" for British Sign Language) find it too.
     other_names: dict[int, list[str]] = defaultdict(list)
-    for skill_id, alias in SkillAlias.objects.filter(
-        skill_id__in={row[2] for row in skill_rows}
-    ).values_list("skill_id", "name"):
+    for skill_id, alias in (
+        SkillAlias.objects.filter(skill_id__in={row[2] for row in skill_rows})
+        .order_by("pk")
+        .values_list("skill_id", "name")
+    ):
         other_names[skill_id].append(alias)
     names: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for profile_id, relation, skill_id, name in skill_rows:

@@ -1,0 +1,207 @@
+"""`manage.py seed_scale` adds a large partnership whose derived data is what the services write.
+
+Seeded once (small: 300 people, 3,000 posts, one 1,000-post thread) for the read-only
+checks, and rolled back after them.
+"""
+
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+from django.test import Client
+
+from forums.models import MAX_DEPTH, Board, Post, Thread
+from groups.models import RSVP, Event, Group, Membership
+from profiles.models import Profile, ProfileSearch, ProfileSkill
+from profiles.selectors import DirectoryFilters, directory_search
+from profiles.services import refresh_search
+from sociable.accounts.models import User
+from sociable.accounts.services import organisation_for_email
+from sociable.audience import Audience
+
+PEOPLE, POSTS, BIG = 300, 3000, 1000
+SMALL = ["--people", str(PEOPLE), "--posts", str(POSTS), "--big-threads", "1"]
+SMALL += ["--big-thread-size", str(BIG), "--force"]
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """Seed once for the module's read-only checks, and roll it all back after them."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        out = io.StringIO()
+        call_command("seed_scale", *SMALL, stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)
+
+
+def staff_viewer() -> User:
+    return User.objects.filter(organisation__isnull=False, is_active=True).order_by("pk").first()
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def rows(sql: str) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        return cursor.fetchall()
+
+
+@pytest.mark.django_db
+def test_seeding_refuses_to_run_with_debug_off_unless_forced():
+    with pytest.raises(CommandError, match="published password"):
+        call_command("seed_scale", "--people", "20", "--posts", "10")
+    assert User.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_big_threads_must_fit_in_the_posts_asked_for():
+    with pytest.raises(CommandError, match="ask for more posts"):
+        call_command(
+            "seed_scale", "--people", "20", "--posts", "10", "--big-threads", "1", "--force"
+        )
+
+
+@pytest.mark.django_db
+def test_the_same_seed_writes_the_same_partnership():
+    def seed_and_describe(seed: str) -> tuple:
+        with transaction.atomic():
+            call_command(
+                "seed_scale", "--people", "60", "--posts", "400", "--seed", seed, "--force",
+                stdout=io.StringIO(),
+            )  # fmt: skip
+            described = (
+                list(User.objects.order_by("date_joined").values_list("username", "name")),
+                list(Thread.objects.order_by("created_at").values_list("title", "next_seq")),
+                list(Post.objects.order_by("created_at").values_list("body", "depth")),
+            )
+            transaction.set_rollback(True)
+        return described
+
+    first = seed_and_describe("7")
+
+    assert seed_and_describe("7") == first
+    assert seed_and_describe("8") != first
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded")
+class TestTheSeededPartnership:
+    def test_it_has_the_numbers_asked_for_and_reports_its_timings(self, seeded):
+        assert User.objects.count() == PEOPLE
+        assert Profile.objects.count() == PEOPLE
+        assert Post.objects.count() == POSTS
+        assert Thread.objects.filter(next_seq=BIG + 1).count() == 1
+        assert set(Group.objects.values_list("audience", flat=True)) == set(Audience.values)
+        assert {"public", "community", "staff", "organisation", "members"} <= set(
+            Board.objects.values_list("audience", flat=True)
+        )
+        assert "Time per phase" in seeded and "forums_post" in seeded and "total" in seeded
+
+    def test_everyones_organisation_follows_their_verified_email(self):
+        addresses = EmailAddress.objects.filter(primary=True, verified=True)
+        assert addresses.count() == PEOPLE
+        for user in User.objects.select_related("organisation")[:60]:
+            assert organisation_for_email(user.email) == user.organisation, user.email
+        assert User.objects.filter(organisation__isnull=True).exists()  # residents too
+        assert len(set(User.objects.values_list("username", flat=True))) == PEOPLE
+
+    def test_search_rows_are_exactly_what_refresh_search_builds(self):
+        sample = list(Profile.objects.order_by("pk")[::7])
+
+        def snapshot():
+            return sorted(
+                ProfileSearch.objects.filter(profile__in=sample)
+                .extra(select={"text": "document::text"})  # noqa: S610 - a fixed expression
+                .values_list("profile_id", "level", "terms", "text")
+            )
+
+        seeded = snapshot()
+        refresh_search(profiles=sample)
+
+        assert len(seeded) > len(sample)
+        assert snapshot() == seeded
+
+    def test_staff_find_people_by_a_common_skill_and_by_a_typo(self):
+        viewer = staff_viewer()
+        have_excel = set(
+            ProfileSkill.objects.filter(skill__name="Excel").values_list("profile_id", flat=True)
+        )
+
+        found = list(directory_search(viewer, DirectoryFilters(q="Excel")))
+        typo = list(directory_search(viewer, DirectoryFilters(q="Exel")))
+
+        assert len(found) >= 10
+        assert {p.pk for p in found[:10]} <= have_excel
+        assert {p.pk for p in typo} & have_excel
+
+    def test_a_long_thread_and_a_group_page_open_for_staff(self):
+        viewer = staff_viewer()
+        client = signed_in(viewer)
+        thread = Thread.objects.visible_to(viewer).order_by("-post_count").first()
+        group = Group.objects.visible_to(viewer).filter(events__isnull=False).first()
+        event = group.events.order_by("pk").first()
+
+        assert thread.post_count > 900
+        assert client.get(thread.get_absolute_url()).status_code == 200
+        assert client.get(f"{thread.get_absolute_url()}?page=10").status_code == 200
+        assert client.get(group.get_absolute_url()).status_code == 200
+        assert client.get(event.get_absolute_url()).status_code == 200
+
+    def test_nobody_is_going_beyond_capacity_or_waiting_while_there_is_room(self):
+        over = rows(
+            "SELECT e.id FROM groups_event e WHERE e.capacity < (SELECT count(*) FROM "
+            "groups_rsvp r WHERE r.event_id = e.id AND r.status = 'going')"
+        )
+        waiting_with_room = rows(
+            "SELECT e.id FROM groups_event e WHERE EXISTS (SELECT 1 FROM groups_rsvp r "
+            "WHERE r.event_id = e.id AND r.status = 'waitlisted') AND (e.capacity IS NULL OR "
+            "e.capacity > (SELECT count(*) FROM groups_rsvp r WHERE r.event_id = e.id "
+            "AND r.status = 'going'))"
+        )
+
+        assert RSVP.objects.filter(status="going").exists()
+        assert over == [] and waiting_with_room == []
+        assert not RSVP.objects.filter(status="waitlisted", queued_at__isnull=True).exists()
+
+    def test_a_community_member_cannot_see_a_members_only_groups_events(self):
+        group = Group.objects.filter(audience=Audience.MEMBERS, events__isnull=False).first()
+        event = group.events.first()
+        member = group.created_by  # its first organiser
+        assert group.memberships.filter(user=member, status=Membership.Status.ACTIVE).exists()
+        resident = (
+            User.objects.filter(organisation__isnull=True, is_active=True)
+            .exclude(owls_memberships__group=group)
+            .first()
+        )
+
+        assert not Event.objects.visible_to(resident).filter(pk=event.pk).exists()
+        assert signed_in(resident).get(event.get_absolute_url()).status_code == 404
+        assert signed_in(member).get(event.get_absolute_url()).status_code == 200
+
+    def test_threads_counters_and_reply_trees_are_what_posting_writes(self):
+        wrong_counters = rows(
+            "SELECT t.id FROM forums_thread t JOIN LATERAL (SELECT count(*) AS n, "
+            "count(*) FILTER (WHERE status = 'published') AS published, "
+            "max(created_at) FILTER (WHERE status = 'published') AS latest "
+            "FROM forums_post p WHERE p.thread_id = t.id) s ON true "
+            "WHERE t.post_count <> s.published OR t.next_seq <> s.n + 1 "
+            "OR t.last_activity_at <> s.latest"
+        )
+        bad_parents = rows(
+            "SELECT c.id FROM forums_post c JOIN forums_post p ON p.id = c.parent_id "
+            "WHERE p.thread_id <> c.thread_id OR p.status <> 'published' "
+            "OR p.hidden_at IS NOT NULL OR p.deleted_at IS NOT NULL OR p.path >= c.path"
+        )
+
+        assert wrong_counters == [] and bad_parents == []
+        assert Post.objects.filter(depth=MAX_DEPTH).exists()
+        assert not Post.objects.filter(depth__gt=MAX_DEPTH).exists()
+        assert Post.objects.filter(status=Post.Status.PENDING).exists()
+        assert Post.objects.filter(hidden_at__isnull=False).exists()
+        assert Post.objects.filter(deleted_at__isnull=False).exists()
