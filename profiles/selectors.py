@@ -31,7 +31,11 @@ from .models import Profile, ProfileSearch, ProfileSkill, Skill
 from .visibility import group_q, search_level_q
 
 Relation = ProfileSkill.Relation
-TYPO_THRESHOLD = 0.45  # word similarity (pg_trgm) at which "opra singer" finds "Opera singing"
+# The word similarity (pg_trgm) at which "opra singer" finds "Opera singing". The directory's
+# %> operator reads it from the connection (settings: pg_trgm.word_similarity_threshold).
+TYPO_THRESHOLD = 0.45
+# The most matches a directory search ranks (and counts): see directory_search.
+CANDIDATES = 1000
 
 
 class WordSimilarity(Func):
@@ -89,18 +93,26 @@ def directory_search(viewer, filters: DirectoryFilters):
         return with_card_data(profiles).order_by("user__name", "pk")
 
     query = SearchQuery(Unaccent(Value(q)), search_type="websearch", config="english")
-    searches = ProfileSearch.objects.filter(search_level_q(viewer), profile=OuterRef("pk"))
-    matching = searches.annotate(similarity=WordSimilarity(Unaccent(Value(q)), F("terms"))).filter(
-        Q(document=query) | Q(similarity__gte=TYPO_THRESHOLD)
+    rows = ProfileSearch.objects.filter(search_level_q(viewer))
+    words = rows.filter(document=query)
+    # Only when no word matches, forgive typos ("opra singer"): the database checks that once.
+    typos = rows.filter(~Exists(words), terms__trigram_word_similar=Unaccent(Value(q)))
+    # Rank at most CANDIDATES matches: a common skill matches thousands of people, and ranking
+    # them all would cost time in proportion; past that, people narrow the search instead.
+    candidates = words.values("profile_id").union(typos.values("profile_id"), all=True)
+    candidates = candidates[:CANDIDATES]
+    ranked = (
+        rows.filter(profile=OuterRef("pk"))
+        .annotate(
+            score=SearchRank(F("document"), query, normalization=Value(1))
+            + WordSimilarity(Unaccent(Value(q)), F("terms")) * 0.5
+        )
+        .values("score")[:1]
     )
-    ranked = matching.annotate(
-        score=SearchRank(F("document"), query, normalization=Value(1))
-        + Coalesce(F("similarity"), 0.0) * 0.5
-    ).values("score")[:1]
     return (
         with_card_data(profiles)
+        .filter(pk__in=Subquery(candidates))
         .annotate(score=Subquery(ranked))
-        .filter(score__isnull=False)
         .order_by("-score", "user__name", "pk")
     )
 

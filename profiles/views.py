@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from sociable.accounts.models import Organisation
+from sociable.db import reads_from_replica
 
 from . import selectors, services
 from .completeness import completeness
@@ -27,6 +28,7 @@ PAGE_SIZE = 20
 
 @login_not_required
 @require_GET
+@reads_from_replica
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(
         request.GET or None,

@@ -8,12 +8,14 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from . import search as site_search
+from .db import reads_from_replica
 
 PER_PAGE = 20
 
 
 @login_not_required
 @require_GET
+@reads_from_replica
 def search(request: HttpRequest) -> HttpResponse:
     q = site_search.clean_query(request.GET.get("q"))
     section = request.GET.get("section", "")

@@ -93,11 +93,25 @@ def database_from_env(name: str = "DATABASE_URL") -> dict:
     )
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"{name} must point at PostgreSQL (postgresql://...)")
+    # The directory's typo tolerance: pg_trgm's %> operator (which its trigram index serves)
+    # matches at this word similarity; "opra singer" is 0.47 from "Opera singing". Set when
+    # connecting, so it costs no query.
+    config.setdefault("OPTIONS", {})["options"] = "-c pg_trgm.word_similarity_threshold=0.45"
     return config
 
 
 DATABASES = {"default": database_from_env()}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# A read replica for the directory and the searches (sociable/db.py): with
+# DATABASE_REPLICA_URL set, the views marked @reads_from_replica read there; every write and
+# everything else uses the primary. Tests use the primary itself as the replica (MIRROR), so
+# no test database is ever created on a read-only standby.
+if env_str("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = {
+        **database_from_env("DATABASE_REPLICA_URL"),
+        "TEST": {"MIRROR": "default"},
+    }
+DATABASE_ROUTERS = ["sociable.db.ReplicaRouter"]
 
 # One cache shared by every web process (allauth's rate limits live here):
 # Redis when REDIS_URL is set, the database otherwise. Never per-process memory.
@@ -117,6 +131,13 @@ else:
             "LOCATION": "sociable_cache",
         }
     }
+# Sessions live in PostgreSQL, which every web node shares. With Redis they are also cached
+# there ("cached_db"): a signed-in request reads its session from Redis instead of the
+# database, and PostgreSQL stays the record, so a Redis restart signs nobody out.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
@@ -163,6 +184,10 @@ ACCOUNT_USERNAME_BLACKLIST = ["me", "teams", "places", "corrections", "admin", "
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sociable] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_RATE_LIMITS = {}  # {} keeps allauth's defaults; False would switch them off.
+# Limits per address must see each person's address, not the load balancer's: set
+# TRUSTED_PROXY_COUNT to the number of proxies in front of the web nodes that add to
+# X-Forwarded-For (usually 1). 0 trusts no header: the address of the connection counts.
+ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_FORMS = {
     "authenticate": "sociable.accounts.forms.AuthenticateForm",
@@ -221,7 +246,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
@@ -229,6 +254,32 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Uploads (profile photos, group images) go to a folder on this machine unless S3_BUCKET is
+# set: then to S3 or an S3-compatible store (MinIO, Ceph...) through django-storages
+# (pip install '.[s3]'), which every web node shares. Files stay private: no ACL is sent, so
+# they take the bucket's (private by default; AWS buckets refuse ACLs unless allowed), and
+# photos are served by a view that checks who may see them, never by a bucket link. Keys not
+# given here come from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the machine's role.
+S3_BUCKET = env_str("S3_BUCKET") or env_str("AWS_STORAGE_BUCKET_NAME")
+if S3_BUCKET:
+    _s3_options = {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": env_str("S3_ENDPOINT_URL"),  # e.g. https://minio.internal:9000
+        "region_name": env_str("S3_REGION"),
+        "access_key": env_str("S3_ACCESS_KEY_ID"),
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+        "custom_domain": env_str("S3_CUSTOM_DOMAIN"),
+        "location": env_str("S3_PREFIX"),  # a folder inside the bucket
+        "default_acl": env_str("S3_DEFAULT_ACL"),  # e.g. "private" for stores that want one
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **{name: value for name, value in _s3_options.items() if value},
+            "file_overwrite": False,  # a new name rather than replace, as on the filesystem
+            "querystring_auth": True,  # any link made to a file is signed and expires
+        },
+    }
 
 # Background work (emails, digests, reminders) is queued in PostgreSQL and run by
 # `manage.py db_worker`; `manage.py run_scheduler` queues the daily jobs.
