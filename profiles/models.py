@@ -274,7 +274,8 @@ class ProfileSkill(models.Model):
                 fields=["profile", "skill", "relation"], name="profile_skill_once"
             ),
         ]
-        indexes = [models.Index(fields=["skill", "relation"], name="profileskill_by_skill")]
+        # A skill's people, newest first (profiles.selectors.people_with_skill).
+        indexes = [models.Index(fields=["skill", "relation", "-id"], name="profileskill_by_skill")]
 
     def __str__(self) -> str:
         return f"{self.profile} {self.get_relation_display().lower()} {self.skill}"

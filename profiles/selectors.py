@@ -122,21 +122,40 @@ def profile_page(username: str):
     return with_card_data(Profile.objects.active()).filter(user__username=username)
 
 
-def people_with_skill(viewer, skill: Skill) -> dict[str, list[Profile]]:
-    """Who can teach, has, and wants to learn ``skill``, as far as ``viewer`` may see."""
+SKILL_PAGE_PEOPLE = 12  # people per section of a skill page; the directory lists them all
+
+
+def people_with_skill(viewer, skill: Skill, *, limit: int = SKILL_PAGE_PEOPLE):
+    """Who can teach, has, wants to learn... ``skill``, as far as ``viewer`` may see: for each
+    relation the ``limit`` who added it most recently, and whether there are more.
+
+    Returns ``{relation: (profiles, more)}``. Each relation reads at most ``limit + 1`` rows
+    through the (skill, relation, id) index, so a skill thousands of people have costs the
+    same as a rare one.
+    """
     group = "interests" if skill.kind == Skill.Kind.INTEREST else "skills"
-    rows = (
+    visible = (
         ProfileSkill.objects.filter(skill=skill)
         .filter(group_q(viewer, group, prefix="profile__"))
         .filter(profile__in=Profile.objects.listed())
+    )
+    latest = [
+        visible.filter(relation=relation).order_by("-pk").values("pk")[: limit + 1]
+        for relation in Relation.values
+    ]
+    rows = (
+        ProfileSkill.objects.filter(pk__in=latest[0].union(*latest[1:], all=True))
         .select_related("profile__user__organisation", "profile__team", "profile__place")
         .prefetch_related(Prefetch("profile__profile_skills", queryset=_skill_rows()))
-        .order_by("profile__user__name")
+        .order_by("-pk")
     )
     people: dict[str, list[Profile]] = {relation: [] for relation in Relation.values}
     for row in rows:
         people[row.relation].append(row.profile)
-    return people
+    return {
+        relation: (sorted(found[:limit], key=lambda p: (p.user.name, p.pk)), len(found) > limit)
+        for relation, found in people.items()
+    }
 
 
 def skill_index(viewer, kind: str | None = None):

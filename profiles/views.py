@@ -4,6 +4,8 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from sociable.accounts.models import Organisation
@@ -198,8 +200,18 @@ def skill_index(request: HttpRequest) -> HttpResponse:
 def skill_context(request: HttpRequest, skill: Skill) -> dict:
     """What the skill page shows of people; other parts of the site add their own sections."""
     people = selectors.people_with_skill(request.user, skill)
+    directory = reverse("profiles:directory")
+    see_all = {
+        Relation.TEACH: f"{directory}?{urlencode({'skill': skill.slug, 'teaches': 'on'})}",
+        Relation.HAS: f"{directory}?{urlencode({'skill': skill.slug})}",
+    }
     sections = [
-        (label, _views(request.user, people[relation]))
+        {
+            "label": label,
+            "views": _views(request.user, people[relation][0]),
+            "more": people[relation][1],
+            "see_all": see_all.get(relation),
+        }
         for relation, label in [
             (Relation.TEACH, "Can teach it"),
             (Relation.HAS, "Have this skill"),
@@ -208,7 +220,7 @@ def skill_context(request: HttpRequest, skill: Skill) -> dict:
             (Relation.LANGUAGE, "Speak it"),
             (Relation.NETWORK, "Members"),
         ]
-        if people[relation] or relation in _main_relations(skill)
+        if people[relation][0] or relation in _main_relations(skill)
     ]
     can_teach_it = (
         request.user.is_authenticated

@@ -319,3 +319,27 @@ def test_pages_run_a_fixed_number_of_queries(
     assert large == small
     with django_assert_max_num_queries(10):
         client.get(url)
+
+
+def test_a_skill_many_people_teach_shows_the_newest_and_leads_to_all_of_them(
+    client_as, council, staff_member
+):
+    from profiles.selectors import SKILL_PAGE_PEOPLE
+
+    teachers = [
+        make_profile(staff_of(council, name=f"Teacher {n:02d}"), teach=["Excel"])
+        for n in range(SKILL_PAGE_PEOPLE + 3)
+    ]
+    make_profile(staff_of(council, name="Only Learner"), learn=["Excel"])
+    client = client_as(staff_member)
+
+    page = client.get(reverse("skill-detail", args=["excel"])).content.decode()
+
+    newest = [p.user.name for p in teachers[-SKILL_PAGE_PEOPLE:]]
+    assert [n for n in newest if n not in page] == []
+    assert "Teacher 00" not in page and "Teacher 02" not in page  # the earliest three
+    assert f"The {SKILL_PAGE_PEOPLE} who added it most recently." in page
+    assert "/people/?skill=excel&amp;teaches=on" in page
+    assert "Only Learner" in page and "Want to learn it <span" in page  # a small section: counted
+    directory = client.get("/people/?skill=excel&teaches=on").content.decode()
+    assert "Teacher 00" in directory  # everyone is in the directory
