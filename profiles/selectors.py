@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchRank
+from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordDistance
 from django.db.models import (
     Case,
     Count,
@@ -31,9 +31,8 @@ from .models import Profile, ProfileSearch, ProfileSkill, Skill
 from .visibility import group_q, search_level_q
 
 Relation = ProfileSkill.Relation
-# The word similarity (pg_trgm) at which "opra singer" finds "Opera singing". The directory's
-# %> operator reads it from the connection (settings: pg_trgm.word_similarity_threshold).
-TYPO_THRESHOLD = 0.45
+TYPO_THRESHOLD = 0.45  # word similarity (pg_trgm) at which "opra singer" finds "Opera singing"
+TYPOS = 20  # the most people a search with a typo in it finds: one page of the nearest
 # The most matches a directory search ranks (and counts): see directory_search.
 CANDIDATES = 1000
 
@@ -95,8 +94,18 @@ def directory_search(viewer, filters: DirectoryFilters):
     query = SearchQuery(Unaccent(Value(q)), search_type="websearch", config="english")
     rows = ProfileSearch.objects.filter(search_level_q(viewer))
     words = rows.filter(document=query)
-    # Only when no word matches, forgive typos ("opra singer"): the database checks that once.
-    typos = rows.filter(~Exists(words), terms__trigram_word_similar=Unaccent(Value(q)))
+    # Only when no word matches, forgive typos ("opra singer"): the database checks that once,
+    # then takes the nearest TYPOS rows from the trigram index and keeps the close enough.
+    nearest = (
+        rows.filter(~Exists(words))
+        .annotate(distance=TrigramWordDistance(Unaccent(Value(q)), "terms"))
+        .order_by("distance")
+        .values("pk")[:TYPOS]
+    )
+    typos = ProfileSearch.objects.filter(pk__in=nearest).annotate(
+        similarity=WordSimilarity(Unaccent(Value(q)), F("terms"))
+    )
+    typos = typos.filter(similarity__gte=TYPO_THRESHOLD)
     # Rank at most CANDIDATES matches: a common skill matches thousands of people, and ranking
     # them all would cost time in proportion; past that, people narrow the search instead.
     candidates = words.values("profile_id").union(typos.values("profile_id"), all=True)

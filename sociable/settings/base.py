@@ -93,14 +93,10 @@ def database_from_env(name: str = "DATABASE_URL") -> dict:
     )
     if config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured(f"{name} must point at PostgreSQL (postgresql://...)")
-    # Set when connecting, so they cost no query:
-    # - the directory's typo tolerance: pg_trgm's %> operator (which its trigram index serves)
-    #   matches at this word similarity; "opra singer" is 0.47 from "Opera singing";
-    # - no JIT compilation: it pays off for long reports, not for pages; with it on, the
-    #   planner's large estimates for a page's subqueries cost 0.5 s of compiling.
-    config.setdefault("OPTIONS", {})["options"] = (
-        "-c pg_trgm.word_similarity_threshold=0.45 -c jit=off"
-    )
+    # No JIT compilation (set when connecting: no extra query): it pays off for long reports,
+    # not for pages; with it on, the planner's large estimates for a page's subqueries cost
+    # 0.5 s of compiling.
+    config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
     return config
 
 
