@@ -291,6 +291,11 @@ class ProfileSearch(models.Model):
 
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="searches")
     level = models.CharField(max_length=20, choices=PROFILE_AUDIENCES)
+    # The profile owner's organisation, copied here (and kept current by profiles.signals) so
+    # a search picks the searcher's level without joining every profile and user.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.SET_NULL, null=True, blank=True, db_index=False
+    )
     document = SearchVectorField()
     terms = models.TextField(help_text="Names and skills, for typo-tolerant matching.")
 
@@ -300,6 +305,7 @@ class ProfileSearch(models.Model):
         ]
         indexes = [
             GinIndex(fields=["document"], name="profile_search_document"),
+            models.Index(fields=["level", "organisation"], name="profile_search_level_org"),
             # GiST, not GIN: it finds the nearest terms to a typo without scoring them all.
             GistIndex(OpClass("terms", name="gist_trgm_ops"), name="profile_search_terms"),
         ]

@@ -305,14 +305,15 @@ def contact_card(*, profile: Profile, groups: frozenset[str], url: str) -> Conta
 # --- search rows -------------------------------------------------------------------------
 
 _UPSERT = """
-INSERT INTO profiles_profilesearch (profile_id, level, terms, document)
-VALUES (%s, %s, %s,
+INSERT INTO profiles_profilesearch (profile_id, level, organisation_id, terms, document)
+VALUES (%s, %s, %s, %s,
     setweight(to_tsvector('english', unaccent(%s)), 'A') ||
     setweight(to_tsvector('english', unaccent(%s)), 'B') ||
     setweight(to_tsvector('english', unaccent(%s)), 'C') ||
     setweight(to_tsvector('english', unaccent(%s)), 'D'))
 ON CONFLICT (profile_id, level) DO UPDATE
-SET terms = EXCLUDED.terms, document = EXCLUDED.document
+SET organisation_id = EXCLUDED.organisation_id, terms = EXCLUDED.terms,
+    document = EXCLUDED.document
 """
 
 
@@ -380,7 +381,8 @@ def refresh_search(*, profiles: Iterable[Profile]) -> None:
         for level in LEVELS:
             groups = groups_at_level(profile, level)
             if groups:
-                rows.append((profile.pk, level, *search_texts(profile, names[profile.pk], groups)))
+                texts = search_texts(profile, names[profile.pk], groups)
+                rows.append((profile.pk, level, profile.user.organisation_id, *texts))
             else:
                 stale.append((profile.pk, level))
     with connection.cursor() as cursor:

@@ -84,7 +84,7 @@ def search_level_q(viewer, prefix: str = "") -> Q:
     organisation_id = getattr(viewer, "organisation_id", None)
     if organisation_id is None:
         return Q(**{f"{prefix}level": Audience.COMMUNITY})
-    same_org = Q(**{f"{prefix}profile__user__organisation_id": organisation_id})
+    same_org = Q(**{f"{prefix}organisation_id": organisation_id})
     return (Q(**{f"{prefix}level": Audience.ORGANISATION}) & same_org) | (
         Q(**{f"{prefix}level": Audience.STAFF}) & ~same_org
     )

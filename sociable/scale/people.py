@@ -90,13 +90,16 @@ WEEK = ["mon", "tue", "wed", "thu", "fri"]
 
 # The expression profiles.services._UPSERT writes documents with, over the staging table.
 SEARCH_FROM_STAGE = """
-INSERT INTO profiles_profilesearch (profile_id, level, terms, document)
-SELECT profile_id, level, terms,
-    setweight(to_tsvector('english', unaccent(a)), 'A') ||
-    setweight(to_tsvector('english', unaccent(b)), 'B') ||
-    setweight(to_tsvector('english', unaccent(c)), 'C') ||
-    setweight(to_tsvector('english', unaccent(d)), 'D')
-FROM scale_profile_search ORDER BY profile_id, level
+INSERT INTO profiles_profilesearch (profile_id, level, organisation_id, terms, document)
+SELECT s.profile_id, s.level, u.organisation_id, s.terms,
+    setweight(to_tsvector('english', unaccent(s.a)), 'A') ||
+    setweight(to_tsvector('english', unaccent(s.b)), 'B') ||
+    setweight(to_tsvector('english', unaccent(s.c)), 'C') ||
+    setweight(to_tsvector('english', unaccent(s.d)), 'D')
+FROM scale_profile_search s
+JOIN profiles_profile p ON p.id = s.profile_id
+JOIN accounts_user u ON u.id = p.user_id
+ORDER BY s.profile_id, s.level
 """
 
 

@@ -154,3 +154,20 @@ def test_reasons_quote_about_me_without_markdown_marks(client_as, council, staff
     html = client_as(staff_member).get("/people/", {"q": "opera"}).content.decode()
 
     assert "I sing with Kirkfield Opera" in html
+
+
+def test_a_person_who_moves_organisation_is_searched_at_their_new_colleagues_level(
+    council, trust, staff_member, other_staff
+):
+    mover = staff_of(council, name="Morgan Mover")
+    make_profile(mover, bio="I restore canal boats", about_audience="organisation")
+
+    def found_by(viewer) -> bool:
+        return mover.profile in directory_search(viewer, DirectoryFilters(q="canal boats"))
+
+    assert found_by(staff_member) and not found_by(other_staff)
+
+    mover.organisation = trust  # e.g. a verified email at the trust's domain
+    mover.save(update_fields=["organisation"])
+
+    assert found_by(other_staff) and not found_by(staff_member)
