@@ -184,14 +184,19 @@ def people_with_skill(viewer, skill: Skill, *, limit: int = SKILL_PAGE_PEOPLE):
     }
 
 
-def skill_index(viewer, kind: str | None = None):
-    """Every skill with how many visible people have, teach or want it (zero counts hidden)."""
-    visible_rows = ProfileSkill.objects.filter(
+def visible_holders(viewer):
+    """The rows of a skill (``OuterRef("pk")``) that ``viewer`` may see someone holds."""
+    return ProfileSkill.objects.filter(
         Q(skill=OuterRef("pk")),
         (group_q(viewer, "skills", prefix="profile__") & ~Q(relation=Relation.INTEREST))
         | (group_q(viewer, "interests", prefix="profile__") & Q(relation=Relation.INTEREST)),
         profile__in=Profile.objects.listed(),
     )
+
+
+def skill_index(viewer, kind: str | None = None):
+    """Every skill with how many visible people have, teach or want it (zero counts hidden)."""
+    visible_rows = visible_holders(viewer)
     count = (
         visible_rows.order_by()
         .values("skill")

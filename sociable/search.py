@@ -42,7 +42,12 @@ from groups.search import search_events, search_groups
 from groups.selectors import with_list_data
 from profiles.matching import match_reasons
 from profiles.models import Profile, ProfileSkill, Skill, SkillAlias
-from profiles.selectors import DirectoryFilters, WordSimilarity, directory_search, skill_index
+from profiles.selectors import (
+    DirectoryFilters,
+    WordSimilarity,
+    directory_search,
+    visible_holders,
+)
 from profiles.visibility import view_profile
 from profiles.vocabulary import skill_key
 
@@ -167,13 +172,14 @@ def people_section(viewer, q: str) -> Section:
 def search_skills(viewer, q: str) -> QuerySet[Skill]:
     """Skills, interests and languages named like ``q`` that the skills index would list.
 
-    That is: curated ones, and ones someone ``viewer`` may see has, teaches or wants, with
-    ``people`` counting only those. Exact names first, then close ones, then popular ones.
+    That is: curated ones, and ones someone ``viewer`` may see has, teaches or wants (asked
+    as "is there anyone", not "how many": a count reads every holder of a common skill).
+    Exact names first, then close ones.
     """
     key = skill_key(q)
     aliased = SkillAlias.objects.filter(skill=OuterRef("pk"), name__icontains=q)
     return (
-        skill_index(viewer)
+        Skill.objects.alias(held=Exists(visible_holders(viewer)))
         .alias(
             similarity=WordSimilarity(Upper(Value(q)), Upper("name")),
             document=SearchVector("name", config="english"),
@@ -184,9 +190,9 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
             | Q(document=SearchQuery(q, search_type="websearch", config="english"))
             | Exists(aliased)
         )
-        .filter(Q(people__gt=0) | Q(curated=True))
+        .filter(Q(held=True) | Q(curated=True))
         .annotate(exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()))
-        .order_by("-exact", "-similarity", "-people", "name", "pk")
+        .order_by("-exact", "-similarity", "name", "pk")
     )
 
 
