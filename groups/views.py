@@ -3,6 +3,7 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -54,20 +55,29 @@ def _add_errors(form, error: ValidationError) -> None:
 # --- groups --------------------------------------------------------------------------------
 
 
+GROUPS_PER_PAGE = 20
+
+
 @login_not_required
 @require_GET
 @reads_from_replica
 def group_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("kind", "") if request.GET.get("kind") in Group.Kind.values else ""
+    groups = selectors.group_list(
+        request.user, q=q, kind=kind, tag=request.GET.get("tag", "")[:100]
+    )
+    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    query_string = request.GET.copy()
+    query_string.pop("page", None)
     context = {
-        "groups": selectors.group_list(
-            request.user, q=q, kind=kind, tag=request.GET.get("tag", "")[:100]
-        ),
+        "page": page,
+        "groups": page.object_list,
         "suggested": selectors.suggested_groups(request.user),
         "q": q,
         "kind": kind,
         "kinds": Group.Kind.choices,
+        "query_string": query_string.urlencode(),
     }
     return render(request, "groups/group_list.html", context)
 

@@ -346,3 +346,14 @@ def test_suggestions_answered_by_a_group_you_cannot_see_do_not_name_it(
 
     assert open_one.title in outsider and "Foster carers circle" not in outsider
     assert "Foster carers circle" in member
+
+
+def test_the_group_list_comes_twenty_groups_a_page(client, staff_member):
+    for n in range(23):
+        make_group(staff_member, name=f"Group {n:02d}", audience="public")
+
+    first = client.get(reverse("groups:group-list")).content.decode()
+    second = client.get(reverse("groups:group-list") + "?page=2").content.decode()
+
+    assert "Group 00" in first and "Group 19" in first and "Group 20" not in first
+    assert "Group 20" in second and "Group 22" in second and "Page 2 of 2" in second
