@@ -10,6 +10,7 @@ from taggit.models import TaggedItem
 from profiles.models import Profile
 from profiles.visibility import group_q
 
+from .links import post_links, profile_link
 from .models import (
     SEQ_WIDTH,
     Board,
@@ -128,7 +129,11 @@ def page_of_posts(thread, user, *, moderator: bool, page: int):
         page_posts = page_posts.prefetch_related(
             Prefetch("reactions", queryset=mine, to_attr="my_reactions")
         )
-    return list(page_posts)
+    page_posts = list(page_posts)
+    for post in page_posts:
+        post.links = post_links(post)
+        post.author_link = profile_link(post.author.username) if post.author else ""
+    return page_posts
 
 
 def authors_with_visible_profiles(user, posts) -> set[int]:

@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from . import selectors, services
@@ -108,6 +109,7 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "query_string": "",
             "moderator": moderator,
             "reply_form": PostForm(),
+            "reply_url": reverse("forums:reply", args=[thread.pk, thread.slug or "thread"]),
             "reactions": Reaction.Kind.choices,
             "following": getattr(thread, "following", False),
         },
