@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -149,6 +149,13 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # The body's words, kept by PostgreSQL itself: searches match and rank on this stored
+    # vector instead of re-reading every matching body (2.5 s for a common word at S).
+    search_document = models.GeneratedField(
+        expression=SearchVector("body", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = PostQuerySet.as_manager()
 
@@ -159,7 +166,7 @@ class Post(models.Model):
         ]
         indexes = [
             models.Index(fields=["author", "-created_at"], name="post_by_author"),
-            GinIndex(SearchVector("body", config="english"), name="post_body_search"),
+            GinIndex(fields=["search_document"], name="post_body_search"),
         ]
 
     def __str__(self) -> str:

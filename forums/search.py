@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from .models import SEQ_WIDTH, Post, Thread
 from .permissions import visible_boards
@@ -35,8 +35,8 @@ def _title_vector(prefix: str = "") -> SearchVector:
     return SearchVector(f"{prefix}title", config="english")
 
 
-def _body_vector() -> SearchVector:
-    return SearchVector("body", config="english")
+def _body_vector() -> F:
+    return F("search_document")
 
 
 def search_query(q: str) -> SearchQuery:
