@@ -227,9 +227,12 @@ def matches_for(viewer, profile: Profile, *, give: str, take: str, limit: int = 
     )
     same_team = Q(team_id=profile.team_id) if profile.team_id else Q(pk__in=[])
     same_place = Q(place_id=profile.place_id) if profile.place_id else Q(pk__in=[])
+    # Only people holding one of those skills that way are scored (through the skill index),
+    # not every listed profile.
+    holders = ProfileSkill.objects.filter(relation=give, skill__in=wanted).values("profile")
     return (
         with_card_data(listed_profiles(viewer))
-        .filter(group_q(viewer, "skills"))
+        .filter(group_q(viewer, "skills"), pk__in=holders)
         .exclude(pk=profile.pk)
         .annotate(shared=Subquery(shared))
         .filter(shared__gt=0)
