@@ -10,7 +10,7 @@ DEVDB := $(PY) scripts/devdb.py --
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help demo test check fmt manage serve-demo clean-db totp
+.PHONY: help demo test check fmt manage serve-demo clean-db totp bench
 
 help:
 	@echo "make demo   - set everything up and serve the demo on http://$(HOST):$(PORT)"
@@ -18,6 +18,7 @@ help:
 	@echo "make check  - ruff lint and format check, Django system checks"
 	@echo "make fmt    - format and fix what ruff can"
 	@echo "make manage CMD='createsuperuser' - any manage.py command with the database up"
+	@echo "make bench SCALE=S - serve as in production and measure every page (bench/README.md)"
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -64,6 +65,12 @@ fmt: $(VENV)/.installed
 
 manage: $(VENV)/.installed
 	@$(DEVDB) $(PY) manage.py $(CMD)
+
+# Serve the site as in production and measure its pages into bench/RESULTS.md
+# (bench/README.md). SCALE=S|M, or demo; BENCH_ARGS="--pages directory --seconds 5".
+SCALE ?= S
+bench: $(VENV)/.installed
+	@$(DEVDB) $(PY) bench/run.py --scale $(SCALE) $(BENCH_ARGS)
 
 # The current code for the demo accounts' shared two-factor secret (see README).
 totp: $(VENV)/.installed

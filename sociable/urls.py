@@ -1,7 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from . import search_views, views
+from . import bench, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -18,3 +19,6 @@ urlpatterns = [
     path("", include("sociable.notifications.urls")),
     path("admin/", admin.site.urls),
 ]
+
+if getattr(settings, "SOCIABLE_BENCH", False):  # `make bench` only: see sociable/bench.py
+    urlpatterns.append(path(bench.CEILING_PATH, bench.ceiling))

@@ -39,3 +39,10 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+
+# `make bench` only (bench/README.md): a query count header, the bare "ceiling" view, and
+# collectstatic into the runner's own folder. Nothing changes while SOCIABLE_BENCH is unset.
+SOCIABLE_BENCH = env_bool("SOCIABLE_BENCH", False)
+if SOCIABLE_BENCH:
+    MIDDLEWARE = ["sociable.bench.QueryCountMiddleware", *MIDDLEWARE]  # noqa: F405
+    STATIC_ROOT = env_str("SOCIABLE_BENCH_STATIC_ROOT", str(STATIC_ROOT))  # noqa: F405

@@ -1,0 +1,291 @@
+"""Pick the pages to measure from the database, and sign in the bench user.
+
+    python -m bench.fixtures        (from the checkout, with the server's environment)
+
+Prints one JSON object: the session cookie of a signed-in member of staff, the pages (name,
+path, note) and the database's row counts. It runs with the same settings and SECRET_KEY as
+the server it prepares for, because a session is only valid under the key that signed it.
+The only rows it writes are the bench user (staff of the council, an empty profile) and
+one session.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import sys
+from importlib import import_module
+
+
+def setup() -> None:
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "sociable.settings.prod")
+    import django
+
+    django.setup()
+
+
+BENCH_USERNAME = "bench-runner"
+
+
+def bench_user():
+    """Return a verified member of staff of the council, created the first time."""
+    from allauth.account.models import EmailAddress
+
+    from profiles.services import ensure_profile
+    from sociable.accounts.models import Organisation, OrganisationDomain, User
+    from sociable.accounts.services import sync_organisation
+
+    organisations = Organisation.objects.filter(domains__isnull=False).order_by("pk")
+    council = organisations.filter(kind=Organisation.Kind.COUNCIL).first() or organisations.first()
+    if council is None:
+        raise SystemExit("error: no organisation with an email domain: seed the database first")
+    domain = OrganisationDomain.objects.filter(organisation=council).order_by("pk").first()
+    email = f"{BENCH_USERNAME}@{domain.domain}"
+    user, created = User.objects.get_or_create(
+        username=BENCH_USERNAME, defaults={"email": email, "name": "Bench Runner"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"primary": True, "verified": True}
+    )
+    sync_organisation(user=user)
+    ensure_profile(user=user)
+    return user
+
+
+def session_cookie(user) -> dict[str, str]:
+    """Sign ``user`` in the way django.contrib.auth.login does; return the cookie."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    store[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    store.save()
+    return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key}
+
+
+def typo_of(text: str) -> str:
+    """A plausible typing slip: two neighbouring letters swapped in the longest word."""
+    word = max(text.split(), key=len)
+    for i in range(len(word) // 2, len(word) - 1):
+        if word[i] != word[i + 1] and word[i].isalpha() and word[i + 1].isalpha():
+            return word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    return word[:-1] if len(word) > 3 else word + word[-1]
+
+
+def pages(viewer) -> list[dict[str, str]]:
+    """The pages of the issue, each with the busiest example the data has.
+
+    Examples are chosen among things everyone can see (so the signed-out rows measure the
+    same page) and fall back to what the bench user can see.
+    """
+    from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Count, Q
+    from django.utils.http import urlencode
+
+    from forums.models import Board, Thread
+    from forums.selectors import POSTS_PER_PAGE
+    from groups.models import Event, Group
+    from profiles.models import Profile, Skill
+
+    anonymous = AnonymousUser()
+
+    def how_many(n: int) -> str:
+        return f"{n:,} person" if n == 1 else f"{n:,} people"
+
+    def busiest(queryset, visible, *order):
+        """The first of ``queryset`` that anyone can see, else that ``viewer`` can see."""
+        for who in (anonymous, viewer):
+            found = visible(queryset, who).order_by(*order).first()
+            if found is not None:
+                return found
+        return None
+
+    pages = [{"name": "home", "path": "/", "note": ""}]
+
+    # Skills proper (not languages, interests or networks: "English" is on most profiles).
+    skills = Skill.objects.annotate(people=Count("profile_skills__profile", distinct=True))
+    skills = skills.filter(people__gt=0)
+    if skills.filter(kind=Skill.Kind.SKILL).exists():
+        skills = skills.filter(kind=Skill.Kind.SKILL)
+    common = skills.order_by("-people", "name").first()
+    rare = skills.order_by("people", "name").first()
+    if common is None:
+        raise SystemExit("error: no profile has a skill: seed the database first")
+    typo = typo_of(common.name)
+
+    def directory(q: str) -> str:
+        return "/people/?" + urlencode({"q": q})
+
+    pages += [
+        {
+            "name": "directory: common skill",
+            "path": directory(common.name),
+            "note": how_many(common.people),
+        },
+        {
+            "name": "directory: rare skill",
+            "path": directory(rare.name),
+            "note": how_many(rare.people),
+        },
+        {"name": "directory: typo", "path": directory(typo), "note": f"for “{common.name}”"},
+    ]
+
+    profile = busiest(
+        Profile.objects.listed().annotate(n=Count("profile_skills")),
+        lambda qs, who: qs.visible_to(who),
+        "-n",
+        "pk",
+    )
+    if profile is not None:
+        pages.append(
+            {
+                "name": "profile",
+                "path": profile.get_absolute_url(),
+                "note": f"{profile.n:,} skills, audience {profile.audience}",
+            }
+        )
+    pages.append(
+        {
+            "name": "skill page",
+            "path": common.get_absolute_url(),
+            "note": how_many(common.people),
+        }
+    )
+    pages.append({"name": "group list", "path": "/groups/", "note": ""})
+
+    group = busiest(
+        Group.objects.filter(closed_at__isnull=True).annotate(
+            n=Count("memberships", filter=Q(memberships__status="active"))
+        ),
+        lambda qs, who: qs.visible_to(who),
+        "-n",
+        "pk",
+    )
+    if group is not None:
+        pages.append(
+            {
+                "name": "group page",
+                "path": group.get_absolute_url(),
+                "note": f"{group.n:,} members, audience {group.audience}",
+            }
+        )
+
+    event = busiest(
+        Event.objects.filter(cancelled_at__isnull=True)
+        .select_related("group")
+        .annotate(n=Count("rsvps")),
+        lambda qs, who: qs.visible_to(who),
+        "-n",
+        "pk",
+    )
+    if event is not None:
+        pages.append(
+            {
+                "name": "event page",
+                "path": event.get_absolute_url(),
+                "note": f"{event.n:,} replies",
+            }
+        )
+
+    pages.append({"name": "board list", "path": "/forums/", "note": ""})
+    board = busiest(
+        Board.objects.annotate(n=Count("threads")),
+        lambda qs, who: qs.visible_to(who),
+        "-n",
+        "pk",
+    )
+    if board is not None:
+        pages.append(
+            {
+                "name": "thread list",
+                "path": board.get_absolute_url(),
+                "note": f"{board.n:,} threads, audience {board.audience}",
+            }
+        )
+
+    thread = busiest(Thread.objects.all(), lambda qs, who: qs.visible_to(who), "-post_count", "pk")
+    if thread is not None:
+        last = max(1, math.ceil(thread.post_count / POSTS_PER_PAGE))
+        url = thread.get_absolute_url()
+        pages += [
+            {
+                "name": "thread page 1",
+                "path": url,
+                "note": f"{thread.post_count:,} posts",
+            },
+            {
+                "name": "thread deep page",
+                "path": f"{url}?page={last}",
+                "note": f"page {last} of {last}",
+            },
+        ]
+
+    pages.append(
+        {
+            "name": "global search",
+            "path": "/search/?" + urlencode({"q": common.name}),
+            "note": "",
+        }
+    )
+    return pages
+
+
+def row_counts() -> dict[str, int]:
+    from forums.models import Board, Post, Thread
+    from groups.models import RSVP, Event, Group, Membership
+    from profiles.models import Profile, ProfileSkill, Skill
+    from sociable.accounts.models import Organisation, User
+
+    models = [
+        ("organisations", Organisation),
+        ("users", User),
+        ("profiles", Profile),
+        ("skills", Skill),
+        ("profile skills", ProfileSkill),
+        ("groups", Group),
+        ("memberships", Membership),
+        ("events", Event),
+        ("RSVPs", RSVP),
+        ("boards", Board),
+        ("threads", Thread),
+        ("posts", Post),
+    ]
+    return {label: model.objects.count() for label, model in models}
+
+
+def postgres_version() -> str:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        return cursor.fetchone()[0]
+
+
+def main() -> None:
+    setup()
+    import django
+
+    user = bench_user()
+    print(
+        json.dumps(
+            {
+                "cookie": session_cookie(user),
+                "user": f"{user.username} (staff of {user.organisation})",
+                "pages": pages(user),
+                "counts": row_counts(),
+                "django": django.get_version(),
+                "postgresql": postgres_version(),
+            }
+        )
+    )
+
+
+if __name__ == "__main__":
+    main()
