@@ -11,6 +11,9 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.audience_app"]  # noqa: F405
 # One test database per run, so two runs on one server do not trip over each other.
 DATABASES["default"]["TEST"] = {"NAME": f"test_sociable_{os.getpid()}"}  # noqa: F405
+# A DATABASE_REPLICA_URL exported in the shell must not reach the suite: the replica tests
+# (tests/multinode) add their own mirror of the test database.
+DATABASES.pop("replica", None)  # noqa: F405
 
 # Serve static files straight from the source folders; no collectstatic needed.
 STATIC_ROOT = None
