@@ -30,6 +30,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     Window,
 )
@@ -178,18 +179,22 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
     """
     key = skill_key(q)
     aliased = SkillAlias.objects.filter(skill=OuterRef("pk"), name__icontains=q)
-    return (
-        Skill.objects.alias(held=Exists(visible_holders(viewer)))
-        .alias(
-            similarity=WordSimilarity(Upper(Value(q)), Upper("name")),
-            document=SearchVector("name", config="english"),
-        )
+    similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
+    # The names first (a few of a thousand skills), so whether anyone visible holds a skill
+    # is only asked of those.
+    named = (
+        Skill.objects.alias(similarity=similarity, document=SearchVector("name", config="english"))
         .filter(
             Q(name__icontains=q)
             | Q(similarity__gte=SKILL_SIMILARITY)
             | Q(document=SearchQuery(q, search_type="websearch", config="english"))
             | Exists(aliased)
         )
+        .values("pk")
+    )
+    return (
+        Skill.objects.filter(pk__in=Subquery(named))
+        .alias(held=Exists(visible_holders(viewer)), similarity=similarity)
         .filter(Q(held=True) | Q(curated=True))
         .annotate(exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()))
         .order_by("-exact", "-similarity", "name", "pk")
