@@ -169,7 +169,11 @@ def test_database_replica_url_adds_a_replica_that_tests_mirror_onto_the_primary(
         "shell",
         "-c",
         code,
-        env={"DATABASE_REPLICA_URL": "postgresql://reader@replica.internal:5432/sociable"},
+        env={
+            "DATABASE_REPLICA_URL": "postgresql://reader@replica.internal:5432/sociable",
+            # The test settings drop an exported replica so it never reaches the suite.
+            "DJANGO_SETTINGS_MODULE": "sociable.settings.dev",
+        },
     )
 
     assert result.returncode == 0, result.stderr
