@@ -10,7 +10,6 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordDistance
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
@@ -25,8 +24,9 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
-from django.db.models.expressions import Func, RawSQL
+from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce, Greatest, Upper
+from django.db.models.lookups import Exact
 
 from .models import Profile, ProfileSearch, ProfileSkill, Skill
 from .visibility import group_q, search_level_q
@@ -72,20 +72,16 @@ class DirectoryFilters:
     teaches: bool = False
 
 
-def _no_row_matches(q: str) -> RawSQL:
-    """True when no search row matches the words of ``q``.
+def _none_of(rows) -> Q:
+    """A condition that holds when ``rows`` is empty, checked once by the database.
 
     A count, not NOT EXISTS: asked for just one row, the planner bets on a sequential scan
     finding one early and reads the whole table when none does, the very case this check is
-    for. Counted, the full-text index answers; it only runs when the word matches are fewer
-    than a page of candidates, so the count is small.
+    for. Counted, the indexes answer; it only runs when those rows are fewer than a page of
+    candidates, so the count is small.
     """
-    return RawSQL(
-        "(SELECT count(*) FROM profiles_profilesearch WHERE document @@ "
-        "websearch_to_tsquery('english'::regconfig, unaccent(%s))) = 0",
-        [q],
-        output_field=BooleanField(),
-    )
+    count = rows.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
+    return Q(Exact(Coalesce(Subquery(count.values("n")[:1]), 0), 0))
 
 
 def directory_search(viewer, filters: DirectoryFilters):
@@ -114,7 +110,7 @@ def directory_search(viewer, filters: DirectoryFilters):
     # Only when no word matches, forgive typos ("opra singer"): the database checks that once,
     # then takes the nearest TYPOS rows from the trigram index and keeps the close enough.
     nearest = (
-        rows.filter(_no_row_matches(q))
+        rows.filter(_none_of(words))
         .annotate(distance=TrigramWordDistance(Unaccent(Value(q)), "terms"))
         .order_by("distance")
         .values("pk")[:TYPOS]
