@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import NoReturn
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,3 +33,13 @@ def run_tasks() -> int:
     from sociable.notifications.worker import run_due_tasks
 
     return run_due_tasks(limit=500)
+
+
+def missing_tool(message: str) -> NoReturn:
+    """A program the tests need is not installed: skip on a developer's machine, with how to
+    install it; fail in CI (``CI`` set), where .ci/run installs it first."""
+    import pytest
+
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)

@@ -26,6 +26,7 @@ from allauth.socialaccount.models import SocialAccount
 
 from sociable.accounts.models import OrganisationSignIn, User
 from tests.accounts.factories import UserFactory
+from tests.helpers import missing_tool
 
 PROVIDER_DIR = Path(__file__).resolve().parent.parent / "oidc_provider"
 TENANT_A = "6f1d2c7e-0000-4a8b-9c1d-00000000000a"
@@ -77,9 +78,7 @@ def _node_or_stop() -> str:
         problem = "tests/oidc_provider has no node_modules: run `make test`, or `npm ci` there"
     else:
         return node
-    if os.environ.get("CI"):
-        pytest.fail(problem)
-    pytest.skip(problem)
+    missing_tool(problem)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
+from tests.helpers import missing_tool
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright runs an event loop
 
 CHROMIUM_FLAGS = [
@@ -40,10 +42,7 @@ def chromium_path() -> str | None:
 def browser_type_launch_args(browser_type_launch_args):
     path = chromium_path()
     if path is None:
-        message = "Chromium is not installed (sudo apt install chromium, or set CHROMIUM_PATH)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("Chromium is not installed (sudo apt install chromium, or set CHROMIUM_PATH)")
     return {**browser_type_launch_args, "executable_path": path, "args": CHROMIUM_FLAGS}
 
 

@@ -34,6 +34,7 @@ from groups.models import RSVP
 from sociable.accounts.models import User
 from tests.accounts.factories import PASSWORD, staff_of
 from tests.groups.factories import make_event, make_group
+from tests.helpers import missing_tool
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "127.0.0.1"  # the Host the load balancer passes on to both nodes
@@ -71,10 +72,7 @@ def wait_or_kill(process: subprocess.Popen) -> None:
 def redis_server_path() -> str:
     path = shutil.which("redis-server") or "/usr/bin/redis-server"
     if not Path(path).exists():
-        message = "redis-server is not installed (sudo apt install redis-server)"
-        if os.environ.get("CI"):
-            pytest.fail(message)
-        pytest.skip(message)
+        missing_tool("redis-server is not installed (sudo apt install redis-server)")
     return path
 
 
