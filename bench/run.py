@@ -470,6 +470,16 @@ def busy_warning(info: dict) -> list[str]:
     ]
 
 
+def page_cache_text() -> str:
+    seconds = int(os.environ.get("PAGE_CACHE_SECONDS", "30") or 0)
+    if seconds <= 0:
+        return "off (`PAGE_CACHE_SECONDS=0`): every page rendered for every request"
+    return (
+        f"on ({seconds} s): signed-out pages and the directory's results for each audience "
+        "are rendered once and served from the cache, as every row repeats one URL"
+    )
+
+
 def section(scale: str, info: dict, rows: list[Row], workers: list[dict]) -> str:
     met = [r for r in rows if r.measured and not r.misses()]
     counts = ", ".join(f"{label} {n:,}" for label, n in info["counts"].items())
@@ -494,6 +504,7 @@ def section(scale: str, info: dict, rows: list[Row], workers: list[dict]) -> str
         f"run for {ceiling_seconds(info['seconds'])} s just before each row; a row's ratio is "
         f"its rate over that run's): {ceiling_summary(rows)}",
         f"- Gunicorn worker memory after the run (VmRSS): {memory_text}",
+        f"- Shared rendering (docs/decisions/0006): {page_cache_text()}",
         *busy_warning(info),
         "",
         *table(rows),

@@ -7,6 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from sociable.pagecache import cache_public_page
+
 from . import selectors, services
 from .forms import PostForm, ReportForm, ThreadForm
 from .models import Board, Post, Reaction, Thread
@@ -26,6 +28,7 @@ def _refusal(error) -> str:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def board_list(request: HttpRequest) -> HttpResponse:
     boards = selectors.boards_with_stats(request.user, visible_boards(request.user))
@@ -37,6 +40,7 @@ def board_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     board = get_board_for_user(
@@ -80,6 +84,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     thread = get_thread_for_user(

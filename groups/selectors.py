@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from profiles.models import Profile, ProfileSkill, Skill
@@ -25,8 +26,16 @@ def with_list_data(groups, now=None):
     """Add member count, next event and tags to each group, in two more queries at most."""
     now = now or timezone.now()
     upcoming = _next_event(now)
+    # Counted per group shown, not joined and grouped over every group that matches.
+    members = (
+        Membership.objects.filter(group=OuterRef("pk"), status=ACTIVE)
+        .order_by()
+        .values("group")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
     return groups.annotate(
-        member_count=Count("memberships", filter=Q(memberships__status=ACTIVE), distinct=True),
+        member_count=Coalesce(Subquery(members), 0),
         next_event_title=Subquery(upcoming.values("title")[:1]),
         next_event_starts=Subquery(upcoming.values("starts_at")[:1]),
         next_event_id=Subquery(upcoming.values("pk")[:1]),

@@ -13,6 +13,7 @@ from profiles.models import Skill
 from profiles.services import resolve_skills
 from sociable.accounts.models import User
 from sociable.db import reads_from_replica
+from sociable.pagecache import cache_public_page
 
 from . import selectors, services
 from .forms import (
@@ -59,6 +60,7 @@ GROUPS_PER_PAGE = 20
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 @reads_from_replica
 def group_list(request: HttpRequest) -> HttpResponse:
@@ -96,6 +98,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_group_for_user(request.user, slug)
@@ -253,6 +256,7 @@ def _event_fields(form: EventForm, user) -> dict:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_event_for_user(request.user, slug, pk)

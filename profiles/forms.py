@@ -167,21 +167,34 @@ class CorrectionForm(forms.ModelForm):
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label="Search people", required=False, max_length=200)
     organisation = forms.ChoiceField(label="Organisation", required=False)
-    team = forms.ChoiceField(label="Team", required=False)
-    place = forms.ChoiceField(label="Building", required=False)
+    # Typed, not chosen from a list: a health system has thousands of teams and buildings,
+    # too many for a select to be usable (or cheap to render on every search).
+    team = forms.CharField(
+        label="Team",
+        required=False,
+        max_length=150,
+        help_text="All or part of its name, for example: housing",
+    )
+    place = forms.CharField(
+        label="Building",
+        required=False,
+        max_length=150,
+        help_text="All or part of its name, for example: civic hall",
+    )
     skill = forms.CharField(label="Skill", required=False, max_length=100)
     teaches = forms.BooleanField(label="Only people who can teach", required=False)
 
-    def __init__(self, *args, organisations=(), teams=(), places=(), **kwargs):
+    def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].choices = [("", "All organisations")] + [
             (o.slug, o.name) for o in organisations
         ]
-        by_organisation: dict[str, list] = {}
-        for team in teams:
-            by_organisation.setdefault(team.organisation.name, []).append((team.slug, team.name))
-        self.fields["team"].choices = [("", "All teams"), *by_organisation.items()]
-        self.fields["place"].choices = [("", "All buildings")] + [(p.slug, p.name) for p in places]
+
+    def clean_team(self) -> str:
+        return " ".join(self.cleaned_data["team"].split())
+
+    def clean_place(self) -> str:
+        return " ".join(self.cleaned_data["place"].split())
 
     def clean_skill(self) -> str:
         """Accept a skill's name (as typed) or its slug (from a link); return the slug."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from difflib import SequenceMatcher
+from functools import lru_cache
 
 from .models import ProfileSkill
 from .visibility import ProfileView
@@ -26,12 +27,21 @@ def _words(text: str) -> list[str]:
     return [w.casefold() for w in _WORD.findall(text or "")]
 
 
+@lru_cache(maxsize=20_000)
+def _close(q: str, word: str) -> bool:
+    """Whether ``word`` is what ``q`` meant: the same start, or a close spelling.
+
+    Cached: a page of results repeats the same skill names, and the spelling check is the
+    slowest part of explaining a match.
+    """
+    if word.startswith(q[:5]):
+        return True
+    matcher = SequenceMatcher(None, q, word)
+    return matcher.real_quick_ratio() >= 0.75 and matcher.ratio() >= 0.75
+
+
 def _hits(query_words: list[str], text: str) -> bool:
-    for word in _words(text):
-        for q in query_words:
-            if word.startswith(q[:5]) or SequenceMatcher(None, q, word).ratio() >= 0.75:
-                return True
-    return False
+    return any(_close(q, word) for word in _words(text) for q in query_words)
 
 
 def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[str, str]]:
@@ -42,6 +52,8 @@ def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[s
     profile = view.profile
     reasons: list[tuple[str, str]] = []
     for row in profile.profile_skills.all():  # prefetched with the page
+        if len(reasons) == limit:
+            return reasons
         if RELATION_GROUP[row.relation] in view.groups and _hits(words, row.skill.name):
             reasons.append((LABELS[row.relation], row.skill.name))
     fields = [

@@ -28,7 +28,7 @@ from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce, Greatest, Upper
 from django.db.models.lookups import Exact
 
-from .models import Profile, ProfileSearch, ProfileSkill, Skill
+from .models import Place, Profile, ProfileSearch, ProfileSkill, Skill, Team
 from .visibility import group_q, search_level_q
 
 Relation = ProfileSkill.Relation
@@ -48,7 +48,12 @@ class Unaccent(Func):
 
 
 def _skill_rows():
-    return ProfileSkill.objects.select_related("skill").order_by("skill__name")
+    # Only what cards and profiles show: a page of cards holds hundreds of these rows.
+    return (
+        ProfileSkill.objects.select_related("skill")
+        .only("profile_id", "relation", "skill__name", "skill__slug", "skill__kind")
+        .order_by("skill__name")
+    )
 
 
 def with_card_data(profiles):
@@ -66,10 +71,15 @@ def listed_profiles(viewer):
 class DirectoryFilters:
     q: str = ""
     organisation: str = ""  # organisation slug
-    team: str = ""  # team slug
-    place: str = ""  # place slug
+    team: str = ""  # a team's slug, or all or part of its name
+    place: str = ""  # a building's slug, or all or part of its name
     skill: str = ""  # skill slug
     teaches: bool = False
+
+
+def named_like(text: str) -> Q:
+    """Rows (teams, buildings) whose slug is ``text`` or whose name contains it."""
+    return Q(slug=text) | Q(name__icontains=text)
 
 
 def _none_of(rows) -> Q:
@@ -90,9 +100,11 @@ def directory_search(viewer, filters: DirectoryFilters):
     if filters.organisation:
         profiles = profiles.filter(user__organisation__slug=filters.organisation)
     if filters.team:
-        profiles = profiles.filter(group_q(viewer, "location"), team__slug=filters.team)
+        teams = Team.objects.filter(named_like(filters.team))
+        profiles = profiles.filter(group_q(viewer, "location"), team__in=teams)
     if filters.place:
-        profiles = profiles.filter(group_q(viewer, "location"), place__slug=filters.place)
+        places = Place.objects.filter(named_like(filters.place))
+        profiles = profiles.filter(group_q(viewer, "location"), place__in=places)
     if filters.skill or filters.teaches:
         relations = [Relation.TEACH] if filters.teaches else [Relation.TEACH, Relation.HAS]
         rows = ProfileSkill.objects.filter(profile=OuterRef("pk"), relation__in=relations)

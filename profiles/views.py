@@ -4,12 +4,15 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from sociable.accounts.models import Organisation
+from sociable.audience import audience_key
 from sociable.db import reads_from_replica
+from sociable.pagecache import cache_public_page, shared_fragment
 
 from . import selectors, services
 from .completeness import completeness
@@ -29,31 +32,40 @@ PAGE_SIZE = 20
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 @reads_from_replica
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(
         request.GET or None,
         organisations=Organisation.objects.only("name", "slug"),
-        teams=Team.objects.select_related("organisation").order_by("organisation__name", "name"),
-        places=Place.objects.only("name", "slug"),
     )
     filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
     filters = filters or selectors.DirectoryFilters()
-    page = Paginator(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
-    results = [
-        (view, match_reasons(view, filters.q))
-        for view in (view_profile(request.user, profile) for profile in page)
-    ]
+
+    def results() -> tuple[str, bool]:
+        page = Paginator(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(
+            request.GET.get("page")
+        )
+        views = [view_profile(request.user, profile) for profile in page]
+        context = {
+            "filters": filters,
+            "page": page,
+            "results": [(view, match_reasons(view, filters.q)) for view in views],
+            "skill": Skill.objects.filter(slug=filters.skill).first() if filters.skill else None,
+            "query_string": _without_page(request),
+        }
+        html = render_to_string("profiles/partials/_directory_results.html", context, request)
+        # Your own card shows you all of your profile: never shared with anyone else.
+        return html, not any(view.is_owner for view in views)
+
     context = {
         "form": form,
         "filters": filters,
-        "page": page,
-        "results": results,
-        "skill": Skill.objects.filter(slug=filters.skill).first() if filters.skill else None,
         "query_string": _without_page(request),
+        "results_html": shared_fragment(
+            "directory", audience_key(request.user), request.GET.urlencode(), results
+        ),
     }
     return render(request, "profiles/directory.html", context)
 
@@ -69,6 +81,7 @@ def _without_page(request: HttpRequest) -> str:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
     profile, view = get_visible_profile(request.user, username)
@@ -186,6 +199,7 @@ def resolve_correction(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def skill_index(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in Skill.Kind.values else None
@@ -251,6 +265,7 @@ def skill_suggest(request: HttpRequest) -> JsonResponse:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team.objects.select_related("organisation"), slug=slug)
@@ -263,6 +278,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place, slug=slug)

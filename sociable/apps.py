@@ -7,6 +7,11 @@ class SociableConfig(AppConfig):
     name = "sociable"
     verbose_name = "Sociable"
 
+    def ready(self) -> None:
+        from .pagecache import watch_content_writes
+
+        watch_content_writes()
+
 
 class SociableAdminConfig(admin_apps.AdminConfig):
     default = False

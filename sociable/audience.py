@@ -50,6 +50,31 @@ def open_audiences(user: Viewer | None) -> list[str]:
     return [Audience.PUBLIC, Audience.COMMUNITY, Audience.STAFF]
 
 
+def shared_audience(user: Viewer | None) -> str | None:
+    """The audience whose members all see exactly what ``user`` sees, or None.
+
+    People who are not signed in see public things and nothing else, so a page rendered
+    for one of them may be shown to all of them (sociable/pagecache.py). What a signed-in
+    person sees depends on who they are: their organisation, their groups, their own rows.
+    """
+    return None if _is_signed_in(user) else Audience.PUBLIC.value
+
+
+def audience_key(user: Viewer | None) -> str:
+    """Name what ``user`` sees of things whose audience is never ``members``.
+
+    Everyone with the same key sees the same of those (profiles, for one): what is shown to
+    the public, to the community, to staff and to their own organisation. Things a group's
+    members see, and the extras moderators see, are not covered by it.
+    """
+    if not _is_signed_in(user):
+        return Audience.PUBLIC.value
+    organisation_id = getattr(user, "organisation_id", None)
+    if organisation_id is None:
+        return Audience.COMMUNITY.value
+    return f"{Audience.ORGANISATION.value}:{organisation_id}"
+
+
 def can_see(
     user: Viewer | None,
     audience: str,

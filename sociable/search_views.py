@@ -9,11 +9,13 @@ from django.views.decorators.http import require_GET
 
 from . import search as site_search
 from .db import reads_from_replica
+from .pagecache import cache_public_page
 
 PER_PAGE = 20
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 @reads_from_replica
 def search(request: HttpRequest) -> HttpResponse:

@@ -14,9 +14,11 @@ from profiles.views import skill_context
 
 from .accounts.models import Organisation
 from .home import home_for
+from .pagecache import cache_public_page
 
 
 @login_not_required
+@cache_public_page
 def home(request: HttpRequest) -> HttpResponse:
     """Signed out: what Sociable is. Signed in: your events, threads, people and next step."""
     if request.user.is_authenticated:
@@ -27,6 +29,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A skill's page: its people (profiles) and its groups and sessions (groups)."""

@@ -187,7 +187,13 @@ def seed_places(world: World) -> None:
         for kind in names.PLACE_KINDS
     ]
     rng.shuffle(generated)
-    candidates = profiles_demo.PLACES + generated
+    # Each name once: at scale L every neighbourhood and kind is wanted, and a demo building
+    # or a neighbourhood listed twice would name two places alike.
+    candidates, seen = [], set()
+    for name, address in profiles_demo.PLACES + generated:
+        if name.lower() not in seen:
+            seen.add(name.lower())
+            candidates.append((name, address))
     wanted = candidates[: max(16, min(len(candidates), world.plan.people // 300))]
     existing = {p.name.lower(): p for p in Place.objects.all()}
     slugs = set(Place.objects.values_list("slug", flat=True))

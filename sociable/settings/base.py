@@ -129,8 +129,13 @@ else:
         "default": {
             "BACKEND": "django.core.cache.backends.db.DatabaseCache",
             "LOCATION": "sociable_cache",
+            # Room for the shared pages (sociable/pagecache.py) beside the rate limits.
+            "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Pages for people who are not signed in are rendered once and shared for this long, or
+# until content changes (sociable/pagecache.py). 0 turns the page cache off.
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 # Sessions live in PostgreSQL, which every web node shares. With Redis they are also cached
 # there ("cached_db"): a signed-in request reads its session from Redis instead of the
 # database, and PostgreSQL stays the record, so a Redis restart signs nobody out.

@@ -8,6 +8,8 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
+# Tests see every page rendered fresh; tests/test_page_cache.py turns the page cache on.
+PAGE_CACHE_SECONDS = 0
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.audience_app"]  # noqa: F405
 # One test database per run, so two runs on one server do not trip over each other.
 DATABASES["default"]["TEST"] = {"NAME": f"test_sociable_{os.getpid()}"}  # noqa: F405

@@ -1,0 +1,178 @@
+"""What many people see alike is rendered once and shared, never past a change of content.
+
+The page cache is on here (the rest of the suite renders every page fresh). These tests
+commit for real (a transactional database), so a change is seen exactly as in production:
+when its transaction commits.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from forums.models import Board, Post, ReadMarker
+from forums.services import hide_post, mark_read, reply, start_thread
+from groups.models import Group
+from profiles.models import ProfileSkill
+from profiles.services import update_profile
+from tests.accounts.factories import UserFactory, staff_of
+from tests.groups.factories import make_group
+from tests.profiles.factories import make_profile
+
+Relation = ProfileSkill.Relation
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 30
+    cache.clear()  # the cache table outlives a transactional test's data
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def thread(staff_member):
+    board = Board.objects.create(name="Open discussion", slug="open", audience="public")
+    thread, _ = start_thread(
+        board=board, author=staff_member, title="Bins", body="When are the bins collected?"
+    )
+    return thread
+
+
+def test_a_visitor_is_served_the_page_rendered_for_the_visitor_before(
+    thread, django_assert_max_num_queries
+):
+    first = Client().get(thread.get_absolute_url())
+
+    with django_assert_max_num_queries(1):  # the cache, and nothing else
+        again = Client().get(thread.get_absolute_url())
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["Content-Type"] == first["Content-Type"]
+    assert "bins collected" in again.content.decode()
+
+
+def test_a_new_reply_shows_at_once(thread, other_staff):
+    Client().get(thread.get_absolute_url())
+
+    reply(thread=thread, author=other_staff, body="Tuesdays, I think.")
+
+    assert "Tuesdays, I think." in Client().get(thread.get_absolute_url()).content.decode()
+
+
+def test_a_hidden_post_disappears_at_once(thread):
+    post = Post.objects.get(thread=thread)
+    Client().get(thread.get_absolute_url())
+    moderator = UserFactory(name="Priya Shah", is_staff=True)
+
+    hide_post(post=post, moderator=moderator, reason="Shares a phone number")
+
+    page = Client().get(thread.get_absolute_url()).content.decode()
+    assert "bins collected" not in page
+    assert "Hidden by a moderator" in page
+
+
+def test_narrowing_an_audience_by_a_bulk_update_hides_the_page_at_once(staff_member):
+    """Not only save(): an update() (an admin bulk action, a data fix) counts as a change."""
+    group = make_group(staff_member, name="Kirkfield walkers", audience="public")
+    assert Client().get(group.get_absolute_url()).status_code == 200
+
+    Group.objects.filter(pk=group.pk).update(audience="staff")
+
+    assert Client().get(group.get_absolute_url()).status_code == 404
+    assert "Kirkfield walkers" not in Client().get("/groups/").content.decode()
+
+
+def test_signed_in_people_neither_read_nor_fill_the_shared_pages(client_as, staff_member, council):
+    make_group(staff_member, name="Kirkfield walkers", audience="public")
+    make_group(staff_member, name="Council book club", audience="staff")
+
+    signed_out = Client().get("/groups/").content.decode()
+    signed_in = client_as(staff_member).get("/groups/").content.decode()
+    signed_out_again = Client().get("/groups/").content.decode()
+
+    assert "Council book club" not in signed_out
+    assert "Council book club" in signed_in  # not the visitors' page
+    assert "Council book club" not in signed_out_again  # and the staff page was not kept
+    assert "Sign out" not in signed_out_again
+
+
+def test_your_own_bookkeeping_is_not_a_change(thread, staff_member, django_assert_max_num_queries):
+    """Signing in and reading a thread write only your rows: shared pages stay as they are."""
+    Client().get(thread.get_absolute_url())
+
+    Client().force_login(staff_member)  # sets last_login
+    mark_read(user=staff_member, thread=thread)
+    assert ReadMarker.objects.filter(user=staff_member, thread=thread).exists()
+
+    with django_assert_max_num_queries(1):
+        Client().get(thread.get_absolute_url())
+
+
+def test_a_visitor_with_a_message_waiting_gets_a_fresh_page(thread):
+    """A message (after signing out, say) is shown once, on the next page: never shared."""
+    Client().get("/")
+    visitor = Client()
+    visitor.cookies["messages"] = "anything"
+
+    page = visitor.get("/")
+
+    assert page.status_code == 200
+    assert page.context is not None  # rendered for this visitor, not read from the cache
+
+
+def test_with_the_cache_off_every_page_is_rendered(settings, thread):
+    settings.PAGE_CACHE_SECONDS = 0
+    Client().get(thread.get_absolute_url())
+
+    assert Client().get(thread.get_absolute_url()).context is not None
+
+
+# --- the directory's results, shared by everyone with one audience ------------------------
+
+
+def _results(client: Client, query: str) -> str:
+    return client.get("/people/", {"q": query}).content.decode()
+
+
+def test_colleagues_share_results_but_other_audiences_never_see_them(
+    client_as, council, staff_member, other_staff, community_member
+):
+    """A field only the council may see reaches the council's staff alone, whoever asked first."""
+    singer = staff_of(council, name="Imogen Hart")
+    make_profile(singer, has=["Opera"], skills_audience="organisation")
+    people = [staff_member, staff_of(council, name="Dev Patel"), other_staff, community_member]
+    clients = [client_as(person) for person in people] + [Client()]  # signed in before asking
+
+    found = ["Imogen Hart" in _results(client, "opera") for client in clients]
+
+    assert found == [True, True, False, False, False]
+
+
+def test_your_own_card_is_never_shared(client_as, council, staff_member):
+    """You see all of your card, hidden interests included: colleagues must not, even after."""
+    make_profile(staff_member, interests=["Opera"], show_interests=False)
+    me, colleague = client_as(staff_member), client_as(staff_of(council, name="Dev Patel"))
+
+    mine = _results(me, "amara or opera")
+    theirs = _results(colleague, "amara or opera")
+
+    assert "Amara Okafor" in mine
+    assert "Outside work:" in mine
+    assert "Amara Okafor" in theirs
+    assert "Outside work:" not in theirs
+
+
+def test_a_profile_change_reaches_shared_results_at_once(client_as, council, staff_member):
+    singer = make_profile(staff_of(council, name="Imogen Hart"), has=["Opera"])
+    viewer = client_as(staff_member)
+    assert "Imogen Hart" in _results(viewer, "opera")
+
+    update_profile(profile=singer, fields={}, skills={Relation.HAS: ["Knitting"]})
+
+    assert "Imogen Hart" not in _results(viewer, "opera")
+    assert "Imogen Hart" in _results(viewer, "knitting")
