@@ -171,3 +171,22 @@ def test_a_person_who_moves_organisation_is_searched_at_their_new_colleagues_lev
     mover.save(update_fields=["organisation"])
 
     assert found_by(other_staff) and not found_by(staff_member)
+
+
+def test_team_and_building_filters_take_part_of_a_name_as_typed(client_as, people, staff_member):
+    """Thousands of teams make a select unusable: people type what they remember."""
+    client = client_as(staff_member)
+
+    by_team = client.get("/people/", {"team": "  hous "})
+    by_building = client.get("/people/", {"place": "merrion"})
+    nowhere = client.get("/people/", {"team": "Fostering"})
+
+    assert [v.profile.user.name for v, _ in by_team.context["results"]] == [
+        "Dev Patel",
+        "Imogen Hart",
+    ]
+    assert "in a team named like “hous”" in by_team.content.decode()
+    assert 'value="  hous "' in by_team.content.decode()  # kept as typed
+    assert [v.profile.user.name for v, _ in by_building.context["results"]] == ["Imogen Hart"]
+    assert nowhere.context["results"] == []
+    assert "Nobody found" in nowhere.content.decode()
