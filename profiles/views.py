@@ -213,6 +213,22 @@ def skill_index(request: HttpRequest) -> HttpResponse:
 
 def skill_context(request: HttpRequest, skill: Skill) -> dict:
     """What the skill page shows of people; other parts of the site add their own sections."""
+    can_teach_it = (
+        request.user.is_authenticated
+        and ProfileSkill.objects.filter(
+            profile__user=request.user, skill=skill, relation=Relation.TEACH
+        ).exists()
+    )
+    people_html = shared_fragment(
+        "skill-people",
+        audience_key(request.user),
+        skill.slug,
+        lambda: _skill_people(request, skill),
+    )
+    return {"skill": skill, "people_html": people_html, "can_teach_it": can_teach_it}
+
+
+def _skill_people(request: HttpRequest, skill: Skill) -> tuple[str, bool]:
     people = selectors.people_with_skill(request.user, skill)
     directory = reverse("profiles:directory")
     see_all = {
@@ -236,13 +252,9 @@ def skill_context(request: HttpRequest, skill: Skill) -> dict:
         ]
         if people[relation][0] or relation in _main_relations(skill)
     ]
-    can_teach_it = (
-        request.user.is_authenticated
-        and ProfileSkill.objects.filter(
-            profile__user=request.user, skill=skill, relation=Relation.TEACH
-        ).exists()
-    )
-    return {"skill": skill, "sections": sections, "can_teach_it": can_teach_it}
+    html = render_to_string("profiles/partials/_skill_people.html", {"sections": sections}, request)
+    # Your own card shows you all of your profile: never shared with anyone else.
+    return html, not any(view.is_owner for section in sections for view in section["views"])
 
 
 def _main_relations(skill: Skill) -> set[str]:

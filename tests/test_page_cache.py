@@ -176,3 +176,20 @@ def test_a_profile_change_reaches_shared_results_at_once(client_as, council, sta
 
     assert "Imogen Hart" not in _results(viewer, "opera")
     assert "Imogen Hart" in _results(viewer, "knitting")
+
+
+def test_a_skill_pages_people_follow_the_audience_and_never_share_your_own_card(
+    client_as, council, staff_member, other_staff
+):
+    make_profile(
+        staff_of(council, name="Imogen Hart"), has=["Excel"], skills_audience="organisation"
+    )
+    make_profile(staff_member, interests=["Morris dancing"], show_interests=False)
+    clients = [client_as(staff_member), client_as(staff_of(council, name="Dev Patel"))]
+    clients += [client_as(other_staff), Client()]
+
+    excel = [client.get("/skills/excel/").content.decode() for client in clients]
+    morris = [client.get("/skills/morris-dancing/").content.decode() for client in clients]
+
+    assert ["Imogen Hart" in page for page in excel] == [True, True, False, False]
+    assert ["Amara Okafor" in page for page in morris] == [True, False, False, False]
