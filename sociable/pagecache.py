@@ -24,6 +24,7 @@ import re
 import uuid
 from collections.abc import Callable
 from functools import wraps
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
@@ -59,13 +60,12 @@ def cache_public_page(view):
         if not _may_share(request):
             return view(request, *args, **kwargs)
         key = _page_key(request)
-        found = cache.get_many([GENERATION_KEY, key])
-        generation, entry = found.get(GENERATION_KEY), found.get(key)
-        if entry is not None and entry["generation"] == generation:
-            return _response(entry)
+        kept, generation = _read(key)
+        if kept is not None:
+            return _response(kept)
         response = view(request, *args, **kwargs)
         if _may_keep(response):
-            cache.set(key, _entry(response, generation), settings.PAGE_CACHE_SECONDS)
+            _keep(key, _entry(response), generation)
         return response
 
     return wrapper
@@ -83,17 +83,29 @@ def shared_fragment(
     """
     if settings.PAGE_CACHE_SECONDS <= 0:
         return render()[0]
-    digest = hashlib.sha256(f"{name}\n{audience}\n{variant}".encode()).hexdigest()
-    key = f"parts:{digest}"
-    found = cache.get_many([GENERATION_KEY, key])
-    generation, entry = found.get(GENERATION_KEY), found.get(key)
-    if entry is not None and entry["generation"] == generation:
-        return mark_safe(entry["html"])  # noqa: S308 - HTML this module rendered and kept
+    key = "parts:" + hashlib.sha256(f"{name}\n{audience}\n{variant}".encode()).hexdigest()
+    kept, generation = _read(key)
+    if kept is not None:
+        return mark_safe(kept)  # noqa: S308 - HTML this module rendered and kept
     html, shareable = render()
     if shareable:
-        entry = {"generation": generation, "html": str(html)}
-        cache.set(key, entry, settings.PAGE_CACHE_SECONDS)
+        _keep(key, str(html), generation)
     return html
+
+
+def _read(key: str) -> tuple[Any, str | None]:
+    """Return what is kept under ``key`` for the current generation (or None), and that
+    generation: one round trip to the cache."""
+    found = cache.get_many([GENERATION_KEY, key])
+    generation, kept = found.get(GENERATION_KEY), found.get(key)
+    if kept is not None and kept["generation"] == generation:
+        return kept["value"], generation
+    return None, generation
+
+
+def _keep(key: str, value: Any, generation: str | None) -> None:
+    """Keep ``value``, rendered under ``generation`` (read before rendering began)."""
+    cache.set(key, {"generation": generation, "value": value}, settings.PAGE_CACHE_SECONDS)
 
 
 def content_changed() -> None:
@@ -128,9 +140,9 @@ def _page_key(request: HttpRequest) -> str:
     return "pages:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-def _entry(response: HttpResponse, generation: str | None) -> dict:
+def _entry(response: HttpResponse) -> dict:
     headers = {name: response[name] for name in KEPT_HEADERS if response.has_header(name)}
-    return {"generation": generation, "headers": headers, "content": response.content}
+    return {"headers": headers, "content": response.content}
 
 
 def _response(entry: dict) -> HttpResponse:
