@@ -22,20 +22,19 @@ def _next_event(now):
     ).order_by("starts_at")
 
 
+def _count(rows, outer_field: str) -> Subquery:
+    """How many of ``rows`` (filtered on an OuterRef through ``outer_field``), as a subquery."""
+    return Subquery(rows.order_by().values(outer_field).annotate(n=Count("*")).values("n"))
+
+
 def with_list_data(groups, now=None):
     """Add member count, next event and tags to each group, in two more queries at most."""
     now = now or timezone.now()
     upcoming = _next_event(now)
     # Counted per group shown, not joined and grouped over every group that matches.
-    members = (
-        Membership.objects.filter(group=OuterRef("pk"), status=ACTIVE)
-        .order_by()
-        .values("group")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
+    members = _count(Membership.objects.filter(group=OuterRef("pk"), status=ACTIVE), "group")
     return groups.annotate(
-        member_count=Coalesce(Subquery(members), 0),
+        member_count=Coalesce(members, 0),
         next_event_title=Subquery(upcoming.values("title")[:1]),
         next_event_starts=Subquery(upcoming.values("starts_at")[:1]),
         next_event_id=Subquery(upcoming.values("pk")[:1]),
@@ -61,17 +60,13 @@ def suggested_groups(viewer, limit: int = 4):
         profile__user=viewer,
         relation__in=[ProfileSkill.Relation.LEARN, ProfileSkill.Relation.INTEREST],
     ).values("skill")
-    shared = (
-        GroupTag.objects.filter(content_object=OuterRef("pk"), tag__in=wanted)
-        .order_by()
-        .values("content_object")
-        .annotate(n=Count("*"))
-        .values("n")
+    shared = _count(
+        GroupTag.objects.filter(content_object=OuterRef("pk"), tag__in=wanted), "content_object"
     )
     return (
         with_list_data(Group.objects.visible_to(viewer).open())
         .exclude(memberships__user=viewer)
-        .annotate(shared=Subquery(shared))
+        .annotate(shared=shared)
         .filter(shared__gt=0)
         .order_by("-shared", "name")[:limit]
     )
