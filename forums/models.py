@@ -112,6 +112,13 @@ class Thread(models.Model):
             models.Index(
                 fields=["board", "-is_pinned", "-last_activity_at"], name="thread_board_activity"
             ),
+            # The board list: each board's count of threads and its latest one, read from
+            # the index alone rather than every thread of the board.
+            models.Index(
+                fields=["board", "-last_activity_at"],
+                condition=models.Q(post_count__gt=0),
+                name="thread_board_latest",
+            ),
             GinIndex(SearchVector("title", config="english"), name="thread_title_search"),
         ]
 

@@ -77,8 +77,10 @@ def boards_with_stats(user, boards):
     """Each board with its thread count, latest activity and whether it has unread threads."""
     threads = Thread.objects.filter(board=OuterRef("pk"), post_count__gt=0)
     latest = threads.order_by("-last_activity_at")
+    # Counted per board shown, not joined and grouped over every thread of every board.
+    counted = threads.order_by().values("board").annotate(n=Count("*")).values("n")
     boards = boards.annotate(
-        thread_count=Count("threads", filter=Q(threads__post_count__gt=0), distinct=True),
+        thread_count=Coalesce(Subquery(counted), 0),
         latest_at=Subquery(latest.values("last_activity_at")[:1]),
         latest_title=Subquery(latest.values("title")[:1]),
         latest_id=Subquery(latest.values("pk")[:1]),
