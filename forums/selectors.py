@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from taggit.models import TaggedItem
 
 from profiles.models import Profile
 from profiles.visibility import group_q
+from sociable.queries import count_of
 
 from .links import post_links, profile_link
 from .models import (
@@ -77,10 +77,8 @@ def boards_with_stats(user, boards):
     """Each board with its thread count, latest activity and whether it has unread threads."""
     threads = Thread.objects.filter(board=OuterRef("pk"), post_count__gt=0)
     latest = threads.order_by("-last_activity_at")
-    # Counted per board shown, not joined and grouped over every thread of every board.
-    counted = threads.order_by().values("board").annotate(n=Count("*")).values("n")
     boards = boards.annotate(
-        thread_count=Coalesce(Subquery(counted), 0),
+        thread_count=count_of(Thread.objects.filter(post_count__gt=0), "board"),
         latest_at=Subquery(latest.values("last_activity_at")[:1]),
         latest_title=Subquery(latest.values("title")[:1]),
         latest_id=Subquery(latest.values("pk")[:1]),
@@ -118,7 +116,8 @@ def page_of_posts(thread, user, *, moderator: bool, page: int):
     # Correlated counts, worked out only for the page's rows (never a GROUP BY over the
     # whole thread), so page 200 of a 10,000-post thread costs what page 1 does.
     counts = {
-        f"{kind}_count": _count(Reaction.objects.filter(kind=kind)) for kind in Reaction.Kind.values
+        f"{kind}_count": count_of(Reaction.objects.filter(kind=kind), "post")
+        for kind in Reaction.Kind.values
     }
     start = (page - 1) * POSTS_PER_PAGE
     # The page's rows first, by the (thread, path) index alone; then only those 50 get their
@@ -128,7 +127,7 @@ def page_of_posts(thread, user, *, moderator: bool, page: int):
     page_posts = (
         Post.objects.filter(pk__in=Subquery(on_page))
         .select_related("author__organisation", "author__profile", "parent__author")
-        .annotate(**counts, revision_count=_count(PostRevision.objects.all()))
+        .annotate(**counts, revision_count=count_of(PostRevision.objects.all(), "post"))
         .order_by("path")
     )
     if user.is_authenticated:
@@ -151,12 +150,6 @@ def authors_with_visible_profiles(user, posts) -> set[int]:
         .filter(group_q(user, "profile"), user_id__in=authors)
         .values_list("user_id", flat=True)
     )
-
-
-def _count(rows):
-    """COUNT(*) of ``rows`` belonging to the outer post, as a subquery (0 when none)."""
-    counted = rows.filter(post=OuterRef("pk")).order_by().values("post")
-    return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")), 0)
 
 
 def post_count(thread, user, *, moderator: bool) -> int:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from profiles.models import Profile, ProfileSkill, Skill
 from profiles.selectors import with_card_data
 from profiles.visibility import group_q, view_profile
+from sociable.queries import count_of
 
 from .models import RSVP, Event, Group, GroupTag, Membership, Suggestion
 from .search import match_groups
@@ -22,19 +22,12 @@ def _next_event(now):
     ).order_by("starts_at")
 
 
-def _count(rows, outer_field: str) -> Subquery:
-    """How many of ``rows`` (filtered on an OuterRef through ``outer_field``), as a subquery."""
-    return Subquery(rows.order_by().values(outer_field).annotate(n=Count("*")).values("n"))
-
-
 def with_list_data(groups, now=None):
     """Add member count, next event and tags to each group, in two more queries at most."""
     now = now or timezone.now()
     upcoming = _next_event(now)
-    # Counted per group shown, not joined and grouped over every group that matches.
-    members = _count(Membership.objects.filter(group=OuterRef("pk"), status=ACTIVE), "group")
     return groups.annotate(
-        member_count=Coalesce(members, 0),
+        member_count=count_of(Membership.objects.filter(status=ACTIVE), "group"),
         next_event_title=Subquery(upcoming.values("title")[:1]),
         next_event_starts=Subquery(upcoming.values("starts_at")[:1]),
         next_event_id=Subquery(upcoming.values("pk")[:1]),
@@ -60,9 +53,7 @@ def suggested_groups(viewer, limit: int = 4):
         profile__user=viewer,
         relation__in=[ProfileSkill.Relation.LEARN, ProfileSkill.Relation.INTEREST],
     ).values("skill")
-    shared = _count(
-        GroupTag.objects.filter(content_object=OuterRef("pk"), tag__in=wanted), "content_object"
-    )
+    shared = count_of(GroupTag.objects.filter(tag__in=wanted), "content_object")
     return (
         with_list_data(Group.objects.visible_to(viewer).open())
         .exclude(memberships__user=viewer)
