@@ -4,7 +4,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
@@ -12,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sociable.accounts.models import Organisation
 from sociable.audience import audience_key
 from sociable.db import reads_from_replica
-from sociable.pagecache import cache_public_page, shared_fragment
+from sociable.pagecache import cache_public_page, render_part, shared_fragment
 
 from . import selectors, services
 from .completeness import completeness
@@ -43,7 +42,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
     filters = filters or selectors.DirectoryFilters()
 
-    def results() -> tuple[str, bool]:
+    def results() -> tuple[str, set[int]]:
         page = Paginator(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
@@ -54,17 +53,19 @@ def directory(request: HttpRequest) -> HttpResponse:
             "results": [(view, match_reasons(view, filters.q)) for view in views],
             "skill": Skill.objects.filter(slug=filters.skill).first() if filters.skill else None,
             "query_string": _without_page(request),
+            "signed_in": request.user.is_authenticated,
+            "here": request.get_full_path(),
         }
-        html = render_to_string("profiles/partials/_directory_results.html", context, request)
+        html = render_part("profiles/partials/_directory_results.html", context)
         # Your own card shows you all of your profile: never shared with anyone else.
-        return html, not any(view.is_owner for view in views)
+        return html, {view.profile.user_id for view in views}
 
     context = {
         "form": form,
         "filters": filters,
         "query_string": _without_page(request),
         "results_html": shared_fragment(
-            "directory", audience_key(request.user), request.GET.urlencode(), results
+            request, "directory", audience_key(request.user), request.GET.urlencode(), results
         ),
     }
     return render(request, "profiles/directory.html", context)
@@ -220,6 +221,7 @@ def skill_context(request: HttpRequest, skill: Skill) -> dict:
         ).exists()
     )
     people_html = shared_fragment(
+        request,
         "skill-people",
         audience_key(request.user),
         skill.slug,
@@ -228,7 +230,7 @@ def skill_context(request: HttpRequest, skill: Skill) -> dict:
     return {"skill": skill, "people_html": people_html, "can_teach_it": can_teach_it}
 
 
-def _skill_people(request: HttpRequest, skill: Skill) -> tuple[str, bool]:
+def _skill_people(request: HttpRequest, skill: Skill) -> tuple[str, set[int]]:
     people = selectors.people_with_skill(request.user, skill)
     directory = reverse("profiles:directory")
     see_all = {
@@ -252,9 +254,12 @@ def _skill_people(request: HttpRequest, skill: Skill) -> tuple[str, bool]:
         ]
         if people[relation][0] or relation in _main_relations(skill)
     ]
-    html = render_to_string("profiles/partials/_skill_people.html", {"sections": sections}, request)
+    html = render_part(
+        "profiles/partials/_skill_people.html",
+        {"sections": sections, "signed_in": request.user.is_authenticated},
+    )
     # Your own card shows you all of your profile: never shared with anyone else.
-    return html, not any(view.is_owner for section in sections for view in section["views"])
+    return html, {view.profile.user_id for section in sections for view in section["views"]}
 
 
 def _main_relations(skill: Skill) -> set[str]:

@@ -5,8 +5,10 @@
   renders once for all of them. A signed-in person never reads or fills these pages, and
   a visitor with a session or a message waiting is served fresh.
 - Parts of pages, for everyone with one audience key (``audience.audience_key``): the
-  directory's results for the staff of one council, say. ``shared_fragment`` renders the
-  part once for all of them, unless it shows the viewer something of their own.
+  directory's results for the staff of one council, a page of a thread for everyone who
+  may read it. ``shared_fragment`` renders the part once for all of them, except the
+  people it shows something of their own; ``render_part`` renders it from what it is
+  given alone, with marks where each viewer's own CSRF token goes.
 
 Both live in the shared cache (Redis or the database, as ``CACHES`` says) until either:
 
@@ -22,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import wraps
 from typing import Any
 
@@ -31,11 +33,17 @@ from django.core.cache import cache
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
 from .audience import shared_audience
 
 GENERATION_KEY = "pages:generation"
+# Where a shared part's forms carry their CSRF token. A comment: what people write is
+# escaped (``<`` becomes ``&lt;``) and Markdown's output is cleaned of comments, so no text
+# of anyone's can turn into it.
+CSRF_MARK = "<!--sociable:csrf-token-->"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified")
 # Tables whose rows public pages show. Not: reading positions, follows, notifications,
 # sessions, the cache itself, tasks, the moderation log and other private bookkeeping.
@@ -72,25 +80,49 @@ def cache_public_page(view):
 
 
 def shared_fragment(
-    name: str, audience: str, variant: str, render: Callable[[], tuple[str, bool]]
+    request: HttpRequest,
+    name: str,
+    audience: str | None,
+    variant: str,
+    render: Callable[[], tuple[str, Collection[int]]],
 ) -> str:
     """Return the part of a page ``name`` that everyone with ``audience`` sees alike.
 
-    ``audience`` comes from ``audience.audience_key`` (or ``shared_audience``); ``variant``
-    names what else the part depends on (a query string). ``render`` returns the HTML and
-    whether it may be shared: a part showing the viewer something of their own may not.
+    ``audience`` comes from ``audience.audience_key`` (or ``shared_audience``), or is None
+    for a part that is the viewer's alone this time; ``variant`` names what else the part
+    depends on (a thread and page, a query string). ``render``
+    returns the HTML, rendered with ``render_part``, and the people it shows something of
+    their own (a post's author sees how to edit it; a profile's owner sees all of it): a
+    part is never kept when rendered for one of them, and never served to one of them.
     Kept for ``PAGE_CACHE_SECONDS`` and never past a change of content, as whole pages are.
+    The viewer's own CSRF token goes into the part's forms on the way out.
     """
-    if settings.PAGE_CACHE_SECONDS <= 0:
-        return render()[0]
-    key = "parts:" + hashlib.sha256(f"{name}\n{audience}\n{variant}".encode()).hexdigest()
-    kept, generation = _read(key)
-    if kept is not None:
-        return mark_safe(kept)  # noqa: S308 - HTML this module rendered and kept
-    html, shareable = render()
-    if shareable:
-        _keep(key, str(html), generation)
-    return html
+    viewer = request.user.pk
+    if settings.PAGE_CACHE_SECONDS <= 0 or audience is None:
+        html = render()[0]
+    else:
+        key = "parts:" + hashlib.sha256(f"{name}\n{audience}\n{variant}".encode()).hexdigest()
+        kept, generation = _read(key)
+        if kept is not None and viewer not in kept["owners"]:
+            html = kept["html"]
+        else:
+            html, owners = render()
+            if viewer not in owners:
+                _keep(key, {"html": str(html), "owners": frozenset(owners)}, generation)
+    if CSRF_MARK in html:
+        html = html.replace(CSRF_MARK, get_token(request))
+    return mark_safe(html)  # noqa: S308 - HTML rendered by render_part
+
+
+def render_part(template_name: str, context: dict[str, Any]) -> str:
+    """Render a part of a page to share between people: from ``context`` alone.
+
+    No request and no context processors, so nothing of whoever happens to be signed in
+    can slip into what others are shown; each form's CSRF token is a mark that
+    ``shared_fragment`` fills in with the viewer's own.
+    """
+    token_mark = mark_safe(CSRF_MARK)  # noqa: S308 - a constant of ours
+    return render_to_string(template_name, {**context, "csrf_token": token_mark})
 
 
 def _read(key: str) -> tuple[Any, str | None]:
