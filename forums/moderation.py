@@ -45,7 +45,7 @@ def get_post_to_moderate(user: User, pk: int) -> Post:
 
 
 def get_thread_to_moderate(user: User, pk: int) -> Thread:
-    thread = get_thread_for_user(user, pk)
+    thread = get_thread_for_user(user, pk, queryset=Thread.objects.select_related("author"))
     if not can_moderate(user, thread.board):
         raise PermissionDenied("You do not moderate this board.")
     return thread

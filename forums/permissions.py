@@ -2,8 +2,8 @@
 
 Seeing a board follows its audience (a group's board: its members). Moderators
 see what they moderate. Writing needs a signed-in, unsuspended account.
-Moderating needs the "moderate_board" permission (the Moderators group), the
-board among the person's boards (or no boards listed: all of them), and
+Moderating needs staff status and the "moderate_board" permission (the Moderators
+group), the board among the person's boards (or no boards listed: all of them), and
 two-factor authentication.
 """
 
@@ -19,8 +19,10 @@ from .models import Board, Post, Thread
 
 
 def is_moderator(user) -> bool:
-    """Whether ``user`` holds forums.moderate_board (directly or through a group): one query."""
-    if not (user.is_authenticated and user.is_active):
+    """Whether ``user`` is a moderator: staff status (``is_staff``, as for the admin) and
+    forums.moderate_board, directly or through a group (the Moderators role). One query,
+    and none for everyone without staff status."""
+    if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
     if user.is_superuser:
         return True
@@ -53,11 +55,19 @@ def visible_boards(user):
     return boards
 
 
+def can_read_board(user, board: Board) -> bool:
+    """What ``visible_boards`` says of one board, asked of the board in hand: its audience,
+    or the reader moderates it. (A query only for a group's board or a moderator.)"""
+    if board.is_visible_to(user):
+        return True
+    return is_moderator(user) and moderated_boards(user).filter(pk=board.pk).exists()
+
+
 def get_board_for_user(user, slug: str, *, queryset=None) -> Board:
     """The board, if ``user`` may read it (404 otherwise); ``queryset`` may add annotations."""
     boards = Board.objects.all() if queryset is None else queryset
-    board = boards.filter(slug=slug, pk__in=visible_boards(user)).select_related("group").first()
-    if board is None:
+    board = boards.filter(slug=slug).select_related("group").first()
+    if board is None or not can_read_board(user, board):
         raise Http404("No such board")
     return board
 
@@ -65,12 +75,8 @@ def get_board_for_user(user, slug: str, *, queryset=None) -> Board:
 def get_thread_for_user(user, pk: int, *, queryset=None) -> Thread:
     """The thread, if ``user`` may read its board (404 otherwise); ``queryset`` may annotate."""
     threads = Thread.objects.all() if queryset is None else queryset
-    thread = (
-        threads.filter(pk=pk, board__in=visible_boards(user))
-        .select_related("board", "author")
-        .first()
-    )
-    if thread is None:
+    thread = threads.filter(pk=pk).select_related("board__group").first()
+    if thread is None or not can_read_board(user, thread.board):
         raise Http404("No such thread")
     return thread
 

@@ -317,6 +317,7 @@ def _make_moderators(world: World) -> None:
     role = Role.objects.get_or_create(name=demo.MODERATORS_GROUP)[0]
     through = User.groups.through
     through.objects.bulk_create([through(user_id=u, group_id=role.pk) for u in world.moderators])
+    User.objects.filter(pk__in=world.moderators).update(is_staff=True)  # the role needs both
     world.tally.add("accounts_user_groups", len(world.moderators))
 
 

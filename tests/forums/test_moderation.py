@@ -573,6 +573,18 @@ def test_people_who_are_not_moderators_are_refused(client_as, staff_member, post
     assert post.hidden_at is None
 
 
+def test_the_moderators_role_needs_staff_status_too(client_as, post):
+    """A moderator is in the Moderators group *and* has staff status, as for the admin."""
+    in_group_only = make_moderator("Kim Ward")
+    in_group_only.is_staff = False
+    in_group_only.save(update_fields=["is_staff"])
+    client = client_as(in_group_only)
+
+    assert client.get(reverse("forums:moderation-queue")).status_code == 403
+    assert client.get(reverse("forums:moderate-post", args=[post.pk])).status_code == 403
+    assert "Moderate" not in client.get(post.thread.get_absolute_url()).content.decode()
+
+
 def test_signed_out_visitors_are_asked_to_sign_in(client):
     response = client.get(reverse("forums:moderation-queue"))
 
