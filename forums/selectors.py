@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.postgres.aggregates import ArrayAgg
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
-from taggit.models import TaggedItem
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from profiles.models import Profile
 from profiles.visibility import group_q
@@ -34,43 +32,38 @@ def _unread(user):
 
 def for_reader(queryset: QuerySet, user) -> QuerySet:
     """Boards or threads with what their page needs to know about the reader, in the same
-    query: whether they follow it, their suspension if any, and (threads) when they last read
-    it and its tag names."""
-    model = queryset.model
-    if model is Thread:
-        tags = (
-            TaggedItem.objects.filter(
-                content_type__app_label="forums",
-                content_type__model="thread",
-                object_id=OuterRef("pk"),
-            )
-            .order_by()
-            .values("object_id")
-            .annotate(names=ArrayAgg("tag__name", order_by="tag__name"))
-            .values("names")
-        )
-        queryset = queryset.annotate(tag_names=Subquery(tags))
+    query: whether they follow it, their suspension if any, and (threads) when they last
+    read it and how many of their posts in it wait for a moderator."""
     if not user.is_authenticated:
         return queryset
+    model = queryset.model
     subscribed = Subscription.objects.filter(
         user=user.pk, **{model._meta.model_name: OuterRef("pk")}
     )
     suspension = Suspension.objects.filter(user=user.pk).active()
     queryset = queryset.annotate(
         following=Exists(subscribed),
-        suspended_until=Subquery(suspension.values("until")[:1]),
-        suspension_reason=Subquery(suspension.values("reason")[:1]),
+        suspension_id=Subquery(suspension.values("pk")[:1]),
     )
     if model is Thread:
         marker = ReadMarker.objects.filter(user=user.pk, thread=OuterRef("pk"))
-        queryset = queryset.annotate(read_at=Subquery(marker.values("read_at")[:1]))
+        waiting = Post.objects.filter(author=user.pk, status=Post.Status.PENDING)
+        queryset = queryset.annotate(
+            read_at=Subquery(marker.values("read_at")[:1]),
+            own_waiting=count_of(waiting, "thread"),
+        )
     return queryset
 
 
 def suspension_of_reader(obj: Board | Thread) -> Suspension | None:
-    """The reader's suspension, from a board or thread read ``for_reader``."""
-    until = getattr(obj, "suspended_until", None)
-    return Suspension(until=until, reason=obj.suspension_reason) if until else None
+    """The reader's suspension, from a board or thread read ``for_reader`` (a query only
+    for someone suspended)."""
+    pk = getattr(obj, "suspension_id", None)
+    return Suspension.objects.filter(pk=pk).first() if pk else None
+
+
+def tag_names(thread: Thread) -> list[str]:
+    return sorted(thread.tags.names())
 
 
 def boards_with_stats(user, boards):
@@ -130,11 +123,6 @@ def page_of_posts(thread, user, *, moderator: bool, page: int):
         .annotate(**counts, revision_count=count_of(PostRevision.objects.all(), "post"))
         .order_by("path")
     )
-    if user.is_authenticated:
-        mine = Reaction.objects.filter(user=user)
-        page_posts = page_posts.prefetch_related(
-            Prefetch("reactions", queryset=mine, to_attr="my_reactions")
-        )
     page_posts = list(page_posts)
     for post in page_posts:
         post.links = post_links(post)
@@ -153,7 +141,14 @@ def authors_with_visible_profiles(user, posts) -> set[int]:
 
 
 def post_count(thread, user, *, moderator: bool) -> int:
-    return visible_posts(thread, user, moderator=moderator).count()
+    """How many posts of ``thread`` the reader sees, from a thread read ``for_reader``.
+
+    ``post_count`` counts a thread's published posts (the services keep it): a reader sees
+    those and their own waiting for a moderator. Moderators see every post, counted.
+    """
+    if moderator:
+        return visible_posts(thread, user, moderator=True).count()
+    return thread.post_count + getattr(thread, "own_waiting", 0)
 
 
 def page_of(post: Post, user, *, moderator: bool) -> int:

@@ -7,7 +7,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from sociable.pagecache import cache_public_page
+from sociable.audience import audience_key
+from sociable.pagecache import cache_public_page, render_part, shared_fragment
 
 from . import selectors, services
 from .forms import PostForm, ReportForm, ThreadForm
@@ -96,29 +97,54 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if thread.post_count == 0 and not moderator and thread.author_id != request.user.pk:
         raise Http404("No such thread")  # its opening post is waiting for approval
     total = selectors.post_count(thread, request.user, moderator=moderator)
-    paginator = Paginator(range(total), selectors.POSTS_PER_PAGE)
-    page = paginator.get_page(request.GET.get("page"))
-    posts = selectors.page_of_posts(thread, request.user, moderator=moderator, page=page.number)
+    page = Paginator(range(total), selectors.POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    # Everyone who may read the thread sees its pages alike, but for their own posts (the
+    # part is not shared with their authors) and any of theirs waiting for a moderator.
+    audience = None if getattr(thread, "own_waiting", 0) else audience_key(request.user)
+    posts_html = shared_fragment(
+        request,
+        "thread-posts",
+        audience,
+        f"{thread.pk}:{page.number}:{'moderator' if moderator else 'reader'}",
+        lambda: _thread_posts(request, thread, page, moderator=moderator),
+    )
     if request.user.is_authenticated:
         services.mark_read(user=request.user, thread=thread)
     return render(
         request,
         "forums/thread_detail.html",
         {
-            "linkable_authors": selectors.authors_with_visible_profiles(request.user, posts),
             "thread": thread,
             "board": thread.board,
             "suspension": selectors.suspension_of_reader(thread),
+            "posts_html": posts_html,
+            "moderator": moderator,
+            "following": getattr(thread, "following", False),
+        },
+    )
+
+
+def _thread_posts(request: HttpRequest, thread: Thread, page, *, moderator: bool):
+    """A page of the thread's posts and the reply form, and the posts' authors."""
+    posts = selectors.page_of_posts(thread, request.user, moderator=moderator, page=page.number)
+    html = render_part(
+        "forums/partials/_thread_posts.html",
+        {
+            "thread": thread,
             "posts": posts,
             "page": page,
             "query_string": "",
             "moderator": moderator,
+            "signed_in": request.user.is_authenticated,
+            "viewer_id": request.user.pk,
+            "linkable_authors": selectors.authors_with_visible_profiles(request.user, posts),
             "reply_form": PostForm(),
             "reply_url": reverse("forums:reply", args=[thread.pk, thread.slug or "thread"]),
             "reactions": Reaction.Kind.choices,
-            "following": getattr(thread, "following", False),
+            "tag_names": selectors.tag_names(thread),
         },
     )
+    return html, {post.author_id for post in posts if post.author_id}
 
 
 @login_not_required

@@ -8,15 +8,17 @@ when its transaction commits.
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import Group as AuthGroup
 from django.core.cache import cache
 from django.test import Client
+from django.urls import reverse
 
 from forums.models import Board, Post, ReadMarker
 from forums.services import hide_post, mark_read, reply, start_thread
 from groups.models import Group
 from profiles.models import ProfileSkill
 from profiles.services import update_profile
-from tests.accounts.factories import UserFactory, staff_of
+from tests.accounts.factories import UserFactory, add_totp, staff_of
 from tests.groups.factories import make_group
 from tests.profiles.factories import make_profile
 
@@ -193,3 +195,97 @@ def test_a_skill_pages_people_follow_the_audience_and_never_share_your_own_card(
 
     assert ["Imogen Hart" in page for page in excel] == [True, True, False, False]
     assert ["Amara Okafor" in page for page in morris] == [True, False, False, False]
+
+
+# --- a thread's pages, shared by everyone who may read them --------------------------------
+
+
+def _page(client: Client, thread) -> str:
+    response = client.get(thread.get_absolute_url())
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_readers_share_a_threads_page_and_each_post_their_own_reactions(
+    thread, client_as, council, django_assert_max_num_queries
+):
+    """The second reader is served the posts rendered for the first, with forms carrying
+    their own CSRF token: their reaction goes through with CSRF checks on."""
+    first, second = staff_of(council, name="Dev Patel"), staff_of(council, name="Jo Lee")
+    _page(client_as(first), thread)
+    reader = client_as(second)
+    reader.handler.enforce_csrf_checks = True
+
+    with django_assert_max_num_queries(7):  # session, user, thread, cache; marking it read
+        page = _page(reader, thread)
+    token = page.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    post = Post.objects.get(thread=thread)
+    reacted = reader.post(
+        reverse("forums:post-react", args=[post.pk]),
+        {"kind": "thanks", "csrfmiddlewaretoken": token},
+    )
+
+    assert "bins collected" in page
+    assert "<!--sociable" not in page
+    assert reacted.status_code == 302
+    assert post.reactions.filter(user=second, kind="thanks").exists()
+
+
+def test_your_own_posts_are_never_shared(thread, client_as, staff_member, council):
+    """The author sees how to edit their post whoever read the page first; nobody else does."""
+    colleague = client_as(staff_of(council, name="Dev Patel"))
+    before = _page(colleague, thread)
+
+    mine = _page(client_as(staff_member), thread)
+    after = _page(colleague, thread)
+
+    assert ">Edit</a>" in mine and ">Report</a>" not in mine
+    for page in (before, after):
+        assert ">Edit</a>" not in page and ">Report</a>" in page
+
+
+def test_your_post_waiting_for_a_moderator_shows_to_you_alone(
+    thread, client_as, community_member
+):
+    """A first post waits for approval: its author sees it on the shared page, others don't."""
+    waiting = reply(thread=thread, author=community_member, body="Mondays, surely?")
+    neighbour = client_as(UserFactory(name="Sam Reid"))  # the same audience: the community
+
+    before = _page(neighbour, thread)  # kept for the community
+    mine = _page(client_as(community_member), thread)
+    after = _page(neighbour, thread)
+
+    assert waiting.status == Post.Status.PENDING
+    assert "Mondays, surely?" in mine
+    assert "Mondays, surely?" not in before + after
+
+
+def test_moderators_never_see_the_readers_page_nor_readers_theirs(thread, client_as, council):
+    post = Post.objects.get(thread=thread)
+    moderator = UserFactory(name="Priya Shah", is_staff=True)
+    moderator.groups.add(AuthGroup.objects.get(name="Moderators"))
+    add_totp(moderator)
+    hide_post(post=post, moderator=moderator, reason="Shares a phone number")
+    reader = client_as(staff_of(council, name="Dev Patel"))
+
+    readers = _page(reader, thread)
+    moderators = _page(client_as(moderator), thread)
+    readers_again = _page(reader, thread)
+
+    assert "Show the hidden post" in moderators
+    assert "bins collected" in moderators
+    for page in (readers, readers_again):
+        assert "Show the hidden post" not in page
+        assert "bins collected" not in page
+
+
+def test_a_group_boards_thread_stays_with_its_members(client_as, staff_member, council):
+    """However its pages are kept, a group's board is read by its members alone."""
+    group = make_group(staff_member, name="Council choir", audience="staff")
+    board = Board.objects.create(name="Choir", slug="choir", audience="members", group=group)
+    thread, _ = start_thread(board=board, author=staff_member, title="Rota", body="Altos first")
+    _page(client_as(staff_member), thread)
+
+    outsider = client_as(staff_of(council, name="Dev Patel"))
+
+    assert outsider.get(thread.get_absolute_url()).status_code == 404
