@@ -44,6 +44,8 @@ def moderated_boards(user):
 
 
 def can_moderate(user, board: Board) -> bool:
+    if not is_moderator(user):
+        return False
     return moderated_boards(user).filter(pk=board.pk).exists() and has_two_factor(user)
 
 
