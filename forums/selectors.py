@@ -6,6 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from profiles.models import Profile
 from profiles.visibility import group_q
+from sociable.audience import Audience
 from sociable.queries import count_of
 
 from .links import post_links, profile_link
@@ -32,8 +33,9 @@ def _unread(user):
 
 def for_reader(queryset: QuerySet, user) -> QuerySet:
     """Boards or threads with what their page needs to know about the reader, in the same
-    query: whether they follow it, their suspension if any, and (threads) when they last
-    read it and how many of their posts in it wait for a moderator."""
+    query: whether they follow it, their suspension if any, whether they have threads in
+    it (boards) or posts (threads, how many) waiting for a moderator, and when they last
+    read it (threads)."""
     if not user.is_authenticated:
         return queryset
     model = queryset.model
@@ -45,6 +47,9 @@ def for_reader(queryset: QuerySet, user) -> QuerySet:
         following=Exists(subscribed),
         suspension_id=Subquery(suspension.values("pk")[:1]),
     )
+    if model is Board:
+        waiting = Thread.objects.filter(author=user.pk, post_count=0)
+        queryset = queryset.annotate(own_waiting=Exists(waiting.filter(board=OuterRef("pk"))))
     if model is Thread:
         marker = ReadMarker.objects.filter(user=user.pk, thread=OuterRef("pk"))
         waiting = Post.objects.filter(author=user.pk, status=Post.Status.PENDING)
@@ -66,10 +71,10 @@ def tag_names(thread: Thread) -> list[str]:
     return sorted(thread.tags.names())
 
 
-def boards_with_stats(user, boards):
-    """Each board with its thread count, latest activity and whether it has unread threads."""
-    threads = Thread.objects.filter(board=OuterRef("pk"), post_count__gt=0)
-    latest = threads.order_by("-last_activity_at")
+def boards_with_stats(boards):
+    """Each board with its thread count and latest activity."""
+    latest = Thread.objects.filter(board=OuterRef("pk"), post_count__gt=0)
+    latest = latest.order_by("-last_activity_at")
     boards = boards.annotate(
         thread_count=count_of(Thread.objects.filter(post_count__gt=0), "board"),
         latest_at=Subquery(latest.values("last_activity_at")[:1]),
@@ -77,9 +82,22 @@ def boards_with_stats(user, boards):
         latest_id=Subquery(latest.values("pk")[:1]),
         latest_slug=Subquery(latest.values("slug")[:1]),
     ).select_related("group")
-    if user.is_authenticated:
-        boards = boards.annotate(has_unread=Exists(threads.filter(_unread(user))))
     return boards.order_by("position", "name")
+
+
+def group_boards_of(user) -> list[int]:
+    """The groups' boards ``user`` reads as a member (the board list differs by them)."""
+    boards = Board.objects.filter(audience=Audience.MEMBERS).visible_to(user)
+    return list(boards.order_by("pk").values_list("pk", flat=True))
+
+
+def boards_with_unread(user, board_ids) -> set[int]:
+    """Which of these boards have threads with activity since ``user`` last read them."""
+    if not user.is_authenticated:
+        return set()
+    unread = Thread.objects.filter(board=OuterRef("pk"), post_count__gt=0).filter(_unread(user))
+    boards = Board.objects.filter(pk__in=board_ids).filter(Exists(unread))
+    return set(boards.values_list("pk", flat=True))
 
 
 def thread_list(user, board, *, moderator: bool = False):
@@ -90,9 +108,15 @@ def thread_list(user, board, *, moderator: bool = False):
     )
     if not moderator:
         threads = threads.filter(Q(post_count__gt=0) | Q(author_id=getattr(user, "pk", None)))
-    if user.is_authenticated:
-        threads = threads.annotate(unread=_unread(user))
     return threads
+
+
+def unread_threads(user, thread_ids) -> set[int]:
+    """Which of these threads have activity since ``user`` last read them."""
+    if not user.is_authenticated:
+        return set()
+    threads = Thread.objects.filter(pk__in=thread_ids).filter(_unread(user))
+    return set(threads.values_list("pk", flat=True))
 
 
 def visible_posts(thread, user, *, moderator: bool):

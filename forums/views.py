@@ -8,7 +8,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from sociable.audience import audience_key
-from sociable.pagecache import cache_public_page, render_part, shared_fragment
+from sociable.pagecache import (
+    cache_public_page,
+    keep_marked,
+    marked_keys,
+    render_part,
+    shared_fragment,
+)
 
 from . import selectors, services
 from .forms import PostForm, ReportForm, ThreadForm
@@ -32,12 +38,29 @@ def _refusal(error) -> str:
 @cache_public_page
 @require_GET
 def board_list(request: HttpRequest) -> HttpResponse:
-    boards = selectors.boards_with_stats(request.user, visible_boards(request.user))
+    moderator = is_moderator(request.user)
+    # Everyone with one audience and the same groups' boards sees the same list; moderators
+    # (who may see boards beyond their audience) are shown their own.
+    group_boards = selectors.group_boards_of(request.user) if request.user.is_authenticated else []
+    boards_html = shared_fragment(
+        request,
+        "board-list",
+        None if moderator else audience_key(request.user),
+        ",".join(map(str, group_boards)),
+        lambda: _board_table(request),
+    )
+    unread = selectors.boards_with_unread(request.user, marked_keys(boards_html, "unread"))
     return render(
         request,
         "forums/board_list.html",
-        {"boards": boards, "is_moderator": is_moderator(request.user)},
+        {"boards_html": keep_marked(boards_html, "unread", unread), "is_moderator": moderator},
     )
+
+
+def _board_table(request: HttpRequest):
+    boards = selectors.boards_with_stats(visible_boards(request.user))
+    context = {"boards": boards, "signed_in": request.user.is_authenticated}
+    return render_part("forums/partials/_board_table.html", context), ()
 
 
 @login_not_required
@@ -48,20 +71,34 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request.user, slug, queryset=selectors.for_reader(Board.objects.all(), request.user)
     )
     moderator = can_moderate(request.user, board)
-    page = Paginator(selectors.thread_list(request.user, board, moderator=moderator), 25).get_page(
-        request.GET.get("page")
+    # The board's readers see its threads alike, but for threads of their own waiting for
+    # a moderator; moderators see those of everyone.
+    audience = None if getattr(board, "own_waiting", False) else audience_key(request.user)
+    threads_html = shared_fragment(
+        request,
+        "thread-list",
+        audience,
+        f"{board.pk}:{request.GET.get('page', '1')}:{'moderator' if moderator else 'reader'}",
+        lambda: _thread_table(request, board, moderator=moderator),
     )
+    unread = selectors.unread_threads(request.user, marked_keys(threads_html, "unread"))
     return render(
         request,
         "forums/board_detail.html",
         {
             "board": board,
-            "page": page,
-            "query_string": "",
+            "threads_html": keep_marked(threads_html, "unread", unread),
             "suspension": selectors.suspension_of_reader(board),
             "following": getattr(board, "following", False),
         },
     )
+
+
+def _thread_table(request: HttpRequest, board: Board, *, moderator: bool):
+    threads = selectors.thread_list(request.user, board, moderator=moderator)
+    page = Paginator(threads, 25).get_page(request.GET.get("page"))
+    context = {"page": page, "query_string": "", "signed_in": request.user.is_authenticated}
+    return render_part("forums/partials/_thread_table.html", context), ()
 
 
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:

@@ -125,6 +125,26 @@ def render_part(template_name: str, context: dict[str, Any]) -> str:
     return render_to_string(template_name, {**context, "csrf_token": token_mark})
 
 
+# What a shared part shows only to some of its viewers ("New" beside the threads you have
+# not read) sits between ``<!--sociable:NAME:KEY-->`` and ``<!--/sociable:NAME-->``.
+def _marked(name: str) -> re.Pattern:
+    return re.compile(
+        rf"<!--sociable:{re.escape(name)}:(\w+)-->(.*?)<!--/sociable:{re.escape(name)}-->", re.S
+    )
+
+
+def marked_keys(html: str, name: str) -> list[str]:
+    """The keys of what a shared part shows to some viewers only, marked ``name``."""
+    return [found.group(1) for found in _marked(name).finditer(html)]
+
+
+def keep_marked(html: str, name: str, keys: Collection[str]) -> str:
+    """Keep what is marked ``name`` for ``keys`` and drop it for the others (and the marks)."""
+    kept = {str(key) for key in keys}
+    shown = _marked(name).sub(lambda m: m.group(2) if m.group(1) in kept else "", html)
+    return mark_safe(shown)  # noqa: S308 - shared HTML, less some of it
+
+
 def _read(key: str) -> tuple[Any, str | None]:
     """Return what is kept under ``key`` for the current generation (or None), and that
     generation: one round trip to the cache."""

@@ -244,9 +244,7 @@ def test_your_own_posts_are_never_shared(thread, client_as, staff_member, counci
         assert ">Edit</a>" not in page and ">Report</a>" in page
 
 
-def test_your_post_waiting_for_a_moderator_shows_to_you_alone(
-    thread, client_as, community_member
-):
+def test_your_post_waiting_for_a_moderator_shows_to_you_alone(thread, client_as, community_member):
     """A first post waits for approval: its author sees it on the shared page, others don't."""
     waiting = reply(thread=thread, author=community_member, body="Mondays, surely?")
     neighbour = client_as(UserFactory(name="Sam Reid"))  # the same audience: the community
@@ -289,3 +287,53 @@ def test_a_group_boards_thread_stays_with_its_members(client_as, staff_member, c
     outsider = client_as(staff_of(council, name="Dev Patel"))
 
     assert outsider.get(thread.get_absolute_url()).status_code == 404
+
+
+# --- board lists and thread lists, shared with "New" marked for each reader ---------------
+
+NEW = '<strong class="govuk-tag govuk-tag--blue">New</strong>'
+
+
+def test_a_shared_thread_list_marks_new_what_each_reader_has_not_read(
+    thread, client_as, staff_member, council
+):
+    board = thread.board
+    has_read, has_not = client_as(staff_member), client_as(staff_of(council, name="Dev Patel"))
+    mark_read(user=staff_member, thread=thread)
+
+    pages = [c.get(board.get_absolute_url()).content.decode() for c in (has_not, has_read)]
+    lists = [c.get(reverse("forums:board-list")).content.decode() for c in (has_not, has_read)]
+
+    assert [NEW in page for page in pages] == [True, False]
+    assert [NEW in page for page in lists] == [True, False]
+    assert all("<!--sociable" not in page for page in pages + lists)
+
+
+def test_your_thread_waiting_for_a_moderator_is_listed_to_you_alone(
+    thread, client_as, community_member
+):
+    board = thread.board
+    start_thread(board=board, author=community_member, title="Potholes", body="On Elm Road")
+    neighbour = client_as(UserFactory(name="Sam Reid"))  # the same audience: the community
+
+    before = neighbour.get(board.get_absolute_url()).content.decode()
+    mine = client_as(community_member).get(board.get_absolute_url()).content.decode()
+    after = neighbour.get(board.get_absolute_url()).content.decode()
+
+    assert "Potholes" in mine
+    assert "Potholes" not in before + after
+
+
+def test_a_groups_board_is_listed_to_its_members_alone(client_as, staff_member, council):
+    group = make_group(staff_member, name="Council choir", audience="staff")
+    Board.objects.create(name="Choir", slug="choir", audience="members", group=group)
+    Board.objects.create(name="Staff room", slug="staff-room", audience="staff")
+    colleague = client_as(staff_of(council, name="Dev Patel"))  # same audience, not a member
+
+    before = colleague.get(reverse("forums:board-list")).content.decode()
+    members = client_as(staff_member).get(reverse("forums:board-list")).content.decode()
+    after = colleague.get(reverse("forums:board-list")).content.decode()
+
+    assert "Choir" in members and "Staff room" in members
+    for page in (before, after):
+        assert "Staff room" in page and "Choir" not in page
