@@ -9,11 +9,12 @@ from django.views.decorators.http import require_GET, require_POST
 
 from sociable.audience import audience_key
 from sociable.pagecache import (
+    Part,
     cache_public_page,
     keep_marked,
     marked_keys,
     render_part,
-    shared_fragment,
+    shared_part,
 )
 
 from . import selectors, services
@@ -42,13 +43,13 @@ def board_list(request: HttpRequest) -> HttpResponse:
     # Everyone with one audience and the same groups' boards sees the same list; moderators
     # (who may see boards beyond their audience) are shown their own.
     group_boards = selectors.group_boards_of(request.user) if request.user.is_authenticated else []
-    boards_html = shared_fragment(
+    boards_html = shared_part(
         request,
         "board-list",
         None if moderator else audience_key(request.user),
         ",".join(map(str, group_boards)),
         lambda: _board_table(request),
-    )
+    ).html
     unread = selectors.boards_with_unread(request.user, marked_keys(boards_html, "unread"))
     return render(
         request,
@@ -57,10 +58,10 @@ def board_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _board_table(request: HttpRequest):
+def _board_table(request: HttpRequest) -> Part:
     boards = selectors.boards_with_stats(visible_boards(request.user))
     context = {"boards": boards, "signed_in": request.user.is_authenticated}
-    return render_part("forums/partials/_board_table.html", context), ()
+    return render_part("forums/partials/_board_table.html", context)
 
 
 @login_not_required
@@ -74,13 +75,13 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     # The board's readers see its threads alike, but for threads of their own waiting for
     # a moderator; moderators see those of everyone.
     audience = None if getattr(board, "own_waiting", False) else audience_key(request.user)
-    threads_html = shared_fragment(
+    threads_html = shared_part(
         request,
         "thread-list",
         audience,
         f"{board.pk}:{request.GET.get('page', '1')}:{'moderator' if moderator else 'reader'}",
         lambda: _thread_table(request, board, moderator=moderator),
-    )
+    ).html
     unread = selectors.unread_threads(request.user, marked_keys(threads_html, "unread"))
     return render(
         request,
@@ -94,11 +95,11 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _thread_table(request: HttpRequest, board: Board, *, moderator: bool):
+def _thread_table(request: HttpRequest, board: Board, *, moderator: bool) -> Part:
     threads = selectors.thread_list(request.user, board, moderator=moderator)
     page = Paginator(threads, 25).get_page(request.GET.get("page"))
     context = {"page": page, "query_string": "", "signed_in": request.user.is_authenticated}
-    return render_part("forums/partials/_thread_table.html", context), ()
+    return render_part("forums/partials/_thread_table.html", context)
 
 
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -138,13 +139,13 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     # Everyone who may read the thread sees its pages alike, but for their own posts (the
     # part is not shared with their authors) and any of theirs waiting for a moderator.
     audience = None if getattr(thread, "own_waiting", 0) else audience_key(request.user)
-    posts_html = shared_fragment(
+    posts_html = shared_part(
         request,
         "thread-posts",
         audience,
         f"{thread.pk}:{page.number}:{'moderator' if moderator else 'reader'}",
         lambda: _thread_posts(request, thread, page, moderator=moderator),
-    )
+    ).html
     if request.user.is_authenticated:
         services.mark_read(user=request.user, thread=thread)
     return render(
@@ -161,10 +162,10 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     )
 
 
-def _thread_posts(request: HttpRequest, thread: Thread, page, *, moderator: bool):
+def _thread_posts(request: HttpRequest, thread: Thread, page, *, moderator: bool) -> Part:
     """A page of the thread's posts and the reply form, and the posts' authors."""
     posts = selectors.page_of_posts(thread, request.user, moderator=moderator, page=page.number)
-    html = render_part(
+    return render_part(
         "forums/partials/_thread_posts.html",
         {
             "thread": thread,
@@ -180,8 +181,8 @@ def _thread_posts(request: HttpRequest, thread: Thread, page, *, moderator: bool
             "reactions": Reaction.Kind.choices,
             "tag_names": selectors.tag_names(thread),
         },
+        owners={post.author_id for post in posts if post.author_id},
     )
-    return html, {post.author_id for post in posts if post.author_id}
 
 
 @login_not_required

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sociable.accounts.models import Organisation
 from sociable.audience import audience_key
 from sociable.db import reads_from_replica
-from sociable.pagecache import cache_public_page, render_part, shared_fragment
+from sociable.pagecache import Part, cache_public_page, render_part, shared_part
 
 from . import selectors, services
 from .completeness import completeness
@@ -42,7 +42,7 @@ def directory(request: HttpRequest) -> HttpResponse:
     filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
     filters = filters or selectors.DirectoryFilters()
 
-    def results() -> tuple[str, set[int]]:
+    def results() -> Part:
         page = Paginator(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
@@ -56,17 +56,17 @@ def directory(request: HttpRequest) -> HttpResponse:
             "signed_in": request.user.is_authenticated,
             "here": request.get_full_path(),
         }
-        html = render_part("profiles/partials/_directory_results.html", context)
         # Your own card shows you all of your profile: never shared with anyone else.
-        return html, {view.profile.user_id for view in views}
+        owners = {view.profile.user_id for view in views}
+        return render_part("profiles/partials/_directory_results.html", context, owners=owners)
 
     context = {
         "form": form,
         "filters": filters,
         "query_string": _without_page(request),
-        "results_html": shared_fragment(
+        "results_html": shared_part(
             request, "directory", audience_key(request.user), request.GET.urlencode(), results
-        ),
+        ).html,
     }
     return render(request, "profiles/directory.html", context)
 
@@ -220,17 +220,17 @@ def skill_context(request: HttpRequest, skill: Skill) -> dict:
             profile__user=request.user, skill=skill, relation=Relation.TEACH
         ).exists()
     )
-    people_html = shared_fragment(
+    people_html = shared_part(
         request,
         "skill-people",
         audience_key(request.user),
         skill.slug,
         lambda: _skill_people(request, skill),
-    )
+    ).html
     return {"skill": skill, "people_html": people_html, "can_teach_it": can_teach_it}
 
 
-def _skill_people(request: HttpRequest, skill: Skill) -> tuple[str, set[int]]:
+def _skill_people(request: HttpRequest, skill: Skill) -> Part:
     people = selectors.people_with_skill(request.user, skill)
     directory = reverse("profiles:directory")
     see_all = {
@@ -254,12 +254,12 @@ def _skill_people(request: HttpRequest, skill: Skill) -> tuple[str, set[int]]:
         ]
         if people[relation][0] or relation in _main_relations(skill)
     ]
-    html = render_part(
+    # Your own card shows you all of your profile: never shared with anyone else.
+    return render_part(
         "profiles/partials/_skill_people.html",
         {"sections": sections, "signed_in": request.user.is_authenticated},
+        owners={view.profile.user_id for section in sections for view in section["views"]},
     )
-    # Your own card shows you all of your profile: never shared with anyone else.
-    return html, {view.profile.user_id for section in sections for view in section["views"]}
 
 
 def _main_relations(skill: Skill) -> set[str]:

@@ -6,9 +6,11 @@
   a visitor with a session or a message waiting is served fresh.
 - Parts of pages, for everyone with one audience key (``audience.audience_key``): the
   directory's results for the staff of one council, a page of a thread for everyone who
-  may read it. ``shared_fragment`` renders the part once for all of them, except the
+  may read it. ``shared_part`` renders the part once for all of them, except the
   people it shows something of their own; ``render_part`` renders it from what it is
-  given alone, with marks where each viewer's own CSRF token goes.
+  given alone, with marks where each viewer's own CSRF token goes. What only some of
+  its viewers see is marked in it (``keep_marked``), and what is the viewer's own alone
+  goes into slots left for it (``fill_slots``).
 
 Both live in the shared cache (Redis or the database, as ``CACHES`` says) until either:
 
@@ -25,6 +27,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable, Collection
+from dataclasses import dataclass, field, replace
 from functools import wraps
 from typing import Any
 
@@ -79,50 +82,77 @@ def cache_public_page(view):
     return wrapper
 
 
-def shared_fragment(
+@dataclass(frozen=True)
+class Part:
+    """A part of a page rendered to share (``render_part``).
+
+    ``owners`` are the people it shows something of their own (a post's author sees how to
+    edit it; a profile's owner sees all of it): it is never kept when rendered for one of
+    them, and never served to one of them. ``facts`` are what the rest of the page needs to
+    know of what the part shows (how many places are left), kept with it.
+    """
+
+    html: str
+    owners: frozenset[int] = frozenset()
+    facts: dict[str, Any] = field(default_factory=dict)
+
+
+def shared_part(
     request: HttpRequest,
     name: str,
     audience: str | None,
     variant: str,
-    render: Callable[[], tuple[str, Collection[int]]],
-) -> str:
+    render: Callable[[], Part],
+) -> Part:
     """Return the part of a page ``name`` that everyone with ``audience`` sees alike.
 
     ``audience`` comes from ``audience.audience_key`` (or ``shared_audience``), or is None
     for a part that is the viewer's alone this time; ``variant`` names what else the part
-    depends on (a thread and page, a query string). ``render``
-    returns the HTML, rendered with ``render_part``, and the people it shows something of
-    their own (a post's author sees how to edit it; a profile's owner sees all of it): a
-    part is never kept when rendered for one of them, and never served to one of them.
-    Kept for ``PAGE_CACHE_SECONDS`` and never past a change of content, as whole pages are.
-    The viewer's own CSRF token goes into the part's forms on the way out.
+    depends on (a thread and page, a query string). Kept for ``PAGE_CACHE_SECONDS`` and
+    never past a change of content, as whole pages are. The viewer's own CSRF token goes
+    into the part's forms on the way out.
     """
     viewer = request.user.pk
     if settings.PAGE_CACHE_SECONDS <= 0 or audience is None:
-        html = render()[0]
+        part = render()
     else:
         key = "parts:" + hashlib.sha256(f"{name}\n{audience}\n{variant}".encode()).hexdigest()
         kept, generation = _read(key)
-        if kept is not None and viewer not in kept["owners"]:
-            html = kept["html"]
+        if kept is not None and viewer not in kept.owners:
+            part = kept
         else:
-            html, owners = render()
-            if viewer not in owners:
-                _keep(key, {"html": str(html), "owners": frozenset(owners)}, generation)
+            part = render()
+            if viewer not in part.owners:
+                _keep(key, part, generation)
+    html = part.html
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, get_token(request))
-    return mark_safe(html)  # noqa: S308 - HTML rendered by render_part
+    return replace(part, html=mark_safe(html))  # noqa: S308 - HTML rendered by render_part
 
 
-def render_part(template_name: str, context: dict[str, Any]) -> str:
+def render_part(
+    template_name: str,
+    context: dict[str, Any],
+    *,
+    owners: Collection[int] = (),
+    facts: dict[str, Any] | None = None,
+) -> Part:
     """Render a part of a page to share between people: from ``context`` alone.
 
     No request and no context processors, so nothing of whoever happens to be signed in
     can slip into what others are shown; each form's CSRF token is a mark that
-    ``shared_fragment`` fills in with the viewer's own.
+    ``shared_part`` fills in with the viewer's own.
     """
     token_mark = mark_safe(CSRF_MARK)  # noqa: S308 - a constant of ours
-    return render_to_string(template_name, {**context, "csrf_token": token_mark})
+    html = render_to_string(template_name, {**context, "csrf_token": token_mark})
+    return Part(str(html), frozenset(owners), facts or {})
+
+
+def fill_slots(html: str, **pieces: str) -> str:
+    """Put the viewer's own pieces of a page in a shared part's ``<!--sociable:slot:NAME-->``."""
+    for name, piece in pieces.items():
+        html = html.replace(f"<!--sociable:slot:{name}-->", str(piece))
+    return mark_safe(html)  # noqa: S308 - shared HTML and pieces rendered for the viewer
 
 
 # What a shared part shows only to some of its viewers ("New" beside the threads you have
