@@ -46,18 +46,20 @@ def can_join_group(user, group: Group) -> bool:
     return user.is_authenticated and group.closed_at is None
 
 
-def can_rsvp(user, event: Event) -> bool:
+def can_rsvp(user, event: Event, membership=_LOOK_UP) -> bool:
     """Members RSVP; for an open group, anyone who can see it (joining on the way)."""
     if not user.is_authenticated:
         return False
-    return is_member(user, event.group) or event.group.join_policy == Group.JoinPolicy.OPEN
+    if event.group.join_policy == Group.JoinPolicy.OPEN:
+        return True
+    return is_member(user, event.group, membership)
 
 
 def get_group_for_user(user, slug: str) -> Group:
     """Return the group if ``user`` may see it; 404 otherwise."""
     # "board": the group's discussion board (forums), shown on its page.
-    group = Group.objects.visible_to(user).filter(slug=slug).select_related("board").first()
-    if group is None:
+    group = Group.objects.filter(slug=slug).select_related("board").first()
+    if group is None or not group.is_visible_to(user):
         raise Http404("No such group")
     return group
 
@@ -71,11 +73,10 @@ def get_managed_group(user, slug: str) -> Group:
 
 
 def get_event_for_user(user, slug: str, pk: int) -> Event:
-    group = get_group_for_user(user, slug)
-    event = (
-        Event.objects.filter(group=group, pk=pk).select_related("group", "skill", "teacher").first()
-    )
-    if event is None:
+    """Return the event if ``user`` may see its group; 404 otherwise."""
+    events = Event.objects.filter(pk=pk, group__slug=slug)
+    event = events.select_related("group", "skill", "teacher").first()
+    if event is None or not event.group.is_visible_to(user):
         raise Http404("No such event")
     return event
 

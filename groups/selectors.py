@@ -88,8 +88,8 @@ def group_page(group: Group):
     }
 
 
-def event_page(event: Event, viewer):
-    """Who is going, the waiting list in order, and the viewer's own reply."""
+def event_page(event: Event):
+    """Who is going and the waiting list in order: the same for everyone who sees the event."""
     rsvps = list(
         event.rsvps.exclude(status=RSVP.Status.NOT_GOING)
         .select_related("user__organisation", "user__profile")
@@ -97,18 +97,19 @@ def event_page(event: Event, viewer):
     )
     going = [r for r in rsvps if r.status == RSVP.Status.GOING]
     waiting = [r for r in rsvps if r.status == RSVP.Status.WAITLISTED]
-    mine = next((r for r in rsvps if r.user_id == getattr(viewer, "pk", None)), None)
-    if mine is None and viewer.is_authenticated:
-        mine = event.rsvps.filter(user=viewer).first()
-    position = waiting.index(mine) + 1 if mine in waiting else None
     places_left = None if event.capacity is None else max(event.capacity - len(going), 0)
-    return {
-        "going": going,
-        "waiting": waiting,
-        "mine": mine,
-        "position": position,
-        "places_left": places_left,
-    }
+    return {"going": going, "waiting": waiting, "places_left": places_left}
+
+
+def reply_of(viewer, event: Event, waiting: list[int]) -> tuple[RSVP | None, int | None]:
+    """``viewer``'s own reply to ``event`` and, on the waiting list (``waiting``: its people
+    in order), their place in it."""
+    if not viewer.is_authenticated:
+        return None, None
+    mine = event.rsvps.filter(user=viewer).first()
+    waitlisted = mine is not None and mine.status == RSVP.Status.WAITLISTED
+    position = waiting.index(viewer.pk) + 1 if waitlisted and viewer.pk in waiting else None
+    return mine, position
 
 
 def learners_to_invite(event: Event, viewer):

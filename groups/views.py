@@ -7,13 +7,22 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
 
 from profiles.models import Skill
 from profiles.services import resolve_skills
 from sociable.accounts.models import User
+from sociable.audience import audience_key
 from sociable.db import reads_from_replica
-from sociable.pagecache import cache_public_page
+from sociable.pagecache import (
+    Part,
+    cache_public_page,
+    fill_slots,
+    keep_marked,
+    render_part,
+    shared_part,
+)
 
 from . import selectors, services
 from .forms import (
@@ -25,7 +34,7 @@ from .forms import (
     JoinForm,
     SuggestionForm,
 )
-from .models import RSVP, Group, Membership, Suggestion
+from .models import RSVP, Event, Group, Membership, Suggestion
 from .permissions import (
     can_join_group,
     can_manage_group,
@@ -103,16 +112,34 @@ def group_create(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_group_for_user(request.user, slug)
     membership = membership_of(request.user, group)
+    # Everyone who may see the group sees its page alike, but for their own standing in it.
+    about = shared_part(
+        request,
+        "group-page",
+        audience_key(request.user),
+        str(group.pk),
+        lambda: _about_group(group),
+    )
+    members = "link" if can_see_members(request.user, group, membership) else "count"
     context = {
         "group": group,
         "membership": membership,
         "can_manage": can_manage_group(request.user, group, membership),
         "can_join": can_join_group(request.user, group),
-        "can_see_members": can_see_members(request.user, group, membership),
         "join_form": JoinForm(),
-        **selectors.group_page(group),
     }
-    return render(request, "groups/group_detail.html", context)
+    pieces = {
+        slot: render_to_string(f"groups/partials/_group_{slot}.html", context, request)
+        for slot in ("membership", "organise")
+    }
+    about_html = fill_slots(keep_marked(about.html, "members", [members]), **pieces)
+    return render(request, "groups/group_detail.html", {**context, "about_html": about_html})
+
+
+def _about_group(group: Group) -> Part:
+    return render_part(
+        "groups/partials/_group_about.html", {"group": group, **selectors.group_page(group)}
+    )
 
 
 def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -260,16 +287,43 @@ def _event_fields(form: EventForm, user) -> dict:
 @require_GET
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_event_for_user(request.user, slug, pk)
-    can_manage = can_manage_group(request.user, event.group)
+    # Everyone who may see the event sees its page alike, but for their own reply.
+    about = shared_part(
+        request,
+        "event-page",
+        audience_key(request.user),
+        str(event.pk),
+        lambda: _about_event(event),
+    )
+    mine, position = selectors.reply_of(request.user, event, about.facts["waiting"])
+    membership = membership_of(request.user, event.group)
+    can_manage = can_manage_group(request.user, event.group, membership)
     context = {
         "event": event,
         "group": event.group,
+        "mine": mine,
+        "position": position,
+        "places_left": about.facts["places_left"],
+        "can_rsvp": can_rsvp(request.user, event, membership),
         "can_manage": can_manage,
-        "can_rsvp": can_rsvp(request.user, event),
         "learners": selectors.learners_to_invite(event, request.user) if can_manage else [],
-        **selectors.event_page(event, request.user),
     }
+    pieces = {
+        slot: render_to_string(f"groups/partials/_event_{slot}.html", context, request)
+        for slot in ("reply", "organise")
+    }
+    context["about_html"] = fill_slots(about.html, **pieces)
     return render(request, "groups/event_detail.html", context)
+
+
+def _about_event(event: Event) -> Part:
+    attendance = selectors.event_page(event)
+    facts = {
+        "places_left": attendance["places_left"],
+        "waiting": [rsvp.user_id for rsvp in attendance["waiting"]],
+    }
+    context = {"event": event, "group": event.group, **attendance}
+    return render_part("groups/partials/_event_about.html", context, facts=facts)
 
 
 def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
@@ -352,14 +406,14 @@ def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(
         request,
         "groups/event_attendees.html",
-        {"event": event, "group": event.group, **selectors.event_page(event, request.user)},
+        {"event": event, "group": event.group, **selectors.event_page(event)},
     )
 
 
 @require_GET
 def event_attendees_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_managed_event(request.user, slug, pk)
-    page = selectors.event_page(event, request.user)
+    page = selectors.event_page(event)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="attendees-{event.pk}.csv"'
     writer = csv.writer(response)

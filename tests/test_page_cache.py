@@ -16,10 +16,11 @@ from django.urls import reverse
 from forums.models import Board, Post, ReadMarker
 from forums.services import hide_post, mark_read, reply, start_thread
 from groups.models import Group
+from groups.services import join_group, rsvp_to_event
 from profiles.models import ProfileSkill
 from profiles.services import update_profile
 from tests.accounts.factories import UserFactory, add_totp, staff_of
-from tests.groups.factories import make_group
+from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
 
 Relation = ProfileSkill.Relation
@@ -337,3 +338,64 @@ def test_a_groups_board_is_listed_to_its_members_alone(client_as, staff_member, 
     assert "Choir" in members and "Staff room" in members
     for page in (before, after):
         assert "Staff room" in page and "Choir" not in page
+
+
+# --- group and event pages: shared, with each viewer's own standing put in ----------------
+
+
+def test_a_group_page_is_shared_with_each_viewers_own_standing(client_as, staff_member, council):
+    group = make_group(staff_member, name="Kirkfield walkers", audience="staff")
+    member = staff_of(council, name="Dev Patel")
+    join_group(group=group, user=member)
+    outsider = client_as(staff_of(council, name="Jo Lee"))
+    members_link = reverse("groups:member-list", args=[group.slug])
+
+    before = outsider.get(group.get_absolute_url()).content.decode()
+    mine = client_as(member).get(group.get_absolute_url()).content.decode()
+    organisers = client_as(staff_member).get(group.get_absolute_url()).content.decode()
+    after = outsider.get(group.get_absolute_url()).content.decode()
+
+    assert "Leave the group" in mine and members_link in mine and "Edit the group" not in mine
+    assert "Edit the group" in organisers
+    for page in (before, after):
+        assert "Join the group" in page
+        assert members_link not in page and "Leave the group" not in page
+        assert "2 members" in page
+    assert all("<!--sociable" not in page for page in (before, mine, organisers, after))
+
+
+def test_an_event_page_is_shared_with_each_viewers_own_reply(client_as, staff_member, council):
+    group = make_group(staff_member, name="Phone video workshop", audience="staff")
+    event = make_event(group, title="Editing on your phone", capacity=1)
+    rsvp_to_event(event=event, user=staff_member, going=True)
+    waiting = staff_of(council, name="Dev Patel")
+    rsvp_to_event(event=event, user=waiting, going=True)
+    newcomer = client_as(staff_of(council, name="Jo Lee"))
+    newcomer.handler.enforce_csrf_checks = True
+
+    first = newcomer.get(event.get_absolute_url()).content.decode()
+    theirs = client_as(waiting).get(event.get_absolute_url()).content.decode()
+    token = first.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    joined = newcomer.post(
+        reverse("groups:event-rsvp", args=[group.slug, event.pk]),
+        {"going": "yes", "csrfmiddlewaretoken": token},
+    )
+
+    assert "You are number 1 on the waiting list" in theirs
+    assert "Join the waiting list" in first and "waiting list." not in first
+    assert joined.status_code == 302
+    assert (
+        "You are number 2 on the waiting list"
+        in newcomer.get(event.get_absolute_url()).content.decode()
+    )
+
+
+def test_a_private_groups_pages_stay_with_its_members(client_as, staff_member, council):
+    group = make_group(staff_member, name="Foster carers", audience="members")
+    event = make_event(group, title="Peer support evening")
+    client_as(staff_member).get(group.get_absolute_url())
+    client_as(staff_member).get(event.get_absolute_url())
+    colleague = client_as(staff_of(council, name="Dev Patel"))
+
+    assert colleague.get(group.get_absolute_url()).status_code == 404
+    assert colleague.get(event.get_absolute_url()).status_code == 404
