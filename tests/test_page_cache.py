@@ -399,3 +399,19 @@ def test_a_private_groups_pages_stay_with_its_members(client_as, staff_member, c
 
     assert colleague.get(group.get_absolute_url()).status_code == 404
     assert colleague.get(event.get_absolute_url()).status_code == 404
+
+
+def test_a_skills_groups_are_shared_by_those_who_see_the_same_groups(
+    client_as, staff_member, council
+):
+    make_group(staff_member, name="Council singers", audience="staff", tags=["Singing"])
+    make_group(staff_member, name="Quiet choir", audience="members", tags=["Singing"])
+    colleague = client_as(staff_of(council, name="Dev Patel"))  # same audience, not a member
+
+    before = colleague.get("/skills/singing/").content.decode()
+    members = client_as(staff_member).get("/skills/singing/").content.decode()
+    after = colleague.get("/skills/singing/").content.decode()
+
+    assert "Council singers" in members and "Quiet choir" in members
+    for page in (before, after):
+        assert "Council singers" in page and "Quiet choir" not in page
