@@ -45,16 +45,24 @@ def group_list(viewer, *, q: str = "", kind: str = "", tag: str = ""):
     return with_list_data(groups).order_by("name")
 
 
-def suggested_groups(viewer, limit: int = 4):
-    """Groups about your interests and what you want to learn, that you have not joined."""
+def suggested_groups(viewer, limit: int = 4) -> list[Group]:
+    """Groups about your interests and what you want to learn, that you have not joined.
+
+    Those skills first (a query), then groups only when there are any: most people's
+    profiles list none, and finding none is then free.
+    """
     if not viewer.is_authenticated:
-        return Group.objects.none()
-    wanted = ProfileSkill.objects.filter(
-        profile__user=viewer,
-        relation__in=[ProfileSkill.Relation.LEARN, ProfileSkill.Relation.INTEREST],
-    ).values("skill")
+        return []
+    wanted = list(
+        ProfileSkill.objects.filter(
+            profile__user=viewer,
+            relation__in=[ProfileSkill.Relation.LEARN, ProfileSkill.Relation.INTEREST],
+        ).values_list("skill", flat=True)
+    )
+    if not wanted:
+        return []
     shared = count_of(GroupTag.objects.filter(tag__in=wanted), "content_object")
-    return (
+    return list(
         with_list_data(Group.objects.visible_to(viewer).open())
         .exclude(memberships__user=viewer)
         .annotate(shared=shared)

@@ -44,6 +44,7 @@ from .permissions import (
     get_group_for_user,
     get_managed_event,
     get_managed_group,
+    groups_audience_key,
     membership_of,
 )
 
@@ -75,6 +76,25 @@ GROUPS_PER_PAGE = 20
 def group_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("kind", "") if request.GET.get("kind") in Group.Kind.values else ""
+    # The list is the same for everyone who sees the same groups; suggestions are yours.
+    listed = shared_part(
+        request,
+        "group-list",
+        groups_audience_key(request.user),
+        request.GET.urlencode(),
+        lambda: _listed_groups(request, q=q, kind=kind),
+    )
+    context = {
+        "listed_html": listed.html,
+        "suggested": selectors.suggested_groups(request.user),
+        "q": q,
+        "kind": kind,
+        "kinds": Group.Kind.choices,
+    }
+    return render(request, "groups/group_list.html", context)
+
+
+def _listed_groups(request: HttpRequest, *, q: str, kind: str) -> Part:
     groups = selectors.group_list(
         request.user, q=q, kind=kind, tag=request.GET.get("tag", "")[:100]
     )
@@ -84,13 +104,12 @@ def group_list(request: HttpRequest) -> HttpResponse:
     context = {
         "page": page,
         "groups": page.object_list,
-        "suggested": selectors.suggested_groups(request.user),
+        "searched": bool(q or kind),
         "q": q,
-        "kind": kind,
-        "kinds": Group.Kind.choices,
+        "signed_in": request.user.is_authenticated,
         "query_string": query_string.urlencode(),
     }
-    return render(request, "groups/group_list.html", context)
+    return render_part("groups/partials/_group_list.html", context)
 
 
 def group_create(request: HttpRequest) -> HttpResponse:

@@ -415,3 +415,19 @@ def test_a_skills_groups_are_shared_by_those_who_see_the_same_groups(
     assert "Council singers" in members and "Quiet choir" in members
     for page in (before, after):
         assert "Council singers" in page and "Quiet choir" not in page
+
+
+def test_the_group_list_is_shared_by_those_who_see_the_same_groups(
+    client_as, staff_member, council
+):
+    make_group(staff_member, name="Council singers", audience="staff")
+    make_group(staff_member, name="Quiet choir", audience="members")
+    colleague = client_as(staff_of(council, name="Dev Patel"))  # same audience, not a member
+
+    before = colleague.get("/groups/").content.decode()
+    members = client_as(staff_member).get("/groups/").content.decode()
+    after = colleague.get("/groups/").content.decode()
+
+    assert "Council singers" in members and "Quiet choir" in members
+    for page in (before, after):
+        assert "Council singers" in page and "Quiet choir" not in page
