@@ -85,8 +85,24 @@ def _without_page(request: HttpRequest) -> str:
 @cache_public_page
 @require_GET
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
+    # Everyone with one audience sees a profile alike; its owner sees all of it, and more.
+    part = shared_part(
+        request,
+        "profile",
+        audience_key(request.user),
+        username,
+        lambda: _profile(request, username),
+    )
+    return render(
+        request,
+        "profiles/profile_detail.html",
+        {"title": part.facts["title"], "profile_html": part.html},
+    )
+
+
+def _profile(request: HttpRequest, username: str) -> Part:
     profile, view = get_visible_profile(request.user, username)
-    context = {"view": view, "profile": profile}
+    context = {"view": view, "profile": profile, "signed_in": request.user.is_authenticated}
     if view.is_owner:
         percent, next_step = completeness(profile)
         context |= {
@@ -106,7 +122,12 @@ def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
             ),
             "corrections": profile.corrections.filter(status=ProfileCorrection.Status.OPEN),
         }
-    return render(request, "profiles/profile_detail.html", context)
+    return render_part(
+        "profiles/partials/_profile.html",
+        context,
+        owners={profile.user_id},
+        facts={"title": profile.display_name},
+    )
 
 
 @require_GET

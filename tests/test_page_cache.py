@@ -17,7 +17,7 @@ from forums.models import Board, Post, ReadMarker
 from forums.services import hide_post, mark_read, reply, start_thread
 from groups.models import Group
 from groups.services import join_group, rsvp_to_event
-from profiles.models import ProfileSkill
+from profiles.models import Profile, ProfileSkill
 from profiles.services import update_profile
 from tests.accounts.factories import UserFactory, add_totp, staff_of
 from tests.groups.factories import make_event, make_group
@@ -431,3 +431,24 @@ def test_the_group_list_is_shared_by_those_who_see_the_same_groups(
     assert "Council singers" in members and "Quiet choir" in members
     for page in (before, after):
         assert "Council singers" in page and "Quiet choir" not in page
+
+
+def test_a_profile_is_shared_by_its_audience_and_never_with_its_owner(
+    client_as, council, staff_member, other_staff
+):
+    """Colleagues share the council's view of a profile; its owner always sees all of it."""
+    make_profile(staff_member, interests=["Opera"], show_interests=False, phone="0113 496 0000")
+    Profile.objects.filter(user=staff_member).update(contact_audience="organisation")
+    url = reverse("profiles:profile-detail", args=[staff_member.username])
+    colleague = client_as(staff_of(council, name="Dev Patel"))
+
+    before = colleague.get(url).content.decode()
+    mine = client_as(staff_member).get(url).content.decode()
+    after = colleague.get(url).content.decode()
+    partner = client_as(other_staff).get(url).content.decode()
+
+    assert "Opera" in mine and "Edit your profile" in mine
+    for page in (before, after):
+        assert "0113 496 0000" in page
+        assert "Opera" not in page and "Edit your profile" not in page
+    assert "Amara Okafor" in partner and "0113 496 0000" not in partner
