@@ -33,9 +33,9 @@ def _unread(user):
 
 def for_reader(queryset: QuerySet, user) -> QuerySet:
     """Boards or threads with what their page needs to know about the reader, in the same
-    query: whether they follow it, their suspension if any, whether they have threads in
-    it (boards) or posts (threads, how many) waiting for a moderator, and when they last
-    read it (threads)."""
+    query: whether they follow it, their suspension if any, whether they have threads
+    (boards) or posts (threads) in it waiting for a moderator, and when they last read it
+    (threads)."""
     if not user.is_authenticated:
         return queryset
     model = queryset.model
@@ -55,7 +55,7 @@ def for_reader(queryset: QuerySet, user) -> QuerySet:
         waiting = Post.objects.filter(author=user.pk, status=Post.Status.PENDING)
         queryset = queryset.annotate(
             read_at=Subquery(marker.values("read_at")[:1]),
-            own_waiting=count_of(waiting, "thread"),
+            own_waiting=Exists(waiting.filter(thread=OuterRef("pk"))),
         )
     return queryset
 
@@ -167,12 +167,13 @@ def authors_with_visible_profiles(user, posts) -> set[int]:
 def post_count(thread, user, *, moderator: bool) -> int:
     """How many posts of ``thread`` the reader sees, from a thread read ``for_reader``.
 
-    ``post_count`` counts a thread's published posts (the services keep it): a reader sees
-    those and their own waiting for a moderator. Moderators see every post, counted.
+    ``post_count`` counts a thread's published posts (the services keep it), all that
+    most readers see; moderators, and readers with posts waiting for a moderator, see
+    more, counted.
     """
-    if moderator:
-        return visible_posts(thread, user, moderator=True).count()
-    return thread.post_count + getattr(thread, "own_waiting", 0)
+    if moderator or getattr(thread, "own_waiting", False):
+        return visible_posts(thread, user, moderator=moderator).count()
+    return thread.post_count
 
 
 def page_of(post: Post, user, *, moderator: bool) -> int:

@@ -138,7 +138,7 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     page = Paginator(range(total), selectors.POSTS_PER_PAGE).get_page(request.GET.get("page"))
     # Everyone who may read the thread sees its pages alike, but for their own posts (the
     # part is not shared with their authors) and any of theirs waiting for a moderator.
-    audience = None if getattr(thread, "own_waiting", 0) else audience_key(request.user)
+    audience = None if getattr(thread, "own_waiting", False) else audience_key(request.user)
     posts_html = shared_part(
         request,
         "thread-posts",
