@@ -32,8 +32,8 @@ demo: $(VENV)/.installed
 
 # Runs inside devdb.py, with DATABASE_URL set.
 serve-demo:
-	$(PY) manage.py migrate --no-input
 	$(PY) manage.py createcachetable
+	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo
 	@echo "Serving on http://$(HOST):$(PORT) with the background worker and scheduler (Ctrl-C stops all)"
 	$(PY) scripts/together.py \

@@ -5,8 +5,8 @@
 Needs DATABASE_URL (make bench sets it to the private cluster); the data lives in the
 database sociable_bench_<scale> beside it (BENCH_DATABASE_URL names another). Steps:
 
-1. create the database if missing, migrate, seed it once (seed_scale --scale S, or
-   seed_demo for --scale demo), createcachetable, collectstatic into a temporary folder;
+1. create the database if missing, createcachetable, migrate, seed it once (seed_scale
+   --scale S, or seed_demo for --scale demo), collectstatic into a temporary folder;
 2. start gunicorn with the production settings, 2 sync workers, on a free loopback port,
    with SOCIABLE_BENCH=1 (the query count header and the bare "ceiling" view);
 3. sign in a bench user (staff of the council) and pick each page's URL from the data;
@@ -142,8 +142,8 @@ def prepare(scale: str, url: str, env: dict[str, str]) -> None:
     """
     dev = {**env, "DJANGO_SETTINGS_MODULE": "sociable.settings.dev", "DEBUG": "false"}
     manage = [sys.executable, "manage.py"]
+    run([*manage, "createcachetable", "-v0"], env=dev)  # first: migrations' writes use it
     run([*manage, "migrate", "--no-input", "-v0"], env=dev)
-    run([*manage, "createcachetable", "-v0"], env=dev)
     if scale == "demo":
         run([*manage, "seed_demo", "--force"], env=dev, stdout=subprocess.DEVNULL)
     elif not is_seeded(url):
