@@ -27,11 +27,11 @@ SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread
 
 
 class BoardQuerySet(AudienceQuerySet):
-    def members_q(self, user):
+    def members_q(self, user, prefix=""):
         return Q(
             Exists(
                 Membership.objects.filter(
-                    group=OuterRef("group"), user=user, status=Membership.Status.ACTIVE
+                    group=OuterRef(f"{prefix}group"), user=user, status=Membership.Status.ACTIVE
                 )
             )
         )
