@@ -119,6 +119,13 @@ class Thread(models.Model):
                 condition=models.Q(post_count__gt=0),
                 name="thread_board_latest",
             ),
+            # Home's new threads of followed boards: those started in the last days, read
+            # from the index rather than every thread of the board.
+            models.Index(
+                fields=["board", "-created_at"],
+                condition=models.Q(post_count__gt=0),
+                name="thread_board_newest",
+            ),
             GinIndex(SearchVector("title", config="english"), name="thread_title_search"),
         ]
 
