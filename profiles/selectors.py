@@ -336,8 +336,7 @@ def best_matches(viewer, profile: Profile, *, give: str, take: str, skills=None)
     # Seeing someone's skills means seeing their profile too (group_q): no separate check.
     return (
         Profile.objects.listed()
-        .filter(group_q(viewer, "skills"), pk__in=Subquery(candidates))
-        .exclude(pk=profile.pk)
+        .filter(group_q(viewer, "skills"), ~Q(pk=profile.pk), pk__in=Subquery(candidates))
         .annotate(
             shared=count_of(giving.filter(skill_id__in=skills), "profile"),
             nearness=_nearness(viewer, profile),
@@ -398,9 +397,9 @@ def new_people_near(viewer, profile: Profile, *, since, limit: int = 6):
         near |= Q(place_id=profile.place_id)
     if not near:
         return Profile.objects.none()
+    # Seeing someone's workplace means seeing their profile too (group_q).
     return (
-        listed_profiles(viewer)
-        .filter(group_q(viewer, "location"), near, created_at__gte=since)
-        .exclude(pk=profile.pk)
+        Profile.objects.listed()
+        .filter(group_q(viewer, "location"), near, ~Q(pk=profile.pk), created_at__gte=since)
         .order_by("-created_at", "-pk")[:limit]
     )
