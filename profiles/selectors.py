@@ -83,18 +83,22 @@ CARD_FIELDS = (
 )
 
 
-def card_people(pks) -> dict[int, Profile]:
-    """The profiles ``pks`` (found visible by another selector) with only what their cards
-    show, by pk, in one query: their columns, and the skills they can teach (all a card lists
+def card_people(viewer, pks) -> dict[int, Profile]:
+    """Those of the profiles ``pks`` that ``viewer`` may find, by pk, with only what their
+    cards show, in one query: their columns, and the skills they can teach (all a card lists
     of them) brought as an array rather than prefetched. ``ProfileView`` reads those rows as
-    if they were prefetched, and decides which of them the viewer may see."""
+    if they were prefetched, and decides which of them the viewer may see.
+
+    For pages that list people from several selectors: fetch each list's pks, then all
+    their cards at once."""
     rows = (
         ProfileSkill.objects.filter(profile=OuterRef("pk"), relation=Relation.TEACH)
         .order_by("skill__name")
         .values(json=JSONObject(relation="relation", name="skill__name", slug="skill__slug"))
     )
     people = (
-        Profile.objects.filter(pk__in=pks)
+        listed_profiles(viewer)
+        .filter(pk__in=pks)
         .select_related("user__organisation", "team", "place")
         .only(*CARD_FIELDS)
         .annotate(card_skill_rows=ArraySubquery(rows))

@@ -92,7 +92,7 @@ def learning_matches(user, *, now=None) -> dict:
     }
     pks = {panel: _pks(people) for panel, people in found.items()}
     everyone = {pk for panel in pks.values() for pk in panel}
-    cards = profile_selectors.card_people(everyone) if everyone else {}
+    cards = profile_selectors.card_people(user, everyone) if everyone else {}
     return {
         "profile": profile,
         "next_step": completeness(profile, set(skills))[1],
