@@ -304,7 +304,7 @@ def skill_index(viewer, kind: str | None = None):
     return skills
 
 
-MATCH_CANDIDATES = 20  # the newest holders of each skill that matches rank (see matches_for)
+MATCH_CANDIDATES = 20  # the newest holders of each skill that matches rank (see best_matches)
 MATCH_SKILLS = 10  # the most of a person's skills that matches look for
 
 

@@ -56,8 +56,8 @@ def learning_matches(user, *, now=None) -> dict:
     who is new nearby, and the next thing to add to it.
 
     The profile comes with the relation and skill of each of its rows, so a panel whose
-    answer is known to be empty (no skills wanted, no team or building) asks nothing more.
-    Each list of people brings the skills its cards show in the same query.
+    answer is known to be empty (no skills wanted, no team or building) asks nothing. Each
+    panel finds its people's pks; one more query brings all their cards.
     """
     profile = profile_selectors.own_profile(user)
     if profile is None:
@@ -101,8 +101,8 @@ def learning_matches(user, *, now=None) -> dict:
         "can_teach": Relation.TEACH in skills,
         "has_workplace": bool(profile.team_id or profile.place_id),
         **{
-            panel: [view_profile(user, cards[pk]) for pk in found if pk in cards]
-            for panel, found in pks.items()
+            panel: [view_profile(user, cards[pk]) for pk in in_panel if pk in cards]
+            for panel, in_panel in pks.items()
         },
     }
 
