@@ -27,11 +27,11 @@ SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread
 
 
 class BoardQuerySet(AudienceQuerySet):
-    def members_q(self, user):
+    def members_q(self, user, prefix=""):
         return Q(
             Exists(
                 Membership.objects.filter(
-                    group=OuterRef("group"), user=user, status=Membership.Status.ACTIVE
+                    group=OuterRef(f"{prefix}group"), user=user, status=Membership.Status.ACTIVE
                 )
             )
         )
@@ -118,6 +118,13 @@ class Thread(models.Model):
                 fields=["board", "-last_activity_at"],
                 condition=models.Q(post_count__gt=0),
                 name="thread_board_latest",
+            ),
+            # Home's new threads of followed boards: those started in the last days, read
+            # from the index rather than every thread of the board.
+            models.Index(
+                fields=["board", "-created_at"],
+                condition=models.Q(post_count__gt=0),
+                name="thread_board_newest",
             ),
             GinIndex(SearchVector("title", config="english"), name="thread_title_search"),
         ]

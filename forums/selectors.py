@@ -184,12 +184,11 @@ def page_of(post: Post, user, *, moderator: bool) -> int:
 
 def new_threads_followed(user, *, since, limit: int = 8):
     """Threads others started since ``since`` in boards ``user`` follows and may still see,
-    newest first, with their board (one query).
+    newest first, with their board (one query, of the columns home shows).
 
     Only threads whose opening post anyone on the board can read: published, neither hidden
     by a moderator nor deleted (a thread waiting for approval has no published opening).
     """
-    followed = Subscription.objects.filter(user=user, board__isnull=False).values("board")
     readable_opening = Post.objects.filter(
         thread=OuterRef("pk"),
         path=f"{1:0{SEQ_WIDTH}d}",
@@ -198,10 +197,15 @@ def new_threads_followed(user, *, since, limit: int = 8):
         deleted_at__isnull=True,
     )
     return (
-        Thread.objects.visible_to(user)
-        .filter(board__in=followed, created_at__gte=since, post_count__gt=0)
-        .filter(Exists(readable_opening))
+        Thread.objects.filter(
+            Board.objects.visible_q(user, prefix="board__"),
+            Exists(readable_opening),
+            board__subscriptions__user=user,
+            created_at__gte=since,
+            post_count__gt=0,
+        )
         .exclude(author_id=user.pk)
         .select_related("board")
+        .only("title", "slug", "created_at", "board__name", "board__slug")
         .order_by("-created_at", "-pk")[:limit]
     )

@@ -23,11 +23,11 @@ from sociable.audience import AudienceModel, AudienceQuerySet
 
 
 class GroupQuerySet(AudienceQuerySet):
-    def members_q(self, user):
+    def members_q(self, user, prefix=""):
         return Q(
             Exists(
                 Membership.objects.filter(
-                    group=OuterRef("pk"), user=user, status=Membership.Status.ACTIVE
+                    group=OuterRef(f"{prefix}pk"), user=user, status=Membership.Status.ACTIVE
                 )
             )
         )

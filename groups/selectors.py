@@ -155,29 +155,49 @@ def groups_about(viewer, skill: Skill, limit: int = 10):
 def next_events_for(user, *, limit: int = 5, now=None) -> list[RSVP]:
     """``user``'s replies to events not yet over that they are going to or waitlisted for,
     soonest first, each with its event and group (one query). Events of groups ``user`` can
-    no longer see are left out; cancelled ones stay, for the page to say so."""
+    no longer see are left out; cancelled ones stay, for the page to say so.
+
+    Only the columns home shows are read."""
     return list(
         RSVP.objects.filter(
+            Group.objects.visible_q(user, prefix="event__group__"),
             user=user,
             status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED],
             event__ends_at__gte=now or timezone.now(),
-            event__group__in=Group.objects.visible_to(user),
         )
         .select_related("event__group")
+        .only(
+            "status",
+            "event__title",
+            "event__starts_at",
+            "event__cancelled_at",
+            "event__location",
+            "event__online_url",
+            "event__group__name",
+            "event__group__slug",
+        )
         .order_by("event__starts_at", "event__pk")[:limit]
     )
 
 
 def came_true_for(user, *, limit: int = 5) -> list[Suggestion]:
     """Suggestions ``user`` backed that came true, newest first, with the group (and event)
-    that answered them: only those whose group ``user`` may see (one query)."""
+    that answered them: only those whose group ``user`` may see (one query, of the columns
+    home shows)."""
     suggestions = list(
         Suggestion.objects.filter(
+            Group.objects.visible_q(user, prefix="fulfilled_group__"),
             backers=user,
             fulfilled_at__isnull=False,
-            fulfilled_group__in=Group.objects.visible_to(user),
         )
-        .select_related("fulfilled_group", "fulfilled_event__group")
+        .select_related("fulfilled_group", "fulfilled_event")
+        .only(
+            "title",
+            "fulfilled_group__name",
+            "fulfilled_group__slug",
+            "fulfilled_event__title",
+            "fulfilled_event__group_id",
+        )
         .order_by("-fulfilled_at", "-pk")[:limit]
     )
     for suggestion in suggestions:
@@ -186,6 +206,8 @@ def came_true_for(user, *, limit: int = 5) -> list[Suggestion]:
         event = suggestion.fulfilled_event
         if event is not None and event.group_id != suggestion.fulfilled_group_id:
             suggestion.fulfilled_event = None
+        elif event is not None:
+            event.group = suggestion.fulfilled_group  # for its link: no query
     return suggestions
 
 

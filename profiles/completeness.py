@@ -43,9 +43,14 @@ def _done(profile: Profile, relations: set[str]) -> dict[str, bool]:
     }
 
 
-def completeness(profile: Profile) -> tuple[int, Step | None]:
-    """Return (percent complete, the next step or None) from prefetched profile skills."""
-    relations = {row.relation for row in profile.profile_skills.all()}
+def completeness(profile: Profile, relations: set[str] | None = None) -> tuple[int, Step | None]:
+    """Return (percent complete, the next step or None).
+
+    ``relations`` are those of the profile's skill rows, when the caller has them already;
+    otherwise they come from its (prefetched) skill rows.
+    """
+    if relations is None:
+        relations = {row.relation for row in profile.profile_skills.all()}
     done = _done(profile, relations)
     percent = round(100 * sum(done.values()) / len(done))
     next_step = next((step for key, step in STEPS if not done[key]), None)

@@ -222,8 +222,10 @@ class Profile(models.Model):
     class Meta:
         ordering = ["user__name"]
         indexes = [
-            models.Index(fields=["team"], name="profile_team"),
-            models.Index(fields=["place"], name="profile_place"),
+            # Who arrived lately in a team or building (home), read from the index rather
+            # than everyone there; the foreign keys' own indexes serve the plain lookups.
+            models.Index(fields=["team", "-created_at"], name="profile_team_newest"),
+            models.Index(fields=["place", "-created_at"], name="profile_place_newest"),
             models.Index(
                 Greatest("updated_at", "confirmed_at"),
                 name="profile_last_checked",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordDistance
 from django.db.models import (
     Case,
@@ -22,14 +23,15 @@ from django.db.models import (
     Subquery,
     Value,
     When,
-    prefetch_related_objects,
 )
 from django.db.models.expressions import Func
-from django.db.models.functions import Coalesce, Greatest, Upper
+from django.db.models.functions import Coalesce, JSONObject, Upper
 from django.db.models.lookups import Exact
 
+from sociable.queries import count_of
+
 from .models import Place, Profile, ProfileSearch, ProfileSkill, Skill, Team
-from .visibility import group_q, search_level_q
+from .visibility import GROUPS, group_q, search_level_q
 
 Relation = ProfileSkill.Relation
 TYPO_THRESHOLD = 0.45  # word similarity (pg_trgm) at which "opra singer" finds "Opera singing"
@@ -60,6 +62,89 @@ def with_card_data(profiles):
     """Add what a profile card shows: organisation, team, place and skills, in one more query."""
     return profiles.select_related("user__organisation", "team", "place").prefetch_related(
         Prefetch("profile_skills", queryset=_skill_rows())
+    )
+
+
+# The columns a profile card shows, and those ProfileView needs to decide what it may show.
+CARD_FIELDS = (
+    "user__username",
+    "user__name",
+    "user__organisation__name",
+    "user__organisation__short_name",
+    "preferred_name",
+    "pronouns",
+    "photo",
+    "job_title",
+    "floor",
+    "team__name",
+    "place__name",
+    "show_interests",
+    *GROUPS.values(),
+)
+
+
+def card_people(viewer, pks) -> dict[int, Profile]:
+    """Those of the profiles ``pks`` that ``viewer`` may find, by pk, with only what their
+    cards show, in one query: their columns, and the skills they can teach (all a card lists
+    of them) brought as an array rather than prefetched. ``ProfileView`` reads those rows as
+    if they were prefetched, and decides which of them the viewer may see.
+
+    For pages that list people from several selectors: fetch each list's pks, then all
+    their cards at once."""
+    rows = (
+        ProfileSkill.objects.filter(profile=OuterRef("pk"), relation=Relation.TEACH)
+        .order_by("skill__name")
+        .values(json=JSONObject(relation="relation", name="skill__name", slug="skill__slug"))
+    )
+    people = (
+        listed_profiles(viewer)
+        .filter(pk__in=pks)
+        .select_related("user__organisation", "team", "place")
+        .only(*CARD_FIELDS)
+        .annotate(card_skill_rows=ArraySubquery(rows))
+        .order_by()
+    )
+    found = {}
+    for profile in people:
+        profile._prefetched_objects_cache = {
+            "profile_skills": [
+                ProfileSkill(
+                    profile=profile,
+                    relation=row["relation"],
+                    skill=Skill(name=row["name"], slug=row["slug"]),
+                )
+                for row in profile.card_skill_rows
+            ]
+        }
+        found[profile.pk] = profile
+    return found
+
+
+def own_profile(user) -> Profile | None:
+    """``user``'s own profile if it is active, with their organisation, and the relation and
+    skill of each of their skill rows in ``own_skills`` (one query): what home suggests from."""
+    rows = (
+        ProfileSkill.objects.filter(profile=OuterRef("pk"))
+        .order_by("pk")
+        .values(json=JSONObject(relation="relation", skill="skill_id"))
+    )
+    return (
+        Profile.objects.active()
+        .filter(user=user)
+        .select_related("user__organisation")
+        .only(
+            "team_id",
+            "place_id",
+            "job_title",
+            "ask_me_about",
+            "photo",
+            "working_on",
+            "bio",
+            "user__organisation__name",
+        )
+        .annotate(own_skills=ArraySubquery(rows))
+        .order_by()
+        .first()
     )
 
 
@@ -219,43 +304,66 @@ def skill_index(viewer, kind: str | None = None):
     return skills
 
 
-def matches_for(viewer, profile: Profile, *, give: str, take: str, limit: int = 6):
+MATCH_CANDIDATES = 20  # the newest holders of each skill that matches rank (see best_matches)
+MATCH_SKILLS = 10  # the most of a person's skills that matches look for
+
+
+def matches_for(viewer, profile: Profile, *, give: str, take: str, limit: int = 6, skills=None):
+    """The ``limit`` best of ``best_matches``, with what their cards show."""
+    ranked = best_matches(viewer, profile, give=give, take=take, skills=skills)
+    return with_card_data(ranked)[:limit]
+
+
+def best_matches(viewer, profile: Profile, *, give: str, take: str, skills=None):
     """People whose ``give`` skills match ``profile``'s ``take`` skills, best matches first.
 
     ``give=TEACH, take=LEARN``: people who can teach what this person wants to learn.
     Ranked by how many skills match, then nearness: same team, then same building.
+    ``skills`` are the ids of ``profile``'s ``take`` skills when the caller has them already
+    (otherwise they are read from ``profile.profile_skills``).
+
+    Only the MATCH_CANDIDATES people who most recently added each skill that way are
+    ranked, read through the (skill, relation, id) index: a common skill has thousands of
+    holders, and scoring them all would cost time in proportion (ADR 0005).
     """
-    wanted = ProfileSkill.objects.filter(profile=profile, relation=take).values("skill")
-    shared = (
-        ProfileSkill.objects.filter(profile=OuterRef("pk"), relation=give, skill__in=wanted)
-        .order_by()
-        .values("profile")
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    same_team = Q(team_id=profile.team_id) if profile.team_id else Q(pk__in=[])
-    same_place = Q(place_id=profile.place_id) if profile.place_id else Q(pk__in=[])
-    # Only people holding one of those skills that way are scored (through the skill index),
-    # not every listed profile.
-    holders = ProfileSkill.objects.filter(relation=give, skill__in=wanted).values("profile")
+    if skills is None:
+        skills = [row.skill_id for row in profile.profile_skills.all() if row.relation == take]
+    skills = list(skills)[:MATCH_SKILLS]
+    if not skills:
+        return Profile.objects.none()
+    giving = ProfileSkill.objects.filter(relation=give)
+    newest = [
+        giving.filter(skill_id=skill).order_by("-pk").values("profile_id")[:MATCH_CANDIDATES]
+        for skill in skills
+    ]
+    candidates = newest[0].union(*newest[1:], all=True) if len(newest) > 1 else newest[0]
+    # Seeing someone's skills means seeing their profile too (group_q): no separate check.
     return (
-        with_card_data(listed_profiles(viewer))
-        .filter(group_q(viewer, "skills"), pk__in=holders)
-        .exclude(pk=profile.pk)
-        .annotate(shared=Subquery(shared))
-        .filter(shared__gt=0)
+        Profile.objects.listed()
+        .filter(group_q(viewer, "skills"), ~Q(pk=profile.pk), pk__in=Subquery(candidates))
         .annotate(
-            nearness=Greatest(
-                _flag(same_team & group_q(viewer, "location"), 2),
-                _flag(same_place & group_q(viewer, "location"), 1),
-            )
+            shared=count_of(giving.filter(skill_id__in=skills), "profile"),
+            nearness=_nearness(viewer, profile),
         )
-        .order_by("-shared", "-nearness", "user__name")[:limit]
+        .order_by("-shared", "-nearness", "user__name")
     )
 
 
-def _flag(condition: Q, value: int):
-    return Case(When(condition, then=Value(value)), default=Value(0), output_field=IntegerField())
+def _nearness(viewer, profile: Profile):
+    """2 for people in ``profile``'s team, 1 for people in its building, 0 for anyone else
+    and for anyone whose workplace ``viewer`` may not see."""
+    near = []
+    if profile.team_id:
+        near.append(When(team_id=profile.team_id, then=Value(2)))
+    if profile.place_id:
+        near.append(When(place_id=profile.place_id, then=Value(1)))
+    if not near:
+        return Value(0)
+    return Case(
+        When(group_q(viewer, "location"), then=Case(*near, default=Value(0))),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
 
 
 def suggest_skills(term: str, kind: str, limit: int = 8):
@@ -280,17 +388,11 @@ def people_in(viewer, *, team=None, place=None):
     return with_card_data(people).order_by("floor", "user__name")
 
 
-def add_card_skills(profiles) -> None:
-    """Fetch the skills cards show for all of ``profiles`` in one query (for pages that list
-    people from several selectors: fetch them without their skills, then call this once)."""
-    prefetch_related_objects(list(profiles), Prefetch("profile_skills", queryset=_skill_rows()))
-
-
 def new_people_near(viewer, profile: Profile, *, since, limit: int = 6):
     """People who arrived since ``since`` in ``profile``'s team or building, newest first.
 
     Only listed profiles whose workplace ``viewer`` may see (archived or left people are
-    not listed). Their skills are not fetched: see ``add_card_skills``.
+    not listed). Nothing for their cards is fetched: see ``card_people``.
     """
     near = Q()
     if profile.team_id:
@@ -299,10 +401,9 @@ def new_people_near(viewer, profile: Profile, *, since, limit: int = 6):
         near |= Q(place_id=profile.place_id)
     if not near:
         return Profile.objects.none()
+    # Seeing someone's workplace means seeing their profile too (group_q).
     return (
-        listed_profiles(viewer)
-        .filter(group_q(viewer, "location"), near, created_at__gte=since)
-        .exclude(pk=profile.pk)
-        .select_related("user__organisation", "team", "place")
+        Profile.objects.listed()
+        .filter(group_q(viewer, "location"), near, ~Q(pk=profile.pk), created_at__gte=since)
         .order_by("-created_at", "-pk")[:limit]
     )

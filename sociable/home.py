@@ -16,7 +16,7 @@ from forums import selectors as forum_selectors
 from groups import selectors as group_selectors
 from profiles import selectors as profile_selectors
 from profiles.completeness import completeness
-from profiles.models import Profile, ProfileSkill
+from profiles.models import ProfileSkill
 from profiles.visibility import view_profile
 
 NEW_THREADS_SINCE = timedelta(days=14)
@@ -55,10 +55,11 @@ def learning_matches(user, *, now=None) -> dict:
     """What the home page suggests from the person's profile: who to learn from, who to teach,
     who is new nearby, and the next thing to add to it.
 
-    The people come from three selectors without their skills; one query then fetches the
-    skills of all of them (and of the person's own profile, for the next step).
+    The profile comes with the relation and skill of each of its rows, so a panel whose
+    answer is known to be empty (no skills wanted, no team or building) asks nothing. Each
+    panel finds its people's pks; one more query brings all their cards.
     """
-    profile = profile_selectors.profile_page(user.username).prefetch_related(None).first()
+    profile = profile_selectors.own_profile(user)
     if profile is None:
         return {
             "profile": None,
@@ -67,36 +68,47 @@ def learning_matches(user, *, now=None) -> dict:
             "new_people": [],
         }
     now = now or timezone.now()
-    teachers = _without_skills(
-        profile_selectors.matches_for(
-            user, profile, give=Relation.TEACH, take=Relation.LEARN, limit=MATCHES
-        )
-    )
-    learners = _without_skills(
-        profile_selectors.matches_for(
-            user, profile, give=Relation.LEARN, take=Relation.TEACH, limit=MATCHES
-        )
-    )
-    new_people = list(
-        profile_selectors.new_people_near(
+    skills: dict[str, list[int]] = {}
+    for row in profile.own_skills:
+        skills.setdefault(row["relation"], []).append(row["skill"])
+    found = {
+        "teachers": profile_selectors.best_matches(
+            user,
+            profile,
+            give=Relation.TEACH,
+            take=Relation.LEARN,
+            skills=skills.get(Relation.LEARN, []),
+        )[:MATCHES],
+        "learners": profile_selectors.best_matches(
+            user,
+            profile,
+            give=Relation.LEARN,
+            take=Relation.TEACH,
+            skills=skills.get(Relation.TEACH, []),
+        )[:MATCHES],
+        "new_people": profile_selectors.new_people_near(
             user, profile, since=now - NEW_PEOPLE_SINCE, limit=NEW_PEOPLE
-        )
-    )
-    profile_selectors.add_card_skills([profile, *teachers, *learners, *new_people])
-    relations = {row.relation for row in profile.profile_skills.all()}
+        ),
+    }
+    pks = {panel: _pks(people) for panel, people in found.items()}
+    everyone = {pk for panel in pks.values() for pk in panel}
+    cards = profile_selectors.card_people(user, everyone) if everyone else {}
     return {
         "profile": profile,
-        "next_step": completeness(profile)[1],
+        "next_step": completeness(profile, set(skills))[1],
         # For the empty panels: what to add so that they fill.
-        "wants_to_learn": Relation.LEARN in relations,
-        "can_teach": Relation.TEACH in relations,
+        "wants_to_learn": Relation.LEARN in skills,
+        "can_teach": Relation.TEACH in skills,
         "has_workplace": bool(profile.team_id or profile.place_id),
-        "teachers": [view_profile(user, p) for p in teachers],
-        "learners": [view_profile(user, p) for p in learners],
-        "new_people": [view_profile(user, p) for p in new_people],
+        **{
+            panel: [view_profile(user, cards[pk]) for pk in in_panel if pk in cards]
+            for panel, in_panel in pks.items()
+        },
     }
 
 
-def _without_skills(profiles) -> list[Profile]:
-    # Their skills come with everyone else's, in one query (see learning_matches).
-    return list(profiles.prefetch_related(None))
+def _pks(profiles) -> list[int]:
+    """The pks of a panel's people, in order; no query when the panel is known to be empty."""
+    if profiles.query.is_empty():
+        return []
+    return list(profiles.values_list("pk", flat=True))

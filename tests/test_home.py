@@ -18,7 +18,8 @@ from forums import services as forum_services
 from forums.models import Board, Post, Thread
 from groups import services as group_services
 from groups.models import RSVP
-from profiles.models import Profile
+from profiles import selectors as profile_selectors
+from profiles.models import Profile, ProfileSkill
 from tests.accounts.factories import UserFactory, staff_of
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
@@ -26,6 +27,7 @@ from tests.profiles.factories import make_profile
 pytestmark = pytest.mark.django_db
 
 BUDGET = 10
+Relation = ProfileSkill.Relation
 
 
 @pytest.fixture(autouse=True)
@@ -351,6 +353,56 @@ def test_home_suggests_teachers_and_learners_and_the_next_profile_step(
     assert reverse("profiles:profile-edit") in html
 
 
+def test_teachers_who_share_more_skills_come_first_then_the_nearest(
+    client_as, council, trust, staff_member
+):
+    make_profile(staff_member, team="Housing", place="Civic Hall", learn=["Video editing", "Excel"])
+    make_profile(staff_of(council, name="Abe Anywhere"), teach=["Video editing"])
+    make_profile(staff_of(council, name="Bea Building"), place="Civic Hall", teach=["Excel"])
+    make_profile(staff_of(council, name="Tia Team"), team="Housing", teach=["Excel"])
+    make_profile(staff_of(trust, name="Zak Both"), teach=["Excel", "Video editing"])
+
+    html = home(client_as(staff_member))
+
+    panel = html.split('id="teachers"')[1].split('id="learners"')[0]
+    assert panel.index("Zak Both") < panel.index("Tia Team") < panel.index("Bea Building")
+    assert "Abe Anywhere" not in panel  # three at most, and Abe shares one skill from afar
+
+
+def test_a_workplace_you_may_not_see_does_not_bring_a_teacher_nearer(
+    client_as, council, trust, staff_member
+):
+    make_profile(staff_member, place="Civic Hall", learn=["Excel"])
+    make_profile(staff_of(council, name="Abe Anywhere"), teach=["Excel"])
+    make_profile(
+        staff_of(trust, name="Pat Private"),
+        place="Civic Hall",
+        teach=["Excel"],
+        location_audience="organisation",
+    )
+    make_profile(staff_of(trust, name="Zoe Neighbour"), place="Civic Hall", teach=["Excel"])
+
+    html = home(client_as(staff_member))
+
+    panel = html.split('id="teachers"')[1].split('id="learners"')[0]
+    # By name among the equally near: Pat's building is for her own organisation only.
+    assert panel.index("Zoe Neighbour") < panel.index("Abe Anywhere") < panel.index("Pat Private")
+
+
+def test_matches_rank_only_the_newest_holders_of_each_skill(council, staff_member, monkeypatch):
+    """A skill thousands of people teach costs what a rare one does (ADR 0005)."""
+    monkeypatch.setattr(profile_selectors, "MATCH_CANDIDATES", 2)
+    me = make_profile(staff_member, learn=["Excel"])
+    for name in ["Ann Early", "Bob Later", "Cat Latest"]:
+        make_profile(staff_of(council, name=name), teach=["Excel"])
+
+    found = profile_selectors.best_matches(
+        staff_member, me, give=Relation.TEACH, take=Relation.LEARN
+    )
+
+    assert [p.user.name for p in found] == ["Bob Later", "Cat Latest"]
+
+
 # --- safety and cost -------------------------------------------------------------------------
 
 
@@ -368,6 +420,24 @@ def test_what_people_typed_is_escaped_on_home(client_as, staff_member):
     for raw in ["<script>alert(", "<img src=x", "<b>Board</b>", "<i>x</i>"]:
         assert raw not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;i&gt;x&lt;/i&gt;" in html
+
+
+def test_panels_known_to_be_empty_ask_the_database_nothing(client_as, council, staff_member):
+    empty = staff_member
+    make_profile(empty)
+    full = staff_of(council)
+    make_profile(full, team="Housing", place="Civic Hall", learn=["Excel"], teach=["Excel"])
+
+    def count(user) -> int:
+        client = client_as(user)
+        home(client)
+        with CaptureQueriesContext(connection) as context:
+            home(client)
+        return len(context)
+
+    # The full profile asks for teachers, learners and new people (finding nobody, it needs
+    # no cards); the empty one, with no skills, team or building, asks for none of them.
+    assert count(empty) + 3 == count(full) <= BUDGET
 
 
 def test_home_runs_the_same_few_queries_however_much_there_is(

@@ -20,9 +20,11 @@ class Circle(models.Model):
 
 
 class NoticeQuerySet(AudienceQuerySet):
-    def members_q(self, user):
+    def members_q(self, user, prefix=""):
         return models.Q(
-            Exists(Circle.members.through.objects.filter(circle=OuterRef("circle"), user=user))
+            Exists(
+                Circle.members.through.objects.filter(circle=OuterRef(f"{prefix}circle"), user=user)
+            )
         )
 
 

@@ -8,12 +8,13 @@ plus the boards they moderate, and gets a 404 for the rest, whatever URL they gu
 from __future__ import annotations
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import Group as AuthGroup
 from django.test import Client
 from django.urls import reverse
 
 from forums import services
-from forums.models import Board
+from forums.models import Board, Thread
 from groups import services as group_services
 from groups.models import Group, Membership
 from tests.accounts.factories import UserFactory, add_totp, staff_of
@@ -183,3 +184,22 @@ def test_a_moderator_loses_a_board_they_no_longer_moderate(forum, client_as):
 
     staff_board.moderators.remove(moderator)
     assert client.get(thread.get_absolute_url()).status_code == 404
+
+
+@pytest.mark.parametrize("kind", ["anonymous", *list(EXPECTED)[1:5]])
+def test_threads_reached_through_their_board_follow_the_board_s_audience(
+    kind, forum, council, community_member, other_staff
+):
+    """``visible_q`` through a relation (as home's new threads filter) agrees with the rule."""
+    person = {
+        "anonymous": AnonymousUser,
+        "community member": lambda: community_member,
+        "staff of another organisation": lambda: other_staff,
+        "colleague": lambda: staff_of(council),
+        "group member": lambda: _group_member(forum["group"]),
+    }[kind]()
+
+    through = Thread.objects.filter(Board.objects.visible_q(person, prefix="board__"))
+
+    assert set(through) == {forum["threads"][key] for key in EXPECTED[kind]}
+    assert set(through) == set(Thread.objects.visible_to(person))

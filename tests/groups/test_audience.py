@@ -1,9 +1,11 @@
 """Groups and their events are seen only by their audience, from every viewpoint."""
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from groups import services
+from groups.models import Event, Group
 from tests.accounts.factories import staff_of
 from tests.groups.factories import make_event, make_group
 
@@ -90,3 +92,20 @@ def test_only_members_see_who_else_is_in(client_as, staff_member, other_staff, c
 
     assert client_as(other_staff).get(url).status_code == 200
     assert client_as(colleague).get(url).status_code == 403  # may see the group, not its list
+
+
+@pytest.mark.parametrize("audience", ["public", "community", "staff", "organisation", "members"])
+def test_rows_reached_through_a_group_are_seen_by_exactly_those_who_see_the_group(
+    staff_member, community_member, other_staff, colleague, audience
+):
+    """``visible_q`` through a relation (as home's panels filter) agrees with ``visible_to``."""
+    group = make_group(staff_member, name="The group", audience=audience)
+    event = make_event(group)
+    member = staff_of(staff_member.organisation, name="Member Person")
+    services.add_member(group=group, user=member)
+    viewers = [AnonymousUser(), community_member, other_staff, colleague, member]
+
+    for viewer in viewers:
+        through = Event.objects.filter(Group.objects.visible_q(viewer, prefix="group__"))
+        sees = Group.objects.visible_to(viewer).filter(pk=group.pk).exists()
+        assert list(through) == ([event] if sees else []), (viewer, audience)

@@ -11,6 +11,7 @@ import pytest
 from django.urls import reverse
 
 from profiles.models import Profile
+from profiles.selectors import card_people
 from tests.accounts.factories import staff_of
 from tests.profiles.factories import make_profile
 
@@ -184,3 +185,20 @@ def test_photos_are_served_only_to_people_who_may_see_the_profile(
 
     assert client.get(url).status_code == 404
     assert client_as(community_member).get(url).status_code == 200
+
+
+def test_cards_fetched_by_pk_leave_out_whoever_the_viewer_may_not_find(
+    amara, colleague, community_member, other_staff
+):
+    """``card_people`` applies the rule itself, whatever pks it is given."""
+    Profile.objects.filter(user=amara).update(audience="organisation")
+    make_profile(colleague, teach=["Excel"])
+    pks = list(Profile.objects.values_list("pk", flat=True))
+
+    assert {p.user for p in card_people(colleague, pks).values()} == {amara, colleague}
+    assert {p.user for p in card_people(other_staff, pks).values()} == {colleague}
+    assert set(card_people(community_member, pks)) == {colleague.profile.pk}
+    cards = card_people(colleague, pks)
+    assert [row.skill.name for row in cards[amara.profile.pk].profile_skills.all()] == [
+        "Opera singing"
+    ]  # the skills a card lists: what they can teach

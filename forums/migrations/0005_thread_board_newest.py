@@ -1,0 +1,18 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("forums", "0004_thread_board_latest"),
+    ]
+
+    operations = [
+        migrations.AddIndex(
+            model_name="thread",
+            index=models.Index(
+                condition=models.Q(("post_count__gt", 0)),
+                fields=["board", "-created_at"],
+                name="thread_board_newest",
+            ),
+        ),
+    ]
