@@ -323,8 +323,9 @@ def best_matches(viewer, profile: Profile, *, give: str, take: str, skills=None)
     (otherwise they are read from ``profile.profile_skills``).
 
     Only the MATCH_CANDIDATES people who most recently added each skill that way are
-    ranked, read through the (skill, relation, id) index: a common skill has thousands of
-    holders, and scoring them all would cost time in proportion (ADR 0005).
+    ranked, read through the (skill, relation, id) index, and as many in the same team and
+    in the same building: a common skill has thousands of holders, and scoring them all
+    would cost time in proportion (ADR 0005).
     """
     if skills is None:
         skills = [row.skill_id for row in profile.profile_skills.all() if row.relation == take]
@@ -336,6 +337,13 @@ def best_matches(viewer, profile: Profile, *, give: str, take: str, skills=None)
         giving.filter(skill_id=skill).order_by("-pk").values("profile_id")[:MATCH_CANDIDATES]
         for skill in skills
     ]
+    # And the people nearest: the same team or building (as far as the viewer may see it),
+    # however long ago they added the skill.
+    nearby = giving.filter(skill_id__in=skills).filter(group_q(viewer, "location", "profile__"))
+    for workplace in ("team_id", "place_id"):
+        if getattr(profile, workplace):
+            near = nearby.filter(**{f"profile__{workplace}": getattr(profile, workplace)})
+            newest.append(near.order_by("-pk").values("profile_id")[:MATCH_CANDIDATES])
     candidates = newest[0].union(*newest[1:], all=True) if len(newest) > 1 else newest[0]
     # Seeing someone's skills means seeing their profile too (group_q): no separate check.
     return (

@@ -403,6 +403,21 @@ def test_matches_rank_only_the_newest_holders_of_each_skill(council, staff_membe
     assert [p.user.name for p in found] == ["Bob Later", "Cat Latest"]
 
 
+def test_a_teammate_is_matched_however_many_teach_the_skill(council, staff_member, monkeypatch):
+    """Who's sitting next to you comes first, even among thousands of teachers."""
+    monkeypatch.setattr(profile_selectors, "MATCH_CANDIDATES", 2)
+    me = make_profile(staff_member, team="Housing", learn=["Excel"])
+    make_profile(staff_of(council, name="Tia Team"), team="Housing", teach=["Excel"])
+    for name in ["Ann Early", "Bob Later", "Cat Latest"]:
+        make_profile(staff_of(council, name=name), teach=["Excel"])
+
+    found = profile_selectors.best_matches(
+        staff_member, me, give=Relation.TEACH, take=Relation.LEARN
+    )
+
+    assert [p.user.name for p in found] == ["Tia Team", "Bob Later", "Cat Latest"]
+
+
 # --- safety and cost -------------------------------------------------------------------------
 
 

@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("forums", "0004_thread_board_latest"),
+        ("forums", "0005_post_waiting_by_author"),
     ]
 
     operations = [
