@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
     BooleanField,
     Count,
@@ -44,13 +44,18 @@ from groups.selectors import with_list_data
 from profiles.matching import match_reasons
 from profiles.models import Profile, ProfileSkill, Skill, SkillAlias
 from profiles.selectors import (
+    CANDIDATES,
+    TYPOS,
     DirectoryFilters,
     WordSimilarity,
     directory_search,
+    name_vector,
     visible_holders,
 )
 from profiles.visibility import view_profile
 from profiles.vocabulary import skill_key
+
+from .queries import any_of, nearest
 
 MAX_QUERY_LENGTH = 200
 TOP = 4  # results shown per section
@@ -178,19 +183,25 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
     Exact names first, then close ones.
     """
     key = skill_key(q)
-    aliased = SkillAlias.objects.filter(skill=OuterRef("pk"), name__icontains=q)
     similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
-    # The names first (a few of a thousand skills), so whether anyone visible holds a skill
-    # is only asked of those.
-    named = (
-        Skill.objects.alias(similarity=similarity, document=SearchVector("name", config="english"))
-        .filter(
-            Q(name__icontains=q)
-            | Q(similarity__gte=SKILL_SIMILARITY)
-            | Q(document=SearchQuery(q, search_type="websearch", config="english"))
-            | Exists(aliased)
-        )
-        .values("pk")
+    words = SearchQuery(q, search_type="websearch", config="english")
+    aliased = SkillAlias.objects.filter(name__icontains=q).values("skill")
+    # The names first (a few of a thousand skills), each way through its own index, so
+    # whether anyone visible holds a skill is only asked of those.
+    named = any_of(
+        [
+            Skill.objects.filter(name__icontains=q),
+            nearest(
+                Skill.objects.alias(similarity=similarity),
+                Value(q),
+                "name",
+                TYPOS,
+                close=Q(similarity__gte=SKILL_SIMILARITY),
+            ),
+            Skill.objects.alias(document=name_vector()).filter(document=words),
+            Skill.objects.filter(pk__in=aliased),
+        ],
+        CANDIDATES,
     )
     return (
         Skill.objects.filter(pk__in=Subquery(named))
