@@ -6,7 +6,8 @@
   a visitor with a session or a message waiting is served fresh.
 - Parts of pages, for everyone with one audience key (``audience.audience_key``): the
   directory's results for the staff of one council, say. ``shared_fragment`` renders the
-  part once for all of them, unless it shows the viewer something of their own.
+  part once for all of them, unless it shows the viewer something of their own;
+  ``shared_parts`` reads several parts of one page in one round trip.
 
 Both live in the shared cache (Redis or the database, as ``CACHES`` says) until either:
 
@@ -23,6 +24,7 @@ import hashlib
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
@@ -81,16 +83,65 @@ def shared_fragment(
     whether it may be shared: a part showing the viewer something of their own may not.
     Kept for ``PAGE_CACHE_SECONDS`` and never past a change of content, as whole pages are.
     """
+    part = SharedPart(name, audience, variant, render, keep=str, restore=_safe)
+    return shared_parts(part)[0]
+
+
+def _safe(html: str) -> str:
+    return mark_safe(html)  # noqa: S308 - HTML this module rendered and kept
+
+
+@dataclass(frozen=True)
+class SharedPart:
+    """A part of a page that everyone with one audience sees alike (see ``shared_parts``).
+
+    ``audience`` names who sees it alike (``audience.audience_key`` and the like), or is a
+    function returning that name, called only when the cache is on (it may cost a query).
+    None: this viewer's own, rendered for them and never read or kept. ``variant`` names
+    what else the part depends on (the words searched for). ``render`` returns the part and
+    whether it may be shared (not when it shows the viewer something of their own).
+    ``keep`` turns it into plain data to keep (str, numbers, lists, dicts), ``restore`` that
+    back into what ``render`` returns.
+    """
+
+    name: str
+    audience: str | None | Callable[[], str | None]
+    variant: str
+    render: Callable[[], tuple[Any, bool]]
+    keep: Callable[[Any], Any] = lambda value: value
+    restore: Callable[[Any], Any] = lambda kept: kept
+
+
+def shared_parts(*parts: SharedPart) -> list[Any]:
+    """Return each of ``parts``: kept ones read in one round trip to the cache, the rest
+    rendered (and kept, when shareable) for ``PAGE_CACHE_SECONDS`` and never past a change
+    of content, as whole pages are."""
     if settings.PAGE_CACHE_SECONDS <= 0:
-        return render()[0]
-    key = "parts:" + hashlib.sha256(f"{name}\n{audience}\n{variant}".encode()).hexdigest()
-    kept, generation = _read(key)
-    if kept is not None:
-        return mark_safe(kept)  # noqa: S308 - HTML this module rendered and kept
-    html, shareable = render()
-    if shareable:
-        _keep(key, str(html), generation)
-    return html
+        return [part.render()[0] for part in parts]
+    keys = [_part_key(part) for part in parts]
+    found = cache.get_many([GENERATION_KEY, *(key for key in keys if key)])
+    generation = found.get(GENERATION_KEY)
+    values, new = [], {}
+    for part, key in zip(parts, keys, strict=True):
+        kept = found.get(key) if key else None
+        if kept is not None and kept["generation"] == generation:
+            values.append(part.restore(kept["value"]))
+            continue
+        value, shareable = part.render()
+        if key and shareable:
+            new[key] = {"generation": generation, "value": part.keep(value)}
+        values.append(value)
+    if new:
+        cache.set_many(new, settings.PAGE_CACHE_SECONDS)
+    return values
+
+
+def _part_key(part: SharedPart) -> str | None:
+    audience = part.audience() if callable(part.audience) else part.audience
+    if audience is None:
+        return None
+    name = f"{part.name}\n{audience}\n{part.variant}"
+    return "parts:" + hashlib.sha256(name.encode()).hexdigest()
 
 
 def _read(key: str) -> tuple[Any, str | None]:
