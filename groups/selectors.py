@@ -34,6 +34,17 @@ def with_list_data(groups, now=None):
     ).prefetch_related("tags")
 
 
+def member_of(user) -> list[int]:
+    """The groups ``user`` is an active member of (no query for someone not signed in)."""
+    if not (user.is_authenticated and user.is_active):
+        return []
+    return list(
+        Membership.objects.filter(user=user, status=ACTIVE)
+        .order_by("group_id")
+        .values_list("group_id", flat=True)
+    )
+
+
 def group_list(viewer, *, q: str = "", kind: str = "", tag: str = ""):
     groups = Group.objects.visible_to(viewer).open()
     if kind:

@@ -7,6 +7,13 @@ whatever the size of the data: one each for people, skills, groups and events, a
 forums' search's two (titles, then posts), plus one to ask whether a signed-in person
 moderates and one for a moderator's boards.
 
+What the sections find is rendered once for everyone who would find the same
+(docs/decisions/0006, sociable/search_views.py): the people and skills sections for everyone
+with one ``audience_key`` (profiles have no members audience), unless they show the viewer
+something of their own; the groups, events and discussions sections for everyone with one
+``members_audience_key`` (the same key and the same groups), except moderators, who also
+see the boards they moderate.
+
 The sections keep a fixed order (people, skills, groups, events, discussions): their ranks
 come from different measures (a profile's full-text document, a skill name's similarity, a
 post's body) and cannot be compared fairly, and a page whose sections move about is harder
@@ -20,6 +27,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.postgres.aggregates import BoolOr
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
@@ -37,8 +45,11 @@ from django.db.models import (
 from django.db.models.functions import JSONObject, Upper
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.safestring import mark_safe
 
+from forums import permissions as forum_permissions
 from forums import search as forum_search
+from groups import selectors as group_selectors
 from groups.search import search_events, search_groups
 from groups.selectors import with_list_data
 from profiles.matching import match_reasons
@@ -55,6 +66,7 @@ from profiles.selectors import (
 from profiles.visibility import view_profile
 from profiles.vocabulary import skill_key
 
+from . import audience
 from .queries import any_of, nearest
 
 MAX_QUERY_LENGTH = 200
@@ -69,14 +81,24 @@ def clean_query(raw: str | None) -> str:
 
 
 @dataclass
+class BestMatch:
+    kind: str  # "Person", "Skill", "Group"
+    name: str
+    url: str
+
+
+@dataclass
 class Section:
     key: str  # "people": the anchor, and which partial shows a result
     title: str  # "People"
     singular: str  # "person"
     plural: str  # "people"
-    results: list[Any]
+    results: list[Any]  # the best few (none in a section read back from the cache)
     total: int
     see_all_url: str
+    best: BestMatch | None = None  # the result named exactly what was typed, if any
+    shareable: bool = True  # False: it shows the viewer something of their own
+    html: str = ""  # the section as the page shows it, once rendered
 
     @property
     def more(self) -> bool:
@@ -90,12 +112,33 @@ class Section:
     def template(self) -> str:
         return f"search/partials/_{self.key}.html"
 
+    def kept(self) -> dict[str, Any]:
+        """What the page needs of this section once rendered, as plain data to keep."""
+        best = self.best and [self.best.kind, self.best.name, self.best.url]
+        return {
+            "key": self.key,
+            "title": self.title,
+            "singular": self.singular,
+            "plural": self.plural,
+            "total": self.total,
+            "see_all_url": self.see_all_url,
+            "best": best,
+            "html": str(self.html),
+        }
 
-@dataclass
-class BestMatch:
-    kind: str  # "Person", "Skill", "Group"
-    name: str
-    url: str
+    @classmethod
+    def from_kept(cls, kept: dict[str, Any]) -> Section:
+        best = kept["best"] and BestMatch(*kept["best"])
+        html = mark_safe(kept["html"])  # noqa: S308 - rendered by this page, then kept
+        fields = {name: kept[name] for name in ("key", "title", "singular", "plural")}
+        return cls(
+            **fields,
+            results=[],
+            total=kept["total"],
+            see_all_url=kept["see_all_url"],
+            best=best,
+            html=html,
+        )
 
 
 @dataclass
@@ -125,6 +168,15 @@ def _top(queryset: QuerySet, limit: int = TOP) -> tuple[list, int]:
 
 def _url(name: str, **params: str) -> str:
     return f"{reverse(name)}?{urlencode(params)}"
+
+
+def _named(q: str, kind: str, found: list[tuple[str, Any]]) -> BestMatch | None:
+    """The first of ``found`` (name, object) whose name is exactly what was typed."""
+    key = skill_key(q)
+    for name, obj in found:
+        if key and skill_key(name) == key:
+            return BestMatch(kind, name, obj.get_absolute_url())
+    return None
 
 
 # --- the sections --------------------------------------------------------------------------
@@ -170,9 +222,11 @@ def people_section(viewer, q: str) -> Section:
         _attach_skills(profile)
         view = view_profile(viewer, profile)
         results.append((view, match_reasons(view, q)))
-    return Section(
-        "people", "People", "person", "people", results, total, _url("profiles:directory", q=q)
-    )
+    see_all = _url("profiles:directory", q=q)
+    best = _named(q, "Person", [(view.profile.display_name, view.profile) for view, _ in results])
+    # Your own card shows you all of your profile: never shared with anyone else.
+    shareable = not any(view.is_owner for view, _ in results)
+    return Section("people", "People", "person", "people", results, total, see_all, best, shareable)
 
 
 def search_skills(viewer, q: str) -> QuerySet[Skill]:
@@ -180,7 +234,8 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
 
     That is: curated ones, and ones someone ``viewer`` may see has, teaches or wants (asked
     as "is there anyone", not "how many": a count reads every holder of a common skill).
-    Exact names first, then close ones.
+    Exact names first, then close ones. Each has ``only_mine``: listed only because
+    ``viewer`` holds it (nobody else they may see does, and it is not curated).
     """
     key = skill_key(q)
     similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
@@ -203,19 +258,35 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
         ],
         CANDIDATES,
     )
+    holders = visible_holders(viewer)
+    others = holders.exclude(profile__user=viewer) if viewer.is_authenticated else holders
     return (
         Skill.objects.filter(pk__in=Subquery(named))
-        .alias(held=Exists(visible_holders(viewer)), similarity=similarity)
+        .alias(
+            held=Exists(holders),
+            held_by_others=Exists(others),
+            similarity=similarity,
+        )
         .filter(Q(held=True) | Q(curated=True))
-        .annotate(exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()))
+        .annotate(
+            exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()),
+            only_mine=ExpressionWrapper(
+                Q(curated=False, held_by_others=False), output_field=BooleanField()
+            ),
+        )
         .order_by("-exact", "-similarity", "name", "pk")
     )
 
 
 def skills_section(viewer, q: str) -> Section:
-    rows, total = _top(search_skills(viewer, q))
+    # Whether any skill found (shown or only counted) is there only for the viewer.
+    skills = search_skills(viewer, q).annotate(any_only_mine=Window(BoolOr("only_mine")))
+    rows, total = _top(skills)
     see_all = _url("search", q=q, section="skills")
-    return Section("skills", "Skills and interests", "skill", "skills", rows, total, see_all)
+    best = _named(q, "Skill", [(skill.name, skill) for skill in rows])
+    shareable = not (rows and rows[0].any_only_mine)
+    title = "Skills and interests"
+    return Section("skills", title, "skill", "skills", rows, total, see_all, best, shareable)
 
 
 def groups_section(viewer, q: str) -> Section:
@@ -223,7 +294,8 @@ def groups_section(viewer, q: str) -> Section:
     groups = with_list_data(search_groups(viewer, q)).prefetch_related(None)
     rows, total = _top(groups)
     see_all = _url("groups:group-list", q=q)
-    return Section("groups", "Groups", "group", "groups", rows, total, see_all)
+    best = _named(q, "Group", [(group.name, group) for group in rows])
+    return Section("groups", "Groups", "group", "groups", rows, total, see_all, best)
 
 
 def events_section(viewer, q: str) -> Section:
@@ -240,31 +312,34 @@ def discussions_section(viewer, q: str) -> Section:
     return Section("discussions", "Discussions", "post", "posts", rows, total, see_all)
 
 
-def _best_match(q: str, sections: list[Section]) -> BestMatch | None:
-    """The person, skill or group whose name is exactly what was typed, if any."""
-    key = skill_key(q)
-    by_key = {section.key: section.results for section in sections}
-    candidates = [
-        *(("Person", view.profile.display_name, view.profile) for view, _ in by_key["people"]),
-        *(("Skill", skill.name, skill) for skill in by_key["skills"]),
-        *(("Group", group.name, group) for group in by_key["groups"]),
-    ]
-    for kind, name, obj in candidates:
-        if key and skill_key(name) == key:
-            return BestMatch(kind, name, obj.get_absolute_url())
-    return None
+# What profiles make: the same for everyone with one ``audience_key`` (but one's own card).
+PROFILE_SECTIONS = (people_section, skills_section)
+# What groups and the forums make: the same for everyone with one ``members_audience_key``.
+GROUP_SECTIONS = (groups_section, events_section, discussions_section)
+
+
+def find_sections(viewer, q: str, finders) -> list[Section]:
+    """The sections ``finders`` make for ``q``, as far as ``viewer`` may see."""
+    return [find(viewer, q) for find in finders]
+
+
+def results_of(q: str, sections: list[Section]) -> Results:
+    """The page's results: the sections in their fixed order, and the best match of all."""
+    best = next((section.best for section in sections if section.best), None)
+    return Results(q=q, sections=sections, best=best)
 
 
 def search_everything(viewer, q: str) -> Results:
     """Every section's best few results for ``q``, as far as ``viewer`` may see."""
-    sections = [
-        people_section(viewer, q),
-        skills_section(viewer, q),
-        groups_section(viewer, q),
-        events_section(viewer, q),
-        discussions_section(viewer, q),
-    ]
-    return Results(q=q, sections=sections, best=_best_match(q, sections))
+    return results_of(q, find_sections(viewer, q, PROFILE_SECTIONS + GROUP_SECTIONS))
+
+
+def groups_audience(viewer) -> str | None:
+    """Who finds the same groups, events and discussions as ``viewer``, or None: nobody
+    else, for moderators (they also read the boards they moderate). Two queries."""
+    if forum_permissions.is_moderator(viewer):
+        return None
+    return audience.members_audience_key(viewer, group_selectors.member_of(viewer))
 
 
 # Sections with no search page of their own are listed in full on this one.
