@@ -6,9 +6,9 @@ as one query each. Each row gets ``rank``: full-text rank plus half the word sim
 (pg_trgm) of its name, as the people directory ranks profiles.
 
 The work is bounded, as the directory's (docs/decisions/0005): each way a row can match is
-one condition read through its own index (stored words, a name containing the words typed,
-the nearest names to a typo, tags; for events also their group's and skill's names), and
-at most ``CANDIDATES`` rows found that way are ranked and counted.
+read through its own indexes (stored words; a name containing the words typed; the
+nearest names to a typo; tags; for events their group's and skill's names), and at most
+``CANDIDATES`` rows found that way are ranked and counted.
 """
 
 from __future__ import annotations
@@ -83,8 +83,7 @@ def match_groups(groups: QuerySet[Group], q: str) -> QuerySet[Group]:
     tagged = GroupTag.objects.filter(tag__name__icontains=q).values("content_object")
     found = any_of(
         [
-            groups.filter(search_document=query),
-            groups.filter(name__icontains=q),
+            groups.filter(Q(search_document=query) | Q(name__icontains=q)),
             _typos(groups, q, "name"),
             groups.filter(pk__in=tagged),
         ],
@@ -114,9 +113,9 @@ def search_events(viewer, q: str, now=None) -> QuerySet[Event]:
     found = any_of(
         [
             events.filter(search_document=query),
+            events.filter(title__icontains=q),
             events.filter(group__in=named_groups),
             events.filter(skill__in=named_skills),
-            events.filter(title__icontains=q),
             _typos(events, q, "title"),
         ],
         CANDIDATES,

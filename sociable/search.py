@@ -245,7 +245,9 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
     # whether anyone visible holds a skill is only asked of those.
     named = any_of(
         [
-            Skill.objects.filter(name__icontains=q),
+            Skill.objects.alias(document=name_vector()).filter(
+                Q(name__icontains=q) | Q(document=words)
+            ),
             nearest(
                 Skill.objects.alias(similarity=similarity),
                 Value(q),
@@ -253,7 +255,6 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
                 TYPOS,
                 close=Q(similarity__gte=SKILL_SIMILARITY),
             ),
-            Skill.objects.alias(document=name_vector()).filter(document=words),
             Skill.objects.filter(pk__in=aliased),
         ],
         CANDIDATES,
