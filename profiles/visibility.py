@@ -40,6 +40,26 @@ def visible_groups(viewer, profile: Profile) -> frozenset[str]:
     """Return the field groups of ``profile`` that ``viewer`` may see."""
     if viewer is not None and viewer.is_authenticated and viewer.pk == profile.user_id:
         return frozenset(GROUPS)  # the owner sees all of it, shared or not
+    return _groups_for_audience(viewer, profile)
+
+
+def sees_more_of_own_profile(viewer) -> bool:
+    """Whether ``viewer`` sees more of their own profile than others with their audience key
+    do (hidden interests, a field kept from that audience). Pages that could show their
+    profile or its skills are then theirs alone, never shared (sociable/search.py). One query.
+    """
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return False
+    fields = ["user_id", "show_interests", *GROUPS.values()]
+    profile = Profile.objects.filter(user=viewer).only(*fields).first()
+    if profile is None:
+        return False
+    profile.user = viewer
+    return _groups_for_audience(viewer, profile) != frozenset(GROUPS)
+
+
+def _groups_for_audience(viewer, profile: Profile) -> frozenset[str]:
+    """The field groups of ``profile`` that ``viewer``'s audience sees (owner or not)."""
     organisation_id = profile.user.organisation_id
     groups = {
         group

@@ -9,8 +9,9 @@ moderates and one for a moderator's boards.
 
 What the sections find is rendered once for everyone who would find the same
 (docs/decisions/0006, sociable/search_views.py): the people and skills sections for everyone
-with one ``audience_key`` (profiles have no members audience), unless they show the viewer
-something of their own; the groups, events and discussions sections for everyone with one
+with one ``audience_key`` (profiles have no members audience), except someone who sees more
+of their own profile than that audience does, and never when they show the viewer their
+own card; the groups, events and discussions sections for everyone with one
 ``members_audience_key`` (the same key and the same groups), except moderators, who also
 see the boards they moderate.
 
@@ -27,7 +28,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.contrib.postgres.aggregates import BoolOr
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
 from django.db.models import (
@@ -63,7 +63,7 @@ from profiles.selectors import (
     name_vector,
     visible_holders,
 )
-from profiles.visibility import view_profile
+from profiles.visibility import sees_more_of_own_profile, view_profile
 from profiles.vocabulary import skill_key
 
 from . import audience
@@ -234,8 +234,7 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
 
     That is: curated ones, and ones someone ``viewer`` may see has, teaches or wants (asked
     as "is there anyone", not "how many": a count reads every holder of a common skill).
-    Exact names first, then close ones. Each has ``only_mine``: listed only because
-    ``viewer`` holds it (nobody else they may see does, and it is not curated).
+    Exact names first, then close ones.
     """
     key = skill_key(q)
     similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
@@ -259,35 +258,20 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
         ],
         CANDIDATES,
     )
-    holders = visible_holders(viewer)
-    others = holders.exclude(profile__user=viewer) if viewer.is_authenticated else holders
     return (
         Skill.objects.filter(pk__in=Subquery(named))
-        .alias(
-            held=Exists(holders),
-            held_by_others=Exists(others),
-            similarity=similarity,
-        )
+        .alias(held=Exists(visible_holders(viewer)), similarity=similarity)
         .filter(Q(held=True) | Q(curated=True))
-        .annotate(
-            exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()),
-            only_mine=ExpressionWrapper(
-                Q(curated=False, held_by_others=False), output_field=BooleanField()
-            ),
-        )
+        .annotate(exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()))
         .order_by("-exact", "-similarity", "name", "pk")
     )
 
 
 def skills_section(viewer, q: str) -> Section:
-    # Whether any skill found (shown or only counted) is there only for the viewer.
-    skills = search_skills(viewer, q).annotate(any_only_mine=Window(BoolOr("only_mine")))
-    rows, total = _top(skills)
+    rows, total = _top(search_skills(viewer, q))
     see_all = _url("search", q=q, section="skills")
     best = _named(q, "Skill", [(skill.name, skill) for skill in rows])
-    shareable = not (rows and rows[0].any_only_mine)
-    title = "Skills and interests"
-    return Section("skills", title, "skill", "skills", rows, total, see_all, best, shareable)
+    return Section("skills", "Skills and interests", "skill", "skills", rows, total, see_all, best)
 
 
 def groups_section(viewer, q: str) -> Section:
@@ -333,6 +317,15 @@ def results_of(q: str, sections: list[Section]) -> Results:
 def search_everything(viewer, q: str) -> Results:
     """Every section's best few results for ``q``, as far as ``viewer`` may see."""
     return results_of(q, find_sections(viewer, q, PROFILE_SECTIONS + GROUP_SECTIONS))
+
+
+def people_audience(viewer) -> str | None:
+    """Who finds the same people and skills as ``viewer``: everyone with their audience key,
+    or nobody else, when ``viewer`` sees more of their own profile than those do (their
+    hidden interests, say, are skills only they are shown). One query."""
+    if sees_more_of_own_profile(viewer):
+        return None
+    return audience.audience_key(viewer)
 
 
 def groups_audience(viewer) -> str | None:

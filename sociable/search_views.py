@@ -11,7 +11,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from . import search as site_search
-from .audience import audience_key
 from .db import reads_from_replica
 from .pagecache import SharedPart, cache_public_page, shared_parts
 
@@ -35,7 +34,13 @@ def _everything(request: HttpRequest, q: str) -> site_search.Results:
     """Every section: each part rendered once for everyone who would find the same."""
     viewer = request.user
     people, groups = shared_parts(
-        _part("search-people", audience_key(viewer), viewer, q, site_search.PROFILE_SECTIONS),
+        _part(
+            "search-people",
+            partial(site_search.people_audience, viewer),
+            viewer,
+            q,
+            site_search.PROFILE_SECTIONS,
+        ),
         _part(
             "search-groups",
             partial(site_search.groups_audience, viewer),
