@@ -12,11 +12,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef, Q
 
 from sociable.audience import Audience, audience_q, can_see
 
-from .models import AUDIENCE_ORDER, Profile
+from .models import AUDIENCE_ORDER, Profile, ProfileSkill
 
 # Field group -> the Profile field holding its audience ("profile" is the profile's own).
 GROUPS = {
@@ -43,19 +44,31 @@ def visible_groups(viewer, profile: Profile) -> frozenset[str]:
     return _groups_for_audience(viewer, profile)
 
 
-def sees_more_of_own_profile(viewer) -> bool:
-    """Whether ``viewer`` sees more of their own profile than others with their audience key
-    do (hidden interests, a field kept from that audience). Pages that could show their
-    profile or its skills are then theirs alone, never shared (sociable/search.py). One query.
+def unseen_holdings(viewer) -> list[int]:
+    """The skills ``viewer`` holds in a part of their profile that others with their audience
+    key may not see (hidden interests, say): only they are shown that they hold those, so a
+    page listing them is theirs alone. One query.
     """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        return False
+        return []
+    rows = ProfileSkill.objects.filter(profile=OuterRef("pk")).order_by().values("skill_id")
+    interest = Q(relation=ProfileSkill.Relation.INTEREST)
     fields = ["user_id", "show_interests", *GROUPS.values()]
-    profile = Profile.objects.filter(user=viewer).only(*fields).first()
+    profile = (
+        Profile.objects.filter(user=viewer)
+        .only(*fields)
+        .annotate(
+            interests=ArraySubquery(rows.filter(interest)),
+            others=ArraySubquery(rows.exclude(interest)),
+        )
+        .first()
+    )
     if profile is None:
-        return False
+        return []
     profile.user = viewer
-    return _groups_for_audience(viewer, profile) != frozenset(GROUPS)
+    seen = _groups_for_audience(viewer, profile)
+    unseen = [] if "interests" in seen else profile.interests
+    return unseen + ([] if "skills" in seen else profile.others)
 
 
 def _groups_for_audience(viewer, profile: Profile) -> frozenset[str]:

@@ -101,7 +101,8 @@ class SharedPart:
     what else the part depends on (the words searched for). ``render`` returns the part and
     whether it may be shared (not when it shows the viewer something of their own).
     ``keep`` turns it into plain data to keep (str, numbers, lists, dicts), ``restore`` that
-    back into what ``render`` returns.
+    back into what ``render`` returns. ``usable`` says whether a kept part may be served to
+    this viewer: not one that shows them something of their own as others see it.
     """
 
     name: str
@@ -110,6 +111,7 @@ class SharedPart:
     render: Callable[[], tuple[Any, bool]]
     keep: Callable[[Any], Any] = lambda value: value
     restore: Callable[[Any], Any] = lambda kept: kept
+    usable: Callable[[Any], bool] = lambda value: True
 
 
 def shared_parts(*parts: SharedPart) -> list[Any]:
@@ -125,8 +127,10 @@ def shared_parts(*parts: SharedPart) -> list[Any]:
     for part, key in zip(parts, keys, strict=True):
         kept = found.get(key) if key else None
         if kept is not None and kept["generation"] == generation:
-            values.append(part.restore(kept["value"]))
-            continue
+            value = part.restore(kept["value"])
+            if part.usable(value):
+                values.append(value)
+                continue
         value, shareable = part.render()
         if key and shareable:
             new[key] = {"generation": generation, "value": part.keep(value)}

@@ -9,9 +9,9 @@ moderates and one for a moderator's boards.
 
 What the sections find is rendered once for everyone who would find the same
 (docs/decisions/0006, sociable/search_views.py): the people and skills sections for everyone
-with one ``audience_key`` (profiles have no members audience), except someone who sees more
-of their own profile than that audience does, and never when they show the viewer their
-own card; the groups, events and discussions sections for everyone with one
+with one ``audience_key`` (profiles have no members audience), except someone who holds a
+skill found that their audience may not see them hold, and never when they show the viewer
+their own card; the groups, events and discussions sections for everyone with one
 ``members_audience_key`` (the same key and the same groups), except moderators, who also
 see the boards they moderate.
 
@@ -63,7 +63,7 @@ from profiles.selectors import (
     name_vector,
     visible_holders,
 )
-from profiles.visibility import sees_more_of_own_profile, view_profile
+from profiles.visibility import unseen_holdings, view_profile
 from profiles.vocabulary import skill_key
 
 from . import audience
@@ -99,6 +99,7 @@ class Section:
     best: BestMatch | None = None  # the result named exactly what was typed, if any
     shareable: bool = True  # False: it shows the viewer something of their own
     html: str = ""  # the section as the page shows it, once rendered
+    people: list[int] = field(default_factory=list)  # whose cards it shows (user ids)
 
     @property
     def more(self) -> bool:
@@ -124,6 +125,7 @@ class Section:
             "see_all_url": self.see_all_url,
             "best": best,
             "html": str(self.html),
+            "people": self.people,
         }
 
     @classmethod
@@ -138,6 +140,7 @@ class Section:
             see_all_url=kept["see_all_url"],
             best=best,
             html=html,
+            people=kept["people"],
         )
 
 
@@ -224,25 +227,28 @@ def people_section(viewer, q: str) -> Section:
         results.append((view, match_reasons(view, q)))
     see_all = _url("profiles:directory", q=q)
     best = _named(q, "Person", [(view.profile.display_name, view.profile) for view, _ in results])
-    # Your own card shows you all of your profile: never shared with anyone else.
-    shareable = not any(view.is_owner for view, _ in results)
-    return Section("people", "People", "person", "people", results, total, see_all, best, shareable)
+    return Section(
+        "people",
+        "People",
+        "person",
+        "people",
+        results,
+        total,
+        see_all,
+        best,
+        # Your own card shows you all of your profile: never shared with anyone else.
+        shareable=not any(view.is_owner for view, _ in results),
+        people=[view.profile.user_id for view, _ in results],
+    )
 
 
-def search_skills(viewer, q: str) -> QuerySet[Skill]:
-    """Skills, interests and languages named like ``q`` that the skills index would list.
-
-    That is: curated ones, and ones someone ``viewer`` may see has, teaches or wants (asked
-    as "is there anyone", not "how many": a count reads every holder of a common skill).
-    Exact names first, then close ones.
-    """
-    key = skill_key(q)
+def skills_named(q: str) -> QuerySet:
+    """The ids of skills named like ``q``: its words, part of a name, an alias, or a close
+    spelling ("pottry" finds "Pottery"), each read through its own index."""
     similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
     words = SearchQuery(q, search_type="websearch", config="english")
     aliased = SkillAlias.objects.filter(name__icontains=q).values("skill")
-    # The names first (a few of a thousand skills), each way through its own index, so
-    # whether anyone visible holds a skill is only asked of those.
-    named = any_of(
+    return any_of(
         [
             Skill.objects.alias(document=name_vector()).filter(
                 Q(name__icontains=q) | Q(document=words)
@@ -258,6 +264,19 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
         ],
         CANDIDATES,
     )
+
+
+def search_skills(viewer, q: str) -> QuerySet[Skill]:
+    """Skills, interests and languages named like ``q`` that the skills index would list.
+
+    That is: curated ones, and ones someone ``viewer`` may see has, teaches or wants (asked
+    as "is there anyone", not "how many": a count reads every holder of a common skill).
+    Exact names first, then close ones. The names are found first (a few of a thousand
+    skills), so whether anyone visible holds a skill is only asked of those.
+    """
+    key = skill_key(q)
+    similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
+    named = skills_named(q)
     return (
         Skill.objects.filter(pk__in=Subquery(named))
         .alias(held=Exists(visible_holders(viewer)), similarity=similarity)
@@ -319,13 +338,20 @@ def search_everything(viewer, q: str) -> Results:
     return results_of(q, find_sections(viewer, q, PROFILE_SECTIONS + GROUP_SECTIONS))
 
 
-def people_audience(viewer) -> str | None:
+def people_audience(viewer, q: str) -> str | None:
     """Who finds the same people and skills as ``viewer``: everyone with their audience key,
-    or nobody else, when ``viewer`` sees more of their own profile than those do (their
-    hidden interests, say, are skills only they are shown). One query."""
-    if sees_more_of_own_profile(viewer):
+    or nobody else, when ``viewer`` holds a skill named like ``q`` that those may not see
+    them hold (a hidden interest, say: only they are shown it). One query, and one more for
+    someone who holds any such skill."""
+    unseen = unseen_holdings(viewer)
+    if unseen and Skill.objects.filter(pk__in=unseen).filter(pk__in=skills_named(q)).exists():
         return None
     return audience.audience_key(viewer)
+
+
+def shows_own_card(sections: list[Section], viewer) -> bool:
+    """Whether ``sections`` show ``viewer``'s own card (as others see it, when kept)."""
+    return any(viewer.pk in section.people for section in sections)
 
 
 def groups_audience(viewer) -> str | None:

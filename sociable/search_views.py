@@ -36,7 +36,7 @@ def _everything(request: HttpRequest, q: str) -> site_search.Results:
     people, groups = shared_parts(
         _part(
             "search-people",
-            partial(site_search.people_audience, viewer),
+            partial(site_search.people_audience, viewer, q),
             viewer,
             q,
             site_search.PROFILE_SECTIONS,
@@ -54,7 +54,13 @@ def _everything(request: HttpRequest, q: str) -> site_search.Results:
 
 def _part(name: str, audience, viewer, q: str, finders) -> SharedPart:
     render = partial(_rendered, viewer, q, finders)
-    return SharedPart(name, audience, q, render, keep=_keep, restore=_restore)
+    # Your own card, as others see it, is not what you are shown of it.
+    usable = partial(_not_own_card, viewer)
+    return SharedPart(name, audience, q, render, keep=_keep, restore=_restore, usable=usable)
+
+
+def _not_own_card(viewer, sections: list[site_search.Section]) -> bool:
+    return not site_search.shows_own_card(sections, viewer)
 
 
 def _rendered(viewer, q: str, finders) -> tuple[list[site_search.Section], bool]:

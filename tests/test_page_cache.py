@@ -305,6 +305,24 @@ def test_your_own_card_in_the_search_is_yours_alone_whoever_searched_first(
     assert "Outside work:" not in before and "Outside work:" not in after
 
 
+def test_your_own_card_shows_you_what_only_you_see_of_it_whoever_searched_first(
+    client_as, community_member
+):
+    """Your building, kept from the community, is on your card for you and for nobody else."""
+    make_profile(
+        community_member, job_title="Bird warden", place="Civic Hall", location_audience="staff"
+    )
+    other = client_as(UserFactory(name="Sam Other", email="sam@example.com"))
+
+    before = _search(other, "bird warden").content.decode()
+    mine = _search(client_as(community_member), "bird warden").content.decode()
+    after = _search(other, "bird warden").content.decode()
+
+    assert all("Jordan Reid" in page for page in [before, mine, after])
+    assert "Civic Hall" in mine
+    assert "Civic Hall" not in before and "Civic Hall" not in after
+
+
 def test_a_new_event_shows_in_shared_results_at_once(client_as, council, staff_member):
     group = make_group(staff_member, name="Walkers", audience="staff")
     make_event(group, title="Canal walk")
