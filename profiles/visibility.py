@@ -12,12 +12,16 @@ from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef, Q
+from django.db.models import Q
 
 from sociable.audience import Audience, audience_q, can_see
 
 from .models import AUDIENCE_ORDER, Profile, ProfileSkill
+
+# Which field group a skill row belongs to: interests are their own, the rest are skills.
+RELATION_GROUP = dict.fromkeys(ProfileSkill.Relation.values, "skills") | {
+    ProfileSkill.Relation.INTEREST: "interests"
+}
 
 # Field group -> the Profile field holding its audience ("profile" is the profile's own).
 GROUPS = {
@@ -51,24 +55,22 @@ def unseen_holdings(viewer) -> list[int]:
     """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
         return []
-    rows = ProfileSkill.objects.filter(profile=OuterRef("pk")).order_by().values("skill_id")
-    interest = Q(relation=ProfileSkill.Relation.INTEREST)
-    fields = ["user_id", "show_interests", *GROUPS.values()]
-    profile = (
-        Profile.objects.filter(user=viewer)
-        .only(*fields)
-        .annotate(
-            interests=ArraySubquery(rows.filter(interest)),
-            others=ArraySubquery(rows.exclude(interest)),
+    fields = ["show_interests", *GROUPS.values()]
+    # The profile's audiences once per skill row (or once, with no skill): a join, no subquery.
+    rows = list(
+        Profile.objects.filter(user=viewer).values_list(
+            *fields, "profile_skills__relation", "profile_skills__skill_id"
         )
-        .first()
     )
-    if profile is None:
+    if not rows:
         return []
-    profile.user = viewer
+    profile = Profile(user=viewer, **dict(zip(fields, rows[0], strict=False)))
     seen = _groups_for_audience(viewer, profile)
-    unseen = [] if "interests" in seen else profile.interests
-    return unseen + ([] if "skills" in seen else profile.others)
+    return [
+        skill_id
+        for *_, relation, skill_id in rows
+        if skill_id is not None and RELATION_GROUP[relation] not in seen
+    ]
 
 
 def _groups_for_audience(viewer, profile: Profile) -> frozenset[str]:

@@ -8,9 +8,11 @@ that say why someone matched.
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from profiles.models import Profile
+from profiles.models import Profile, Skill
+from profiles.visibility import unseen_holdings
 from tests.accounts.factories import staff_of
 from tests.profiles.factories import make_profile
 
@@ -184,3 +186,31 @@ def test_photos_are_served_only_to_people_who_may_see_the_profile(
 
     assert client.get(url).status_code == 404
     assert client_as(community_member).get(url).status_code == 200
+
+
+# --- what only the owner is shown of their own skills -------------------------------------
+
+
+def _names(ids) -> set[str]:
+    return set(Skill.objects.filter(pk__in=ids).values_list("name", flat=True))
+
+
+def test_hidden_interests_are_skills_only_their_owner_is_shown_to_hold(staff_member):
+    make_profile(staff_member, teach=["Opera"], interests=["Kayaking"], show_interests=False)
+
+    assert _names(unseen_holdings(staff_member)) == {"Kayaking"}
+
+
+def test_nothing_is_unseen_when_the_owners_audience_sees_it_all(staff_member, community_member):
+    make_profile(staff_member, teach=["Opera"], interests=["Kayaking"], show_interests=True)
+
+    assert unseen_holdings(staff_member) == []
+    assert unseen_holdings(community_member) == []  # no profile at all
+    assert unseen_holdings(AnonymousUser()) == []
+
+
+def test_a_community_member_with_skills_for_staff_alone_holds_them_unseen(community_member):
+    """Their audience is the community: skills shown to staff only are not shown to it."""
+    make_profile(community_member, teach=["Opera"], skills_audience="staff")
+
+    assert _names(unseen_holdings(community_member)) == {"Opera"}
