@@ -2,8 +2,9 @@
 
 A result is a post someone may read: published, neither hidden nor deleted, in a board
 ``visible_boards(user)`` allows. A thread whose title matches appears as its opening post,
-ranked above posts whose text matches. The vectors are written exactly as the GIN indexes
-``thread_title_search`` and ``post_body_search`` define them, so PostgreSQL can use those.
+ranked above posts whose text matches. At most ``CANDIDATES`` matches are ranked and
+counted. The vectors are written exactly as the GIN indexes ``thread_title_search`` and
+``post_body_search`` define them, so PostgreSQL can use those.
 """
 
 from __future__ import annotations
@@ -18,6 +19,9 @@ from .permissions import visible_boards
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
+# The most matching posts (and matching titles) a search ranks and counts: a common word is in
+# tens of thousands of posts, and ranking them all costs time in proportion.
+CANDIDATES = 1000
 OPENING_PATH = f"{1:0{SEQ_WIDTH}d}"
 # ts_headline marks the matching words with these (Unicode private-use) characters; the
 # snippet is split on them and the template escapes every piece, so no user text is ever
@@ -64,7 +68,7 @@ def search_posts(user, q: str) -> QuerySet[Post]:
     boards = visible_boards(user)
     # The titles are read first, so the posts' filter below is an OR of two indexable
     # conditions (the bodies' GIN index; the thread index for the matching opening posts).
-    title_threads = list(threads_with_matching_titles(boards, query))
+    title_threads = list(threads_with_matching_titles(boards, query)[:CANDIDATES])
     matches = Q(document=query)
     title_hit = Value(False)
     rank = SearchRank(_body_vector(), query)
@@ -73,7 +77,7 @@ def search_posts(user, q: str) -> QuerySet[Post]:
         matches |= opening_of_match
         title_hit = ExpressionWrapper(opening_of_match, output_field=BooleanField())
         rank = rank + SearchRank(_title_vector("thread__"), query)
-    return (
+    found = (
         Post.objects.filter(
             thread__board__in=boards,
             status=Post.Status.PUBLISHED,
@@ -82,6 +86,11 @@ def search_posts(user, q: str) -> QuerySet[Post]:
         )
         .alias(document=_body_vector())
         .filter(matches)
+        .order_by()
+        .values("pk")[:CANDIDATES]
+    )
+    return (
+        Post.objects.filter(pk__in=found)
         .annotate(
             title_hit=title_hit,
             rank=rank,

@@ -6,7 +6,6 @@ from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from profiles.models import Profile
 from profiles.visibility import group_q
-from sociable.audience import Audience
 from sociable.queries import count_of
 
 from .links import post_links, profile_link
@@ -83,12 +82,6 @@ def boards_with_stats(boards):
         latest_slug=Subquery(latest.values("slug")[:1]),
     ).select_related("group")
     return boards.order_by("position", "name")
-
-
-def group_boards_of(user) -> list[int]:
-    """The groups' boards ``user`` reads as a member (the board list differs by them)."""
-    boards = Board.objects.filter(audience=Audience.MEMBERS).visible_to(user)
-    return list(boards.order_by("pk").values_list("pk", flat=True))
 
 
 def boards_with_unread(user, board_ids) -> set[int]:

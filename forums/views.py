@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from groups.permissions import groups_audience_key
 from sociable.audience import audience_key
 from sociable.pagecache import (
     Part,
@@ -40,14 +41,13 @@ def _refusal(error) -> str:
 @require_GET
 def board_list(request: HttpRequest) -> HttpResponse:
     moderator = is_moderator(request.user)
-    # Everyone with one audience and the same groups' boards sees the same list; moderators
-    # (who may see boards beyond their audience) are shown their own.
-    group_boards = selectors.group_boards_of(request.user) if request.user.is_authenticated else []
+    # Everyone who sees the same groups sees the same boards; moderators (who may see
+    # boards beyond their audience) are shown their own.
     boards_html = shared_part(
         request,
         "board-list",
-        None if moderator else audience_key(request.user),
-        ",".join(map(str, group_boards)),
+        None if moderator else groups_audience_key(request.user),
+        "",
         lambda: _board_table(request),
     ).html
     unread = selectors.boards_with_unread(request.user, marked_keys(boards_html, "unread"))

@@ -10,10 +10,11 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex
-from django.contrib.postgres.search import SearchVector
+from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
@@ -77,16 +78,25 @@ class Group(AudienceModel):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # The group's words, kept by PostgreSQL itself: a search matches and ranks on this stored
+    # vector through its GIN index instead of computing every group's words per request.
+    search_document = models.GeneratedField(
+        expression=SearchVector("name", "summary", "description", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = GroupQuerySet.as_manager()
 
     class Meta(AudienceModel.Meta):
         ordering = ["name"]
         indexes = [
-            GinIndex(
-                SearchVector("name", "summary", "description", config="english"),
-                name="group_search",
-            ),
+            GinIndex(fields=["search_document"], name="group_search"),
+            # The name's words alone: an event is found by its group's name (groups.search).
+            GinIndex(SearchVector("name", config="english"), name="group_name_search"),
+            # GiST, not GIN: it finds names containing the words typed and, for typos, the
+            # nearest names without scoring them all.
+            GistIndex(OpClass(Upper("name"), name="gist_trgm_ops"), name="group_name_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -186,6 +196,14 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(
         default=0, help_text="iCalendar SEQUENCE: goes up with every change."
     )
+    # The event's own words, kept by PostgreSQL itself (its group's and skill's names are
+    # matched through their own indexes: see groups.search).
+    search_document = models.GeneratedField(
+        expression=SearchVector("title", weight="A", config="english")
+        + SearchVector("description", "location", weight="C", config="english"),
+        output_field=SearchVectorField(),
+        db_persist=True,
+    )
 
     objects = EventQuerySet.as_manager()
 
@@ -200,7 +218,11 @@ class Event(models.Model):
                 name="event_capacity_positive",
             ),
         ]
-        indexes = [models.Index(fields=["group", "starts_at"], name="event_by_group")]
+        indexes = [
+            models.Index(fields=["group", "starts_at"], name="event_by_group"),
+            GinIndex(fields=["search_document"], name="event_search"),
+            GistIndex(OpClass(Upper("title"), name="gist_trgm_ops"), name="event_title_trgm"),
+        ]
 
     def __str__(self) -> str:
         return self.title

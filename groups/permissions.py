@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from sociable.audience import Audience, audience_key
+from sociable.audience import members_audience_key
 
 from .models import Event, Group, Membership
 
@@ -18,18 +18,12 @@ _LOOK_UP = object()  # "not given": find the membership
 
 
 def groups_audience_key(user) -> str:
-    """Name what ``user`` sees of groups and their events (one query, signed in).
-
-    Everyone with the same key sees the same groups: the audience rule's key
-    (``sociable.audience.audience_key``) and the members-only groups they belong to.
-    """
-    key = audience_key(user)
+    """Name what ``user`` sees of groups, their events and their boards (one query, signed
+    in): ``sociable.audience.members_audience_key`` of the groups they belong to."""
     if not user.is_authenticated:
-        return key
-    private = Membership.objects.filter(
-        user=user, status=Membership.Status.ACTIVE, group__audience=Audience.MEMBERS
-    )
-    return key + "+" + ",".join(map(str, private.order_by("group").values_list("group", flat=True)))
+        return members_audience_key(user, ())
+    groups = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+    return members_audience_key(user, groups.values_list("group", flat=True))
 
 
 def membership_of(user, group: Group) -> Membership | None:

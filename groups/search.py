@@ -4,6 +4,11 @@ Both searches read only what the viewer may see (``Group.objects.visible_to``; a
 seen by whoever sees its group), leave out closed groups as the group list does, and run
 as one query each. Each row gets ``rank``: full-text rank plus half the word similarity
 (pg_trgm) of its name, as the people directory ranks profiles.
+
+The work is bounded, as the directory's (docs/decisions/0005): each way a row can match is
+read through its own indexes (stored words; a name containing the words typed; the
+nearest names to a typo; tags; for events their group's and skill's names), and at most
+``CANDIDATES`` rows found that way are ranked and counted.
 """
 
 from __future__ import annotations
@@ -11,34 +16,38 @@ from __future__ import annotations
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db.models import (
     BooleanField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
+    Func,
     Q,
     QuerySet,
     Value,
 )
 from django.utils import timezone
 
-from profiles.selectors import Unaccent, WordSimilarity
+from profiles.models import Skill
+from profiles.selectors import Unaccent, WordSimilarity, name_vector
+from sociable.queries import any_of, nearest
 
 from .models import Event, Group, GroupTag
 
 TYPO_THRESHOLD = 0.5  # word similarity at which "lunchtime quire" finds "Lunchtime choir"
+TYPOS = 20  # the nearest names to a typo that are checked against TYPO_THRESHOLD
+CANDIDATES = 1000  # the most matches a search ranks and counts
 
 
-def group_vector() -> SearchVector:
-    """The words of a group, written exactly as the ``group_search`` GIN index defines them."""
-    return SearchVector("name", "summary", "description", config="english")
+class _Joined(Func):
+    """Two tsvectors as one (``||``), for ranking on a stored one and a computed one."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
 
 
-def event_vector() -> SearchVector:
-    return (
-        SearchVector("title", weight="A", config="english")
-        + SearchVector("group__name", "skill__name", weight="B", config="english")
-        + SearchVector("description", "location", weight="C", config="english")
-    )
+def event_vector():
+    """An event's words: its stored document (title A; description and place C) and its
+    group's and skill's names (B). Only computed for the rows a search ranks."""
+    names = SearchVector("group__name", "skill__name", weight="B", config="english")
+    return _Joined(F("search_document"), names, output_field=Event.search_document.field)
 
 
 def _tidy(q: str) -> str:
@@ -54,6 +63,14 @@ def _similarity(q: str, field: str) -> WordSimilarity:
     return WordSimilarity(Unaccent(Value(q)), Unaccent(F(field)))
 
 
+def _typos(rows: QuerySet, q: str, field: str) -> QuerySet:
+    """The ids of those of ``rows`` whose ``field`` is close enough to ``q``, among the
+    nearest few (``sociable.queries.nearest``)."""
+    rows = rows.alias(similarity=_similarity(q, field))
+    close = Q(similarity__gte=TYPO_THRESHOLD)
+    return nearest(rows, Unaccent(Value(q)), field, TYPOS, close=close)
+
+
 def search_groups(viewer, q: str) -> QuerySet[Group]:
     """Open groups ``viewer`` may see whose words, name or tags match ``q``, best first."""
     return match_groups(Group.objects.visible_to(viewer).open(), q)
@@ -63,16 +80,19 @@ def match_groups(groups: QuerySet[Group], q: str) -> QuerySet[Group]:
     """The ``groups`` whose words, name or tags match ``q``, best first."""
     q = _tidy(q)
     query = _words(q)
-    tagged = GroupTag.objects.filter(content_object=OuterRef("pk"), tag__name__icontains=q)
+    tagged = GroupTag.objects.filter(tag__name__icontains=q).values("content_object")
+    found = any_of(
+        [
+            groups.filter(Q(search_document=query) | Q(name__icontains=q)),
+            _typos(groups, q, "name"),
+            groups.filter(pk__in=tagged),
+        ],
+        CANDIDATES,
+    )
     return (
-        groups.alias(document=group_vector(), similarity=_similarity(q, "name"))
-        .filter(
-            Q(document=query)
-            | Q(name__icontains=q)
-            | Q(similarity__gte=TYPO_THRESHOLD)
-            | Exists(tagged)
-        )
-        .annotate(rank=SearchRank(group_vector(), query) + F("similarity") * 0.5)
+        groups.filter(pk__in=found)
+        .alias(similarity=_similarity(q, "name"))
+        .annotate(rank=SearchRank(F("search_document"), query) + F("similarity") * 0.5)
         .order_by("-rank", "name", "pk")
     )
 
@@ -87,11 +107,22 @@ def search_events(viewer, q: str, now=None) -> QuerySet[Event]:
     query = _words(q)
     now = now or timezone.now()
     upcoming = Q(cancelled_at__isnull=True, ends_at__gte=now)
+    events = Event.objects.visible_to(viewer).filter(group__closed_at__isnull=True)
+    named_groups = Group.objects.alias(words=name_vector()).filter(words=query)
+    named_skills = Skill.objects.alias(words=name_vector()).filter(words=query)
+    found = any_of(
+        [
+            events.filter(search_document=query),
+            events.filter(title__icontains=q),
+            events.filter(group__in=named_groups),
+            events.filter(skill__in=named_skills),
+            _typos(events, q, "title"),
+        ],
+        CANDIDATES,
+    )
     return (
-        Event.objects.visible_to(viewer)
-        .filter(group__closed_at__isnull=True)
-        .alias(document=event_vector(), similarity=_similarity(q, "title"))
-        .filter(Q(document=query) | Q(title__icontains=q) | Q(similarity__gte=TYPO_THRESHOLD))
+        events.filter(pk__in=found)
+        .alias(similarity=_similarity(q, "title"))
         .annotate(
             is_upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()),
             rank=SearchRank(event_vector(), query) + F("similarity") * 0.5,

@@ -7,7 +7,7 @@ from difflib import SequenceMatcher
 from functools import lru_cache
 
 from .models import ProfileSkill
-from .visibility import ProfileView
+from .visibility import RELATION_GROUP, ProfileView
 
 Relation = ProfileSkill.Relation
 _WORD = re.compile(r"\w+")
@@ -20,7 +20,6 @@ LABELS = {
     Relation.LANGUAGE: "Speaks",
     Relation.NETWORK: "Staff network",
 }
-RELATION_GROUP = dict.fromkeys(Relation.values, "skills") | {Relation.INTEREST: "interests"}
 
 
 def _words(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
-from django.contrib.postgres.search import SearchVectorField
+from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Greatest, Upper
@@ -66,6 +66,10 @@ class Skill(TagBase):
         ordering = ["name"]
         indexes = [
             GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="skill_name_trgm"),
+            # For searches: the name's words, and the nearest names to a typo (GiST finds
+            # those without scoring every name).
+            GinIndex(SearchVector("name", config="english"), name="skill_name_search"),
+            GistIndex(OpClass(Upper("name"), name="gist_trgm_ops"), name="skill_name_nearest"),
         ]
 
     def save(self, *args, **kwargs):

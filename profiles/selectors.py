@@ -9,7 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery, SearchRank, TrigramWordDistance
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    TrigramWordDistance,
+)
 from django.db.models import (
     Case,
     Count,
@@ -47,6 +52,12 @@ class WordSimilarity(Func):
 
 class Unaccent(Func):
     function = "unaccent"
+
+
+def name_vector() -> SearchVector:
+    """The words of a name, written exactly as the ``skill_name_search`` GIN index (and the
+    groups' ``group_name_search``) defines them, so PostgreSQL can use it."""
+    return SearchVector("name", config="english")
 
 
 def _skill_rows():

@@ -16,7 +16,12 @@ from django.db.models import Q
 
 from sociable.audience import Audience, audience_q, can_see
 
-from .models import AUDIENCE_ORDER, Profile
+from .models import AUDIENCE_ORDER, Profile, ProfileSkill
+
+# Which field group a skill row belongs to: interests are their own, the rest are skills.
+RELATION_GROUP = dict.fromkeys(ProfileSkill.Relation.values, "skills") | {
+    ProfileSkill.Relation.INTEREST: "interests"
+}
 
 # Field group -> the Profile field holding its audience ("profile" is the profile's own).
 GROUPS = {
@@ -40,6 +45,36 @@ def visible_groups(viewer, profile: Profile) -> frozenset[str]:
     """Return the field groups of ``profile`` that ``viewer`` may see."""
     if viewer is not None and viewer.is_authenticated and viewer.pk == profile.user_id:
         return frozenset(GROUPS)  # the owner sees all of it, shared or not
+    return _groups_for_audience(viewer, profile)
+
+
+def unseen_holdings(viewer) -> list[int]:
+    """The skills ``viewer`` holds in a part of their profile that others with their audience
+    key may not see (hidden interests, say): only they are shown that they hold those, so a
+    page listing them is theirs alone. One query.
+    """
+    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
+        return []
+    fields = ["show_interests", *GROUPS.values()]
+    # The profile's audiences once per skill row (or once, with no skill): a join, no subquery.
+    rows = list(
+        Profile.objects.filter(user=viewer).values_list(
+            *fields, "profile_skills__relation", "profile_skills__skill_id"
+        )
+    )
+    if not rows:
+        return []
+    profile = Profile(user=viewer, **dict(zip(fields, rows[0], strict=False)))
+    seen = _groups_for_audience(viewer, profile)
+    return [
+        skill_id
+        for *_, relation, skill_id in rows
+        if skill_id is not None and RELATION_GROUP[relation] not in seen
+    ]
+
+
+def _groups_for_audience(viewer, profile: Profile) -> frozenset[str]:
+    """The field groups of ``profile`` that ``viewer``'s audience sees (owner or not)."""
     organisation_id = profile.user.organisation_id
     groups = {
         group

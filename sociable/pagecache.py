@@ -10,7 +10,8 @@
   people it shows something of their own; ``render_part`` renders it from what it is
   given alone, with marks where each viewer's own CSRF token goes. What only some of
   its viewers see is marked in it (``keep_marked``), and what is the viewer's own alone
-  goes into slots left for it (``fill_slots``).
+  goes into slots left for it (``fill_slots``). ``shared_parts`` reads several parts of
+  one page in one round trip.
 
 Both live in the shared cache (Redis or the database, as ``CACHES`` says) until either:
 
@@ -97,6 +98,22 @@ class Part:
     facts: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """A part of a page wanted from the cache (``shared_parts``).
+
+    ``audience`` comes from ``audience.audience_key`` (or ``shared_audience``), or is None
+    for a part that is the viewer's alone this time; it may be a function giving either,
+    called only when the cache is on (it may cost a query). ``variant`` names what else the
+    part depends on (a thread and page, a query string). ``render`` renders the part.
+    """
+
+    name: str
+    audience: str | None | Callable[[], str | None]
+    variant: str
+    render: Callable[[], Part]
+
+
 def shared_part(
     request: HttpRequest,
     name: str,
@@ -104,26 +121,47 @@ def shared_part(
     variant: str,
     render: Callable[[], Part],
 ) -> Part:
-    """Return the part of a page ``name`` that everyone with ``audience`` sees alike.
+    """Return the part of a page ``name`` that everyone with ``audience`` sees alike."""
+    return shared_parts(request, Wanted(name, audience, variant, render))[0]
 
-    ``audience`` comes from ``audience.audience_key`` (or ``shared_audience``), or is None
-    for a part that is the viewer's alone this time; ``variant`` names what else the part
-    depends on (a thread and page, a query string). Kept for ``PAGE_CACHE_SECONDS`` and
-    never past a change of content, as whole pages are. The viewer's own CSRF token goes
-    into the part's forms on the way out.
+
+def shared_parts(request: HttpRequest, *wanted: Wanted) -> list[Part]:
+    """Return the parts of a page that everyone with their audiences sees alike.
+
+    Kept ones are read in one round trip to the cache; the others are rendered, and kept
+    for ``PAGE_CACHE_SECONDS`` and never past a change of content, as whole pages are. A
+    part is never kept when rendered for one of its owners, nor served to one of them. The
+    viewer's own CSRF token goes into the parts' forms on the way out.
     """
     viewer = request.user.pk
-    if settings.PAGE_CACHE_SECONDS <= 0 or audience is None:
-        part = render()
-    else:
-        key = "parts:" + hashlib.sha256(f"{name}\n{audience}\n{variant}".encode()).hexdigest()
-        kept, generation = _read(key)
-        if kept is not None and viewer not in kept.owners:
-            part = kept
+    cache_on = settings.PAGE_CACHE_SECONDS > 0
+    keys = [_part_key(want) if cache_on else None for want in wanted]
+    found = cache.get_many([GENERATION_KEY, *filter(None, keys)]) if any(keys) else {}
+    generation = found.get(GENERATION_KEY)
+    parts, new = [], {}
+    for want, key in zip(wanted, keys, strict=True):
+        kept = found.get(key) if key else None
+        if kept and kept["generation"] == generation and viewer not in kept["value"].owners:
+            part = kept["value"]
         else:
-            part = render()
-            if viewer not in part.owners:
-                _keep(key, part, generation)
+            part = want.render()
+            if key and viewer not in part.owners:
+                new[key] = {"generation": generation, "value": part}
+        parts.append(_for_viewer(part, request))
+    if new:
+        cache.set_many(new, settings.PAGE_CACHE_SECONDS)
+    return parts
+
+
+def _part_key(wanted: Wanted) -> str | None:
+    audience = wanted.audience() if callable(wanted.audience) else wanted.audience
+    if audience is None:
+        return None
+    name = f"{wanted.name}\n{audience}\n{wanted.variant}"
+    return "parts:" + hashlib.sha256(name.encode()).hexdigest()
+
+
+def _for_viewer(part: Part, request: HttpRequest) -> Part:
     html = part.html
     if CSRF_MARK in html:
         html = html.replace(CSRF_MARK, get_token(request))

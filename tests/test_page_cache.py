@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
+from django.contrib.auth.models import Permission
 from django.core.cache import cache
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from forums.models import Board, Post, ReadMarker
 from forums.services import hide_post, mark_read, reply, start_thread
 from groups.models import Group
-from groups.services import join_group, rsvp_to_event
+from groups.services import add_member, join_group, rsvp_to_event
 from profiles.models import Profile, ProfileSkill
 from profiles.services import update_profile
 from tests.accounts.factories import UserFactory, add_totp, staff_of
@@ -452,3 +455,171 @@ def test_a_profile_is_shared_by_its_audience_and_never_with_its_owner(
         assert "0113 496 0000" in page
         assert "Opera" not in page and "Edit your profile" not in page
     assert "Amara Okafor" in partner and "0113 496 0000" not in partner
+
+
+# --- the one search's sections, shared by everyone who would find the same ------------------
+
+
+def _search(client: Client, q: str):
+    return client.get("/search/", {"q": q})
+
+
+def _puffins(organiser) -> Group:
+    """A members-only group with an event and a thread on its board, all about puffins."""
+    group = make_group(organiser, name="Puffin club", audience="members")
+    make_event(group, title="Puffin walk")
+    board = Board.objects.create(
+        name="Puffin board", slug="puffins", audience="members", group=group
+    )
+    start_thread(board=board, author=organiser, title="Puffin sightings", body="Seen any?")
+    return group
+
+
+PUFFIN_THINGS = ["Puffin club", "Puffin walk", "Puffin sightings"]
+
+
+def test_members_only_things_found_by_a_member_never_reach_colleagues_who_are_not(
+    client_as, council, staff_member, settings
+):
+    settings.FORUMS_APPROVE_FIRST_POSTS = 0
+    organiser = staff_of(council, name="Olu Organiser")
+    group = _puffins(organiser)
+    member = staff_of(council, name="Grace Member")
+    add_member(group=group, user=member)
+    colleague = client_as(staff_member)  # same organisation, not a member
+
+    before = _search(colleague, "puffin").content.decode()
+    as_member = _search(client_as(member), "puffin").content.decode()
+    after = _search(colleague, "puffin").content.decode()
+
+    for thing in PUFFIN_THINGS:
+        assert thing not in before
+        assert thing in as_member
+        assert thing not in after
+    assert "No results for “puffin”" in after
+
+
+def test_joining_a_members_only_group_shows_its_things_at_once(
+    client_as, council, staff_member, settings
+):
+    settings.FORUMS_APPROVE_FIRST_POSTS = 0
+    group = _puffins(staff_of(council, name="Olu Organiser"))
+    client = client_as(staff_member)
+    assert "Puffin club" not in _search(client, "puffin").content.decode()
+
+    add_member(group=group, user=staff_member)
+
+    page = _search(client, "puffin").content.decode()
+    assert all(thing in page for thing in PUFFIN_THINGS)
+
+
+def test_the_boards_a_moderator_reads_are_never_shared_with_others(
+    client_as, council, community_member, settings
+):
+    """A moderator of every board, in no organisation: their audience key is the community's."""
+    settings.FORUMS_APPROVE_FIRST_POSTS = 0
+    _puffins(staff_of(council, name="Olu Organiser"))
+    moderator = UserFactory(name="Priya Moderator", is_staff=True)
+    moderator.user_permissions.add(Permission.objects.get(codename="moderate_board"))
+    others = client_as(community_member)
+
+    before = _search(others, "puffin").content.decode()
+    as_moderator = _search(client_as(moderator), "puffin").content.decode()
+    after = _search(others, "puffin").content.decode()
+
+    assert "Puffin sightings" in as_moderator
+    assert "Puffin sightings" not in before and "Puffin sightings" not in after
+
+
+def test_a_skill_only_you_are_shown_is_yours_alone_whoever_searched_first(
+    client_as, council, staff_member
+):
+    """You see your own hidden interests; colleagues do not, before or after you searched."""
+    make_profile(staff_member, interests=["Morris dancing"], show_interests=False)
+    colleague = client_as(staff_of(council, name="Dev Patel"))
+    skill = 'href="/skills/morris-dancing/"'
+
+    before = _search(colleague, "morris dancing").content.decode()
+    mine = _search(client_as(staff_member), "morris dancing").content.decode()
+    after = _search(colleague, "morris dancing").content.decode()
+
+    assert skill in mine
+    assert skill not in before and skill not in after
+
+
+def test_your_own_card_in_the_search_is_yours_alone_whoever_searched_first(
+    client_as, council, staff_member
+):
+    """You see all of your card, hidden interests included: colleagues must not, even after."""
+    make_profile(staff_member, interests=["Opera"], show_interests=False)
+    colleague = client_as(staff_of(council, name="Dev Patel"))
+
+    before = _search(colleague, "amara or opera").content.decode()
+    mine = _search(client_as(staff_member), "amara or opera").content.decode()
+    after = _search(colleague, "amara or opera").content.decode()
+
+    assert all("Amara Okafor" in page for page in [before, mine, after])
+    assert "Outside work:" in mine
+    assert "Outside work:" not in before and "Outside work:" not in after
+
+
+def test_your_own_card_shows_you_what_only_you_see_of_it_whoever_searched_first(
+    client_as, community_member
+):
+    """Your building, kept from the community, is on your card for you and for nobody else."""
+    make_profile(
+        community_member, job_title="Bird warden", place="Civic Hall", location_audience="staff"
+    )
+    other = client_as(UserFactory(name="Sam Other", email="sam@example.com"))
+
+    before = _search(other, "bird warden").content.decode()
+    mine = _search(client_as(community_member), "bird warden").content.decode()
+    after = _search(other, "bird warden").content.decode()
+
+    assert all("Jordan Reid" in page for page in [before, mine, after])
+    assert "Civic Hall" in mine
+    assert "Civic Hall" not in before and "Civic Hall" not in after
+
+
+def test_a_new_event_shows_in_shared_results_at_once(client_as, council, staff_member):
+    group = make_group(staff_member, name="Walkers", audience="staff")
+    make_event(group, title="Canal walk")
+    client = client_as(staff_of(council, name="Dev Patel"))
+    assert "Canal ramble" not in _search(client, "canal").content.decode()
+
+    make_event(group, title="Canal ramble")
+
+    assert "Canal ramble" in _search(client, "canal").content.decode()
+
+
+def _queries(client: Client, q: str) -> int:
+    with CaptureQueriesContext(connection) as context:
+        assert _search(client, q).status_code == 200
+    return len(context)
+
+
+def test_colleagues_share_results_in_the_same_few_queries_however_much_matches(
+    client_as, council, staff_member, settings
+):
+    settings.FORUMS_APPROVE_FIRST_POSTS = 0
+    settings.FORUMS_POSTS_PER_10_MINUTES = 1_000
+    organiser = staff_of(council, name="Olu Organiser")
+    board = Board.objects.create(name="Open", slug="open", audience="public")
+
+    def add_choirs(start: int, n: int) -> None:
+        for i in range(start, start + n):
+            make_profile(staff_of(council, name=f"Choir Singer {i}"), teach=[f"Choral {i}"])
+            make_event(make_group(organiser, name=f"Choir {i}"), title=f"Choir practice {i}")
+            start_thread(board=board, author=organiser, title=f"Choir {i}", body="Who sings?")
+
+    first, colleague = client_as(staff_member), client_as(staff_of(council))
+    add_choirs(0, 1)
+    _search(first, "choir")
+    small = _queries(colleague, "choir")
+    add_choirs(1, 12)
+    _search(first, "choir")
+    large = _queries(colleague, "choir")
+
+    # The session, the account, the viewer's own profile and groups, and the cache (whether
+    # they moderate needs no query: they have no staff status).
+    assert small == large == 5

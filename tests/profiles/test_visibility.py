@@ -8,10 +8,12 @@ that say why someone matched.
 """
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from profiles.models import Profile
+from profiles.models import Profile, Skill
 from profiles.selectors import card_people
+from profiles.visibility import unseen_holdings
 from tests.accounts.factories import staff_of
 from tests.profiles.factories import make_profile
 
@@ -202,3 +204,31 @@ def test_cards_fetched_by_pk_leave_out_whoever_the_viewer_may_not_find(
     assert [row.skill.name for row in cards[amara.profile.pk].profile_skills.all()] == [
         "Opera singing"
     ]  # the skills a card lists: what they can teach
+
+
+# --- what only the owner is shown of their own skills -------------------------------------
+
+
+def _names(ids) -> set[str]:
+    return set(Skill.objects.filter(pk__in=ids).values_list("name", flat=True))
+
+
+def test_hidden_interests_are_skills_only_their_owner_is_shown_to_hold(staff_member):
+    make_profile(staff_member, teach=["Opera"], interests=["Kayaking"], show_interests=False)
+
+    assert _names(unseen_holdings(staff_member)) == {"Kayaking"}
+
+
+def test_nothing_is_unseen_when_the_owners_audience_sees_it_all(staff_member, community_member):
+    make_profile(staff_member, teach=["Opera"], interests=["Kayaking"], show_interests=True)
+
+    assert unseen_holdings(staff_member) == []
+    assert unseen_holdings(community_member) == []  # no profile at all
+    assert unseen_holdings(AnonymousUser()) == []
+
+
+def test_a_community_member_with_skills_for_staff_alone_holds_them_unseen(community_member):
+    """Their audience is the community: skills shown to staff only are not shown to it."""
+    make_profile(community_member, teach=["Opera"], skills_audience="staff")
+
+    assert _names(unseen_holdings(community_member)) == {"Opera"}
