@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from groups.models import Membership
+from groups.models import Group, Membership
 from sociable.audience import AudienceModel, AudienceQuerySet
 
 MAX_DEPTH = 4  # indentation stops here; deeper replies say "replying to …"
@@ -81,7 +81,8 @@ class Board(AudienceModel):
         return reverse("forums:board-detail", args=[self.slug])
 
     def has_member(self, user) -> bool:
-        return self.group is not None and self.group.has_member(user)
+        # The group's own rule, asked without fetching the group.
+        return self.group_id is not None and Group(pk=self.group_id).has_member(user)
 
 
 class ThreadQuerySet(models.QuerySet):

@@ -77,7 +77,7 @@ def get_board_for_user(user, slug: str, *, queryset=None) -> Board:
 def get_thread_for_user(user, pk: int, *, queryset=None) -> Thread:
     """The thread, if ``user`` may read its board (404 otherwise); ``queryset`` may annotate."""
     threads = Thread.objects.all() if queryset is None else queryset
-    thread = threads.filter(pk=pk).select_related("board__group").first()
+    thread = threads.filter(pk=pk).select_related("board").first()
     if thread is None or not can_read_board(user, thread.board):
         raise Http404("No such thread")
     return thread
