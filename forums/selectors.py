@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 
 from profiles.models import Profile
@@ -22,6 +23,7 @@ from .models import (
 )
 
 POSTS_PER_PAGE = 50
+THREADS_PER_PAGE = 25
 
 
 def _unread(user):
@@ -71,10 +73,12 @@ def tag_names(thread: Thread) -> list[str]:
 
 
 def boards_with_stats(boards):
-    """Each board with its thread count and latest activity."""
+    """Each board with its thread count, latest activity and its THREADS_PER_PAGE latest
+    threads (``latest_threads``: what its first page lists, to say whether it has news)."""
     latest = Thread.objects.filter(board=OuterRef("pk"), post_count__gt=0)
     latest = latest.order_by("-last_activity_at")
     boards = boards.annotate(
+        latest_threads=ArraySubquery(latest.values("pk")[:THREADS_PER_PAGE]),
         thread_count=count_of(Thread.objects.filter(post_count__gt=0), "board"),
         latest_at=Subquery(latest.values("last_activity_at")[:1]),
         latest_title=Subquery(latest.values("title")[:1]),
@@ -82,15 +86,6 @@ def boards_with_stats(boards):
         latest_slug=Subquery(latest.values("slug")[:1]),
     ).select_related("group")
     return boards.order_by("position", "name")
-
-
-def boards_with_unread(user, board_ids) -> set[int]:
-    """Which of these boards have threads with activity since ``user`` last read them."""
-    if not user.is_authenticated:
-        return set()
-    unread = Thread.objects.filter(board=OuterRef("pk"), post_count__gt=0).filter(_unread(user))
-    boards = Board.objects.filter(pk__in=board_ids).filter(Exists(unread))
-    return set(boards.values_list("pk", flat=True))
 
 
 def thread_list(user, board, *, moderator: bool = False):

@@ -43,25 +43,31 @@ def board_list(request: HttpRequest) -> HttpResponse:
     moderator = is_moderator(request.user)
     # Everyone who sees the same groups sees the same boards; moderators (who may see
     # boards beyond their audience) are shown their own.
-    boards_html = shared_part(
+    boards = shared_part(
         request,
         "board-list",
         None if moderator else groups_audience_key(request.user),
         "",
         lambda: _board_table(request),
-    ).html
-    unread = selectors.boards_with_unread(request.user, marked_keys(boards_html, "unread"))
+    )
+    # A board is new to you when a thread on its first page is.
+    latest = boards.facts["latest_threads"]
+    unread = selectors.unread_threads(request.user, [t for ids in latest.values() for t in ids])
+    news = [board for board, ids in latest.items() if unread.intersection(ids)]
     return render(
         request,
         "forums/board_list.html",
-        {"boards_html": keep_marked(boards_html, "unread", unread), "is_moderator": moderator},
+        {"boards_html": keep_marked(boards.html, "unread", news), "is_moderator": moderator},
     )
 
 
 def _board_table(request: HttpRequest) -> Part:
-    boards = selectors.boards_with_stats(visible_boards(request.user))
+    boards = list(selectors.boards_with_stats(visible_boards(request.user)))
     context = {"boards": boards, "signed_in": request.user.is_authenticated}
-    return render_part("forums/partials/_board_table.html", context)
+    latest = {board.pk: board.latest_threads for board in boards}
+    return render_part(
+        "forums/partials/_board_table.html", context, facts={"latest_threads": latest}
+    )
 
 
 @login_not_required
@@ -97,7 +103,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 def _thread_table(request: HttpRequest, board: Board, *, moderator: bool) -> Part:
     threads = selectors.thread_list(request.user, board, moderator=moderator)
-    page = Paginator(threads, 25).get_page(request.GET.get("page"))
+    page = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
     context = {"page": page, "query_string": "", "signed_in": request.user.is_authenticated}
     return render_part("forums/partials/_thread_table.html", context)
 

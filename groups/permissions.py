@@ -23,7 +23,7 @@ def groups_audience_key(user) -> str:
     if not user.is_authenticated:
         return members_audience_key(user, ())
     groups = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
-    return members_audience_key(user, groups.values_list("group", flat=True))
+    return members_audience_key(user, groups.order_by().values_list("group", flat=True))
 
 
 def membership_of(user, group: Group) -> Membership | None:

@@ -459,6 +459,31 @@ def test_new_activity_since_you_read_a_thread_shows_new(
     assert new not in read_again
 
 
+def test_a_board_is_new_to_you_when_a_thread_on_its_first_page_is(
+    client_as, board, staff_member, other_staff, settings
+):
+    """What is new on the board's first page (its THREADS_PER_PAGE latest threads) marks it:
+    telling whether anything older is unread would mean reading every thread it has."""
+    from forums.selectors import THREADS_PER_PAGE
+
+    settings.FORUMS_POSTS_PER_10_MINUTES = 100
+    reader = client_as(staff_member)
+    new = '<strong class="govuk-tag govuk-tag--blue">New</strong>'
+    threads = [
+        services.start_thread(board=board, author=other_staff, title=f"Topic {n}", body="Hi")[0]
+        for n in range(THREADS_PER_PAGE + 1)
+    ]
+    for thread in threads[1:]:  # all but the oldest, now off the first page
+        services.mark_read(user=staff_member, thread=thread)
+
+    old_news = reader.get(reverse("forums:board-list")).content.decode()
+    services.reply(thread=threads[-1], author=other_staff, body="Something new")
+    fresh_news = reader.get(reverse("forums:board-list")).content.decode()
+
+    assert new not in old_news
+    assert new in fresh_news
+
+
 def test_a_mention_that_ends_a_sentence_is_recorded(thread, staff_member, other_staff):
     colleague = staff_of(staff_member.organisation, name="Gareth Lloyd", username="gareth-lloyd")
 
