@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
+from django.db.models import (
+    BooleanField,
+    DateTimeField,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
+from django.utils import timezone
 
 from profiles.models import Profile
 from profiles.visibility import group_q
@@ -16,8 +27,6 @@ from .models import (
     Post,
     PostRevision,
     Reaction,
-    ReadMarker,
-    Subscription,
     Suspension,
     Thread,
 )
@@ -26,39 +35,63 @@ POSTS_PER_PAGE = 50
 THREADS_PER_PAGE = 25
 
 
-def _unread(user):
-    """A filter-expression: threads with activity since ``user`` last read them."""
-    read_since = ReadMarker.objects.filter(user=user, thread=OuterRef("pk"))
-    return ~Exists(read_since.filter(read_at__gte=OuterRef("last_activity_at")))
+# What a board or thread page needs to know about its reader (``for_reader``), as SQL: each
+# takes the reader's pk, then the values named.
+_FOLLOWING = "EXISTS (SELECT 1 FROM forums_subscription s WHERE s.user_id = %s AND s.{fk} = {pk})"
+_SUSPENSION = (  # SuspensionQuerySet.active(); then: now
+    "SELECT x.id FROM forums_suspension x WHERE x.user_id = %s AND x.until > %s"
+    " AND x.lifted_at IS NULL ORDER BY x.until DESC LIMIT 1"
+)
+_READ_AT = "SELECT r.read_at FROM forums_readmarker r WHERE r.user_id = %s AND r.thread_id = {pk}"
+_OWN_WAITING_THREADS = (
+    "EXISTS (SELECT 1 FROM forums_thread t WHERE t.author_id = %s AND t.post_count = 0"
+    " AND t.board_id = {pk})"
+)
+_OWN_WAITING_POSTS = (  # then: the pending status
+    "EXISTS (SELECT 1 FROM forums_post p WHERE p.author_id = %s AND p.status = %s"
+    " AND p.thread_id = {pk})"
+)
+_UNREAD = (  # threads with activity since the reader last read them
+    "NOT EXISTS (SELECT 1 FROM forums_readmarker r WHERE r.user_id = %s"
+    " AND r.thread_id = {pk} AND r.read_at >= forums_thread.last_activity_at)"
+)
+
+
+def _about_reader(template: str, user, model, output_field, *values) -> RawSQL:
+    """One of the SQL expressions above for rows of ``model``: constant SQL, with the
+    reader's pk and ``values`` as parameters."""
+    names = {"fk": f"{model._meta.model_name}_id", "pk": f"{model._meta.db_table}.id"}
+    return RawSQL(template.format(**names), (user.pk, *values), output_field)  # noqa: S611
 
 
 def for_reader(queryset: QuerySet, user) -> QuerySet:
     """Boards or threads with what their page needs to know about the reader, in the same
     query: whether they follow it, their suspension if any, whether they have threads
     (boards) or posts (threads) in it waiting for a moderator, and when they last read it
-    (threads)."""
+    (threads).
+
+    Written as SQL rather than ``Exists``/``Subquery`` (as is ``unread_threads``): every
+    board and thread page asks this, and building and compiling the ORM's four correlated
+    subqueries took ~2 ms of a thread page's ~8, ten times what the database took to run
+    them; these take ~0.2 ms.
+    """
     if not user.is_authenticated:
         return queryset
     model = queryset.model
-    subscribed = Subscription.objects.filter(
-        user=user.pk, **{model._meta.model_name: OuterRef("pk")}
-    )
-    suspension = Suspension.objects.filter(user=user.pk).active()
-    queryset = queryset.annotate(
-        following=Exists(subscribed),
-        suspension_id=Subquery(suspension.values("pk")[:1]),
-    )
+
+    def sql(template: str, output_field, *values) -> RawSQL:
+        return _about_reader(template, user, model, output_field, *values)
+
+    annotations = {
+        "following": sql(_FOLLOWING, BooleanField()),
+        "suspension_id": sql(_SUSPENSION, IntegerField(), timezone.now()),
+    }
     if model is Board:
-        waiting = Thread.objects.filter(author=user.pk, post_count=0)
-        queryset = queryset.annotate(own_waiting=Exists(waiting.filter(board=OuterRef("pk"))))
+        annotations["own_waiting"] = sql(_OWN_WAITING_THREADS, BooleanField())
     if model is Thread:
-        marker = ReadMarker.objects.filter(user=user.pk, thread=OuterRef("pk"))
-        waiting = Post.objects.filter(author=user.pk, status=Post.Status.PENDING)
-        queryset = queryset.annotate(
-            read_at=Subquery(marker.values("read_at")[:1]),
-            own_waiting=Exists(waiting.filter(thread=OuterRef("pk"))),
-        )
-    return queryset
+        annotations["read_at"] = sql(_READ_AT, DateTimeField())
+        annotations["own_waiting"] = sql(_OWN_WAITING_POSTS, BooleanField(), Post.Status.PENDING)
+    return queryset.annotate(**annotations)
 
 
 def suspension_of_reader(obj: Board | Thread) -> Suspension | None:
@@ -103,8 +136,8 @@ def unread_threads(user, thread_ids) -> set[int]:
     """Which of these threads have activity since ``user`` last read them."""
     if not user.is_authenticated:
         return set()
-    threads = Thread.objects.filter(pk__in=thread_ids).filter(_unread(user))
-    return set(threads.values_list("pk", flat=True))
+    unread = _about_reader(_UNREAD, user, Thread, BooleanField())
+    return set(Thread.objects.filter(unread, pk__in=thread_ids).values_list("pk", flat=True))
 
 
 def visible_posts(thread, user, *, moderator: bool):

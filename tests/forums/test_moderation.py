@@ -429,6 +429,39 @@ def test_a_suspended_person_can_read_but_not_write(client_as, moderator, thread,
     assert thread.posts.count() == 1
 
 
+def test_the_suspended_see_why_on_boards_and_threads_while_it_lasts(
+    client_as, moderator, thread, staff_member
+):
+    banner = "Your account is suspended until"
+    client = client_as(staff_member)
+
+    def shown() -> list[bool]:
+        pages = [thread.get_absolute_url(), thread.board.get_absolute_url()]
+        return [banner in client.get(url).content.decode() for url in pages]
+
+    Suspension.objects.create(
+        user=staff_member, until=timezone.now() - timedelta(minutes=1), reason="Old"
+    )
+    assert shown() == [False, False]
+    Suspension.objects.create(
+        user=staff_member,
+        until=timezone.now() + timedelta(days=2),
+        reason="Lifted",
+        lifted_at=timezone.now(),
+    )
+    assert shown() == [False, False]
+    Suspension.objects.create(
+        user=staff_member, until=timezone.now() + timedelta(days=1), reason="Heated"
+    )
+    Suspension.objects.create(
+        user=staff_member, until=timezone.now() + timedelta(days=3), reason="Repeated"
+    )
+    assert shown() == [True, True]
+    page = client.get(thread.get_absolute_url()).content.decode()
+    assert "Reason: Repeated" in page  # the one that ends last
+    assert banner not in client_as(moderator).get(thread.get_absolute_url()).content.decode()
+
+
 def test_a_suspension_must_end_in_the_future_and_give_a_reason(client_as, moderator, staff_member):
     url = reverse("forums:suspend", args=[staff_member.pk])
 
