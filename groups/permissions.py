@@ -83,9 +83,10 @@ def get_managed_group(user, slug: str) -> Group:
     return group
 
 
-def get_event_for_user(user, slug: str, pk: int) -> Event:
-    """Return the event if ``user`` may see its group; 404 otherwise."""
-    events = Event.objects.filter(pk=pk, group__slug=slug)
+def get_event_for_user(user, slug: str, pk: int, *, queryset=None) -> Event:
+    """Return the event if ``user`` may see its group (404 otherwise); ``queryset`` may
+    annotate."""
+    events = (Event.objects.all() if queryset is None else queryset).filter(pk=pk, group__slug=slug)
     event = events.select_related("group", "skill", "teacher").first()
     if event is None or not event.group.is_visible_to(user):
         raise Http404("No such event")

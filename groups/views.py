@@ -305,7 +305,8 @@ def _event_fields(form: EventForm, user) -> dict:
 @cache_public_page
 @require_GET
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, slug, pk)
+    viewing = selectors.with_viewer(Event.objects.all(), request.user)
+    event = get_event_for_user(request.user, slug, pk, queryset=viewing)
     # Everyone who may see the event sees its page alike, but for their own reply.
     about = shared_part(
         request,
@@ -314,13 +315,13 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         str(event.pk),
         lambda: _about_event(event),
     )
-    mine, position = selectors.reply_of(request.user, event, about.facts["waiting"])
-    membership = membership_of(request.user, event.group)
+    reply, position = selectors.reply_of(request.user, event, about.facts["waiting"])
+    membership = selectors.viewer_membership(request.user, event)
     can_manage = can_manage_group(request.user, event.group, membership)
     context = {
         "event": event,
         "group": event.group,
-        "mine": mine,
+        "reply": reply,
         "position": position,
         "places_left": about.facts["places_left"],
         "can_rsvp": can_rsvp(request.user, event, membership),

@@ -174,6 +174,31 @@ def test_replies_are_your_own_whatever_the_form_says(client_as, staff_member, ot
     assert list(RSVP.objects.values_list("user", flat=True)) == [other_staff.pk]
 
 
+def test_the_event_page_shows_each_viewer_their_own_reply_and_tools(
+    client_as, staff_member, other_staff, council
+):
+    group = make_group(staff_member, audience="staff", join_policy="approval")
+    event = make_event(group)
+    member = staff_of(council, name="Dev Patel")
+    services.add_member(group=group, user=member)
+
+    def page(user) -> str:
+        return client_as(user).get(event.get_absolute_url()).content.decode()
+
+    organiser, outsider, before = page(staff_member), page(other_staff), page(member)
+    services.rsvp_to_event(event=event, user=member, going=True)
+    going = page(member)
+    services.rsvp_to_event(event=event, user=member, going=False)
+    not_going = page(member)
+
+    assert "Attendees and waiting list" in organiser
+    assert "the group</a> to reply" in outsider and "going" not in outsider.split("Your reply")[1]
+    assert "Attendees and waiting list" not in outsider + before
+    assert "I'm going" in before and "You are going." not in before
+    assert "You are going." in going and "I can no longer come" in going
+    assert "You said you are not going." in not_going and "I'm going" in not_going
+
+
 def test_replying_to_a_cancelled_event_is_refused_with_a_message(
     client_as, staff_member, other_staff
 ):
