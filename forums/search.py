@@ -14,6 +14,8 @@ import re
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 
+from sociable.queries import Among
+
 from .models import SEQ_WIDTH, Post, Thread
 from .permissions import visible_boards
 
@@ -90,7 +92,7 @@ def search_posts(user, q: str) -> QuerySet[Post]:
         .values("pk")[:CANDIDATES]
     )
     return (
-        Post.objects.filter(pk__in=found)
+        Post.objects.filter(Among("pk", found))
         .annotate(
             title_hit=title_hit,
             rank=rank,

@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from profiles.models import Skill
 from profiles.selectors import Unaccent, WordSimilarity, name_vector
-from sociable.queries import any_of, nearest
+from sociable.queries import Among, any_of, nearest
 
 from .models import Event, Group, GroupTag
 
@@ -90,7 +90,7 @@ def match_groups(groups: QuerySet[Group], q: str) -> QuerySet[Group]:
         CANDIDATES,
     )
     return (
-        groups.filter(pk__in=found)
+        groups.filter(Among("pk", found))
         .alias(similarity=_similarity(q, "name"))
         .annotate(rank=SearchRank(F("search_document"), query) + F("similarity") * 0.5)
         .order_by("-rank", "name", "pk")
@@ -121,7 +121,7 @@ def search_events(viewer, q: str, now=None) -> QuerySet[Event]:
         CANDIDATES,
     )
     return (
-        events.filter(pk__in=found)
+        events.filter(Among("pk", found))
         .alias(similarity=_similarity(q, "title"))
         .annotate(
             is_upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()),

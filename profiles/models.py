@@ -313,7 +313,12 @@ class ProfileSearch(models.Model):
             GinIndex(fields=["document"], name="profile_search_document"),
             models.Index(fields=["level", "organisation"], name="profile_search_level_org"),
             # GiST, not GIN: it finds the nearest terms to a typo without scoring them all.
-            GistIndex(OpClass("terms", name="gist_trgm_ops"), name="profile_search_terms"),
+            # Signatures of 256 bytes, not the default 12: a person's terms hold about a
+            # hundred trigrams, which fill 12 bytes, so the index could not tell rows apart
+            # (the 20 nearest to "Execl" at scale M: 263 ms with 12 bytes, 9 ms with 256).
+            GistIndex(
+                OpClass("terms", name="gist_trgm_ops(siglen=256)"), name="profile_search_terms"
+            ),
         ]
 
     def __str__(self) -> str:

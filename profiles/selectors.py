@@ -33,7 +33,7 @@ from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce, JSONObject, Upper
 from django.db.models.lookups import Exact
 
-from sociable.queries import count_of
+from sociable.queries import Among, count_of
 
 from .models import Place, Profile, ProfileSearch, ProfileSkill, Skill, Team
 from .visibility import GROUPS, group_q, search_level_q
@@ -241,7 +241,7 @@ def directory_search(viewer, filters: DirectoryFilters):
     )
     return (
         with_card_data(profiles)
-        .filter(pk__in=Subquery(candidates))
+        .filter(Among("pk", candidates))
         .annotate(score=Subquery(ranked))
         .order_by("-score", "user__name", "pk")
     )

@@ -2,8 +2,21 @@
 
 from collections.abc import Sequence
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramWordDistance
-from django.db.models import Case, Count, Expression, F, OuterRef, Q, QuerySet, Subquery, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Expression,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
 from django.db.models.functions import Coalesce, Upper
 
 
@@ -24,7 +37,7 @@ def nearest(rows: QuerySet, text: Expression, field: str, limit: int, *, close: 
     Nearest by pg_trgm's word distance, read in that order from a GiST trigram index on
     ``UPPER(field)``: no row is read that is not among them. ``close`` (a filter on
     ``rows``' annotations) is only checked on those: a row that is not close gives NULL,
-    which ``pk__in`` never matches. A typo search so finds at most ``limit``.
+    which ``Among`` never matches. A typo search so finds at most ``limit``.
     """
     distance = TrigramWordDistance(Upper(text), Upper(field))
     close_id = Case(When(close, then=F("pk")), default=None)
@@ -32,7 +45,7 @@ def nearest(rows: QuerySet, text: Expression, field: str, limit: int, *, close: 
 
 
 def any_of(branches: Sequence[QuerySet], limit: int) -> QuerySet:
-    """The ids of rows that any of ``branches`` finds, at most ``limit`` of them, for ``pk__in``.
+    """The ids of rows that any of ``branches`` finds, at most ``limit`` of them, for ``Among``.
 
     Each branch is one indexable condition read through its own index (an OR of them would
     read every row); the rows they find are then ranked, so ranking is bounded by ``limit``
@@ -43,3 +56,23 @@ def any_of(branches: Sequence[QuerySet], limit: int) -> QuerySet:
         branch if branch.query.is_sliced else branch.order_by().values("pk") for branch in branches
     )
     return first.union(*rest, all=True)[:limit]
+
+
+class Among(Func):
+    """A filter: ``field`` is one of ``ids``, a query of a bounded number of ids
+    (``any_of``)::
+
+        rows.filter(Among("pk", found))
+
+    Written ``field = ANY(ARRAY(ids))``, not ``field IN (ids)``: PostgreSQL then finds the
+    ids first, once, and reads only their rows. With ``IN`` it may misjudge how many rows
+    the ids keep, and rank and sort every row of the table before testing each against
+    them (1.1 s, not 10 ms, for "Excel" among the 15,000 events at scale M).
+    """
+
+    template = "%(expressions)s)"
+    arg_joiner = " = ANY("
+    output_field = BooleanField()
+
+    def __init__(self, field: str, ids: QuerySet):
+        super().__init__(F(field), ArraySubquery(ids))

@@ -38,7 +38,6 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
     Value,
     Window,
 )
@@ -67,7 +66,7 @@ from profiles.visibility import unseen_holdings, view_profile
 from profiles.vocabulary import skill_key
 
 from . import audience
-from .queries import any_of, nearest
+from .queries import Among, any_of, nearest
 
 MAX_QUERY_LENGTH = 200
 TOP = 4  # results shown per section
@@ -276,7 +275,7 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
     similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
     named = skills_named(q)
     return (
-        Skill.objects.filter(pk__in=Subquery(named))
+        Skill.objects.filter(Among("pk", named))
         .alias(held=Exists(visible_holders(viewer)), similarity=similarity)
         .filter(Q(held=True) | Q(curated=True))
         .annotate(exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()))
