@@ -1,13 +1,13 @@
 """Search the discussions (``/forums/search/?q=``): what a person may read, and nothing else."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from sociable.db import reads_from_replica
+from sociable.paging import RankedPaginator
 
 from . import search as forum_search
 
@@ -20,7 +20,8 @@ def search(request: HttpRequest) -> HttpResponse:
     page = None
     if q:
         results = forum_search.search_posts(request.user, q)
-        page = Paginator(results, forum_search.RESULTS_PER_PAGE).get_page(request.GET.get("page"))
+        paging = RankedPaginator(results, forum_search.RESULTS_PER_PAGE)
+        page = paging.get_page(request.GET.get("page"))
         for post in page:
             post.snippet = forum_search.snippet(post.headline)
     return render(

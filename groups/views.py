@@ -23,6 +23,7 @@ from sociable.pagecache import (
     render_part,
     shared_part,
 )
+from sociable.paging import RankedPaginator
 
 from . import selectors, services
 from .forms import (
@@ -98,7 +99,9 @@ def _listed_groups(request: HttpRequest, *, q: str, kind: str) -> Part:
     groups = selectors.group_list(
         request.user, q=q, kind=kind, tag=request.GET.get("tag", "")[:100]
     )
-    page = Paginator(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
+    # A search ranks at most CANDIDATES groups: count them as the page is read.
+    paging = RankedPaginator if q.strip() else Paginator
+    page = paging(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
     query_string = request.GET.copy()
     query_string.pop("page", None)
     context = {

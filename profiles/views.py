@@ -12,6 +12,7 @@ from sociable.accounts.models import Organisation
 from sociable.audience import audience_key
 from sociable.db import reads_from_replica
 from sociable.pagecache import Part, cache_public_page, render_part, shared_part
+from sociable.paging import RankedPaginator
 
 from . import selectors, services
 from .completeness import completeness
@@ -43,7 +44,9 @@ def directory(request: HttpRequest) -> HttpResponse:
     filters = filters or selectors.DirectoryFilters()
 
     def results() -> Part:
-        page = Paginator(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(
+        # A search ranks at most CANDIDATES people: count them as the page is read.
+        paging = RankedPaginator if filters.q.strip() else Paginator
+        page = paging(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(
             request.GET.get("page")
         )
         views = [view_profile(request.user, profile) for profile in page]

@@ -3,7 +3,6 @@
 from functools import partial
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -13,6 +12,7 @@ from django.views.decorators.http import require_GET
 from . import search as site_search
 from .db import reads_from_replica
 from .pagecache import Part, Wanted, cache_public_page, shared_parts
+from .paging import RankedPaginator
 
 PER_PAGE = 20
 
@@ -74,7 +74,7 @@ def _rendered(q: str, sections: list[site_search.Section]) -> Part:
 def _section(request: HttpRequest, q: str, section: str) -> HttpResponse:
     """Every result of one section that has no search page of its own (skills, events)."""
     title, find = site_search.FULL_SECTIONS[section]
-    page = Paginator(find(request.user, q), PER_PAGE).get_page(request.GET.get("page"))
+    page = RankedPaginator(find(request.user, q), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "q": q,
         "section": section,

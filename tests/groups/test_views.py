@@ -382,3 +382,17 @@ def test_the_group_list_comes_twenty_groups_a_page(client, staff_member):
 
     assert "Group 00" in first and "Group 19" in first and "Group 20" not in first
     assert "Group 20" in second and "Group 22" in second and "Page 2 of 2" in second
+
+
+def test_a_group_search_comes_twenty_groups_a_page(client, staff_member):
+    for n in range(23):
+        make_group(staff_member, name=f"Choir {n:02d}", audience="public")
+    url = reverse("groups:group-list")
+
+    first = client.get(url, {"q": "choir"}).content.decode()
+    second = client.get(url, {"q": "choir", "page": 2}).content.decode()
+    past_the_end = client.get(url, {"q": "choir", "page": 5}).content.decode()
+
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second and "Page 2 of 2" in past_the_end
+    shown = [html.count('class="govuk-link" href="/groups/choir-') for html in (first, second)]
+    assert shown == [20, 3]

@@ -2,6 +2,7 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.db import connection
 from django.urls import reverse
 
 from profiles.models import Profile
@@ -111,12 +112,22 @@ def test_results_are_paginated(client_as, council, staff_member):
         make_profile(staff_of(council, name=f"Person {n:02d}"), teach=["Excel"])
 
     client = client_as(staff_member)
-    first = client.get("/people/", {"q": "excel"}).content.decode()
+    sql = []
+    with connection.execute_wrapper(
+        lambda run, query, *args: sql.append(query) or run(query, *args)
+    ):
+        first = client.get("/people/", {"q": "excel"}).content.decode()
     second = client.get("/people/", {"q": "excel", "page": 2}).content.decode()
+    past_the_end = client.get("/people/", {"q": "excel", "page": 9}).content.decode()
+    not_a_number = client.get("/people/", {"q": "excel", "page": "two"}).content.decode()
 
     assert "25 people matching “excel”" in first
     assert "Page 1 of 2" in first and "Page 2 of 2" in second
     assert "Person 00" in first and "Person 24" in second
+    assert "Page 2 of 2" in past_the_end and "Person 24" in past_the_end
+    assert "Page 1 of 2" in not_a_number and "25 people matching “excel”" in not_a_number
+    # The total comes with the page: the matches are not found a second time to count them.
+    assert sql and not [query for query in sql if query.startswith("SELECT COUNT(*)")]
 
 
 def test_another_name_for_a_skill_finds_it(council, staff_member):
