@@ -14,12 +14,12 @@ from django.contrib.postgres.indexes import GinIndex
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
-from groups.models import Group, Membership
+from groups.models import MEMBER_GROUPS, Group
 from sociable.audience import AudienceModel, AudienceQuerySet
 
 MAX_DEPTH = 4  # indentation stops here; deeper replies say "replying to …"
@@ -27,14 +27,8 @@ SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread
 
 
 class BoardQuerySet(AudienceQuerySet):
-    def members_q(self, user, prefix=""):
-        return Q(
-            Exists(
-                Membership.objects.filter(
-                    group=OuterRef(f"{prefix}group"), user=user, status=Membership.Status.ACTIVE
-                )
-            )
-        )
+    group_field = "group"
+    member_groups = MEMBER_GROUPS
 
 
 # Addresses under /forums/ that are pages of their own, never a board's slug.

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Upper
 from django.urls import reverse
 from django.utils import timezone
@@ -22,16 +22,14 @@ from taggit.models import TaggedItemBase
 
 from sociable.audience import AudienceModel, AudienceQuerySet
 
+# The pks of the groups a person (the one parameter) is an active member of
+# (Membership.Status.ACTIVE): who sees a group, and its boards, whose audience is members.
+MEMBER_GROUPS = "SELECT group_id FROM groups_membership WHERE user_id = %s AND status = 'active'"
+
 
 class GroupQuerySet(AudienceQuerySet):
-    def members_q(self, user, prefix=""):
-        return Q(
-            Exists(
-                Membership.objects.filter(
-                    group=OuterRef(f"{prefix}pk"), user=user, status=Membership.Status.ACTIVE
-                )
-            )
-        )
+    group_field = "pk"
+    member_groups = MEMBER_GROUPS
 
     def open(self) -> GroupQuerySet:
         return self.filter(closed_at__isnull=True)

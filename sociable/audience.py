@@ -11,7 +11,8 @@ Every profile field, group, event, board and thread has an audience::
 - ``members``: members of one group (the model says how membership is found).
 
 Lists use ``Model.objects.visible_to(user)`` (an ``AudienceQuerySet``), and lists of rows
-that point at such a model ``Model.objects.visible_q(user, prefix)``; single
+that point at such a model ``Model.objects.visible_q(user, prefix)``; hand-written SQL
+(home's reads) uses ``Model.objects.visible_sql(user, alias)``; single
 objects use ``obj.is_visible_to(user)``; plain values with an audience (a profile
 field) use ``can_see``. Nothing else in the code decides visibility.
 Moderators see what they moderate: the forums add that on top, not here.
@@ -23,7 +24,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import BooleanField, Expression, F, Q
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -114,42 +115,117 @@ def can_see(
     return False
 
 
+def audience_sql(
+    user: Viewer | None,
+    *,
+    audience: str,
+    organisation: str,
+    group: str | None = None,
+    member_groups: str = "",
+) -> tuple[str, list]:
+    """The audience rule as an SQL condition: ``user`` may see the row. Returns the SQL and
+    its parameters.
+
+    ``audience`` and ``organisation`` are the SQL of the row's audience and of the
+    organisation an ``organisation`` audience means; ``group`` the SQL of the pk of the
+    group whose members see a ``members`` row, and ``member_groups`` SQL for the pks of the
+    groups a person (its one parameter) is a member of. Without ``group``, ``members`` rows
+    are visible to nobody.
+    """
+    audiences = open_audiences(user)
+    sql = f"{audience} IN ({', '.join(['%s'] * len(audiences))})"
+    params: list = list(audiences)
+    if _is_signed_in(user):
+        organisation_id = getattr(user, "organisation_id", None)
+        if organisation_id is not None:
+            sql += f" OR ({audience} = %s AND {organisation} = %s)"
+            params += [Audience.ORGANISATION.value, organisation_id]
+        if group is not None:
+            sql += f" OR ({audience} = %s AND {group} IN ({member_groups}))"
+            params += [Audience.MEMBERS.value, user.pk]
+    return f"({sql})", params
+
+
+class AudienceMatch(Expression):
+    """``audience_sql`` as a filter for the ORM (``audience_q``), its columns found as any
+    filter's are: through joins, by the ``field`` paths.
+
+    Django builds and compiles it in a third of the time it takes for the same rule written
+    as a tree of lookups and an ``Exists``, and every list, feed and search of the site
+    carries it.
+    """
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(
+        self,
+        user: Viewer | None,
+        *,
+        field: str,
+        organisation_field: str,
+        members: tuple[str, str] | None = None,
+    ):
+        super().__init__()
+        self.user = user
+        self.member_groups = members[1] if members else ""
+        # Only the columns the rule reads for this user: each costs a path lookup.
+        signed_in = _is_signed_in(user)
+        self.columns = {"audience": F(field)}
+        if signed_in and getattr(user, "organisation_id", None) is not None:
+            self.columns["organisation"] = F(f"{organisation_field}_id")
+        if signed_in and members:
+            self.columns["group"] = F(members[0])
+
+    def get_source_expressions(self):
+        return list(self.columns.values())
+
+    def set_source_expressions(self, exprs):
+        self.columns = dict(zip(self.columns, exprs, strict=True))
+
+    def as_sql(self, compiler, connection):
+        columns = {name: compiler.compile(column)[0] for name, column in self.columns.items()}
+        return audience_sql(
+            self.user,
+            audience=columns["audience"],
+            organisation=columns.get("organisation", ""),
+            group=columns.get("group"),
+            member_groups=self.member_groups,
+        )
+
+
 def audience_q(
     user: Viewer | None,
     *,
     field: str = "audience",
     organisation_field: str = "audience_organisation",
-    members: Q | None = None,
+    members: tuple[str, str] | None = None,
 ) -> Q:
     """Return a filter matching rows whose audience includes ``user``.
 
-    ``members`` is a filter matching rows whose group counts ``user`` as a member;
-    without it, ``members`` rows are visible to nobody.
+    ``members`` says who is a member of a ``members`` row's group: the path from the row to
+    the group's pk, and SQL for the pks of the groups a person (its one parameter) belongs
+    to. Without it, ``members`` rows are visible to nobody.
     """
-    q = Q(**{f"{field}__in": open_audiences(user)})
-    if not _is_signed_in(user):
-        return q
-    organisation_id = getattr(user, "organisation_id", None)
-    if organisation_id is not None:
-        q |= Q(**{field: Audience.ORGANISATION, f"{organisation_field}_id": organisation_id})
-    if members is not None:
-        q |= Q(**{field: Audience.MEMBERS}) & members
-    return q
+    return Q(
+        AudienceMatch(user, field=field, organisation_field=organisation_field, members=members)
+    )
 
 
 class AudienceQuerySet(models.QuerySet):
     """A queryset whose rows each carry an audience.
 
-    Subclasses that support the ``members`` audience override ``members_q``.
+    Subclasses that support the ``members`` audience set ``group_field`` and
+    ``member_groups``.
     """
 
     audience_field = "audience"
     organisation_field = "audience_organisation"
-
-    def members_q(self, user: Viewer, prefix: str = "") -> Q | None:
-        """Return a filter for rows whose group has ``user`` as a member (rows reached
-        through ``prefix``, as in ``visible_q``)."""
-        return None
+    #: The path from a row to the pk of the group whose members see it when its audience is
+    #: ``members`` ("pk" for a group itself); None when no row has that audience.
+    group_field: str | None = None
+    #: SQL for the pks of the groups a person (its one parameter, ``%s``) is a member of.
+    member_groups = ""
 
     def visible_q(self, user: Viewer | None, prefix: str = "") -> Q:
         """Return a filter matching rows ``user`` may see, for a query of this model or, with
@@ -159,15 +235,35 @@ class AudienceQuerySet(models.QuerySet):
         anyway (to show the group's name, say) spares the database a subquery of every
         visible row.
         """
+        members = None
+        if self.group_field is not None:
+            members = (f"{prefix}{self.group_field}", self.member_groups)
         return audience_q(
             user,
             field=f"{prefix}{self.audience_field}",
             organisation_field=f"{prefix}{self.organisation_field}",
-            members=self.members_q(user, prefix) if _is_signed_in(user) else None,
+            members=members,
         )
 
     def visible_to(self, user: Viewer | None) -> AudienceQuerySet:
         return self.filter(self.visible_q(user))
+
+    def visible_sql(self, user: Viewer | None, alias: str) -> tuple[str, list]:
+        """``visible_q`` for hand-written SQL: the rule as a condition on the columns of this
+        model's table, read under ``alias``. Returns the SQL and its parameters."""
+        opts = self.model._meta
+
+        def column(name: str) -> str:
+            field = opts.pk if name == "pk" else opts.get_field(name)
+            return f"{alias}.{field.column}"
+
+        return audience_sql(
+            user,
+            audience=column(self.audience_field),
+            organisation=column(self.organisation_field),
+            group=column(self.group_field) if self.group_field else None,
+            member_groups=self.member_groups,
+        )
 
 
 class AudienceModel(models.Model):

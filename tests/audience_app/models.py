@@ -6,7 +6,6 @@ A ``Notice`` carries an audience, and a ``Circle`` stands in for a group so the
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef
 
 from sociable.audience import AudienceModel, AudienceQuerySet
 
@@ -20,12 +19,8 @@ class Circle(models.Model):
 
 
 class NoticeQuerySet(AudienceQuerySet):
-    def members_q(self, user, prefix=""):
-        return models.Q(
-            Exists(
-                Circle.members.through.objects.filter(circle=OuterRef(f"{prefix}circle"), user=user)
-            )
-        )
+    group_field = "circle"
+    member_groups = "SELECT circle_id FROM audience_app_circle_members WHERE user_id = %s"
 
 
 class Notice(AudienceModel):

@@ -5,7 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
 from groups import services
-from groups.models import Event, Group
+from groups.models import Event, Group, Membership
 from tests.accounts.factories import staff_of
 from tests.groups.factories import make_event, make_group
 
@@ -109,3 +109,21 @@ def test_rows_reached_through_a_group_are_seen_by_exactly_those_who_see_the_grou
         through = Event.objects.filter(Group.objects.visible_q(viewer, prefix="group__"))
         sees = Group.objects.visible_to(viewer).filter(pk=group.pk).exists()
         assert list(through) == ([event] if sees else []), (viewer, audience)
+
+
+@pytest.mark.parametrize("status", [Membership.Status.PENDING, Membership.Status.DECLINED])
+def test_asking_to_join_is_not_membership_of_a_private_group(
+    client_as, staff_member, other_staff, status
+):
+    group = make_group(staff_member, name="The private group", audience="members")
+    event = make_event(group, title="The private rehearsal")
+    services.add_member(group=group, user=other_staff)
+    services.rsvp_to_event(event=event, user=other_staff, going=True)
+    assert "The private rehearsal" in client_as(other_staff).get(reverse("home")).content.decode()
+    group.memberships.filter(user=other_staff).update(status=status)
+    client = client_as(other_staff)
+
+    assert client.get(group.get_absolute_url()).status_code == 404
+    assert client.get(event.get_absolute_url()).status_code == 404
+    assert "The private group" not in client.get(reverse("groups:group-list")).content.decode()
+    assert "The private rehearsal" not in client.get(reverse("home")).content.decode()
