@@ -6,7 +6,6 @@ from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     BooleanField,
     DateTimeField,
-    Exists,
     IntegerField,
     OuterRef,
     Q,
@@ -18,7 +17,7 @@ from django.utils import timezone
 
 from profiles.models import Profile
 from profiles.visibility import group_q
-from sociable.queries import count_of
+from sociable.queries import Columns, count_of, fetch
 
 from .links import post_links, profile_link
 from .models import (
@@ -203,30 +202,41 @@ def page_of(post: Post, user, *, moderator: bool) -> int:
     return before.count() // POSTS_PER_PAGE + 1
 
 
-def new_threads_followed(user, *, since, limit: int = 8):
+# Home's read of new threads: hand-written SQL with the audience rule's own SQL, as are
+# groups.selectors.next_events_for and came_true_for (docs/decisions/0011).
+_HOME_BOARD = Columns(Board, "b", "name", "slug")
+_HOME_THREAD = Columns(Thread, "t", "board", "title", "slug", "created_at")
+_NEW_THREADS = f"""
+    SELECT {_HOME_THREAD.sql}, {_HOME_BOARD.sql}
+    FROM forums_thread t
+    JOIN forums_board b ON b.id = t.board_id
+    JOIN forums_subscription s ON s.board_id = b.id AND s.user_id = %s
+    WHERE t.created_at >= %s AND t.post_count > 0 AND t.author_id IS DISTINCT FROM %s
+    AND {{visible}} AND EXISTS (
+        SELECT 1 FROM forums_post p WHERE p.thread_id = t.id AND p.path = %s
+        AND p.status = %s AND p.hidden_at IS NULL AND p.deleted_at IS NULL
+    )
+    ORDER BY t.created_at DESC, t.id DESC
+    LIMIT %s
+"""  # noqa: S608 (column names, not anyone's input)
+
+
+def new_threads_followed(user, *, since, limit: int = 8) -> list[Thread]:
     """Threads others started since ``since`` in boards ``user`` follows and may still see,
     newest first, with their board (one query, of the columns home shows).
 
     Only threads whose opening post anyone on the board can read: published, neither hidden
     by a moderator nor deleted (a thread waiting for approval has no published opening).
     """
-    readable_opening = Post.objects.filter(
-        thread=OuterRef("pk"),
-        path=f"{1:0{SEQ_WIDTH}d}",
-        status=Post.Status.PUBLISHED,
-        hidden_at__isnull=True,
-        deleted_at__isnull=True,
+    visible, visible_params = Board.objects.visible_sql(user, "b")
+    opening = f"{1:0{SEQ_WIDTH}d}"
+    rows = fetch(
+        _NEW_THREADS.format(visible=visible),
+        [user.pk, since, user.pk, *visible_params, opening, Post.Status.PUBLISHED, limit],
     )
-    return (
-        Thread.objects.filter(
-            Board.objects.visible_q(user, prefix="board__"),
-            Exists(readable_opening),
-            board__subscriptions__user=user,
-            created_at__gte=since,
-            post_count__gt=0,
-        )
-        .exclude(author_id=user.pk)
-        .select_related("board")
-        .only("title", "slug", "created_at", "board__name", "board__slug")
-        .order_by("-created_at", "-pk")[:limit]
-    )
+    threads = []
+    for row in rows:
+        thread = _HOME_THREAD.make(row)
+        thread.board = _HOME_BOARD.make(row, _HOME_THREAD.width)
+        threads.append(thread)
+    return threads

@@ -33,7 +33,8 @@ from django.db.models.expressions import Func
 from django.db.models.functions import Coalesce, JSONObject, Upper
 from django.db.models.lookups import Exact
 
-from sociable.queries import Among, count_of
+from sociable.accounts.models import Organisation, User
+from sociable.queries import Among, Columns, count_of, fetch
 
 from .models import Place, Profile, ProfileSearch, ProfileSkill, Skill, Team
 from .visibility import GROUPS, group_q, search_level_q
@@ -131,32 +132,52 @@ def card_people(viewer, pks) -> dict[int, Profile]:
     return found
 
 
+# Home's read of the person's own profile: hand-written SQL, as are its other reads
+# (docs/decisions/0011). "Active" is ProfileQuerySet.active(): not archived, account active.
+_OWN_PROFILE = Columns(
+    Profile,
+    "p",
+    "user",
+    "team",
+    "place",
+    "job_title",
+    "ask_me_about",
+    "photo",
+    "working_on",
+    "bio",
+)
+_OWN_USER = Columns(User, "u", "organisation")
+_OWN_ORGANISATION = Columns(Organisation, "o", "name")
+_OWN_PROFILE_SQL = f"""
+    SELECT {_OWN_PROFILE.sql}, {_OWN_USER.sql}, {_OWN_ORGANISATION.sql},
+        ARRAY(SELECT r.relation FROM profiles_profileskill r WHERE r.profile_id = p.id
+            ORDER BY r.id),
+        ARRAY(SELECT r.skill_id FROM profiles_profileskill r WHERE r.profile_id = p.id
+            ORDER BY r.id)
+    FROM profiles_profile p
+    JOIN accounts_user u ON u.id = p.user_id
+    LEFT JOIN accounts_organisation o ON o.id = u.organisation_id
+    WHERE p.user_id = %s AND p.archived_at IS NULL AND u.is_active
+"""  # noqa: S608 (column names, not anyone's input)
+
+
 def own_profile(user) -> Profile | None:
     """``user``'s own profile if it is active, with their organisation, and the relation and
-    skill of each of their skill rows in ``own_skills`` (one query): what home suggests from."""
-    rows = (
-        ProfileSkill.objects.filter(profile=OuterRef("pk"))
-        .order_by("pk")
-        .values(json=JSONObject(relation="relation", skill="skill_id"))
-    )
-    return (
-        Profile.objects.active()
-        .filter(user=user)
-        .select_related("user__organisation")
-        .only(
-            "team_id",
-            "place_id",
-            "job_title",
-            "ask_me_about",
-            "photo",
-            "working_on",
-            "bio",
-            "user__organisation__name",
-        )
-        .annotate(own_skills=ArraySubquery(rows))
-        .order_by()
-        .first()
-    )
+    skill of each of their skill rows, oldest first, in ``own_skills`` (one query): what
+    home suggests from."""
+    rows = fetch(_OWN_PROFILE_SQL, [user.pk])
+    if not rows:
+        return None
+    row = rows[0]
+    profile = _OWN_PROFILE.make(row)
+    profile.user = _OWN_USER.make(row, _OWN_PROFILE.width)
+    profile.user.organisation = _OWN_ORGANISATION.make(row, _OWN_PROFILE.width + _OWN_USER.width)
+    relations, skills = row[-2:]
+    profile.own_skills = [
+        {"relation": relation, "skill": skill}
+        for relation, skill in zip(relations, skills, strict=True)
+    ]
+    return profile
 
 
 def listed_profiles(viewer):

@@ -40,10 +40,8 @@ def home_for(user) -> dict:
         # The profile comes with its owner's organisation: no second query for it.
         "organisation": profile.user.organisation if profile else user.organisation,
         "next_events": group_selectors.next_events_for(user, limit=NEXT_EVENTS, now=now),
-        "new_threads": list(
-            forum_selectors.new_threads_followed(
-                user, since=now - NEW_THREADS_SINCE, limit=NEW_THREADS
-            )
+        "new_threads": forum_selectors.new_threads_followed(
+            user, since=now - NEW_THREADS_SINCE, limit=NEW_THREADS
         ),
         "came_true": group_selectors.came_true_for(user, limit=CAME_TRUE),
         "new_threads_days": NEW_THREADS_SINCE.days,

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import TrigramWordDistance
+from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -11,6 +12,7 @@ from django.db.models import (
     Expression,
     F,
     Func,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -76,3 +78,39 @@ class Among(Func):
 
     def __init__(self, field: str, ids: QuerySet):
         super().__init__(F(field), ArraySubquery(ids))
+
+
+class Columns:
+    """Some columns of one model in hand-written SQL, and the instances made from them.
+
+    ``Columns(Event, "e", "title", "starts_at")`` reads the event's pk and those fields of
+    the table under alias ``e`` (``.sql``, for the SELECT list); ``.make(row, start)`` makes
+    the event from the row's values at ``start`` onwards, as the ORM would: a field not read
+    is deferred (reading it costs a query, which the query-count tests catch).
+    """
+
+    def __init__(self, model: type[Model], alias: str, *names: str):
+        fields = [model._meta.pk, *(model._meta.get_field(name) for name in names)]
+        wanted = {field.attname for field in fields}
+        # In the model's own order, as Model.from_db expects them.
+        self.attnames = [f.attname for f in model._meta.concrete_fields if f.attname in wanted]
+        columns = {f.attname: f.column for f in fields}
+        self.sql = ", ".join(f"{alias}.{columns[name]}" for name in self.attnames)
+        self.model = model
+        self.width = len(self.attnames)
+        self.pk_at = self.attnames.index(model._meta.pk.attname)
+
+    def make(self, row: Sequence, start: int = 0) -> Model | None:
+        """The instance from ``row[start:start + width]``; None when its pk is NULL (a LEFT
+        JOIN that found nothing)."""
+        values = row[start : start + self.width]
+        if values[self.pk_at] is None:
+            return None
+        return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
+
+
+def fetch(sql: str, params: Sequence) -> list[tuple]:
+    """The rows of a hand-written query (on the default database)."""
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
