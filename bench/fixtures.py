@@ -70,6 +70,35 @@ def session_cookie(user) -> dict[str, str]:
     return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key}
 
 
+def full_profile_user():
+    """A member of staff whose home fills every panel it can: the most skills to learn and
+    to teach among those with a team and a building (the first such, by pk), or None."""
+    from django.db.models import Count, Q
+
+    from profiles.models import Profile, ProfileSkill
+    from sociable.accounts.models import User
+
+    relation = ProfileSkill.Relation
+    profile = (
+        Profile.objects.listed()
+        .filter(user__organisation__isnull=False, team__isnull=False, place__isnull=False)
+        .annotate(
+            learn=Count("profile_skills", filter=Q(profile_skills__relation=relation.LEARN)),
+            teach=Count("profile_skills", filter=Q(profile_skills__relation=relation.TEACH)),
+            skill_count=Count("profile_skills"),
+        )
+        .filter(learn__gt=0, teach__gt=0)
+        .order_by("-skill_count", "pk")
+        .values("user_id", "skill_count")
+        .first()
+    )
+    if profile is None:
+        return None
+    user = User.objects.get(pk=profile["user_id"])
+    user.skill_count = profile["skill_count"]
+    return user
+
+
 def typo_of(text: str) -> str:
     """A plausible typing slip: two neighbouring letters swapped in the longest word."""
     word = max(text.split(), key=len)
@@ -108,6 +137,16 @@ def pages(viewer) -> list[dict[str, str]]:
         return None
 
     pages = [{"name": "home", "path": "/", "note": ""}]
+    someone = full_profile_user()
+    if someone is not None:
+        pages.append(
+            {
+                "name": "home: a full profile",
+                "path": "/",
+                "note": f"{someone.name}'s: {someone.skill_count} skills, a team and a building",
+                "cookie": session_cookie(someone),  # signed in as them, not the bench user
+            }
+        )
 
     # Skills proper (not languages, interests or networks: "English" is on most profiles).
     skills = Skill.objects.annotate(people=Count("profile_skills__profile", distinct=True))
