@@ -287,6 +287,31 @@ class ProfileSkill(models.Model):
         return f"{self.profile} {self.get_relation_display().lower()} {self.skill}"
 
 
+class Matches(models.Model):
+    """The people home suggests to a person: who can teach what they want to learn, and who
+    wants to learn what they can teach, best first (``sociable.home``).
+
+    Found when home is asked and what they were found from (``basis``: the person's skills
+    to learn and to teach, team, building and organisation) has changed, or they are
+    older than ``sociable.home.MATCHES_LAST``; kept otherwise, so most visits do not rank
+    thousands of people again. What the viewer may see is checked again on every visit.
+    """
+
+    profile = models.OneToOneField(
+        Profile, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    basis = models.TextField()
+    teachers = ArrayField(models.BigIntegerField(), default=list)
+    learners = ArrayField(models.BigIntegerField(), default=list)
+    found_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = "matches"
+
+    def __str__(self) -> str:
+        return f"Matches for {self.profile_id}"
+
+
 class ProfileSearch(models.Model):
     """What the directory search may match in a profile, as seen from one audience level.
 

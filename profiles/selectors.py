@@ -36,7 +36,7 @@ from django.db.models.lookups import Exact
 from sociable.accounts.models import Organisation, User
 from sociable.queries import Among, Columns, count_of, fetch
 
-from .models import Place, Profile, ProfileSearch, ProfileSkill, Skill, Team
+from .models import Matches, Place, Profile, ProfileSearch, ProfileSkill, Skill, Team
 from .visibility import GROUPS, group_q, search_level_q
 
 Relation = ProfileSkill.Relation
@@ -148,8 +148,9 @@ _OWN_PROFILE = Columns(
 )
 _OWN_USER = Columns(User, "u", "organisation")
 _OWN_ORGANISATION = Columns(Organisation, "o", "name")
+_OWN_MATCHES = Columns(Matches, "m", "basis", "teachers", "learners", "found_at")
 _OWN_PROFILE_SQL = f"""
-    SELECT {_OWN_PROFILE.sql}, {_OWN_USER.sql}, {_OWN_ORGANISATION.sql},
+    SELECT {_OWN_PROFILE.sql}, {_OWN_USER.sql}, {_OWN_ORGANISATION.sql}, {_OWN_MATCHES.sql},
         ARRAY(SELECT r.relation FROM profiles_profileskill r WHERE r.profile_id = p.id
             ORDER BY r.id),
         ARRAY(SELECT r.skill_id FROM profiles_profileskill r WHERE r.profile_id = p.id
@@ -157,21 +158,27 @@ _OWN_PROFILE_SQL = f"""
     FROM profiles_profile p
     JOIN accounts_user u ON u.id = p.user_id
     LEFT JOIN accounts_organisation o ON o.id = u.organisation_id
+    LEFT JOIN profiles_matches m ON m.profile_id = p.id
     WHERE p.user_id = %s AND p.archived_at IS NULL AND u.is_active
 """  # noqa: S608 (column names, not anyone's input)
 
 
 def own_profile(user) -> Profile | None:
-    """``user``'s own profile if it is active, with their organisation, and the relation and
-    skill of each of their skill rows, oldest first, in ``own_skills`` (one query): what
-    home suggests from."""
+    """``user``'s own profile if it is active, with their organisation, the relation and
+    skill of each of their skill rows, oldest first, in ``own_skills``, and the matches home
+    keeps for them in ``kept_matches`` (None if none are kept), in one query: what home
+    suggests from."""
     rows = fetch(_OWN_PROFILE_SQL, [user.pk])
     if not rows:
         return None
     row = rows[0]
     profile = _OWN_PROFILE.make(row)
-    profile.user = _OWN_USER.make(row, _OWN_PROFILE.width)
-    profile.user.organisation = _OWN_ORGANISATION.make(row, _OWN_PROFILE.width + _OWN_USER.width)
+    at = _OWN_PROFILE.width
+    profile.user = _OWN_USER.make(row, at)
+    at += _OWN_USER.width
+    profile.user.organisation = _OWN_ORGANISATION.make(row, at)
+    at += _OWN_ORGANISATION.width
+    profile.kept_matches = _OWN_MATCHES.make(row, at)
     relations, skills = row[-2:]
     profile.own_skills = [
         {"relation": relation, "skill": skill}

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.utils import timezone
 
 from forums import selectors as forum_selectors
 from groups import selectors as group_selectors
 from profiles import selectors as profile_selectors
 from profiles.completeness import completeness
-from profiles.models import ProfileSkill
+from profiles.models import Matches, Profile, ProfileSkill
 from profiles.visibility import view_profile
 
 NEW_THREADS_SINCE = timedelta(days=14)
 NEW_PEOPLE_SINCE = timedelta(days=30)
+# How long the people home suggests are kept before they are found again (unless what they
+# were found from changes first).
+MATCHES_LAST = timedelta(days=1)
 NEXT_EVENTS = 5
 NEW_THREADS = 8
 NEW_PEOPLE = 6
@@ -53,9 +57,10 @@ def learning_matches(user, *, now=None) -> dict:
     """What the home page suggests from the person's profile: who to learn from, who to teach,
     who is new nearby, and the next thing to add to it.
 
-    The profile comes with the relation and skill of each of its rows, so a panel whose
-    answer is known to be empty (no skills wanted, no team or building) asks nothing. Each
-    panel finds its people's pks; one more query brings all their cards.
+    The profile comes with the relation and skill of each of its rows and the matches kept
+    for it, so a panel whose answer is known to be empty (no skills wanted, no team or
+    building) asks nothing, and matches still good (``kept_matches``) are not ranked again.
+    Each panel finds its people's pks; one more query brings all their cards.
     """
     profile = profile_selectors.own_profile(user)
     if profile is None:
@@ -69,28 +74,26 @@ def learning_matches(user, *, now=None) -> dict:
     skills: dict[str, list[int]] = {}
     for row in profile.own_skills:
         skills.setdefault(row["relation"], []).append(row["skill"])
-    found = {
-        "teachers": profile_selectors.best_matches(
-            user,
-            profile,
-            give=Relation.TEACH,
-            take=Relation.LEARN,
-            skills=skills.get(Relation.LEARN, []),
-        )[:MATCHES],
-        "learners": profile_selectors.best_matches(
-            user,
-            profile,
-            give=Relation.LEARN,
-            take=Relation.TEACH,
-            skills=skills.get(Relation.TEACH, []),
-        )[:MATCHES],
-        "new_people": profile_selectors.new_people_near(
-            user, profile, since=now - NEW_PEOPLE_SINCE, limit=NEW_PEOPLE
+    teachers, learners = kept_or_found_matches(user, profile, skills, now=now)
+    pks = {
+        "teachers": teachers,
+        "learners": learners,
+        "new_people": _pks(
+            profile_selectors.new_people_near(
+                user, profile, since=now - NEW_PEOPLE_SINCE, limit=NEW_PEOPLE
+            )
         ),
     }
-    pks = {panel: _pks(people) for panel, people in found.items()}
     everyone = {pk for panel in pks.values() for pk in panel}
     cards = profile_selectors.card_people(user, everyone) if everyone else {}
+    views = {
+        panel: [view_profile(user, cards[pk]) for pk in in_panel if pk in cards]
+        for panel, in_panel in pks.items()
+    }
+    for panel in ("teachers", "learners"):
+        # Kept matches are checked again: someone who has since hidden their skills from
+        # this person, or left, is not suggested for them.
+        views[panel] = [view for view in views[panel] if "skills" in view.groups]
     return {
         "profile": profile,
         "next_step": completeness(profile, set(skills))[1],
@@ -98,11 +101,58 @@ def learning_matches(user, *, now=None) -> dict:
         "wants_to_learn": Relation.LEARN in skills,
         "can_teach": Relation.TEACH in skills,
         "has_workplace": bool(profile.team_id or profile.place_id),
-        **{
-            panel: [view_profile(user, cards[pk]) for pk in in_panel if pk in cards]
-            for panel, in_panel in pks.items()
-        },
+        **views,
     }
+
+
+def kept_or_found_matches(user, profile, skills: dict[str, list[int]], *, now) -> tuple:
+    """The pks of the people who can teach what ``profile`` wants to learn, and of those who
+    want to learn what it can teach, MATCHES of each, best first.
+
+    Kept for the profile (``profiles.models.Matches``) while what they were found from is
+    unchanged and they are younger than MATCHES_LAST; otherwise found again, in one query,
+    and kept, in one more. Either way home asks the same few queries.
+    """
+    basis = _basis(profile, skills)
+    kept = profile.kept_matches
+    if kept is not None and kept.basis == basis and kept.found_at > now - MATCHES_LAST:
+        return kept.teachers, kept.learners
+    wanted = {
+        "teachers": (Relation.TEACH, Relation.LEARN),
+        "learners": (Relation.LEARN, Relation.TEACH),
+    }
+    found = {"teachers": [], "learners": []}
+    ranked = {
+        panel: profile_selectors.best_matches(
+            user, profile, give=give, take=take, skills=skills.get(take, [])
+        )
+        for panel, (give, take) in wanted.items()
+    }
+    lists = {
+        panel: ArraySubquery(people.values("pk")[:MATCHES])
+        for panel, people in ranked.items()
+        if not people.query.is_empty()
+    }
+    if lists:
+        found |= Profile.objects.filter(pk=profile.pk).values(**lists).get()
+    Matches.objects.bulk_create(
+        [Matches(profile=profile, basis=basis, found_at=now, **found)],
+        update_conflicts=True,
+        unique_fields=["profile"],
+        update_fields=["basis", "teachers", "learners", "found_at"],
+    )
+    return found["teachers"], found["learners"]
+
+
+def _basis(profile, skills: dict[str, list[int]]) -> str:
+    """What a profile's matches are found from: its skills to learn and to teach, its team and
+    building, and its owner's organisation (which decides what they may see of others)."""
+    learn = ",".join(map(str, sorted(skills.get(Relation.LEARN, []))))
+    teach = ",".join(map(str, sorted(skills.get(Relation.TEACH, []))))
+    return (
+        f"learn:{learn};teach:{teach};team:{profile.team_id};place:{profile.place_id}"
+        f";organisation:{profile.user.organisation_id}"
+    )
 
 
 def _pks(profiles) -> list[int]:

@@ -50,10 +50,11 @@ GENERATION_KEY = "pages:generation"
 CSRF_MARK = "<!--sociable:csrf-token-->"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified")
 # Tables whose rows public pages show. Not: reading positions, follows, notifications,
-# sessions, the cache itself, tasks, the moderation log and other private bookkeeping.
+# sessions, the cache itself, tasks, the moderation log, the matches home keeps for each
+# person (shown to them alone) and other private bookkeeping.
 CONTENT_TABLES = re.compile(
     r"(accounts_organisation|accounts_user|forums_(?!readmarker|subscription|moderationlog)\w+"
-    r"|groups_(?!calendarfeed)\w+|profiles_\w+|taggit_\w+)$"
+    r"|groups_(?!calendarfeed)\w+|profiles_(?!matches)\w+|taggit_\w+)$"
 )
 # A person's own bookkeeping on their account row (signing in, the bell's count) shows on no
 # shared page: an update setting only that is not a change of content.

@@ -19,7 +19,7 @@ from forums.models import Board, Post, Thread
 from groups import services as group_services
 from groups.models import RSVP
 from profiles import selectors as profile_selectors
-from profiles.models import Profile, ProfileSkill
+from profiles.models import Matches, Profile, ProfileSkill
 from tests.accounts.factories import UserFactory, staff_of
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
@@ -389,6 +389,52 @@ def test_a_workplace_you_may_not_see_does_not_bring_a_teacher_nearer(
     assert panel.index("Zoe Neighbour") < panel.index("Abe Anywhere") < panel.index("Pat Private")
 
 
+def teachers_on(html: str) -> str:
+    return html.split('id="teachers"')[1].split('id="learners"')[0]
+
+
+def test_matches_are_kept_until_your_skills_change_or_a_day_passes(
+    client_as, council, staff_member
+):
+    make_profile(staff_member, learn=["Excel"])
+    make_profile(staff_of(council, name="Ada First"), teach=["Excel"])
+    client = client_as(staff_member)
+    assert "Ada First" in teachers_on(home(client))
+
+    make_profile(staff_of(council, name="Ben Later"), teach=["Excel"])
+    assert "Ben Later" not in teachers_on(home(client))  # kept: not ranked again
+
+    make_profile(staff_member, learn=["Excel", "Welsh"])  # what they are found from changed
+    assert "Ben Later" in teachers_on(home(client))
+
+    make_profile(staff_of(council, name="Cai Tomorrow"), teach=["Excel"])
+    assert "Cai Tomorrow" not in teachers_on(home(client))
+    Matches.objects.filter(profile__user=staff_member).update(
+        found_at=timezone.now() - timedelta(days=1, minutes=1)
+    )
+    assert "Cai Tomorrow" in teachers_on(home(client))  # a day on: found again
+
+
+def test_kept_matches_leave_out_who_has_since_hidden_their_skills_or_left(
+    client_as, council, trust, staff_member
+):
+    make_profile(staff_member, learn=["Excel"])
+    hiding = make_profile(staff_of(trust, name="Hana Hidden"), teach=["Excel"])
+    leaving = make_profile(staff_of(council, name="Lee Leaving"), teach=["Excel"])
+    client = client_as(staff_member)
+    html = teachers_on(home(client))
+    assert "Hana Hidden" in html and "Lee Leaving" in html
+    kept = Matches.objects.get(profile__user=staff_member)
+
+    # Their skills now shown to their own organisation's staff only (the trust's).
+    Profile.objects.filter(pk=hiding.pk).update(skills_audience="organisation")
+    Profile.objects.filter(pk=leaving.pk).update(archived_at=timezone.now())
+
+    html = teachers_on(home(client))
+    assert "Hana Hidden" not in html and "Lee Leaving" not in html
+    assert Matches.objects.get(profile__user=staff_member).found_at == kept.found_at
+
+
 def test_matches_rank_only_the_newest_holders_of_each_skill(council, staff_member, monkeypatch):
     """A skill thousands of people teach costs what a rare one does (ADR 0005)."""
     monkeypatch.setattr(profile_selectors, "MATCH_CANDIDATES", 2)
@@ -443,16 +489,24 @@ def test_panels_known_to_be_empty_ask_the_database_nothing(client_as, council, s
     full = staff_of(council)
     make_profile(full, team="Housing", place="Civic Hall", learn=["Excel"], teach=["Excel"])
 
-    def count(user) -> int:
+    def counts(user) -> list[int]:
         client = client_as(user)
-        home(client)
-        with CaptureQueriesContext(connection) as context:
-            home(client)
-        return len(context)
+        found = []
+        for _visit in range(2):
+            with CaptureQueriesContext(connection) as context:
+                home(client)
+            found.append(len(context))
+        return found
 
-    # The full profile asks for teachers, learners and new people (finding nobody, it needs
-    # no cards); the empty one, with no skills, team or building, asks for none of them.
-    assert count(empty) + 3 == count(full) <= BUDGET
+    # The empty profile, with no skills, team or building, asks for no one; its (empty)
+    # matches are kept on the first visit. The full one finds its teachers and learners and
+    # keeps them on the first visit (2 queries), and asks only for new people nearby after
+    # that; finding nobody, it needs no cards.
+    first_empty, then_empty = counts(empty)
+    first_full, then_full = counts(full)
+    assert first_empty == then_empty + 1
+    assert first_full == then_empty + 3 <= BUDGET
+    assert then_full == then_empty + 1
 
 
 def test_home_runs_the_same_few_queries_however_much_there_is(
@@ -465,10 +519,15 @@ def test_home_runs_the_same_few_queries_however_much_there_is(
     forum_services.follow(user=me, board=board)
     client = client_as(me)
 
-    def count() -> int:
-        with CaptureQueriesContext(connection) as context:
-            home(client)
-        return len(context)
+    def count() -> tuple[int, int]:
+        """Queries on a visit that finds the matches again, then on one that keeps them."""
+        Matches.objects.filter(profile__user=me).delete()
+        found = []
+        for _visit in range(2):
+            with CaptureQueriesContext(connection) as context:
+                home(client)
+            found.append(len(context))
+        return tuple(found)
 
     def add(n: int) -> None:
         author = staff_of(council)
@@ -486,6 +545,7 @@ def test_home_runs_the_same_few_queries_however_much_there_is(
     large = count()
 
     assert large == small
+    Matches.objects.filter(profile__user=me).delete()
     with django_assert_max_num_queries(BUDGET):
         html = home(client)
     assert html.count("Thread ") >= 8 and "Event 4" in html and "Wish 15" in html

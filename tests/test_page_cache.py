@@ -20,7 +20,7 @@ from forums.models import Board, Post, ReadMarker
 from forums.services import hide_post, mark_read, reply, start_thread
 from groups.models import Group
 from groups.services import add_member, join_group, rsvp_to_event
-from profiles.models import Profile, ProfileSkill
+from profiles.models import Matches, Profile, ProfileSkill
 from profiles.services import update_profile
 from tests.accounts.factories import UserFactory, add_totp, staff_of
 from tests.groups.factories import make_event, make_group
@@ -114,6 +114,23 @@ def test_your_own_bookkeeping_is_not_a_change(thread, staff_member, django_asser
     Client().force_login(staff_member)  # sets last_login
     mark_read(user=staff_member, thread=thread)
     assert ReadMarker.objects.filter(user=staff_member, thread=thread).exists()
+
+    with django_assert_max_num_queries(1):
+        Client().get(thread.get_absolute_url())
+
+
+def test_the_matches_home_keeps_for_you_are_not_a_change(
+    thread, council, staff_member, django_assert_max_num_queries
+):
+    """Home keeps the people it suggests to you: shown to you alone, so shared pages stay."""
+    make_profile(staff_member, learn=["Excel"])
+    make_profile(staff_of(council, name="Ada First"), teach=["Excel"])
+    Client().get(thread.get_absolute_url())
+
+    client = Client()
+    client.force_login(staff_member)
+    assert "Ada First" in client.get("/").content.decode()
+    assert Matches.objects.filter(profile__user=staff_member).exists()
 
     with django_assert_max_num_queries(1):
         Client().get(thread.get_absolute_url())
