@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -22,6 +22,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -29,8 +30,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Func
-from django.db.models.functions import Coalesce, JSONObject, Upper
+from django.db.models.expressions import Func, RawSQL
+from django.db.models.functions import Coalesce, Upper
 from django.db.models.lookups import Exact
 
 from sociable.accounts.models import Organisation, User
@@ -95,6 +96,15 @@ CARD_FIELDS = (
 )
 
 
+# What a card lists of a person: the skills they can teach, by name. Constant SQL, not an
+# ArraySubquery: home asks it on every visit, and compiling that took longer than running it.
+_CARD_SKILL_ROWS = (
+    "ARRAY(SELECT jsonb_build_object('relation', r.relation, 'name', s.name, 'slug', s.slug)"
+    " FROM profiles_profileskill r JOIN profiles_skill s ON s.id = r.skill_id"
+    " WHERE r.profile_id = profiles_profile.id AND r.relation = %s ORDER BY s.name)"
+)
+
+
 def card_people(viewer, pks) -> dict[int, Profile]:
     """Those of the profiles ``pks`` that ``viewer`` may find, by pk, with only what their
     cards show, in one query: their columns, and the skills they can teach (all a card lists
@@ -103,17 +113,16 @@ def card_people(viewer, pks) -> dict[int, Profile]:
 
     For pages that list people from several selectors: fetch each list's pks, then all
     their cards at once."""
-    rows = (
-        ProfileSkill.objects.filter(profile=OuterRef("pk"), relation=Relation.TEACH)
-        .order_by("skill__name")
-        .values(json=JSONObject(relation="relation", name="skill__name", slug="skill__slug"))
-    )
     people = (
         listed_profiles(viewer)
         .filter(pk__in=pks)
         .select_related("user__organisation", "team", "place")
         .only(*CARD_FIELDS)
-        .annotate(card_skill_rows=ArraySubquery(rows))
+        .annotate(
+            card_skill_rows=RawSQL(  # noqa: S611
+                _CARD_SKILL_ROWS, (Relation.TEACH.value,), ArrayField(JSONField())
+            )
+        )
         .order_by()
     )
     found = {}
