@@ -3,7 +3,8 @@ queries however much there is.
 
 Everything goes through each app's selectors, so the audience rule decides what is shown:
 events of groups you can see, threads on boards you can see, the parts of people's
-profiles you may see.
+profiles you may see. The people suggested to you are kept for a day (docs/decisions/0012);
+what you may see of them is checked on every visit.
 """
 
 from __future__ import annotations
