@@ -250,7 +250,11 @@ class AudienceQuerySet(models.QuerySet):
 
     def visible_sql(self, user: Viewer | None, alias: str) -> tuple[str, list]:
         """``visible_q`` for hand-written SQL: the rule as a condition on the columns of this
-        model's table, read under ``alias``. Returns the SQL and its parameters."""
+        model's table, read under ``alias``. Returns the SQL and its parameters.
+
+        Only for models whose audience, organisation and group are columns of their own
+        table (groups, boards), not reached through a join (profiles: ``user__organisation``).
+        """
         opts = self.model._meta
 
         def column(name: str) -> str:
