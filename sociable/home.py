@@ -12,14 +12,15 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.http import HttpRequest
 from django.utils import timezone
 
 from forums import selectors as forum_selectors
 from groups import selectors as group_selectors
 from profiles import selectors as profile_selectors
+from profiles.cards import shared_cards
 from profiles.completeness import completeness
 from profiles.models import Matches, Profile, ProfileSkill
-from profiles.visibility import view_profile
 
 NEW_THREADS_SINCE = timedelta(days=14)
 NEW_PEOPLE_SINCE = timedelta(days=30)
@@ -35,10 +36,11 @@ CAME_TRUE = 5
 Relation = ProfileSkill.Relation
 
 
-def home_for(user) -> dict:
-    """The panels of ``user``'s home page (template context)."""
+def home_for(request: HttpRequest) -> dict:
+    """The panels of the signed-in person's home page (template context)."""
+    user = request.user
     now = timezone.now()
-    matches = learning_matches(user, now=now)
+    matches = learning_matches(request, now=now)
     profile = matches["profile"]
     return {
         **matches,
@@ -54,15 +56,17 @@ def home_for(user) -> dict:
     }
 
 
-def learning_matches(user, *, now=None) -> dict:
+def learning_matches(request: HttpRequest, *, now=None) -> dict:
     """What the home page suggests from the person's profile: who to learn from, who to teach,
     who is new nearby, and the next thing to add to it.
 
     The profile comes with the relation and skill of each of its rows and the matches kept
     for it, so a panel whose answer is known to be empty (no skills wanted, no team or
     building) asks nothing, and matches still good (``kept_matches``) are not ranked again.
-    Each panel finds its people's pks; one more query brings all their cards.
+    Each panel finds its people's pks; their cards are shared ones (``profiles.cards``),
+    and one more query brings any not kept.
     """
+    user = request.user
     profile = profile_selectors.own_profile(user)
     if profile is None:
         return {
@@ -79,22 +83,19 @@ def learning_matches(user, *, now=None) -> dict:
     pks = {
         "teachers": teachers,
         "learners": learners,
-        "new_people": _pks(
-            profile_selectors.new_people_near(
-                user, profile, since=now - NEW_PEOPLE_SINCE, limit=NEW_PEOPLE
-            )
+        "new_people": profile_selectors.new_people_near(
+            user, profile, since=now - NEW_PEOPLE_SINCE, limit=NEW_PEOPLE
         ),
     }
-    everyone = {pk for panel in pks.values() for pk in panel}
-    cards = profile_selectors.card_people(user, everyone) if everyone else {}
-    views = {
-        panel: [view_profile(user, cards[pk]) for pk in in_panel if pk in cards]
-        for panel, in_panel in pks.items()
+    everyone = [pk for panel in pks.values() for pk in panel]
+    cards = shared_cards(request, everyone) if everyone else {}
+    panels = {
+        panel: [cards[pk] for pk in in_panel if pk in cards] for panel, in_panel in pks.items()
     }
     for panel in ("teachers", "learners"):
         # Kept matches are checked again: someone who has since hidden their skills from
         # this person, or left, is not suggested for them.
-        views[panel] = [view for view in views[panel] if "skills" in view.groups]
+        panels[panel] = [card for card in panels[panel] if "skills" in card.groups]
     return {
         "profile": profile,
         "next_step": completeness(profile, set(skills))[1],
@@ -102,7 +103,7 @@ def learning_matches(user, *, now=None) -> dict:
         "wants_to_learn": Relation.LEARN in skills,
         "can_teach": Relation.TEACH in skills,
         "has_workplace": bool(profile.team_id or profile.place_id),
-        **views,
+        **panels,
     }
 
 
@@ -154,10 +155,3 @@ def _basis(profile, skills: dict[str, list[int]]) -> str:
         f"learn:{learn};teach:{teach};team:{profile.team_id};place:{profile.place_id}"
         f";organisation:{profile.user.organisation_id}"
     )
-
-
-def _pks(profiles) -> list[int]:
-    """The pks of a panel's people, in order; no query when the panel is known to be empty."""
-    if profiles.query.is_empty():
-        return []
-    return list(profiles.values_list("pk", flat=True))

@@ -23,7 +23,7 @@ from .pagecache import cache_public_page, render_part, shared_part
 def home(request: HttpRequest) -> HttpResponse:
     """Signed out: what Sociable is. Signed in: your events, threads, people and next step."""
     if request.user.is_authenticated:
-        return render(request, "home.html", home_for(request.user))
+        return render(request, "home.html", home_for(request))
     return render(
         request, "home.html", {"organisations": Organisation.objects.only("name", "kind")}
     )

@@ -20,6 +20,7 @@ from forums.models import Board, Post, ReadMarker
 from forums.services import hide_post, mark_read, reply, start_thread
 from groups.models import Group
 from groups.services import add_member, join_group, rsvp_to_event
+from profiles.cards import shared_cards
 from profiles.models import Matches, Profile, ProfileSkill
 from profiles.services import update_profile
 from tests.accounts.factories import UserFactory, add_totp, staff_of
@@ -640,3 +641,68 @@ def test_colleagues_share_results_in_the_same_few_queries_however_much_matches(
     # The session, the account, the viewer's own profile and groups, and the cache (whether
     # they moderate needs no query: they have no staff status).
     assert small == large == 5
+
+
+# --- people's cards on home, shared by everyone with one audience key ------------------------
+
+
+def _teachers(client: Client) -> str:
+    html = client.get("/").content.decode()
+    return html.split('id="teachers"')[1].split('id="learners"')[0]
+
+
+def _card_queries(client: Client) -> int:
+    """How many times a visit to home reads people's cards from the database."""
+    with CaptureQueriesContext(connection) as context:
+        client.get("/")
+    return sum("jsonb_build_object" in query["sql"] for query in context.captured_queries)
+
+
+def test_home_shares_a_persons_card_with_their_audience_and_no_one_else(client_as, council, trust):
+    ada = make_profile(
+        staff_of(council, name="Ada Lovelace"),
+        job_title="Data analyst",
+        team="Housing",
+        location_audience="organisation",
+        teach=["Excel"],
+    )
+    learners = {
+        "colleague": staff_of(council, name="Bea Colleague"),
+        "next colleague": staff_of(council, name="Cal Colleague"),
+        "partner": staff_of(trust, name="Dee Partner"),
+    }
+    for user in learners.values():
+        make_profile(user, learn=["Excel"])
+    clients = {who: client_as(user) for who, user in learners.items()}
+
+    first = _teachers(clients["colleague"])
+    assert _card_queries(clients["next colleague"]) == 0  # the card the colleague's home kept
+    partner = _teachers(clients["partner"])
+
+    assert "Ada Lovelace" in first and "Housing" in first
+    assert _teachers(clients["next colleague"]) == first
+    assert "Ada Lovelace" in partner and "Housing" not in partner  # her team: the council's
+
+    update_profile(profile=ada, fields={"job_title": "Head of data"})
+    assert "Head of data" in _teachers(clients["next colleague"])
+
+
+def test_a_card_hidden_from_one_audience_stays_hidden_whoever_asked_first(
+    rf, council, trust, staff_member
+):
+    ada = make_profile(staff_of(council, name="Ada Lovelace"), teach=["Excel"])
+    Profile.objects.filter(pk=ada.pk).update(audience="organisation", show_interests=False)
+
+    def cards(user):
+        request = rf.get("/")
+        request.user = user
+        return shared_cards(request, [ada.pk])
+
+    partner = staff_of(trust)
+    assert cards(partner) == {}
+    colleague = cards(staff_of(council))[ada.pk]
+    assert cards(partner) == {}  # not the council's kept card
+    assert "Ada Lovelace" in colleague.html and "interests" not in colleague.groups
+    own = cards(ada.user)[ada.pk]  # never the colleagues' card: her own shows her all of it
+    assert "interests" in own.groups
+    assert cards(staff_of(council))[ada.pk] == colleague
