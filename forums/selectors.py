@@ -206,16 +206,24 @@ def page_of(post: Post, user, *, moderator: bool) -> int:
 # groups.selectors.next_events_for and came_true_for (docs/decisions/0011).
 _HOME_BOARD = Columns(Board, "b", "name", "slug")
 _HOME_THREAD = Columns(Thread, "t", "board", "title", "slug", "created_at")
+# For each board followed, its newest threads by the (board, created_at) index, never more
+# than a page: the same plan whatever the dates and however many threads a board holds, so
+# PostgreSQL may keep one plan for every visit (prepared, sociable.queries.fetch).
 _NEW_THREADS = f"""
     SELECT {_HOME_THREAD.sql}, {_HOME_BOARD.sql}
-    FROM forums_thread t
-    JOIN forums_board b ON b.id = t.board_id
-    JOIN forums_subscription s ON s.board_id = b.id AND s.user_id = %s
-    WHERE t.created_at >= %s AND t.post_count > 0 AND t.author_id IS DISTINCT FROM %s
-    AND {{visible}} AND EXISTS (
-        SELECT 1 FROM forums_post p WHERE p.thread_id = t.id AND p.path = %s
-        AND p.status = %s AND p.hidden_at IS NULL AND p.deleted_at IS NULL
-    )
+    FROM forums_subscription s
+    JOIN forums_board b ON b.id = s.board_id
+    CROSS JOIN LATERAL (
+        SELECT {_HOME_THREAD.sql} FROM forums_thread t
+        WHERE t.board_id = b.id AND t.post_count > 0 AND t.created_at >= %s
+        AND t.author_id IS DISTINCT FROM %s AND EXISTS (
+            SELECT 1 FROM forums_post p WHERE p.thread_id = t.id AND p.path = %s
+            AND p.status = %s AND p.hidden_at IS NULL AND p.deleted_at IS NULL
+        )
+        ORDER BY t.created_at DESC, t.id DESC
+        LIMIT %s
+    ) t
+    WHERE s.user_id = %s AND {{visible}}
     ORDER BY t.created_at DESC, t.id DESC
     LIMIT %s
 """  # noqa: S608 (column names, not anyone's input)
@@ -232,7 +240,8 @@ def new_threads_followed(user, *, since, limit: int = 8) -> list[Thread]:
     opening = f"{1:0{SEQ_WIDTH}d}"
     rows = fetch(
         _NEW_THREADS.format(visible=visible),
-        [user.pk, since, user.pk, *visible_params, opening, Post.Status.PUBLISHED, limit],
+        [since, user.pk, opening, Post.Status.PUBLISHED, limit, user.pk, *visible_params, limit],
+        prepare=True,
     )
     threads = []
     for row in rows:

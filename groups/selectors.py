@@ -216,6 +216,7 @@ def next_events_for(user, *, limit: int = 5, now=None) -> list[RSVP]:
             *visible_params,
             limit,
         ],
+        prepare=True,  # it starts from the person's own replies
     )
     replies = []
     for row in rows:
@@ -247,7 +248,9 @@ def came_true_for(user, *, limit: int = 5) -> list[Suggestion]:
     that answered them: only those whose group ``user`` may see (one query, of the columns
     home shows)."""
     visible, visible_params = Group.objects.visible_sql(user, "g")
-    rows = fetch(_CAME_TRUE.format(visible=visible), [*visible_params, user.pk, limit])
+    rows = fetch(
+        _CAME_TRUE.format(visible=visible), [*visible_params, user.pk, limit], prepare=True
+    )
     suggestions = []
     for row in rows:
         suggestion = _HOME_SUGGESTION.make(row)

@@ -177,7 +177,7 @@ def own_profile(user) -> Profile | None:
     skill of each of their skill rows, oldest first, in ``own_skills``, and the matches home
     keeps for them in ``kept_matches`` (None if none are kept), in one query: what home
     suggests from."""
-    rows = fetch(_OWN_PROFILE_SQL, [user.pk])
+    rows = fetch(_OWN_PROFILE_SQL, [user.pk], prepare=True)
     if not rows:
         return None
     row = rows[0]
@@ -473,4 +473,4 @@ def new_people_near(viewer, profile: Profile, *, since, limit: int = 6) -> list[
         LIMIT %s
     """  # noqa: S608 (the rule's SQL and column names; values are parameters)
     values = [*params, *(value for _, value in near), profile.pk, since, limit]
-    return [pk for (pk,) in fetch(sql, values)]
+    return [pk for (pk,) in fetch(sql, values, prepare=True)]
