@@ -706,3 +706,29 @@ def test_a_card_hidden_from_one_audience_stays_hidden_whoever_asked_first(
     own = cards(ada.user)[ada.pk]  # never the colleagues' card: her own shows her all of it
     assert "interests" in own.groups
     assert cards(staff_of(council))[ada.pk] == colleague
+
+
+def test_home_keeps_however_many_cards_it_rendered_in_the_same_few_queries(
+    client_as, council, trust
+):
+    me = make_profile(
+        staff_of(council), team="Housing", place="Civic Hall", learn=["Excel"], teach=["Welsh"]
+    )
+    client = client_as(me.user)
+
+    def cold_visit() -> tuple[int, int]:
+        cache.clear()
+        Matches.objects.all().delete()
+        with CaptureQueriesContext(connection) as context:
+            html = client.get("/").content.decode()
+        return len(context.captured_queries), html.count('class="sociable-person"')
+
+    make_profile(staff_of(council), teach=["Excel"])
+    few, one_card = cold_visit()
+    for _ in range(3):
+        make_profile(staff_of(trust), place="Civic Hall", teach=["Excel"], learn=["Welsh"])
+        make_profile(staff_of(council), team="Housing", learn=["Welsh"])
+
+    many, cards = cold_visit()
+    assert (one_card, cards) == (1, 12)
+    assert many == few

@@ -54,7 +54,7 @@ def test_a_missing_database_url_is_explained_in_one_line():
 def test_rate_limits_use_a_cache_every_web_process_shares():
     backend = settings.CACHES["default"]["BACKEND"]
     assert backend in {
-        "django.core.cache.backends.db.DatabaseCache",
+        "sociable.cache.DatabaseCache",
         "django.core.cache.backends.redis.RedisCache",
     }
     assert settings.ACCOUNT_RATE_LIMITS is not False

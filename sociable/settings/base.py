@@ -136,7 +136,7 @@ if REDIS_URL:
 else:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "BACKEND": "sociable.cache.DatabaseCache",
             "LOCATION": "sociable_cache",
             # Room for the shared pages (sociable/pagecache.py) beside the rate limits.
             "OPTIONS": {"MAX_ENTRIES": 5000},
