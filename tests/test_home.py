@@ -475,12 +475,19 @@ def test_what_people_typed_is_escaped_on_home(client_as, staff_member):
     forum_services.start_thread(
         board=board, author=staff_of(staff_member.organisation), title="<i>x</i>", body="y"
     )
+    make_profile(staff_member, learn=["Excel"])
+    make_profile(
+        staff_of(staff_member.organisation, name="<u>Ann</u>"),
+        job_title="<s>Boss</s>",
+        teach=["Excel"],
+    )
 
     html = home(client_as(staff_member))
 
-    for raw in ["<script>alert(", "<img src=x", "<b>Board</b>", "<i>x</i>"]:
+    for raw in ["<script>alert(", "<img src=x", "<b>Board</b>", "<i>x</i>", "<u>Ann", "<s>Boss"]:
         assert raw not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "&lt;i&gt;x&lt;/i&gt;" in html
+    assert "&lt;u&gt;Ann&lt;/u&gt;" in html and "&lt;s&gt;Boss&lt;/s&gt;" in html  # a card
 
 
 def test_panels_known_to_be_empty_ask_the_database_nothing(client_as, council, staff_member):
