@@ -31,7 +31,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.expressions import Func, RawSQL
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.db.models.lookups import Exact
 
 from sociable.accounts.models import Organisation, User
@@ -419,6 +419,42 @@ def _nearness(viewer, profile: Profile):
         When(group_q(viewer, "location"), then=Case(*near, default=Value(0))),
         default=Value(0),
         output_field=IntegerField(),
+    )
+
+
+class LevenshteinAtMost(Func):
+    """fuzzystrmatch's ``levenshtein_less_equal``: the edits from one text to the other, or
+    any number above ``most`` once that many are needed (it stops counting there)."""
+
+    function = "levenshtein_less_equal"
+    output_field = IntegerField()
+
+    def __init__(self, text, other, most: int):
+        super().__init__(text, other, Value(most))
+
+
+def spelled_like(viewer, text: str, *, limit: int = 3) -> list[Skill]:
+    """The skills whose names ``text`` may be a misspelling of ("Execl" for Excel), nearest
+    first: one or two letters changed, added, dropped or swapped (one for a short word).
+
+    For a search that found nobody: trigram similarity scores a swap of two letters too low
+    to find the person by it. Only skills ``viewer``'s audience may see someone else holds,
+    so what is suggested to one colleague is what is suggested to all.
+    """
+    text = " ".join(text.split())
+    if not 3 <= len(text) <= 60:
+        return []
+    most = 1 if len(text) <= 4 else 2
+    holders = visible_holders(viewer)
+    if viewer is not None and viewer.is_authenticated:
+        holders = holders.exclude(profile__user=viewer)
+    return list(
+        Skill.objects.annotate(
+            edits=LevenshteinAtMost(Lower(Unaccent("name")), Lower(Unaccent(Value(text))), most)
+        )
+        .filter(edits__gt=0, edits__lte=most)
+        .filter(Exists(holders))
+        .order_by("edits", "name")[:limit]
     )
 
 

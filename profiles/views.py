@@ -50,7 +50,9 @@ def directory(request: HttpRequest) -> HttpResponse:
             request.GET.get("page")
         )
         views = [view_profile(request.user, profile) for profile in page]
+        nobody = not page.paginator.count and filters.q.strip()
         context = {
+            "did_you_mean": _did_you_mean(request, filters.q) if nobody else [],
             "filters": filters,
             "page": page,
             "results": [(view, match_reasons(view, filters.q)) for view in views],
@@ -72,6 +74,17 @@ def directory(request: HttpRequest) -> HttpResponse:
         ).html,
     }
     return render(request, "profiles/directory.html", context)
+
+
+def _did_you_mean(request: HttpRequest, q: str) -> list[tuple[str, str]]:
+    """The skills a search that found nobody may have meant, each with the search for it."""
+    found = []
+    for skill in selectors.spelled_like(request.user, q):
+        params = request.GET.copy()
+        params.pop("page", None)
+        params["q"] = skill.name
+        found.append((skill.name, f"?{params.urlencode()}"))
+    return found
 
 
 def _views(viewer, profiles) -> list:

@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
+from profiles import selectors as profile_selectors
+
 from . import search as site_search
 from .db import reads_from_replica
 from .pagecache import Part, Wanted, cache_public_page, shared_parts
@@ -27,7 +29,12 @@ def search(request: HttpRequest) -> HttpResponse:
     if q and section in site_search.FULL_SECTIONS:
         return _section(request, q, section)
     results = _everything(request, q) if q else None
-    return render(request, "search/search.html", {"q": q, "results": results})
+    context = {"q": q, "results": results}
+    if results and not results.found:
+        context["did_you_mean"] = [
+            skill.name for skill in profile_selectors.spelled_like(request.user, q)
+        ]
+    return render(request, "search/search.html", context)
 
 
 def _everything(request: HttpRequest, q: str) -> site_search.Results:

@@ -237,6 +237,16 @@ def test_a_fruitless_search_says_what_to_try_next(staff_member, client_as):
     assert reverse("groups:suggestion-list") in html
 
 
+def test_a_fruitless_search_offers_the_skill_it_may_mean(council, staff_member, client_as):
+    chloe = staff_of(council, name="Chloe Dunn")
+    make_profile(chloe, teach=["Excel"], audience="public", skills_audience="public")
+
+    for client in (Client(), client_as(staff_member)):
+        html = search(client, "Execl").content.decode()
+        assert "No results for “Execl”" in html
+        assert f'Did you mean <a class="govuk-link" href="{reverse("search")}?q=Excel">' in html
+
+
 @pytest.mark.parametrize(
     "q",
     [

@@ -100,6 +100,31 @@ def test_no_results_suggest_what_to_do(client_as, people, staff_member):
     assert reverse("profiles:profile-edit") in html
 
 
+def test_a_search_that_finds_nobody_offers_the_skill_it_may_mean(client_as, people, staff_member):
+    client = client_as(staff_member)
+    html = client.get("/people/", {"q": "Execl", "page": "2"}).content.decode()
+
+    assert "Nobody yet matches “Execl”. Did you mean" in html
+    assert '<a class="govuk-link" href="?q=Excel">Excel</a>?' in html
+    assert "Chloe Dunn" in client.get("/people/", {"q": "Excel"}).content.decode()
+
+
+def test_only_skills_others_of_your_audience_may_see_are_offered(
+    client_as, people, staff_member, other_staff, trust
+):
+    make_profile(staff_of(trust, name="Gwen"), teach=["Welsh"], skills_audience="organisation")
+    make_profile(staff_member, interests=["Basketry"], show_interests=False)
+
+    def offered(user, q: str) -> bool:
+        html = client_as(user).get("/people/", {"q": q}).content.decode()
+        assert "Nobody yet matches" in html
+        return "Did you mean" in html
+
+    assert offered(other_staff, "Wlesh")  # Gwen's colleague
+    assert not offered(staff_member, "Wlesh")  # Gwen's skills are for the trust alone
+    assert not offered(staff_member, "Baskerty")  # only Amara is shown she holds it
+
+
 def test_search_text_is_escaped(client_as, people, staff_member):
     html = client_as(staff_member).get("/people/", {"q": "<script>x</script>"}).content.decode()
 
