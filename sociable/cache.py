@@ -1,7 +1,7 @@
 """The shared cache in PostgreSQL, when there is no Redis (settings: CACHES).
 
-Django's database cache writes one key at a time: a count of the table, then a savepoint,
-a read, an insert or update and a release for every key. Pages that keep several shared
+Django's database cache writes one key at a time: a count of the table, a read and an
+insert or update for every key. Pages that keep several shared
 parts at once (home keeps the cards it rendered, up to a dozen) keep them with
 ``set_many``, which here is one count and one upsert, whatever the number of keys.
 Everything else is Django's.
