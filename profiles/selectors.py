@@ -490,23 +490,31 @@ def new_people_near(viewer, profile: Profile, *, since, limit: int = 6) -> list[
     not listed). Nothing for their cards is fetched: see ``card_people``.
 
     Hand-written SQL, as home's other reads are (docs/decisions/0011): no query at all when
-    the profile has no team or building.
+    the profile has no team or building. The team's and the building's newest are each read
+    newest first from their (team, created_at) and (place, created_at) indexes, ``limit`` at
+    most, and how recent they are is checked after: prepared, with one plan for any team
+    (sociable.queries.fetch). Asked for everyone who arrived since a date, it read all of a
+    big building's month of arrivals to sort them (2.8 ms at L).
     """
-    near = [
-        (column, getattr(profile, field))
-        for column, field in (("p.team_id", "team_id"), ("p.place_id", "place_id"))
-        if getattr(profile, field)
-    ]
+    near = [column for column in ("team_id", "place_id") if getattr(profile, column)]
     if not near:
         return []
     # Seeing someone's workplace means seeing their profile too (group_q).
-    visible, params = group_sql(viewer, "location", profile="p", user="u")
-    where_near = " OR ".join(f"{column} = %s" for column, _ in near)
+    visible, visible_params = group_sql(viewer, "location", profile="p", user="u")
+    newest = [
+        f"""(SELECT p.id, p.created_at FROM profiles_profile p JOIN accounts_user u
+            ON u.id = p.user_id
+            WHERE p.{column} = %s AND {_LISTED} AND {visible} AND p.id <> %s
+            ORDER BY p.created_at DESC, p.id DESC LIMIT {int(limit)})"""  # noqa: S608 (as below)
+        for column in near
+    ]
     sql = f"""
-        SELECT p.id FROM profiles_profile p JOIN accounts_user u ON u.id = p.user_id
-        WHERE {_LISTED} AND {visible} AND ({where_near}) AND p.id <> %s AND p.created_at >= %s
-        ORDER BY p.created_at DESC, p.id DESC
-        LIMIT %s
-    """  # noqa: S608 (the rule's SQL and column names; values are parameters)
-    values = [*params, *(value for _, value in near), profile.pk, since, limit]
-    return [pk for (pk,) in fetch(sql, values, prepare=True)]
+        SELECT id, created_at FROM ({" UNION ".join(newest)}) near
+        ORDER BY created_at DESC, id DESC LIMIT {int(limit)}
+    """  # noqa: S608 (the rule's SQL, column names and a number; values are parameters)
+    values = [
+        value
+        for column in near
+        for value in (getattr(profile, column), *visible_params, profile.pk)
+    ]
+    return [pk for pk, arrived in fetch(sql, values, prepare=True) if arrived >= since]

@@ -316,6 +316,18 @@ def test_home_introduces_new_people_in_your_team_and_building(neighbourhood, cli
     assert "Knitting" not in html  # Nia's skills are for her own organisation
 
 
+def test_someone_new_in_your_team_and_your_building_is_introduced_once(neighbourhood, client_as):
+    me, _ = neighbourhood
+    make_profile(
+        staff_of(me.user.organisation, name="Tess Both"), team="Housing", place="Civic Hall"
+    )
+
+    html = home(client_as(me.user))
+
+    panel = html.split('id="new-people"')[1].split('id="came-true"')[0]
+    assert panel.count("Tess Both") == 1 and panel.index("Tess Both") < panel.index("Tariq")
+
+
 def test_a_community_member_sees_nobody_s_workplace_so_nobody_new_nearby(
     neighbourhood, community_member, client_as
 ):
