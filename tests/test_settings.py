@@ -96,3 +96,14 @@ def test_pages_send_no_inline_script_or_style(client):
         html = client.get(reverse(url_name)).content.decode()
         assert "<script>" not in html and "onclick=" not in html, url_name
         assert " style=" not in html, url_name
+
+
+def test_production_refuses_the_demo_password_at_sign_in():
+    result = manage(
+        "shell",
+        "-c",
+        "from django.conf import settings; print(settings.SOCIABLE_REFUSE_DEMO_PASSWORD)",
+        env={**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64)},
+    )
+
+    assert result.stdout.splitlines()[-1] == "True", result.stdout + result.stderr

@@ -5,11 +5,14 @@ from allauth.mfa.base import forms as mfa_forms
 from allauth.mfa.totp import forms as totp_forms
 from allauth.socialaccount import forms as socialaccount_forms
 from django import forms
+from django.contrib.auth import password_validation
+
+from .models import User
 
 # Advice shown under new-password fields.
 LENGTH_RULE_HINT = (
-    "At least 12 characters. A few words you will remember work well; "
-    "you do not need numbers or symbols."
+    "At least 12 characters and hard to guess. A few unrelated words you will remember "
+    "work well; you do not need numbers or symbols."
 )
 
 
@@ -65,6 +68,19 @@ class SignupForm(PlainEnglish, account_forms.SignupForm):
         "password1": ("Create a password", "Enter a password", LENGTH_RULE_HINT),
         "password2": ("Confirm your password", "Enter your password again", None),
     }
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # allauth checks the password against an account holding only the email address:
+        # check it once more knowing the person's name ("amara-okafor-1" is easy to guess).
+        password, name = cleaned.get("password1"), cleaned.get("name")
+        if password and name and not self.has_error("password1"):
+            person = User(name=name, email=cleaned.get("email") or "")
+            try:
+                password_validation.validate_password(password, person)
+            except forms.ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
 
 
 class SocialSignupForm(PlainEnglish, socialaccount_forms.SignupForm):

@@ -159,17 +159,27 @@ else:
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's, refusing the demo's password in production (sociable/accounts/passwords.py).
+    "sociable.accounts.passwords.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-# At least 12 characters and not a common password; no other complexity rules.
+# At least 12 characters, hard to guess (zxcvbn), not like the person's own details, not a
+# common password and not the demo's; no composition rules (sociable/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
     },
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["name", "username", "email"]},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "sociable.accounts.passwords.NotTheDemoPasswordValidator"},
+    {"NAME": "sociable.accounts.passwords.StrengthValidator"},
 ]
+# The demo's published password signs nobody in where this is on (production settings).
+SOCIABLE_REFUSE_DEMO_PASSWORD = False
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "home"
 

@@ -22,6 +22,9 @@ def _require_secret_key() -> str:
 
 
 SECRET_KEY = _require_secret_key()
+# Demo accounts loaded here by mistake (seed_demo --force) still cannot be entered with the
+# password the README publishes.
+SOCIABLE_REFUSE_DEMO_PASSWORD = True
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP

@@ -109,6 +109,14 @@ def test_changing_to_a_work_address_makes_you_staff_only_after_verifying(
     [
         ("short-pass1", "at least 12 characters"),
         ("password1234", "too common"),
+        ("aaaaaaaaaaaa", "Repeats like"),
+        ("123456789012", "harder to guess"),
+        ("qwertyuiopas", "harder to guess"),
+        ("Kirkfield2026", "harder to guess"),
+        ("sociable-demo-2026", "published in Sociable&#x27;s instructions"),
+        ("Sociable-Demo-2026", "published in Sociable&#x27;s instructions"),
+        ("sam.taylor.sam", "harder to guess"),
+        ("SamTaylor1987", "harder to guess"),
     ],
 )
 def test_weak_passwords_are_refused_with_the_reason(client, password, message):
@@ -118,6 +126,15 @@ def test_weak_passwords_are_refused_with_the_reason(client, password, message):
     assert message in response.content.decode()
     assert not User.objects.filter(email="sam@example.com").exists()
     assert 'value="sam@example.com"' in response.content.decode(), "keeps what was typed"
+
+
+def test_a_password_made_of_your_own_name_is_refused_for_you_alone(client):
+    refused = sign_up(client, "amara.okafor@example.com", "okafor-amara-1978", "Amara Okafor")
+
+    assert refused.status_code == 200
+    assert "mostly your name" in refused.content.decode()
+    assert not User.objects.exists()
+    assert sign_up(client, "sam@example.com", "okafor-amara-1978").status_code == 302
 
 
 def test_long_passwords_need_no_digits_or_symbols(client):
@@ -198,3 +215,32 @@ def test_a_bad_new_address_is_explained_once(client_as, staff_member):
     html = response.content.decode()
     assert html.count("There is a problem") == 1
     assert 'value="not-an-address"' in html
+
+
+def test_changing_your_password_to_a_guessable_one_is_refused(client_as, staff_member):
+    client = client_as(staff_member)
+    response = client.post(
+        reverse("account_change_password"),
+        {"oldpassword": PASSWORD, "password1": "Kirkfield2026", "password2": "Kirkfield2026"},
+    )
+
+    assert response.status_code == 200
+    assert "harder to guess" in response.content.decode()
+    staff_member.refresh_from_db()
+    assert staff_member.check_password(PASSWORD)
+
+
+@pytest.mark.parametrize(("refused", "signs_in"), [(True, False), (False, True)])
+def test_the_demo_password_signs_nobody_in_under_production_settings(
+    client, settings, staff_member, refused, signs_in
+):
+    """Demo accounts loaded into production by mistake stay shut; the demo itself works."""
+    from sociable.demo_credentials import DEMO_PASSWORD
+
+    settings.SOCIABLE_REFUSE_DEMO_PASSWORD = refused
+    staff_member.set_password(DEMO_PASSWORD)
+    staff_member.save(update_fields=["password"])
+
+    client.post(reverse("account_login"), {"login": staff_member.email, "password": DEMO_PASSWORD})
+
+    assert ("_auth_user_id" in client.session) is signs_in
