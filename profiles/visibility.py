@@ -3,14 +3,17 @@
 A profile has an audience, and so does each group of its fields. A group is
 visible when both the profile and the group are: its effective audience is the
 narrower of the two. Everything in the profiles app that shows, lists,
-searches or exports profile fields asks this module.
+searches or exports profile fields asks this module, and so does every list of
+people's names elsewhere (``names_for``): a name is part of the profile.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cached_property
+from typing import Generic, TypeVar
 
 from django.db.models import Q
 
@@ -35,6 +38,10 @@ GROUPS = {
 }
 # Search levels, narrowest last; a profile's row at a level holds what that level sees.
 LEVELS = AUDIENCE_ORDER
+# The profile's side of ``user.profile``: whether a query brought it (select_related).
+_USERS_PROFILE = Profile._meta.get_field("user").remote_field
+
+T = TypeVar("T")
 
 
 def effective_audience(profile: Profile, group: str) -> str:
@@ -174,3 +181,85 @@ class ProfileView:
 def view_profile(viewer, profile: Profile) -> ProfileView:
     is_owner = bool(viewer is not None and viewer.is_authenticated and viewer.pk == profile.user_id)
     return ProfileView(profile=profile, groups=visible_groups(viewer, profile), is_owner=is_owner)
+
+
+# --- names --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Names(Generic[T]):
+    """People listed on a page (going to an event, organising a group...) as one viewer may
+    know them: ``shown``, the items whose person they may know by name, in the list's order,
+    and how many ``others`` there are, counted and not named.
+
+    ``hidden`` are the user pks of the people listed whose profile does not reach the
+    viewer's audience (``audience.audience_key``), even when this viewer is one of them and
+    so sees their own name: a part of a page rendered from these names is theirs alone,
+    never kept for or served to the others (``sociable.pagecache.Part.owners``).
+    """
+
+    shown: list[T]
+    others: int
+    hidden: frozenset[int]
+
+    @property
+    def count(self) -> int:
+        return len(self.shown) + self.others
+
+
+def _reaches(viewer, user, profile: Profile | None) -> bool:
+    """Whether ``user``'s profile reaches ``viewer``'s audience: the "profile" group of
+    ``group_q`` on a profile of ``Profile.objects.active()``, decided in Python on rows the
+    query brought already. No profile, an archived one or a closed account reaches nobody."""
+    if profile is None or profile.archived_at is not None or not user.is_active:
+        return False
+    return can_see(viewer, profile.audience, organisation_id=user.organisation_id)
+
+
+def _profiles_of(users: list) -> dict[int, Profile | None]:
+    """Each user's profile: from ``user.profile`` where the query brought it, and the rest in
+    one query, kept on them as if it had (asking again costs nothing)."""
+    missing = [user for user in users if not _USERS_PROFILE.is_cached(user)]
+    if missing:
+        profiles = Profile.objects.filter(user__in=missing).in_bulk(field_name="user_id")
+        for user in missing:
+            profile = profiles.get(user.pk)
+            if profile is not None:
+                _USERS_PROFILE.field.set_cached_value(profile, user)
+            _USERS_PROFILE.set_cached_value(user, profile)
+    return {user.pk: _USERS_PROFILE.get_cached_value(user) for user in users}
+
+
+def names_for(
+    viewer,
+    items: Iterable[T],
+    *,
+    person: Callable[[T], User] = lambda item: item.user,
+    addressed: bool = False,
+) -> Names[T]:
+    """Split people listed on a page into those ``viewer`` may know by name and the others.
+
+    A name is shown where its person's profile reaches the viewer (the audience of the
+    "profile" field group); everyone sees their own. ``addressed``: the viewer is someone
+    these people chose to address, an organiser of the group they asked to join or the
+    event they replied to, and sees every name. ``person`` finds the person of an item (its
+    ``user`` by default). Their profiles come from ``user.profile`` when the query brought
+    them (``select_related("user__profile")``), otherwise in one query for all of them.
+    """
+    items = list(items)
+    users = [person(item) for item in items]
+    profiles = _profiles_of(users)
+    own = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    shown, hidden = [], set()
+    for item, user in zip(items, users, strict=True):
+        if not _reaches(viewer, user, profiles[user.pk]):
+            hidden.add(user.pk)
+            if not (addressed or user.pk == own):
+                continue
+        shown.append(item)
+    return Names(shown, len(items) - len(shown), frozenset(hidden))
+
+
+def knows_name(viewer, user: User) -> bool:
+    """Whether ``viewer`` may know ``user`` by name (``names_for`` for one person)."""
+    return bool(names_for(viewer, [user], person=lambda person: person).shown)
