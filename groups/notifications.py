@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from django.urls import reverse
 from django.utils import timezone
 
+from profiles.visibility import knows_name
 from sociable.notifications.models import Kind
 from sociable.notifications.services import notify
 
@@ -118,21 +119,31 @@ def suggestion_fulfilled(suggestion: Suggestion) -> None:
 
 
 def invite_learners(event: Event, learners, *, by) -> int:
-    """Tell people who want to learn the session's skill about it (once per session)."""
-    return len(
-        notify(
-            kind=Kind.INVITATION,
-            recipients=learners,
-            actor=by,
-            title=(
-                f"{by.display_name} invites you to {event.title} on {_when(event)}: "
-                f"a session on {event.skill.name}, which you want to learn"
-            ),
-            url=event.get_absolute_url(),
-            group=event.group,
-            key=f"invite:{event.pk}",
+    """Tell people who want to learn the session's skill about it (once per session).
+
+    Learners whom the organiser's profile reaches are told who invites them; the others that
+    an organiser of the group does (``profiles.visibility.knows_name``), in the site and in
+    the email alike.
+    """
+    learners = list(learners)
+    knowing = {person.pk for person in learners if knows_name(person, by)}
+    told = 0
+    for knows, who in ((True, by.display_name), (False, f"An organiser of {event.group.name}")):
+        told += len(
+            notify(
+                kind=Kind.INVITATION,
+                recipients=[person for person in learners if (person.pk in knowing) == knows],
+                actor=by,
+                title=(
+                    f"{who} invites you to {event.title} on {_when(event)}: "
+                    f"a session on {event.skill.name}, which you want to learn"
+                ),
+                url=event.get_absolute_url(),
+                group=event.group,
+                key=f"invite:{event.pk}",
+            )
         )
-    )
+    return told
 
 
 def remind_attendees(day: date) -> int:

@@ -87,7 +87,8 @@ def get_event_for_user(user, slug: str, pk: int, *, queryset=None) -> Event:
     """Return the event if ``user`` may see its group (404 otherwise); ``queryset`` may
     annotate."""
     events = (Event.objects.all() if queryset is None else queryset).filter(pk=pk, group__slug=slug)
-    event = events.select_related("group", "skill", "teacher").first()
+    # The teacher's profile: whether the viewer may know them by name (the event's page).
+    event = events.select_related("group", "skill", "teacher__profile").first()
     if event is None or not event.group.is_visible_to(user):
         raise Http404("No such event")
     return event

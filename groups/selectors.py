@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from profiles.models import Profile, ProfileSkill, Skill
 from profiles.selectors import with_card_data
-from profiles.visibility import group_q, view_profile
+from profiles.visibility import group_q, names_for, view_profile
 from sociable.queries import Columns, count_of, fetch
 
 from .models import RSVP, Event, Group, GroupTag, Membership, Suggestion
@@ -72,8 +72,10 @@ def suggested_groups(viewer, limit: int = 4) -> list[Group]:
     )
 
 
-def group_page(group: Group):
-    """Upcoming and past events, organisers and members of one group."""
+def group_page(group: Group, viewer):
+    """Upcoming and past events, organisers and members of one group: its organisers as
+    ``viewer`` may know them (``profiles.visibility.names_for``), the same for everyone
+    with their audience key but the organisers hidden from it."""
     now = timezone.now()
     events = (
         Event.objects.filter(group=group)
@@ -82,7 +84,7 @@ def group_page(group: Group):
     )
     organisers = (
         Membership.objects.filter(group=group, status=ACTIVE, role=Membership.Role.ORGANISER)
-        .select_related("user")
+        .select_related("user__profile")
         .order_by("user__name")
     )
     upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at"))
@@ -92,7 +94,7 @@ def group_page(group: Group):
     return {
         "upcoming": upcoming,
         "past": past,
-        "organisers": [m.user for m in organisers],
+        "organisers": names_for(viewer, organisers),
         "member_count": Membership.objects.filter(group=group, status=ACTIVE).count(),
     }
 
@@ -108,6 +110,32 @@ def event_page(event: Event):
     waiting = [r for r in rsvps if r.status == RSVP.Status.WAITLISTED]
     places_left = None if event.capacity is None else max(event.capacity - len(going), 0)
     return {"going": going, "waiting": waiting, "places_left": places_left}
+
+
+def event_about(event: Event, viewer) -> dict:
+    """``event_page``, with who is going and who teaches as ``viewer`` may know them
+    (``profiles.visibility.names_for``): the same for everyone with their audience key, but
+    the people hidden from it (``hidden``), who see their own names."""
+    attendance = event_page(event)
+    teacher = [event.teacher] if event.teacher_id else []
+    return {
+        **attendance,
+        "going_names": names_for(viewer, attendance["going"]),
+        "teacher_names": names_for(viewer, teacher, person=lambda user: user),
+    }
+
+
+def members_page(group: Group, viewer, *, organiser: bool) -> dict:
+    """A group's members as ``viewer``, a member, may know them, organisers first; and, for
+    its ``organiser``s, everyone's name and who asked to join (they chose to address the
+    organisers, who approve, decline and remove people by name)."""
+    memberships = group.memberships.select_related("user__organisation", "user__profile")
+    active = memberships.filter(status=ACTIVE).order_by("-role", "user__name")
+    pending = memberships.filter(status=Membership.Status.PENDING).order_by("created_at")
+    return {
+        "active": names_for(viewer, active, addressed=organiser),
+        "pending": list(pending) if organiser else [],
+    }
 
 
 # The viewer's membership of an event's group and reply to the event, as SQL in the event's

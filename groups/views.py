@@ -140,7 +140,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "group-page",
         audience_key(request.user),
         str(group.pk),
-        lambda: _about_group(group),
+        lambda: _about_group(group, request.user),
     )
     members = "link" if can_see_members(request.user, group, membership) else "count"
     context = {
@@ -158,9 +158,12 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "groups/group_detail.html", {**context, "about_html": about_html})
 
 
-def _about_group(group: Group) -> Part:
+def _about_group(group: Group, viewer) -> Part:
+    page = selectors.group_page(group, viewer)
     return render_part(
-        "groups/partials/_group_about.html", {"group": group, **selectors.group_page(group)}
+        "groups/partials/_group_about.html",
+        {"group": group, **page},
+        owners=page["organisers"].hidden,
     )
 
 
@@ -212,17 +215,14 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_group_for_user(request.user, slug)
     if not can_see_members(request.user, group):
         raise PermissionDenied("Only members can see who else is in the group.")
-    memberships = group.memberships.select_related("user__organisation", "user__profile")
+    can_manage = can_manage_group(request.user, group)
     return render(
         request,
         "groups/member_list.html",
         {
             "group": group,
-            "can_manage": can_manage_group(request.user, group),
-            "active": memberships.filter(status=Membership.Status.ACTIVE).order_by(
-                "-role", "user__name"
-            ),
-            "pending": memberships.filter(status=Membership.Status.PENDING).order_by("created_at"),
+            "can_manage": can_manage,
+            **selectors.members_page(group, request.user, organiser=can_manage),
             "decision_form": DecisionForm(),
             "add_form": AddMemberForm(),
         },
@@ -316,7 +316,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "event-page",
         audience_key(request.user),
         str(event.pk),
-        lambda: _about_event(event),
+        lambda: _about_event(event, request.user),
     )
     reply, position = selectors.reply_of(request.user, event, about.facts["waiting"])
     membership = selectors.viewer_membership(request.user, event)
@@ -339,14 +339,15 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     return render(request, "groups/event_detail.html", context)
 
 
-def _about_event(event: Event) -> Part:
-    attendance = selectors.event_page(event)
+def _about_event(event: Event, viewer) -> Part:
+    attendance = selectors.event_about(event, viewer)
     facts = {
         "places_left": attendance["places_left"],
         "waiting": [rsvp.user_id for rsvp in attendance["waiting"]],
     }
     context = {"event": event, "group": event.group, **attendance}
-    return render_part("groups/partials/_event_about.html", context, facts=facts)
+    owners = attendance["going_names"].hidden | attendance["teacher_names"].hidden
+    return render_part("groups/partials/_event_about.html", context, owners=owners, facts=facts)
 
 
 def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:

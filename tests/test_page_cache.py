@@ -411,6 +411,59 @@ def test_an_event_page_is_shared_with_each_viewers_own_reply(client_as, staff_me
     )
 
 
+def test_names_on_a_shared_event_page_reach_only_the_audiences_they_are_for(
+    client_as, council, trust
+):
+    """Profile audiences map onto audience keys: a kept list of who is going is served only
+    to viewers whose profile audiences see the same names, never to a person it counts."""
+    organiser = UserFactory(name="Olu Organiser")
+    group = make_group(organiser, name="Parkrunners", audience="public")
+    event = make_event(group, title="Saturday run")
+    orla, sal = staff_of(council, name="Orla Ownorg"), staff_of(council, name="Sal Staff")
+    make_profile(orla, audience="organisation")
+    make_profile(sal, audience="staff")
+    nell = UserFactory(name="Nell Noprofile")  # no profile: named to nobody but herself
+    for person in (orla, sal, nell):
+        rsvp_to_event(event=event, user=person, going=True)
+    viewers = {
+        name: client_as(user) if user else Client()
+        for name, user in {
+            "community": UserFactory(name="Cara Community"),
+            "another community member": UserFactory(name="Cy Community"),
+            "colleague": staff_of(council),
+            "partner": staff_of(trust),
+            "another partner": staff_of(trust),
+            "nell": nell,
+            "visitor": None,
+        }.items()
+    }
+
+    def going(viewer: str) -> tuple[str, list[str]]:
+        with CaptureQueriesContext(connection) as context:
+            html = viewers[viewer].get(event.get_absolute_url()).content.decode()
+        start = html.index(">Going</h2>")
+        rendered = [q["sql"] for q in context.captured_queries if 'FROM "groups_rsvp"' in q["sql"]]
+        return " ".join(html[start : html.index("</ul>", start)].split()), rendered
+
+    community, _ = going("community")
+    nells, _ = going("nell")  # her audience key's part is kept, but it counts her
+    another, rendered = going("another community member")
+    assert "3 people" in community and "Nell" not in community
+    assert "Nell Noprofile" in nells and "and 2 others" in nells
+    assert another == community and not rendered  # the kept part: Nell's was not kept
+    colleague, _ = going("colleague")
+    assert "Orla Ownorg" in colleague and "Sal Staff" in colleague and "and 1 other" in colleague
+    partner, _ = going("partner")
+    assert "Sal Staff" in partner and "Orla" not in partner and "and 2 others" in partner
+    visitor, _ = going("visitor")
+    assert "3 people" in visitor
+
+    update_profile(profile=sal.profile, fields={"audience": "organisation"})
+
+    narrowed, _ = going("another partner")
+    assert "Sal" not in narrowed and "3 people" in narrowed  # at once: a change of content
+
+
 def test_a_private_groups_pages_stay_with_its_members(client_as, staff_member, council):
     group = make_group(staff_member, name="Foster carers", audience="members")
     event = make_event(group, title="Peer support evening")
