@@ -21,6 +21,15 @@ from .models import Kind, Notification
 from .services import DIGEST, unsubscribe_token
 
 
+def delivery_id(message: EmailMessage, address: str) -> str:
+    """The mail service's id for the message it took for ``address``, if it gives one.
+
+    Backends that learn an id (GOV.UK Notify's, sociable/notifications/notify.py) leave
+    them on the message as ``delivery_ids``, by address; SMTP gives none.
+    """
+    return getattr(message, "delivery_ids", {}).get(address, "")
+
+
 def site_url(path: str = "") -> str:
     return settings.SOCIABLE_SITE_URL.rstrip("/") + path
 

@@ -54,6 +54,15 @@ DEFAULT_CHANNELS: dict[str, str] = {
 }
 
 
+class EmailStatus(models.TextChoices):
+    """What became of a notification's email (at once or in a digest)."""
+
+    SENT = "sent", "Sent: handed to the mail service"
+    DELIVERED = "delivered", "Delivered (the mail service's receipt)"
+    FAILED = "failed", "Not delivered (the mail service's receipt)"
+    NOT_SENT = "not_sent", "Not sent: the person can no longer see it"
+
+
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> NotificationQuerySet:
         """The user's own notifications whose subject they can still see."""
@@ -91,6 +100,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField(null=True, blank=True)
     # Email: when sent (at once or in a digest), or when decided not to send.
     emailed_at = models.DateTimeField(null=True, blank=True)
+    email_status = models.CharField(max_length=10, choices=EmailStatus.choices, blank=True)
+    # The mail service's id for the email that carried this (GOV.UK Notify's notification id;
+    # one digest carries several), so its delivery receipt can find it. Empty for SMTP.
+    email_delivery_id = models.CharField(max_length=100, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -114,6 +127,11 @@ class Notification(models.Model):
                 fields=["recipient"],
                 name="notification_digest_due",
                 condition=Q(channel="digest", emailed_at__isnull=True),
+            ),
+            models.Index(
+                fields=["email_delivery_id"],
+                name="notification_delivery",
+                condition=~Q(email_delivery_id=""),
             ),
         ]
 
@@ -153,3 +171,25 @@ class ScheduledRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} {self.day}"
+
+
+class TaskLease(models.Model):
+    """A worker's hold on a background task it is running, renewed while the worker lives.
+
+    A task whose lease has not been renewed for ``TASK_LEASE_SECONDS`` was left running by a
+    worker that died (killed, out of memory, its machine gone): any worker queues it again
+    (sociable/notifications/worker.py). The work itself must tolerate a second run, as the
+    email tasks do by locking their notifications.
+    """
+
+    task = models.OneToOneField(
+        "django_tasks_database.DBTaskResult",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="lease",
+    )
+    worker_id = models.CharField(max_length=64)
+    renewed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.task_id} held by {self.worker_id}"

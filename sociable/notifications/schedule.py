@@ -27,9 +27,11 @@ DAILY_JOBS: list[tuple[str, str, time]] = [
 def run_due_jobs(now: datetime | None = None) -> list[str]:
     """Queue today's jobs that are due and not yet queued; return their names."""
     local = timezone.localtime(now or timezone.now())
+    # One read a wake-up, which also tells the scheduler at once when the database is away.
+    started = set(ScheduledRun.objects.filter(day=local.date()).values_list("job", flat=True))
     queued = []
     for name, path, at in DAILY_JOBS:
-        if local.time() < at:
+        if local.time() < at or name in started:
             continue
         try:
             with transaction.atomic():

@@ -19,8 +19,8 @@ from django_tasks import task
 
 from sociable.accounts.models import User
 
-from .email import digest_email, notification_email
-from .models import Channel, Notification
+from .email import delivery_id, digest_email, notification_email
+from .models import Channel, EmailStatus, Notification
 
 logger = logging.getLogger(__name__)
 
@@ -57,11 +57,15 @@ def send_notification_email(notification_id: int, attempt: int = 1) -> str:
             still_visible = Notification.objects.visible_to(person).filter(pk=notification.pk)
             if not (person.is_active and person.email and still_visible.exists()):
                 outcome = "not sent: the person can no longer see it"
+                notification.email_status = EmailStatus.NOT_SENT
             else:
-                notification_email(notification).send()
+                message = notification_email(notification)
+                message.send()
                 outcome = "sent"
+                notification.email_status = EmailStatus.SENT
+                notification.email_delivery_id = delivery_id(message, person.email)
             notification.emailed_at = timezone.now()
-            notification.save(update_fields=["emailed_at"])
+            notification.save(update_fields=["emailed_at", "email_status", "email_delivery_id"])
             return outcome
     except MAIL_ERRORS:
         _retry(send_notification_email, notification_id, attempt=attempt)
@@ -104,11 +108,20 @@ def send_digest(user_id: int, attempt: int = 1) -> str:
             )
             items = [n for n in due if n.pk in visible_ids]
             outcome = "nothing visible"
+            sent: list[int] = []
+            now = timezone.now()
             if items and person.is_active and person.email:
-                digest_email(person, items).send()
+                message = digest_email(person, items)
+                message.send()
                 outcome = f"sent {len(items)}"
-            Notification.objects.filter(pk__in=[n.pk for n in due]).update(
-                emailed_at=timezone.now()
+                sent = [n.pk for n in items]
+                Notification.objects.filter(pk__in=sent).update(
+                    emailed_at=now,
+                    email_status=EmailStatus.SENT,
+                    email_delivery_id=delivery_id(message, person.email),
+                )
+            Notification.objects.filter(pk__in=[n.pk for n in due if n.pk not in sent]).update(
+                emailed_at=now, email_status=EmailStatus.NOT_SENT
             )
             return outcome
     except MAIL_ERRORS:

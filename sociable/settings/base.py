@@ -343,6 +343,10 @@ if S3_BUCKET:
 # Background work (emails, digests, reminders) is queued in PostgreSQL and run by
 # `manage.py db_worker`; `manage.py run_scheduler` queues the daily jobs.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A task left "running" by a worker that died is queued again once its lease has gone this
+# long unrenewed (live workers renew every third of it), up to TASK_MAX_ATTEMPTS runs.
+TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
+TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 
 SOCIABLE_SITE_NAME = "Sociable"
 # The address people reach the site at, for links in emails.

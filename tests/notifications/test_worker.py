@@ -7,8 +7,6 @@ the next run delivers the message exactly once.
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
@@ -18,30 +16,9 @@ from groups import services as groups
 from sociable.notifications.models import Notification
 from sociable.notifications.schedule import run_due_jobs
 from tests.groups.factories import make_event, make_group
+from tests.notifications.servers import Relay, free_port
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Relay:
-    """Accepts mail, after refusing the first ``fail_first`` deliveries with 451."""
-
-    def __init__(self, fail_first: int = 0):
-        self.fail_first = fail_first
-        self.attempts = 0
-        self.delivered: list[tuple[list[str], str]] = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
-        self.attempts += 1
-        if self.attempts <= self.fail_first:
-            return "451 4.3.0 Try again later"
-        self.delivered.append((envelope.rcpt_tos, envelope.content.decode("utf8", "replace")))
-        return "250 OK"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture
