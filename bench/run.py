@@ -579,11 +579,15 @@ def bench(args, states: list[str]) -> int:
         "DJANGO_SETTINGS_MODULE": "sociable.settings.prod",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "ALLOWED_HOSTS": "127.0.0.1",
+        # Production settings insist on a public address and a mail route; the bench sends none.
+        "SITE_URL": "https://127.0.0.1",
+        "DEFAULT_FROM_EMAIL": "Sociable bench <bench@sociable.example.gov.uk>",
+        "EMAIL_HOST": "127.0.0.1",
         "SOCIABLE_BENCH": "1",
         "SOCIABLE_BENCH_STATIC_ROOT": str(folder / "static"),
         "LOG_LEVEL": "WARNING",
     }
-    for name in ("DEBUG", "SECURE_SSL_REDIRECT", "BEHIND_TLS_PROXY", "REDIS_URL"):
+    for name in ("DEBUG", "SECURE_SSL_REDIRECT", "BEHIND_TLS_PROXY", "REDIS_URL", "EMAIL_BACKEND"):
         env.pop(name, None)  # exactly the production defaults
     try:
         prepare(scale, url, env)

@@ -406,6 +406,7 @@ def _notifications(user: User) -> dict:
                 "created_at": n.created_at,
                 "read_at": n.read_at,
                 "emailed_at": n.emailed_at,
+                "email_status": n.email_status,
             }
             for n in notifications
         ],

@@ -9,6 +9,23 @@ from typing import NoReturn
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def production_settings(*, host: str) -> dict[str, str]:
+    """What the production settings need to start, for a site at ``host``
+    (sociable/settings/prod.py): the settings module, a secret key, the host and its https
+    address, a sender and a mail route. The route is an SMTP relay on loopback where nothing
+    listens: a test that sends mail sets EMAIL_PORT to a real one."""
+    import secrets
+
+    return {
+        "DJANGO_SETTINGS_MODULE": "sociable.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": host,
+        "SITE_URL": f"https://{host}",
+        "DEFAULT_FROM_EMAIL": "Sociable <sociable@council.example.gov.uk>",
+        "EMAIL_HOST": "127.0.0.1",
+    }
+
+
 def manage(*args: str, env: dict[str, str] | None = None, drop: tuple[str, ...] = ()):
     environment = {**os.environ, **(env or {})}
     for name in (*drop, "DJANGO_ALLOW_ASYNC_UNSAFE"):

@@ -5,7 +5,6 @@ with those settings, as gunicorn would start them. What the header counts is che
 """
 
 import json
-import secrets
 
 import pytest
 from django.conf import settings
@@ -16,7 +15,7 @@ from django.urls import path
 
 from sociable import bench
 from sociable.urls import urlpatterns as site_urlpatterns
-from tests.helpers import manage
+from tests.helpers import manage, production_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -48,12 +47,7 @@ def production(**env: str) -> dict:
         "shell",
         "-c",
         PROBE,
-        env={
-            "DJANGO_SETTINGS_MODULE": "sociable.settings.prod",
-            "SECRET_KEY": secrets.token_urlsafe(64),
-            "ALLOWED_HOSTS": "testserver",
-            **env,
-        },
+        env={**production_settings(host="testserver"), **env},
         drop=() if "SOCIABLE_BENCH" in env else ("SOCIABLE_BENCH",),
     )
     assert result.returncode == 0, result.stderr

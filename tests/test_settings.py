@@ -1,32 +1,100 @@
 """Production settings are safe, and every page carries the Content Security Policy."""
 
 import secrets
+import uuid
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from tests.helpers import manage
+from tests.helpers import manage, production_settings
 
 pytestmark = pytest.mark.django_db
 
-PRODUCTION = {
-    "DJANGO_SETTINGS_MODULE": "sociable.settings.prod",
-    "ALLOWED_HOSTS": "sociable.example.gov.uk",
+PRODUCTION = production_settings(host="sociable.example.gov.uk")
+# GOV.UK Notify instead of SMTP: a whole API key (name, service id, secret) and the template.
+NOTIFY = {
+    "EMAIL_HOST": "",
+    "NOTIFY_API_KEY": f"sociable_live-{uuid.uuid4()}-{uuid.uuid4()}",
+    "NOTIFY_TEMPLATE_ID": str(uuid.uuid4()),
+    "NOTIFY_CALLBACK_TOKEN": secrets.token_urlsafe(32),
 }
+MAIL_SETTINGS = (
+    "EMAIL_BACKEND",
+    "EMAIL_HOST",
+    "DEFAULT_FROM_EMAIL",
+    "SITE_URL",
+    "NOTIFY_API_KEY",
+    "NOTIFY_TEMPLATE_ID",
+    "NOTIFY_CALLBACK_TOKEN",
+)
 
 
-def test_production_settings_pass_the_deployment_checklist():
-    result = manage(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        env={**PRODUCTION, "SECRET_KEY": secrets.token_urlsafe(64)},
-    )
+def production(*args: str, **env: str | None):
+    """manage.py with the production settings, where None leaves a variable unset."""
+    given = {**PRODUCTION, **env}
+    given = {name: value for name, value in given.items() if value is not None}
+    return manage(*args, env=given, drop=tuple(n for n in MAIL_SETTINGS if n not in given))
+
+
+@pytest.mark.parametrize("route", ["smtp", "notify"])
+def test_production_settings_pass_the_deployment_checklist(route):
+    env = NOTIFY if route == "notify" else {}
+    result = production("check", "--deploy", "--fail-level", "WARNING", **env)
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+PRINT_MAIL = (
+    "from django.conf import settings as s; "
+    "print(s.EMAIL_BACKEND, s.DEFAULT_FROM_EMAIL, s.SOCIABLE_SITE_URL, sep='|')"
+)
+
+
+def test_production_sends_as_configured_through_smtp_or_notify():
+    smtp = production("shell", "-c", PRINT_MAIL)
+    notify = production("shell", "-c", PRINT_MAIL, **NOTIFY)
+
+    assert smtp.returncode == 0, smtp.stderr
+    assert smtp.stdout.strip().splitlines()[-1].split("|") == [
+        "django.core.mail.backends.smtp.EmailBackend",
+        "Sociable <sociable@council.example.gov.uk>",
+        "https://sociable.example.gov.uk",
+    ]
+    assert notify.returncode == 0, notify.stderr
+    assert notify.stdout.strip().splitlines()[-1].split("|")[0] == (
+        "sociable.notifications.notify.NotifyEmailBackend"
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SITE_URL": None}, "SITE_URL must be set to the site's public https address"),
+        ({"SITE_URL": "http://sociable.example.gov.uk"}, "SITE_URL must be set"),
+        ({"SITE_URL": "https://"}, "SITE_URL must be set"),
+        ({"SITE_URL": "https://127.0.0.1:8000"}, "SITE_URL's host 127.0.0.1 is not in"),
+        ({"DEFAULT_FROM_EMAIL": None}, "DEFAULT_FROM_EMAIL must be set"),
+        ({"DEFAULT_FROM_EMAIL": "Sociable <no-reply@sociable.invalid>"}, "DEFAULT_FROM_EMAIL"),
+        ({"DEFAULT_FROM_EMAIL": "sociable"}, "DEFAULT_FROM_EMAIL must be set"),
+        ({"EMAIL_HOST": None}, "No way to send email: set EMAIL_HOST"),
+        (
+            {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"},
+            "EMAIL_BACKEND is not read in production",
+        ),
+        ({**NOTIFY, "EMAIL_HOST": "smtp.example.gov.uk"}, "set one"),
+        ({**NOTIFY, "NOTIFY_API_KEY": "not-a-key"}, "NOTIFY_API_KEY must be a whole"),
+        ({**NOTIFY, "NOTIFY_TEMPLATE_ID": None}, "NOTIFY_TEMPLATE_ID must be the id"),
+        ({**NOTIFY, "NOTIFY_CALLBACK_TOKEN": "short"}, "NOTIFY_CALLBACK_TOKEN must be at least"),
+    ],
+)
+def test_production_refuses_to_start_without_a_site_address_and_a_way_to_send_email(env, message):
+    result = production("check", **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -1,13 +1,22 @@
 from django.contrib import admin
 
-from .models import Notification, Preference, ScheduledRun
+from .models import Notification, Preference, ScheduledRun, TaskLease
 
 
 @admin.register(Notification)
 class NotificationAdmin(admin.ModelAdmin):
-    list_display = ["title", "recipient", "kind", "channel", "created_at", "read_at", "emailed_at"]
-    list_filter = ["kind", "channel"]
-    search_fields = ["title", "recipient__email", "recipient__name", "key"]
+    list_display = [
+        "title",
+        "recipient",
+        "kind",
+        "channel",
+        "created_at",
+        "read_at",
+        "emailed_at",
+        "email_status",
+    ]
+    list_filter = ["kind", "channel", "email_status"]
+    search_fields = ["title", "recipient__email", "recipient__name", "key", "email_delivery_id"]
     list_select_related = ["recipient"]
     raw_id_fields = ["recipient", "actor", "board", "group"]
     date_hierarchy = "created_at"
@@ -27,3 +36,11 @@ class ScheduledRunAdmin(admin.ModelAdmin):
     list_display = ["job", "day", "started_at"]
     list_filter = ["job"]
     search_fields = ["job"]
+
+
+@admin.register(TaskLease)
+class TaskLeaseAdmin(admin.ModelAdmin):
+    list_display = ["task", "worker_id", "renewed_at"]
+    search_fields = ["worker_id", "task__task_path"]
+    list_select_related = ["task"]
+    raw_id_fields = ["task"]

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from sociable.accounts.models import User
 
-from .models import DEFAULT_CHANNELS, Channel, Kind, Notification, Preference
+from .models import DEFAULT_CHANNELS, Channel, EmailStatus, Kind, Notification, Preference
 
 UNSUBSCRIBE_SALT = "sociable.notifications.unsubscribe"
 DIGEST = "digest"  # the unsubscribe scope for the daily digest as a whole
@@ -159,3 +159,20 @@ def recount_unread(user: User) -> int:
         User.objects.filter(pk=user.pk).update(unread_notifications=count)
         user.unread_notifications = count
     return count
+
+
+# --- what became of the emails --------------------------------------------------------------
+
+
+def record_email_outcome(*, delivery_id: str, status: str) -> int:
+    """Mark the notifications an email carried as delivered or failed, from the mail service's
+    receipt for the email it knows by ``delivery_id``; return how many changed."""
+    if status not in (EmailStatus.DELIVERED, EmailStatus.FAILED):
+        raise ValueError(f"Not an outcome of an email: {status!r}")
+    if not delivery_id:
+        return 0
+    return (
+        Notification.objects.filter(email_delivery_id=delivery_id)
+        .exclude(email_status=status)
+        .update(email_status=status)
+    )

@@ -14,4 +14,5 @@ urlpatterns = [
         views.unsubscribe,
         name="unsubscribe",
     ),
+    path("notifications/receipts/notify/", views.notify_receipt, name="notify-receipt"),
 ]

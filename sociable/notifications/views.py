@@ -1,15 +1,17 @@
 """The bell's page, reading notifications, choosing how to hear, and unsubscribing."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.crypto import constant_time_compare
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import services
+from . import notify, services
 from .forms import PreferencesForm
 from .models import Kind, Notification
 
@@ -65,3 +67,29 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         services.unsubscribe(user=user, scope=scope)
         return render(request, "notifications/unsubscribed.html", {"label": label})
     return render(request, "notifications/unsubscribe.html", {"label": label})
+
+
+@login_not_required
+@csrf_exempt  # GOV.UK Notify posts here, server to server: its bearer token is the key.
+@require_POST
+def notify_receipt(request: HttpRequest) -> HttpResponse:
+    """GOV.UK Notify's delivery receipt: was the email it took delivered, or did it fail?"""
+    expected = settings.NOTIFY_CALLBACK_TOKEN
+    if not expected:
+        raise Http404("Delivery receipts are not switched on (NOTIFY_CALLBACK_TOKEN)")
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        response = JsonResponse({"error": "A bearer token is needed"}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="delivery receipts"'
+        return response
+    if not constant_time_compare(token.strip(), expected):
+        return JsonResponse(
+            {"error": "That bearer token is not the one given to Notify"}, status=403
+        )
+    try:
+        delivery_id, status = notify.read_receipt(request.body)
+    except ValueError as problem:
+        return JsonResponse({"error": str(problem)}, status=400)
+    if status is not None:
+        services.record_email_outcome(delivery_id=delivery_id, status=status)
+    return HttpResponse(status=204)

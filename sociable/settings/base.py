@@ -238,7 +238,18 @@ SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
 SOCIALACCOUNT_REQUESTS_TIMEOUT = 10
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# GOV.UK Notify instead of SMTP when NOTIFY_API_KEY is set (sociable/notifications/notify.py).
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID")  # a template: ((subject)), body ((body))
+NOTIFY_EMAIL_REPLY_TO_ID = env_str("NOTIFY_EMAIL_REPLY_TO_ID")
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_CALLBACK_TOKEN = env_str("NOTIFY_CALLBACK_TOKEN")  # Notify's delivery receipts
+EMAIL_BACKEND = env_str(
+    "EMAIL_BACKEND",
+    "sociable.notifications.notify.NotifyEmailBackend"
+    if NOTIFY_API_KEY
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")

@@ -34,7 +34,7 @@ from groups.models import RSVP
 from sociable.accounts.models import User
 from tests.accounts.factories import PASSWORD, staff_of
 from tests.groups.factories import make_event, make_group
-from tests.helpers import missing_tool
+from tests.helpers import missing_tool, production_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SITE = "127.0.0.1"  # the Host the load balancer passes on to both nodes
@@ -133,10 +133,8 @@ def nodes(django_db_setup, redis_url, tmp_path_factory) -> Iterator[list[Node]]:
         env.pop(name, None)  # exactly the production defaults
     for name in ("S3_BUCKET", "AWS_STORAGE_BUCKET_NAME"):
         env.pop(name, None)
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "sociable.settings.prod",
+    env |= production_settings(host=SITE) | {
         "SECRET_KEY": SECRET_KEY,
-        "ALLOWED_HOSTS": SITE,
         "DATABASE_URL": database_url_for_nodes(),
         # The directory and searches read from "the replica", here the same database.
         "DATABASE_REPLICA_URL": database_url_for_nodes(),

@@ -2,12 +2,13 @@
 
 ``Relay`` is an aiosmtpd handler that accepts mail (after refusing the first deliveries, if
 asked, as a busy relay does). ``SilentServer`` accepts connections and never says a word, like
-a relay that hangs. ``Process`` runs ``manage.py`` (or any command) against this test's own
-database, with its output in a file.
+a relay that hangs. ``FakeNotify`` speaks GOV.UK Notify's API for sending email. ``Process``
+runs ``manage.py`` (or any command) against this test's own database, its output in a file.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import socket
@@ -15,10 +16,13 @@ import subprocess
 import sys
 import threading
 import time
+import uuid
 from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import jwt
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -141,3 +145,101 @@ def wait_for(what: str, condition: Callable[[], object], *, within: float = 30) 
         if time.monotonic() > deadline:
             raise AssertionError(f"Waited {within} s for {what}")
         time.sleep(0.1)
+
+
+class FakeNotify:
+    """GOV.UK Notify's API for sending email, on loopback: what the real one checks and answers.
+
+    It checks the bearer token as Notify does (a JWT signed with the API key's secret, issued by
+    the service id, within 30 seconds), the template and its personalisation, and answers 201
+    with Notify's response, or Notify's error shapes. ``fail_next`` makes the next requests fail
+    with that status (a 500 as Notify's own trouble, a 429 as its rate limit).
+    """
+
+    def __init__(self, *, service_id: str, secret: str, template_id: str):
+        self.sent: list[dict] = []
+        self.fail_next: list[int] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):  # quiet
+                pass
+
+            def answer(self, status: int, body: dict) -> None:
+                data = json.dumps(body).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def error(self, status: int, kind: str, message: str) -> None:
+                self.answer(
+                    status, {"errors": [{"error": kind, "message": message}], "status_code": status}
+                )
+
+            def do_POST(self):  # noqa: N802 (http.server's hook name)
+                length = int(self.headers.get("Content-Length") or 0)
+                request = json.loads(self.rfile.read(length) or b"{}")
+                if self.path != "/v2/notifications/email":
+                    return self.error(404, "ResourceNotFound", "Not found")
+                scheme, _, token = self.headers.get("Authorization", "").partition(" ")
+                try:
+                    claims = jwt.decode(token, secret, algorithms=["HS256"])
+                except jwt.PyJWTError:
+                    claims = {}
+                if scheme != "Bearer" or claims.get("iss") != service_id:
+                    return self.error(403, "AuthError", "Invalid token: API key not found")
+                if abs(time.time() - claims.get("iat", 0)) > 30:
+                    return self.error(
+                        403,
+                        "AuthError",
+                        "Error: Your system clock must be accurate to within 30 seconds",
+                    )
+                if fake.fail_next:
+                    status = fake.fail_next.pop(0)
+                    return self.error(status, "Exception", "Internal server error")
+                if request.get("template_id") != template_id:
+                    return self.error(400, "BadRequestError", "Template not found")
+                personalisation = request.get("personalisation") or {}
+                for field in ("subject", "body"):
+                    if field not in personalisation:
+                        return self.error(
+                            400, "BadRequestError", f"Missing personalisation: {field}"
+                        )
+                if "@" not in request.get("email_address", ""):
+                    return self.error(
+                        400, "ValidationError", "email_address Not a valid email address"
+                    )
+                notification_id = str(uuid.uuid4())
+                fake.sent.append({**request, "id": notification_id})
+                base = f"http://127.0.0.1:{fake.port}"
+                self.answer(
+                    201,
+                    {
+                        "id": notification_id,
+                        "reference": request.get("reference"),
+                        "content": {
+                            "subject": personalisation["subject"],
+                            "body": personalisation["body"],
+                            "from_email": "sociable@notifications.service.gov.uk",
+                            "one_click_unsubscribe_url": request.get("one_click_unsubscribe_url"),
+                        },
+                        "uri": f"{base}/v2/notifications/{notification_id}",
+                        "template": {
+                            "id": template_id,
+                            "version": 1,
+                            "uri": f"{base}/services/{service_id}/templates/{template_id}",
+                        },
+                        "scheduled_for": None,
+                    },
+                )
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -10,7 +10,6 @@ and the scheduler checks its jobs again.
 
 from __future__ import annotations
 
-import secrets
 import sys
 import time
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from groups import services as groups
 from sociable.notifications.models import EmailStatus, Notification, TaskLease
 from tests.accounts.factories import staff_of
 from tests.groups.factories import make_event, make_group
+from tests.helpers import production_settings
 from tests.notifications.servers import Process, Relay, SilentServer, free_port, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -49,14 +49,10 @@ def relay():
 def production_worker_env(*, smtp_port: int, **more: str) -> dict[str, str | None]:
     """A worker as deployed: production settings, mail through the council's SMTP relay."""
     return {
-        "DJANGO_SETTINGS_MODULE": "sociable.settings.prod",
-        "SECRET_KEY": secrets.token_urlsafe(64),
-        "ALLOWED_HOSTS": "sociable.example.gov.uk",
-        "SITE_URL": "https://sociable.example.gov.uk",
-        "DEFAULT_FROM_EMAIL": "Sociable <sociable@example.gov.uk>",
-        "EMAIL_HOST": "127.0.0.1",
+        **production_settings(host="sociable.example.gov.uk"),
         "EMAIL_PORT": str(smtp_port),
         "EMAIL_BACKEND": None,
+        "NOTIFY_API_KEY": None,
         "REDIS_URL": None,
         "DATABASE_REPLICA_URL": None,
         **more,
@@ -123,6 +119,7 @@ def test_an_email_left_running_by_a_killed_worker_is_sent_once_by_the_next(
     [(to, content)] = relay.delivered
     assert to == [person.email]
     assert "Subject: [Sociable] Cancelled: Rehearsal" in content
+    assert "From: Sociable <sociable@council.example.gov.uk>" in content  # the configured sender
     notification = Notification.objects.get()
     assert notification.emailed_at is not None
     assert notification.email_status == EmailStatus.SENT
