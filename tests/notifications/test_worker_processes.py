@@ -10,6 +10,7 @@ and the scheduler checks its jobs again.
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import time
 from contextlib import contextmanager
@@ -28,7 +29,14 @@ from sociable.notifications.models import EmailStatus, Notification, TaskLease
 from tests.accounts.factories import staff_of
 from tests.groups.factories import make_event, make_group
 from tests.helpers import production_settings
-from tests.notifications.servers import Process, Relay, SilentServer, free_port, wait_for
+from tests.notifications.servers import (
+    ROOT,
+    Process,
+    Relay,
+    SilentServer,
+    free_port,
+    wait_for,
+)
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -161,6 +169,18 @@ def database_outage():
         server.close()
 
 
+def healthcheck(port: int) -> int:
+    """scripts/healthcheck.py's verdict, as systemd's health check gets it (docs/deployment.md)."""
+    url = f"http://127.0.0.1:{port}/healthz"
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "scripts/healthcheck.py", "--url", url, "--host", "127.0.0.1"],
+        cwd=ROOT,
+        capture_output=True,
+        check=False,
+        timeout=60,
+    ).returncode
+
+
 def health(port: int) -> int | None:
     try:
         return requests.get(f"http://127.0.0.1:{port}/healthz", timeout=5).status_code
@@ -196,9 +216,12 @@ def test_the_demo_lives_through_a_database_outage(tmp_path, relay, council, trus
         wait_for("the first email", lambda: len(relay.delivered) == 1, within=60)
         wait_for("the scheduler's first check", lambda: "Nothing due" in demo.output())
 
+        assert healthcheck(port) == 0  # healthy
+
         with database_outage():
             time.sleep(4)
             assert health(port) == 503
+            assert healthcheck(port) == 2  # answering but unwell: a restart would not help
             assert demo.alive(), demo.output()
 
         cancel_an_event("After", council, trust)
@@ -214,6 +237,7 @@ def test_the_demo_lives_through_a_database_outage(tmp_path, relay, council, trus
     finally:
         demo.stop()
 
+    assert healthcheck(port) == 1  # no answer at all: systemd's check restarts the server
     output = demo.output()
     assert "Subject: [Sociable] Cancelled: After" in relay.delivered[1][1]
     # Each process reports the outage once, and its end once: no flood, no traceback.
