@@ -13,7 +13,7 @@
   goes into slots left for it (``fill_slots``). ``shared_parts`` reads several parts of
   one page in one round trip.
 
-Both live in the shared cache (Redis or the database, as ``CACHES`` says) until either:
+Both live in the shared pages' cache (``CACHES["pages"]``: Redis or the database) until either:
 
 - ``PAGE_CACHE_SECONDS`` pass (30 by default; 0 turns this off), or
 - content changes: every committed write to a table that pages show (``CONTENT_TABLES``)
@@ -33,16 +33,20 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.connection import ConnectionProxy
 from django.utils.safestring import mark_safe
 
 from .audience import shared_audience
+from .cache import PAGES
 
+# Never the default cache: that is the security store (sociable/cache.py).
+cache = ConnectionProxy(caches, PAGES)
 GENERATION_KEY = "pages:generation"
 # Where a shared part's forms carry their CSRF token. A comment: what people write is
 # escaped (``<`` becomes ``&lt;``) and Markdown's output is cleaned of comments, so no text

@@ -10,7 +10,6 @@ from __future__ import annotations
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import Permission
-from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -23,6 +22,7 @@ from groups.services import add_member, join_group, rsvp_to_event
 from profiles.cards import shared_cards
 from profiles.models import Matches, Profile, ProfileSkill
 from profiles.services import update_profile
+from sociable.pagecache import cache
 from tests.accounts.factories import UserFactory, add_totp, staff_of
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile

@@ -119,26 +119,28 @@ def test_a_missing_database_url_is_explained_in_one_line():
     assert "Traceback" not in result.stderr
 
 
-def test_rate_limits_use_a_cache_every_web_process_shares():
-    backend = settings.CACHES["default"]["BACKEND"]
-    assert backend in {
-        "sociable.cache.DatabaseCache",
-        "django.core.cache.backends.redis.RedisCache",
-    }
+def test_rate_limits_live_in_postgresql_apart_from_the_pages():
+    """allauth uses Django's default cache: that is the security store, never the pages'."""
+    assert settings.CACHES["default"]["BACKEND"] == "sociable.cache.SecurityCache"
+    assert settings.CACHES["default"]["LOCATION"] != settings.CACHES["pages"]["LOCATION"]
     assert settings.ACCOUNT_RATE_LIMITS is not False
 
 
-def test_redis_url_switches_the_shared_cache_to_redis():
+def test_redis_url_moves_the_pages_to_redis_and_nothing_else():
     result = manage(
         "shell",
         "-c",
-        "from django.conf import settings; print(settings.CACHES['default'])",
+        "from django.conf import settings; print(settings.CACHES['default']); "
+        "print(settings.CACHES['pages']); print(settings.SESSION_ENGINE)",
         env={"REDIS_URL": "redis://127.0.0.1:6379/3"},
     )
 
     assert result.returncode == 0, result.stderr
-    assert "RedisCache" in result.stdout
-    assert "redis://127.0.0.1:6379/3" in result.stdout
+    security, pages, sessions = result.stdout.strip().splitlines()[-3:]
+    assert "SecurityCache" in security and "redis" not in security
+    assert "RedisCache" in pages
+    assert "redis://127.0.0.1:6379/3" in pages
+    assert sessions == "django.contrib.sessions.backends.db"
 
 
 @pytest.mark.parametrize("url_name", ["home", "accessibility", "account_login", "account_signup"])

@@ -129,36 +129,41 @@ if env_str("DATABASE_REPLICA_URL"):
     }
 DATABASE_ROUTERS = ["sociable.db.ReplicaRouter"]
 
-# One cache shared by every web process (allauth's rate limits live here):
-# Redis when REDIS_URL is set, the database otherwise. Never per-process memory.
+# Two caches, both shared by every web process (never per-process memory; ADR 0014):
+# - "default", the security store: allauth's rate limits and lock-outs, their locks and its
+#   used two-factor codes (allauth uses Django's default cache). Always PostgreSQL, in its own
+#   table that page traffic never writes to and that never drops a live row to make room.
+# - "pages", the shared pages (sociable/pagecache.py): Redis when REDIS_URL is set (when Redis
+#   cannot be reached, pages are rendered without it), the database otherwise.
+# `manage.py createcachetable` makes the tables; expired rows are purged daily.
 REDIS_URL = env_str("REDIS_URL")
+CACHES = {
+    "default": {
+        "BACKEND": "sociable.cache.SecurityCache",
+        "LOCATION": "sociable_security",
+        # Only how big the table grows before a write also purges its expired rows.
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "pages": {
+        "BACKEND": "sociable.cache.DatabaseCache",
+        "LOCATION": "sociable_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+}
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
-            "KEY_PREFIX": "sociable",
-        }
-    }
-else:
-    CACHES = {
-        "default": {
-            "BACKEND": "sociable.cache.DatabaseCache",
-            "LOCATION": "sociable_cache",
-            # Room for the shared pages (sociable/pagecache.py) beside the rate limits.
-            "OPTIONS": {"MAX_ENTRIES": 5000},
-        }
+    CACHES["pages"] = {
+        "BACKEND": "sociable.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "sociable",
+        # Seconds: a Redis that is gone or hung costs a request this long, not seconds.
+        "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
     }
 # Pages for people who are not signed in are rendered once and shared for this long, or
 # until content changes (sociable/pagecache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
-# Sessions live in PostgreSQL, which every web node shares. With Redis they are also cached
-# there ("cached_db"): a signed-in request reads its session from Redis instead of the
-# database, and PostgreSQL stays the record, so a Redis restart signs nobody out.
-if REDIS_URL:
-    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
-else:
-    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+# Sessions live in PostgreSQL alone, which every web node shares: never in Redis, where a
+# sign-out made while Redis was away would leave the session alive in it (ADR 0014).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [

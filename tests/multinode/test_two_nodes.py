@@ -19,6 +19,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -28,6 +29,9 @@ import redis
 import requests
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.contrib.sessions.models import Session
+from django.core.cache import caches
+from django.db import connection
 from django.test import Client, override_settings
 
 from groups.models import RSVP
@@ -124,10 +128,9 @@ class Node:
         return f"http://127.0.0.1:{self.port}{path}"
 
 
-@pytest.fixture(scope="module")
-def nodes(django_db_setup, redis_url, tmp_path_factory) -> Iterator[list[Node]]:
-    """Two gunicorn nodes with the production settings, sharing the database and Redis."""
-    folder = tmp_path_factory.mktemp("nodes")
+@contextmanager
+def two_nodes(folder: Path, redis_url: str) -> Iterator[list[Node]]:
+    """Start two gunicorn nodes with the production settings, sharing the database and Redis."""
     env = {**os.environ}
     for name in ("DJANGO_ALLOW_ASYNC_UNSAFE", "DEBUG", "SECURE_SSL_REDIRECT", "BEHIND_TLS_PROXY"):
         env.pop(name, None)  # exactly the production defaults
@@ -170,6 +173,13 @@ def nodes(django_db_setup, redis_url, tmp_path_factory) -> Iterator[list[Node]]:
             wait_or_kill(node.process)
 
 
+@pytest.fixture(scope="module")
+def nodes(django_db_setup, redis_url, tmp_path_factory) -> Iterator[list[Node]]:
+    """Two gunicorn nodes with the production settings, sharing the database and Redis."""
+    with two_nodes(tmp_path_factory.mktemp("nodes"), redis_url) as started:
+        yield started
+
+
 def wait_until_healthy(node: Node) -> None:
     deadline = time.monotonic() + WAIT
     while time.monotonic() < deadline:
@@ -190,6 +200,14 @@ def shared_redis(redis_url) -> Iterator[redis.Redis]:
     with redis.Redis.from_url(redis_url) as client:
         client.flushall()
         yield client
+
+
+@pytest.fixture(autouse=True)
+def empty_security_store() -> Iterator[None]:
+    """The nodes' rate limits (in the database, whose cache tables outlive each test's data)."""
+    caches["default"].clear()
+    yield
+    caches["default"].clear()
 
 
 @dataclass
@@ -265,9 +283,9 @@ def test_signing_in_on_one_node_signs_you_in_on_the_other_and_out_on_both(
 
     assert signed_in.status_code == 302, signed_in.text
     session = browser.cookies[SESSION_COOKIE]
-    # Kept in PostgreSQL and cached in the shared Redis ("cached_db" sessions).
-    cached = f"sociable:1:django.contrib.sessions.cached_db{session}"
-    assert shared_redis.exists(cached)
+    # Kept in PostgreSQL alone, which both nodes share; never in Redis (ADR 0014).
+    assert Session.objects.filter(session_key=session).exists()
+    assert not shared_redis.keys("*session*")
     token = browser.form_token(b, EDIT)  # a signed-in-only page, on the other node
     assert Browser().get(b, EDIT).status_code == 302  # without the cookie: sign in first
     # The directory reads from the replica, but knows who is asking (read from the primary).
@@ -278,7 +296,7 @@ def test_signing_in_on_one_node_signs_you_in_on_the_other_and_out_on_both(
     signed_out = browser.post(b, "/accounts/logout/", {"csrfmiddlewaretoken": token})
 
     assert signed_out.status_code == 302
-    assert not shared_redis.exists(cached)
+    assert not Session.objects.filter(session_key=session).exists()
     # The old session cookie, replayed on node A, no longer signs anyone in.
     assert Browser({SESSION_COOKIE: session}).get(a, EDIT).status_code == 302
 
@@ -304,9 +322,19 @@ def test_failed_sign_ins_are_counted_across_both_nodes(nodes, council, shared_re
     assert sixth.status_code == 200
     assert TOO_MANY in sixth.text
     assert browser.get(a, EDIT).status_code == 302
-    # The count lives in the shared Redis, keyed by site and address (not by node).
+    # The count lives in PostgreSQL's security store, keyed by site and address (not by
+    # node), and never in Redis, which a flood of pages or an outage could empty (ADR 0014).
     key = hashlib.sha256(f"{SITE}:{person.email}".lower().encode()).hexdigest()
-    assert shared_redis.keys(f"sociable:1:allauth:rl:allauth.account:login_failed:*:{key}")
+    assert security_keys(f"%:allauth:rl:allauth.account:login_failed:%:{key}")
+    assert not shared_redis.keys("*allauth*")
+
+
+def security_keys(pattern: str) -> list[str]:
+    """The keys in the security store (the nodes' default cache) that match ``pattern``."""
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(settings.CACHES["default"]["LOCATION"])
+        cursor.execute(f"SELECT cache_key FROM {table} WHERE cache_key LIKE %s", [pattern])  # noqa: S608
+        return [key for (key,) in cursor.fetchall()]
 
 
 def signed_in_browser(user: User) -> Browser:
