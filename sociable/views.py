@@ -14,6 +14,7 @@ from profiles.models import Skill
 from profiles.views import skill_context
 
 from .accounts.models import Organisation
+from .cache import pages_cache_reachable
 from .home import home_for
 from .pagecache import cache_public_page, render_part, shared_part
 
@@ -68,11 +69,17 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Answer 200 when the database answers, 503 otherwise (for load balancers)."""
+    """Say whether this instance can serve: 503 only without its database (load balancers).
+
+    Without the shared pages' cache (Redis) the site still serves every page and sign-in,
+    more slowly: 200, "degraded", and which part is missing.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except DatabaseError:
         return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    if not pages_cache_reachable():
+        return JsonResponse({"status": "degraded", "database": "ok", "cache": "unavailable"})
+    return JsonResponse({"status": "ok", "database": "ok", "cache": "ok"})
