@@ -21,7 +21,9 @@ Deletion (``delete_account``), in one transaction:
    shown as by "A former member". Their suggestions stay while someone else backs
    them (anonymous, like posts); the others go.
 4. Other people's notifications caused by them lose their name and any message.
-5. Their sessions and their profile photo file are removed.
+5. Their sessions and their profile photo file are removed, and so is every page and part
+   of a page the site kept to share (some show their name): once the deletion commits, and
+   again when anything rendered meanwhile has expired.
 6. Every row that points at the account (found by introspection, so a new model is
    covered without changes here) is deleted or unlinked, as its foreign key's
    ``on_delete`` says. Then the account row is deleted, unless something must keep
@@ -39,6 +41,7 @@ from __future__ import annotations
 import base64
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from importlib import import_module
 from typing import Any
 
@@ -50,6 +53,7 @@ from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth import SESSION_KEY, get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import caches
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -74,8 +78,10 @@ from groups import services as group_services
 from groups.models import RSVP, Backing, CalendarFeed, Event, Group, Membership, Suggestion
 from profiles.models import Profile, ProfileCorrection, ProfileSkill
 from sociable.accounts.models import User
+from sociable.cache import PAGES
 from sociable.notifications.models import Notification
 from sociable.notifications.services import preferences_for
+from sociable.tasks import purge_expired_cache
 
 FORMER_MEMBER = "A former member"
 TOMBSTONE_NAME = "Former member"
@@ -526,6 +532,7 @@ def delete_account(*, user: User, delete_posts: bool) -> DeletionResult:
     _unname_admin_history(user)
     _delete_photo(user)
     _delete_sessions(user)
+    _forget_shared_pages()
     kept = _unlink(user)
     if kept:
         _make_tombstone(user)
@@ -602,6 +609,18 @@ def _delete_sessions(user: User) -> None:
     mine = [s.session_key for s in sessions.iterator() if _session_user(s) == str(user.pk)]
     for key in mine:
         store(session_key=key).delete()
+
+
+def _forget_shared_pages() -> None:
+    """Drop the kept pages and parts of pages: some hold the person's name, email or username.
+
+    Once the deletion commits (a rollback keeps them). A page being rendered at that moment
+    may still be kept after it, under the old generation, never to be served: the purge
+    queued here, due when such a page has expired, removes it from the table too.
+    """
+    transaction.on_commit(lambda: caches[PAGES].clear())
+    due = timezone.now() + timedelta(seconds=settings.PAGE_CACHE_SECONDS + 5)
+    purge_expired_cache.using(run_after=due).enqueue()
 
 
 def _session_user(session) -> str | None:

@@ -21,6 +21,8 @@ DAILY_JOBS: list[tuple[str, str, time]] = [
     ("digests", "sociable.notifications.tasks.send_digests", time(7, 0)),
     ("event_reminders", "groups.tasks.send_event_reminders", time(9, 0)),
     ("stale_profiles", "profiles.tasks.remind_stale_profiles", time(10, 0)),
+    # Expired cache rows go (rendered pages can name people), not only when a table fills.
+    ("purge_expired_cache", "sociable.tasks.purge_expired_cache", time(23, 0)),
 ]
 
 
