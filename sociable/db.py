@@ -21,8 +21,8 @@ from django.http import HttpRequest, HttpResponse
 
 DEFAULT = "default"
 REPLICA = "replica"
-# Shared state that must never be a moment old: sessions, and the database cache that holds
-# rate limits when there is no Redis.
+# Shared state that must never be a moment old: sessions, and the database caches (the rate
+# limits' security store, and the pages' cache when there is no Redis).
 PRIMARY_ONLY = frozenset({"sessions", "django_cache"})
 
 
