@@ -102,7 +102,7 @@ class SecurityCache(DatabaseCache):
     expired ones and then a third of the rest, lowest keys first: whatever they are. Here a
     full table only purges its expired rows, so ``MAX_ENTRIES`` only says how big the table
     grows before a write also purges them. Nothing in it lasts long (a lock-out lasts
-    minutes), and only sign-in attempts write to it, never pages.
+    minutes), and only the sign-in flows write to it, never pages.
     """
 
     def _cull(self, db, cursor, now, num) -> None:
@@ -133,7 +133,9 @@ class RedisCache(DjangoRedisCache):
     """
 
     RETRY_AFTER = 5.0  # seconds
-    ERRORS = (redis.ConnectionError, redis.TimeoutError, OSError)
+    # Gone, hung, refusing writes (out of memory, a read-only replica after a failover): any
+    # error of Redis's own makes it an empty cache for a while, never a failed page.
+    ERRORS = (redis.RedisError, OSError)
 
     def __init__(self, server, params):
         options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
@@ -169,7 +171,7 @@ class RedisCache(DjangoRedisCache):
             _unreachable_until[self._server] = time.monotonic() + self.RETRY_AFTER
         if not already:
             logger.warning(
-                "Redis (the page cache) cannot be reached: pages are rendered without it "
+                "Redis (the page cache) cannot be used: pages are rendered without it "
                 "and it is tried again in %s s (%s: %s)",
                 self.RETRY_AFTER,
                 type(error).__name__,

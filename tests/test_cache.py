@@ -1,10 +1,20 @@
-"""The shared cache in PostgreSQL keeps many entries at once in a fixed number of queries."""
+"""The shared pages' cache: in PostgreSQL, many entries at once in a fixed number of queries;
+in Redis, an empty cache (never an error) when Redis is gone or refuses writes."""
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+import redis
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from sociable.cache import DatabaseCache
+from tests.helpers import missing_tool
 
 pytestmark = pytest.mark.django_db
 
@@ -48,3 +58,67 @@ def test_a_full_cache_makes_room(cache, monkeypatch):
         cursor.execute("SELECT COUNT(*) FROM sociable_cache")
         assert cursor.fetchone()[0] <= 15
     assert cache.get("part:3:4") == 4  # the newest are kept
+
+
+# --- the pages' cache in Redis, when Redis fails --------------------------------------------
+
+
+def redis_pages(settings, location: str) -> None:
+    """Production's settings with REDIS_URL=``location``, and the page cache on."""
+    settings.CACHES = {
+        **settings.CACHES,
+        "pages": {
+            "BACKEND": "sociable.cache.RedisCache",
+            "LOCATION": location,
+            "KEY_PREFIX": "sociable",
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        },
+    }
+    settings.PAGE_CACHE_SECONDS = 30
+
+
+@pytest.fixture
+def full_redis(tmp_path) -> Iterator[str]:
+    """A private redis-server that refuses every write: out of memory, evicting nothing."""
+    binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+    if not Path(binary).exists():
+        missing_tool("redis-server is not installed (sudo apt install redis-server)")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--dir"]
+    command += [str(tmp_path), "--maxmemory", "1", "--maxmemory-policy", "noeviction"]
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, start_new_session=True)  # noqa: S603
+    url = f"redis://127.0.0.1:{port}/0"
+    try:
+        client = redis.Redis.from_url(url, socket_timeout=1)
+        for _ in range(200):
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        with pytest.raises(redis.ResponseError, match="maxmemory"):
+            client.set("probe", "x")
+        client.close()
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+def test_pages_are_served_when_redis_is_gone(client, settings):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # nothing listens once the probe closes
+    redis_pages(settings, f"redis://127.0.0.1:{port}/0")
+
+    for url in ("/", "/forums/", "/people/", "/groups/"):
+        assert client.get(url).status_code == 200, url
+
+
+def test_pages_are_served_when_redis_refuses_every_write(client, settings, full_redis):
+    redis_pages(settings, full_redis)
+
+    for url in ("/", "/forums/", "/", "/forums/"):
+        assert client.get(url).status_code == 200, url
