@@ -18,8 +18,9 @@ import shutil
 import subprocess
 import time
 from collections import Counter
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.conf import settings
@@ -36,6 +37,7 @@ from forums.services import hide_post, reply, report_post, start_thread, suspend
 from groups.services import join_group, rsvp_to_event
 from sociable.accounts.models import User
 from sociable.cache import purge_expired
+from sociable.notifications.schedule import run_due_jobs
 from sociable.pagecache import cache as pages
 from sociable.tasks import purge_expired_cache
 from tests.accounts.factories import staff_of
@@ -218,6 +220,8 @@ def test_a_page_kept_while_the_account_was_being_deleted_is_purged_once_expired(
 
 
 def test_expired_rows_are_purged_daily_from_every_cache_table():
+    evening = datetime(2026, 11, 23, 23, 30, tzinfo=ZoneInfo("Europe/London"))
+    assert "purge_expired_cache" in run_due_jobs(evening)  # the scheduler queues it daily
     pages.set("pages:old", "expired", -1)
     pages.set("pages:new", "kept", 30)
     caches["default"].set("allauth:rl:old", [1.0], -1)
