@@ -1,4 +1,4 @@
-"""The site's two caches (settings: CACHES; docs/decisions/0014).
+"""The site's two caches (settings: CACHES; docs/decisions/0015).
 
 - ``default``, the *security store*: allauth's rate limits and lock-outs, their locks, its
   used two-factor codes, and whatever else reaches Django's default cache. Always in

@@ -129,7 +129,7 @@ if env_str("DATABASE_REPLICA_URL"):
     }
 DATABASE_ROUTERS = ["sociable.db.ReplicaRouter"]
 
-# Two caches, both shared by every web process (never per-process memory; ADR 0014):
+# Two caches, both shared by every web process (never per-process memory; ADR 0015):
 # - "default", the security store: allauth's rate limits and lock-outs, their locks and its
 #   used two-factor codes (allauth uses Django's default cache). Always PostgreSQL, in its own
 #   table that page traffic never writes to and that never drops a live row to make room.
@@ -162,7 +162,7 @@ if REDIS_URL:
 # until content changes (sociable/pagecache.py). 0 turns the page cache off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 30)
 # Sessions live in PostgreSQL alone, which every web node shares: never in Redis, where a
-# sign-out made while Redis was away would leave the session alive in it (ADR 0014).
+# sign-out made while Redis was away would leave the session alive in it (ADR 0015).
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 AUTH_USER_MODEL = "accounts.User"

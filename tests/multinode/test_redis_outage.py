@@ -1,6 +1,6 @@
 """Redis hangs, dies and comes back under two nodes: the site keeps serving from PostgreSQL.
 
-With ``REDIS_URL`` set, Redis holds only the shared pages (ADR 0014). While it cannot be
+With ``REDIS_URL`` set, Redis holds only the shared pages (ADR 0015). While it cannot be
 reached, each node renders every page fresh: pages, sign-in and the rate limits (which live
 in PostgreSQL and stay shut) work as before, more slowly, and ``/healthz`` says 200 with
 what is degraded. A hung Redis (a stopped process: connections open, nothing answers) costs

@@ -283,7 +283,7 @@ def test_signing_in_on_one_node_signs_you_in_on_the_other_and_out_on_both(
 
     assert signed_in.status_code == 302, signed_in.text
     session = browser.cookies[SESSION_COOKIE]
-    # Kept in PostgreSQL alone, which both nodes share; never in Redis (ADR 0014).
+    # Kept in PostgreSQL alone, which both nodes share; never in Redis (ADR 0015).
     assert Session.objects.filter(session_key=session).exists()
     assert not shared_redis.keys("*session*")
     token = browser.form_token(b, EDIT)  # a signed-in-only page, on the other node
@@ -323,7 +323,7 @@ def test_failed_sign_ins_are_counted_across_both_nodes(nodes, council, shared_re
     assert TOO_MANY in sixth.text
     assert browser.get(a, EDIT).status_code == 302
     # The count lives in PostgreSQL's security store, keyed by site and address (not by
-    # node), and never in Redis, which a flood of pages or an outage could empty (ADR 0014).
+    # node), and never in Redis, which a flood of pages or an outage could empty (ADR 0015).
     key = hashlib.sha256(f"{SITE}:{person.email}".lower().encode()).hexdigest()
     assert security_keys(f"%:allauth:rl:allauth.account:login_failed:%:{key}")
     assert not shared_redis.keys("*allauth*")
