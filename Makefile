@@ -30,7 +30,10 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	@$(DEVDB) $(MAKE) --no-print-directory serve-demo
 
-# Runs inside devdb.py, with DATABASE_URL set.
+# Runs inside devdb.py, with DATABASE_URL set. Links in emails (sent by the worker, which has
+# no request to read an address from) and calendar files point at the address served here,
+# unless SITE_URL says otherwise (0.0.0.0 listens everywhere: links name this machine).
+serve-demo: export SITE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 serve-demo:
 	$(PY) manage.py createcachetable
 	$(PY) manage.py migrate --no-input

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -20,6 +19,8 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sociable.links import site_address
+
 from . import services
 from .ics import build_calendar
 from .models import RSVP, CalendarFeed, Event, Group
@@ -28,10 +29,6 @@ from .permissions import get_event_for_user, get_group_for_user
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Feeds keep the recent past so an event does not vanish from calendars as it ends.
 KEEP_PAST = timedelta(days=30)
-
-
-def _site_url() -> str:
-    return settings.SOCIABLE_SITE_URL
 
 
 def _calendar_response(body: bytes, *, filename: str | None = None) -> HttpResponse:
@@ -45,7 +42,7 @@ def _calendar_response(body: bytes, *, filename: str | None = None) -> HttpRespo
 @require_GET
 def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_event_for_user(request.user, slug, pk)
-    body = build_calendar([event], name=event.title, site_url=_site_url())
+    body = build_calendar([event], name=event.title, site_url=site_address(request))
     return _calendar_response(body, filename=f"{slugify(event.title)[:60] or 'event'}.ics")
 
 
@@ -58,7 +55,7 @@ def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("group")
         .order_by("starts_at")
     )
-    body = build_calendar(events, name=f"{group.name} (Sociable)", site_url=_site_url())
+    body = build_calendar(events, name=f"{group.name} (Sociable)", site_url=site_address(request))
     return _calendar_response(body)
 
 
@@ -82,7 +79,7 @@ def personal_ics(request: HttpRequest, token: str) -> HttpResponse:
     events: list[Event] = [rsvp.event for rsvp in rsvps]
     waitlisted = {rsvp.event_id for rsvp in rsvps if rsvp.status == RSVP.Status.WAITLISTED}
     body = build_calendar(
-        events, name="My Sociable events", site_url=_site_url(), waitlisted=waitlisted
+        events, name="My Sociable events", site_url=site_address(request), waitlisted=waitlisted
     )
     response = _calendar_response(body)
     response["Cache-Control"] = "private, max-age=900"
