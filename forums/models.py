@@ -22,8 +22,11 @@ from groups.models import MEMBER_GROUPS, Group
 from sociable.audience import AudienceModel, AudienceQuerySet
 from sociable.links import link
 
-MAX_DEPTH = 4  # indentation stops here; deeper replies say "replying to …"
+MAX_DEPTH = 4  # nesting stops here; every reply says in words whom it answers
 SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread
+# Why a post was hidden when reports hid it and no moderator has acted yet (a moderator who
+# hides it gives a reason of their own).
+AUTO_HIDDEN_REASON = "Hidden after several reports, until a moderator reviews it."
 
 
 class BoardQuerySet(AudienceQuerySet):
@@ -194,6 +197,16 @@ class Post(models.Model):
     @property
     def is_opening(self) -> bool:
         return self.parent_id is None and self.path == f"{1:0{SEQ_WIDTH}d}"
+
+    @property
+    def is_answerable(self) -> bool:
+        """Whether anyone may read, reply to and quote it (``services.reply`` checks too)."""
+        return self.status == self.Status.PUBLISHED and not (self.hidden_at or self.deleted_at)
+
+    @property
+    def hidden_automatically(self) -> bool:
+        """Hidden by the reports rule (``services.report_post``), not yet by a moderator."""
+        return self.hidden_at is not None and self.hidden_reason == AUTO_HIDDEN_REASON
 
 
 class PostRevision(models.Model):

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.db.models import (
     BooleanField,
+    CharField,
     DateTimeField,
     IntegerField,
     OuterRef,
@@ -17,6 +21,7 @@ from django.utils import timezone
 
 from profiles.models import Profile
 from profiles.visibility import group_q
+from sociable.links import link
 from sociable.queries import Columns, count_of, fetch
 
 from .links import post_links, profile_link
@@ -50,6 +55,10 @@ _OWN_WAITING_POSTS = (  # then: the pending status
     "EXISTS (SELECT 1 FROM forums_post p WHERE p.author_id = %s AND p.status = %s"
     " AND p.thread_id = {pk})"
 )
+_OWN_REACTIONS = (  # as "<post pk>_<kind>", what the thread page's reaction marks are keyed by
+    "ARRAY(SELECT r.post_id || '_' || r.kind FROM forums_reaction r"
+    " JOIN forums_post p ON p.id = r.post_id WHERE r.user_id = %s AND p.thread_id = {pk})"
+)
 _UNREAD = (  # threads with activity since the reader last read them
     "NOT EXISTS (SELECT 1 FROM forums_readmarker r WHERE r.user_id = %s"
     " AND r.thread_id = {pk} AND r.read_at >= forums_thread.last_activity_at)"
@@ -67,7 +76,7 @@ def for_reader(queryset: QuerySet, user) -> QuerySet:
     """Boards or threads with what their page needs to know about the reader, in the same
     query: whether they follow it, their suspension if any, whether they have threads
     (boards) or posts (threads) in it waiting for a moderator, and when they last read it
-    (threads).
+    and how they reacted to its posts (threads).
 
     Written as SQL rather than ``Exists``/``Subquery`` (as is ``unread_threads``): every
     board and thread page asks this, and building and compiling the ORM's four correlated
@@ -90,6 +99,7 @@ def for_reader(queryset: QuerySet, user) -> QuerySet:
     if model is Thread:
         annotations["read_at"] = sql(_READ_AT, DateTimeField())
         annotations["own_waiting"] = sql(_OWN_WAITING_POSTS, BooleanField(), Post.Status.PENDING)
+        annotations["own_reactions"] = sql(_OWN_REACTIONS, ArrayField(CharField()))
     return queryset.annotate(**annotations)
 
 
@@ -168,10 +178,42 @@ def page_of_posts(thread, user, *, moderator: bool, page: int):
         .order_by("path")
     )
     page_posts = list(page_posts)
+    on_page = {post.pk for post in page_posts}
     for post in page_posts:
         post.links = post_links(post)
         post.author_link = profile_link(post.author.username) if post.author else ""
+        if post.parent_id:
+            # The post it answers: here on the page, or on the page its permalink finds.
+            post.parent_link = (
+                f"#post-{post.parent_id}"
+                if post.parent_id in on_page
+                else link("forums:post-permalink", post.parent_id)
+            )
+    nest(page_posts)
     return page_posts
+
+
+def nest(posts: list[Post]) -> None:
+    """Say how a page of posts (in path order) nests as lists: each reply in a list inside
+    the post whose branch it is on, when that post is on the page.
+
+    ``replies_follow``: a list of replies to this post opens after it. ``lists_ending``:
+    after this post (and its ``</li>``), this many lists of replies end, each with the post
+    they belong to. A reply stored beside its parent below ``MAX_DEPTH`` nests beside it;
+    the page says in words whom every reply answers.
+    """
+    if not posts:
+        return
+    branch: list[str] = []  # the paths of the posts whose replies' list is open, outermost first
+    levels = []
+    for post in posts:
+        while branch and not post.path.startswith(branch[-1] + "."):
+            branch.pop()
+        levels.append(len(branch))
+        branch.append(post.path)
+    for post, level, next_level in zip(posts, levels, [*levels[1:], 0], strict=True):
+        post.replies_follow = next_level > level
+        post.lists_ending = range(max(level - next_level, 0))
 
 
 def authors_with_visible_profiles(user, posts) -> set[int]:
@@ -182,6 +224,18 @@ def authors_with_visible_profiles(user, posts) -> set[int]:
         .filter(group_q(user, "profile"), user_id__in=authors)
         .values_list("user_id", flat=True)
     )
+
+
+# Markdown's punctuation, escaped in a name so that it reads as written.
+_MARKDOWN_PUNCTUATION = re.compile(r"([\\`*_\[\]<>#!|~])")
+
+
+def quote(post: Post) -> str:
+    """The Markdown a reply quoting ``post`` starts with: who wrote it, then what they wrote."""
+    name = post.author.display_name if post.author else "A former member"
+    name = _MARKDOWN_PUNCTUATION.sub(r"\\\1", name)
+    quoted = "\n".join(f"> {line}" if line.strip() else ">" for line in post.body.splitlines())
+    return f"{name} wrote:\n\n{quoted}\n\n"
 
 
 def post_count(thread, user, *, moderator: bool) -> int:

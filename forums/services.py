@@ -17,6 +17,7 @@ from sociable.markdown import render_markdown
 
 from . import notifications
 from .models import (
+    AUTO_HIDDEN_REASON,
     MAX_DEPTH,
     SEQ_WIDTH,
     Board,
@@ -130,7 +131,7 @@ def reply(*, thread: Thread, author: User, body: str, parent: Post | None = None
     if parent is not None:
         if parent.thread_id != thread.pk:
             raise ValidationError("You can only reply to a post in this thread.")
-        if parent.hidden_at or parent.deleted_at or parent.status != Post.Status.PUBLISHED:
+        if not parent.is_answerable:
             raise ValidationError("That post is no longer there to reply to.")
     duplicate = Post.objects.filter(
         thread=thread,
@@ -303,7 +304,7 @@ def report_post(*, post: Post, reporter: User, reason: str, details: str = "") -
         and not post.hidden_at
     ):
         post.hidden_at = timezone.now()
-        post.hidden_reason = "Hidden after several reports, until a moderator reviews it."
+        post.hidden_reason = AUTO_HIDDEN_REASON
         post.save(update_fields=["hidden_at", "hidden_reason"])
         _log(
             None,

@@ -152,6 +152,7 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         f"{thread.pk}:{page.number}:{'moderator' if moderator else 'reader'}",
         lambda: _thread_posts(request, thread, page, moderator=moderator),
     ).html
+    posts_html = _with_own_reactions(posts_html, getattr(thread, "own_reactions", None) or ())
     if request.user.is_authenticated:
         services.mark_read(user=request.user, thread=thread)
     return render(
@@ -191,6 +192,14 @@ def _thread_posts(request: HttpRequest, thread: Thread, page, *, moderator: bool
     )
 
 
+def _with_own_reactions(posts_html: str, given) -> str:
+    """Keep each reaction button pressed where the viewer has reacted (``given``, from the
+    thread read ``for_reader``), and not pressed elsewhere."""
+    given = set(given)
+    not_given = set(marked_keys(posts_html, "unreacted")) - given
+    return keep_marked(keep_marked(posts_html, "reacted", given), "unreacted", not_given)
+
+
 @login_not_required
 @require_GET
 def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
@@ -206,12 +215,16 @@ def reply(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     parent = None
     if request.GET.get("to") or request.POST.get("parent"):
         parent = get_object_or_404(
-            thread.posts, pk=request.GET.get("to") or request.POST.get("parent")
+            thread.posts.select_related("author"),
+            pk=request.GET.get("to") or request.POST.get("parent"),
         )
+        # Its text is shown and quoted only while anyone may read it: never a hidden,
+        # deleted or waiting post's (a reply sent to one is refused with the reason).
+        if request.method == "GET" and not parent.is_answerable:
+            raise Http404("That post is no longer there to reply to.")
     initial = {}
     if parent and request.GET.get("quote"):
-        quoted = "\n".join(f"> {line}" for line in parent.body.splitlines())
-        initial["body"] = f"{quoted}\n\n"
+        initial["body"] = selectors.quote(parent)
     form = PostForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         if request.POST.get("preview"):

@@ -196,6 +196,30 @@ def test_three_people_reporting_a_new_members_post_hide_it(
     assert (entry.action, entry.moderator, entry.post) == ("auto_hide", None, post)
 
 
+def test_a_post_hidden_by_reports_says_so_until_a_moderator_decides(
+    settings, client_as, council, thread, community_member, moderator
+):
+    settings.FORUMS_APPROVE_FIRST_POSTS = 0
+    post = reply(thread=thread, author=community_member, body="Buy cheap watches")
+    for person in reporters(council, 3):
+        client_as(person).post(reverse("forums:post-report", args=[post.pk]), {"reason": "spam"})
+
+    reader = client_as(staff_of(council, name="Dev Patel"))
+
+    hidden = reader.get(thread.get_absolute_url()).content.decode()
+    hide_post(post=Post.objects.get(pk=post.pk), moderator=moderator, reason="Advertising")
+    decided = reader.get(thread.get_absolute_url()).content.decode()
+
+    assert "Buy cheap watches" not in hidden
+    assert "Hidden by a moderator" not in hidden  # no moderator has acted yet
+    assert (
+        "Hidden automatically because several people reported it. A moderator will review it."
+        in hidden
+    )
+    assert "Hidden by a moderator: Advertising" in decided
+    assert "Hidden automatically" not in decided
+
+
 def test_one_person_reporting_three_times_does_not_hide_a_post(
     settings, council, thread, community_member
 ):

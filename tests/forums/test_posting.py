@@ -9,11 +9,13 @@ quotes, rate limits, following, unread markers and first posts waiting for appro
 from __future__ import annotations
 
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.text import slugify
 
@@ -108,6 +110,81 @@ def test_replies_show_as_a_tree_in_path_order(client_as, thread, staff_member, o
     assert thread.post_count == 4 and thread.next_seq == 5
 
 
+class _PostNesting(HTMLParser):
+    """For each post on a page, the post whose list item its own sits in (None: the top)."""
+
+    def __init__(self):
+        super().__init__()
+        self.open: list[str | None] = []  # the <li>/<ol> open now: a post's id, or None
+        self.inside: dict[int, int | None] = {}
+
+    def handle_starttag(self, tag, attrs):
+        if tag not in ("li", "ol"):
+            return
+        found = re.fullmatch(r"post-(\d+)", dict(attrs).get("id") or "")
+        if tag == "li" and found and "sociable-post" in (dict(attrs).get("class") or ""):
+            around = next((pk for pk in reversed(self.open) if pk), None)
+            self.inside[int(found.group(1))] = around
+            self.open.append(int(found.group(1)))
+        else:
+            self.open.append(None)
+
+    def handle_endtag(self, tag):
+        if tag in ("li", "ol"):
+            self.open.pop()
+
+
+def nesting(response) -> dict[int, int | None]:
+    parser = _PostNesting()
+    parser.feed(response.content.decode())
+    assert parser.open == []  # every list and item it opened, it closed
+    return parser.inside
+
+
+def test_each_reply_is_in_a_list_inside_the_post_it_answers_and_says_so(
+    client_as, thread, staff_member, other_staff
+):
+    first = opening(thread)
+    answer = services.reply(thread=thread, author=other_staff, parent=first, body="Yes, weekly.")
+    to_thread = services.reply(thread=thread, author=other_staff, body="Not yet, but I will.")
+    answer_reply = services.reply(
+        thread=thread, author=staff_member, parent=answer, body="What do you put in yours?"
+    )
+    second_answer = services.reply(
+        thread=thread, author=other_staff, parent=first, body="Every other week."
+    )
+
+    page = client_as(staff_member).get(thread.get_absolute_url())
+
+    assert nesting(page) == {
+        first.pk: None,
+        answer.pk: first.pk,
+        answer_reply.pk: answer.pk,
+        second_answer.pk: first.pk,
+        to_thread.pk: None,
+    }
+    html = page.content.decode()
+    # Said in words too, in the line that names the post (its article's label).
+    assert (
+        f'<a class="govuk-link" href="#post-{answer.pk}">Reply to Tom Whitaker’s post</a>' in html
+    )
+    assert html.count("Reply to Amara Okafor’s post") == 2
+    assert html.count("’s post</a>") == 3  # not the opening post, nor the reply to the thread
+
+
+def test_a_reply_to_a_post_on_an_earlier_page_links_to_it_there(
+    client_as, board, staff_member, other_staff
+):
+    thread, posts = bulk_thread(board, staff_member, POSTS_PER_PAGE)
+    late = services.reply(thread=thread, author=other_staff, parent=posts[-1], body="Back to it")
+
+    page = client_as(staff_member).get(thread.get_absolute_url(), {"page": 2})
+
+    assert nesting(page) == {late.pk: None}  # its parent is on page 1
+    permalink = reverse("forums:post-permalink", args=[posts[-1].pk])
+    assert f'href="{permalink}">Reply to Amara Okafor’s post</a>' in page.content.decode()
+
+
 def test_replying_below_depth_four_flattens_and_the_page_says_whom_it_replies_to(
     client_as, thread, staff_member, other_staff
 ):
@@ -133,10 +210,12 @@ def test_replying_below_depth_four_flattens_and_the_page_says_whom_it_replies_to
         assert post.parent_id == above.pk  # but still answering the post above
     assert posts_on(page) == [(post.pk, post.depth) for post in [*chain, after]]
     html = page.content.decode()
-    assert html.count("replying to") == 3
-    assert f'replying to <a class="govuk-link" href="#post-{chain[-2].pk}">Amara Okafor</a>' in (
-        html
-    )
+    assert html.count("’s post</a>") == len(chain) - 1
+    parent_link = f'<a class="govuk-link" href="#post-{chain[-2].pk}">'
+    assert f"{parent_link}Reply to Amara Okafor’s post</a>" in html
+    # Flattened posts sit beside the deepest, in the same list: their words say whom.
+    inside = nesting(page)
+    assert {inside[post.pk] for post in chain[MAX_DEPTH:]} == {chain[MAX_DEPTH - 1].pk}
 
 
 def test_a_permalink_goes_to_the_page_of_a_300_post_thread_the_post_is_on(
@@ -179,6 +258,7 @@ def test_nobody_can_reply_to_a_hidden_post(client_as, thread, staff_member, othe
     page = client_as(other_staff).post(reply_url(thread), {"body": "Reply", "parent": hidden.pk})
 
     assert "That post is no longer there to reply to." in page.content.decode()
+    assert "A phone number" not in page.content.decode()
     assert thread.posts.count() == 2
 
 
@@ -279,11 +359,42 @@ def test_reactions_toggle_and_are_counted(client_as, thread, staff_member, other
     client_as(third).post(url, {"kind": "thanks"})  # again: takes it back
     one = client_as(staff_member).get(thread.get_absolute_url()).content.decode()
 
-    assert "2 thanks" in two and "1 found it helpful" in two
-    assert "1 thanks" in one and "2 thanks" not in one
+    assert "2 people said thanks · 1 found it helpful" in two
+    assert "1 person said thanks · 1 found it helpful" in one
     assert Reaction.objects.filter(post=post, kind="thanks").count() == 1
     assert services.react(post=post, user=other_staff, kind="thanks") is False
     assert services.react(post=post, user=other_staff, kind="thanks") is True
+
+
+def reaction_buttons(response, post: Post) -> dict[str, str]:
+    """The reaction buttons of ``post`` on a thread page: {kind: aria-pressed}."""
+    html = response.content.decode()
+    form = html.split(f'action="{reverse("forums:post-react", args=[post.pk])}"')[1]
+    form = form.split("</form>")[0]
+    assert "<!--sociable" not in form
+    buttons = re.findall(r'value="(\w+)" aria-pressed="(true|false)">(.*?)</button>', form)
+    for _, pressed, text in buttons:
+        assert ("✓" in text) == (pressed == "true")  # seen, not only heard
+    return {kind: pressed for kind, pressed, _ in buttons}
+
+
+def test_the_reactions_you_gave_are_pressed_for_you_alone(
+    settings, client_as, thread, staff_member, other_staff
+):
+    settings.PAGE_CACHE_SECONDS = 30  # the posts are rendered once and shared by readers
+    post = opening(thread)
+    url = reverse("forums:post-react", args=[post.pk])
+    colleague = staff_of(other_staff.organisation, name="Mei Chen")
+    client_as(other_staff).post(url, {"kind": "thanks"})
+
+    reactor = reaction_buttons(client_as(other_staff).get(thread.get_absolute_url()), post)
+    others = reaction_buttons(client_as(colleague).get(thread.get_absolute_url()), post)
+    client_as(other_staff).post(url, {"kind": "thanks"})  # again: takes it back
+    after = reaction_buttons(client_as(other_staff).get(thread.get_absolute_url()), post)
+
+    assert reactor == {"thanks": "true", "helpful": "false"}
+    assert others == {"thanks": "false", "helpful": "false"}
+    assert after == {"thanks": "false", "helpful": "false"}
 
 
 def test_an_unknown_reaction_is_refused(client_as, thread, other_staff):
@@ -342,14 +453,48 @@ def test_the_preview_shows_the_rendered_markdown_without_saving(client_as, threa
     assert thread.posts.count() == 1
 
 
-def test_quoting_fills_the_box_with_the_quoted_lines(client_as, thread, staff_member, other_staff):
-    post = services.reply(thread=thread, author=staff_member, body="Line one\nLine two")
+def test_quoting_fills_the_box_with_who_wrote_it_and_the_quoted_lines(
+    client_as, thread, staff_member, other_staff
+):
+    post = services.reply(thread=thread, author=staff_member, body="Line one\n\nLine two")
 
     page = client_as(other_staff).get(reply_url(thread), {"to": post.pk, "quote": "1"})
 
     html = page.content.decode()
-    assert "&gt; Line one\n&gt; Line two\n" in html
+    assert "Amara Okafor wrote:\n\n&gt; Line one\n&gt;\n&gt; Line two\n" in html
     assert f'name="parent" value="{post.pk}"' in html
+
+
+def test_a_quote_says_whom_it_quotes_when_posted(client_as, thread, staff_member, other_staff):
+    staff_member.name = "Amara *Ama* Okafor"
+    staff_member.save(update_fields=["name"])
+    post = services.reply(thread=thread, author=staff_member, body="Bring cake.")
+    client = client_as(other_staff)
+
+    body = client.get(reply_url(thread), {"to": post.pk, "quote": "1"}).context["form"]["body"]
+    client.post(reply_url(thread), {"parent": post.pk, "body": body.value() + "Agreed!"})
+
+    reply = thread.posts.get(author=other_staff)
+    assert reply.body_html == (
+        "<p>Amara *Ama* Okafor wrote:</p>\n<blockquote>\n<p>Bring cake.</p>\n</blockquote>\n"
+        "<p>Agreed!</p>\n"
+    )
+
+
+def test_a_hidden_or_deleted_post_cannot_be_quoted_or_answered(
+    client_as, thread, staff_member, other_staff
+):
+    hidden = services.reply(thread=thread, author=staff_member, body="My phone is 07700 900123")
+    Post.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now(), hidden_reason="Privacy")
+    deleted = services.delete_post(
+        post=services.reply(thread=thread, author=staff_member, body="Oops"), user=staff_member
+    )
+    client = client_as(other_staff)
+
+    for post in (hidden, deleted):
+        page = client.get(reply_url(thread), {"to": post.pk, "quote": "1"})
+        assert page.status_code == 404
+        assert "07700" not in page.content.decode()
 
 
 @override_settings(FORUMS_POSTS_PER_10_MINUTES=20)
