@@ -21,6 +21,7 @@ from profiles import selectors as profile_selectors
 from profiles.cards import shared_cards
 from profiles.completeness import completeness
 from profiles.models import Matches, Profile, ProfileSkill
+from sociable.accounts.adapter import is_welcome_shown
 
 NEW_THREADS_SINCE = timedelta(days=14)
 NEW_PEOPLE_SINCE = timedelta(days=30)
@@ -51,6 +52,7 @@ def home_for(request: HttpRequest) -> dict:
             user, since=now - NEW_THREADS_SINCE, limit=NEW_THREADS
         ),
         "came_true": group_selectors.came_true_for(user, limit=CAME_TRUE),
+        "first_visit": is_welcome_shown(request),
         "new_threads_days": NEW_THREADS_SINCE.days,
         "new_people_days": NEW_PEOPLE_SINCE.days,
     }

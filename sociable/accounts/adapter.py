@@ -6,6 +6,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from django.conf import settings
+from django.contrib import messages
 from django.shortcuts import render
 from django.utils.text import slugify
 
@@ -15,7 +16,42 @@ from .models import User
 logger = logging.getLogger(__name__)
 
 
+# The message tags of the one welcome a first sign-in gets, and of allauth's "You have
+# confirmed …" (which the welcome takes the place of).
+WELCOME = "welcome"
+EMAIL_CONFIRMED = "email-confirmed"
+
+
+def is_welcome_shown(request) -> bool:
+    """Whether this page shows the welcome of a first sign-in (so it says no "welcome back")."""
+    return any(WELCOME in message.tags.split() for message in messages.get_messages(request))
+
+
 class AccountAdapter(DefaultAccountAdapter):
+    def login(self, request, user) -> None:
+        # Known only now: signing someone in sets their last_login.
+        request.sociable_first_sign_in = user.last_login is None
+        super().login(request, user)
+
+    def add_message(
+        self,
+        request,
+        level,
+        message_template=None,
+        message_context=None,
+        extra_tags="",
+        message=None,
+    ) -> None:
+        if message_template == "account/messages/email_confirmed.txt":
+            extra_tags = f"{extra_tags} {EMAIL_CONFIRMED}".strip()
+        elif message_template == "account/messages/logged_in.txt" and getattr(
+            request, "sociable_first_sign_in", False
+        ):
+            return welcome(request, message_context["user"])
+        return super().add_message(
+            request, level, message_template, message_context, extra_tags, message
+        )
+
     def populate_username(self, request, user) -> None:
         # Usernames appear in profile addresses (/people/<username>/): derive a
         # readable one from the person's name, falling back to their email.
@@ -44,6 +80,20 @@ class AccountAdapter(DefaultAccountAdapter):
         # The social sign-up form has no name field: keep the identity provider's.
         user.name = form.cleaned_data.get("name", "").strip() or user.name
         return super().save_user(request, user, form, commit=commit)
+
+
+def welcome(request, user) -> None:
+    """Greet someone signing in for the first time once, in place of allauth's two banners
+    ("You have confirmed …", then "Successfully signed in as …")."""
+    waiting = list(messages.get_messages(request))  # reading them takes them all: put back
+    confirmed = [message for message in waiting if EMAIL_CONFIRMED in message.tags.split()]
+    for message in waiting:  # any others, as they were
+        if message not in confirmed:
+            messages.add_message(request, message.level, message.message, message.extra_tags)
+    text = f"Welcome to Sociable, {user.get_short_name()}."
+    if confirmed:
+        text += " Your email address is confirmed and you are signed in."
+    messages.success(request, text, extra_tags=WELCOME)
 
 
 class SocialAccountAdapter(DefaultSocialAccountAdapter):

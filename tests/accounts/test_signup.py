@@ -1,11 +1,13 @@
 """Signing up, verifying, and becoming staff through a verified work email."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from allauth.account.models import EmailAddress
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from sociable.accounts.models import User
 from tests.accounts.factories import PASSWORD
@@ -190,14 +192,53 @@ def test_a_verified_address_is_recorded_for_new_staff(client, council):
     assert EmailAddress.objects.get(email="sam.taylor@council.example.gov.uk").verified
 
 
-def test_signing_in_greets_you_by_name(client, staff_member):
+def test_signing_in_again_greets_you_by_name(client, staff_member):
+    staff_member.last_login = timezone.now() - timedelta(days=3)
+    staff_member.save(update_fields=["last_login"])
+
     response = client.post(
         reverse("account_login"),
         {"login": staff_member.email, "password": PASSWORD},
         follow=True,
     )
 
-    assert f"Successfully signed in as {staff_member.name}." in response.content.decode()
+    html = response.content.decode()
+    assert f"Successfully signed in as {staff_member.name}." in html
+    assert "Welcome back, Amara" in html
+    assert "Welcome to Sociable" not in html
+
+
+def success_banners(html: str) -> list[str]:
+    return re.findall(
+        r'govuk-notification-banner--success".*?__heading">(.*?)</p>', html, flags=re.S
+    )
+
+
+def test_a_new_account_is_welcomed_once_when_it_first_signs_in(client, council):
+    sign_up(client, "sam.taylor@council.example.gov.uk")
+
+    link = re.search(r"(/accounts/confirm-email/[^\s]+/)", mail.outbox[-1].body).group(1)
+    first = client.post(link, follow=True).content.decode()
+    later = client.get(reverse("home")).content.decode()
+
+    assert success_banners(first) == [
+        "Welcome to Sociable, Sam. Your email address is confirmed and you are signed in."
+    ]
+    assert "Welcome back" not in first
+    assert success_banners(later) == []
+    assert "Welcome back, Sam" in later
+
+
+def test_a_first_sign_in_with_a_password_is_welcomed_too(client, staff_member):
+    response = client.post(
+        reverse("account_login"),
+        {"login": staff_member.email, "password": PASSWORD},
+        follow=True,
+    )
+
+    html = response.content.decode()
+    assert success_banners(html) == ["Welcome to Sociable, Amara."]
+    assert "Welcome back" not in html
 
 
 def test_usernames_are_readable_and_unique(client):
