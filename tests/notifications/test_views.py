@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from groups import services as groups
 from sociable.notifications import services
@@ -34,6 +38,20 @@ def test_the_bell_counts_unread_and_the_page_lists_them(client_as, staff_member,
     page = client.get(reverse("notifications:list")).content.decode()
     assert page.count("Cancelled: Session") == 2
     assert page.count("Unread: ") == 2
+
+
+def test_a_notification_from_moments_ago_says_just_now(client_as, staff_member, other_staff):
+    cancel_events(staff_member, other_staff, 2)
+    earlier = Notification.objects.filter(recipient=other_staff).order_by("pk").first()
+    Notification.objects.filter(pk=earlier.pk).update(
+        created_at=timezone.now() - timedelta(hours=3, minutes=5)
+    )
+
+    page = client_as(other_staff).get(reverse("notifications:list")).content.decode()
+
+    times = re.findall(r"<time datetime=\"[^\"]+\">(.*?)</time>", page)
+    assert times == ["just now", "3\xa0hours, 5\xa0minutes ago"]
+    assert "0\xa0minutes" not in page
 
 
 def test_opening_a_notification_marks_it_read_and_goes_to_its_subject(
