@@ -8,6 +8,7 @@ class SociableConfig(AppConfig):
     verbose_name = "Sociable"
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401 - registers the deployment checks
         from .pagecache import watch_content_writes
 
         watch_content_writes()

@@ -7,6 +7,8 @@ from . import bench, search_views, views
 urlpatterns = [
     path("", views.home, name="home"),
     path("accessibility/", views.accessibility, name="accessibility"),
+    path("privacy/", views.privacy, name="privacy"),
+    path("cookies/", views.cookies, name="cookies"),
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),

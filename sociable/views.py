@@ -13,6 +13,7 @@ from groups.permissions import groups_audience_key
 from profiles.models import Skill
 from profiles.views import skill_context
 
+from . import legal
 from .accounts.models import Organisation
 from .cache import pages_cache_reachable
 from .home import home_for
@@ -55,8 +56,24 @@ def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_not_required
+@require_GET
 def accessibility(request: HttpRequest) -> HttpResponse:
-    return render(request, "accessibility.html")
+    """The accessibility statement, in the model form of the 2018 regulations."""
+    return render(request, "legal/accessibility.html", legal.facts(request))
+
+
+@login_not_required
+@require_GET
+def privacy(request: HttpRequest) -> HttpResponse:
+    """The privacy notice (UK GDPR articles 13 and 14)."""
+    return render(request, "legal/privacy.html", legal.facts(request))
+
+
+@login_not_required
+@require_GET
+def cookies(request: HttpRequest) -> HttpResponse:
+    """Every cookie the site sets, by the names this deployment gives them."""
+    return render(request, "legal/cookies.html", {"cookies": legal.cookies()})
 
 
 @login_not_required

@@ -23,6 +23,12 @@ def production_settings(*, host: str) -> dict[str, str]:
         "SITE_URL": f"https://{host}",
         "DEFAULT_FROM_EMAIL": "Sociable <sociable@council.example.gov.uk>",
         "EMAIL_HOST": "127.0.0.1",
+        # Who runs it, for the privacy notice and accessibility statement (sociable/checks.py).
+        "CONTROLLER_NAME": "Leodis City Council",
+        "CONTROLLER_ADDRESS": "Civic Hall, Leodis LS1 1UR",
+        "PRIVACY_EMAIL": "data.protection@leodis.example",
+        "DPO_EMAIL": "dpo@leodis.example",
+        "ACCESSIBILITY_EMAIL": "access@leodis.example",
     }
 
 

@@ -23,6 +23,7 @@ DAILY_JOBS: list[tuple[str, str, time]] = [
     ("stale_profiles", "profiles.tasks.remind_stale_profiles", time(10, 0)),
     # Expired cache rows go (rendered pages can name people), not only when a table fills.
     ("purge_expired_cache", "sociable.tasks.purge_expired_cache", time(23, 0)),
+    ("expired_sessions", "sociable.accounts.tasks.clear_expired_sessions", time(23, 30)),
 ]
 
 

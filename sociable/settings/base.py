@@ -368,6 +368,22 @@ SOCIABLE_SITE_NAME = "Sociable"
 # The address people reach the site at, for links in emails.
 SOCIABLE_SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
+# Who runs this deployment and how to reach them: the privacy notice (/privacy/), the cookies
+# page and the accessibility statement (/accessibility/) say so (docs/deployment.md). These
+# defaults are the demo's fictional council; production requires its own (prod.py).
+SOCIABLE_CONTROLLER_NAME = env_str("CONTROLLER_NAME", "Kirkfield City Council")
+SOCIABLE_CONTROLLER_ADDRESS = env_str("CONTROLLER_ADDRESS", "Civic Hall, Kirkfield KF1 1AA")
+SOCIABLE_CONTROLLER_ICO_NUMBER = env_str("CONTROLLER_ICO_NUMBER")  # its data protection fee
+SOCIABLE_PRIVACY_EMAIL = env_str("PRIVACY_EMAIL", "information.governance@kirkfield.gov.uk")
+SOCIABLE_DPO_EMAIL = env_str("DPO_EMAIL", "dpo@kirkfield.gov.uk")
+SOCIABLE_ACCESSIBILITY_EMAIL = env_str("ACCESSIBILITY_EMAIL", "digital.access@kirkfield.gov.uk")
+SOCIABLE_ACCESSIBILITY_PHONE = env_str("ACCESSIBILITY_PHONE", "0113 496 0000")
+SOCIABLE_ACCESSIBILITY_REPLY_DAYS = env_int("ACCESSIBILITY_REPLY_DAYS", 5)  # working days
+SOCIABLE_DATA_LOCATION = env_str("DATA_LOCATION", "the UK")  # where its servers keep data
+# How long the servers' logs and the database's backups are kept, as set up where it runs.
+SOCIABLE_LOG_RETENTION_DAYS = env_int("LOG_RETENTION_DAYS", 30)
+SOCIABLE_BACKUP_RETENTION_DAYS = env_int("BACKUP_RETENTION_DAYS", 35)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

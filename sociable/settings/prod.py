@@ -127,6 +127,15 @@ CSRF_COOKIE_SECURE = True
 SESSION_COOKIE_NAME = "__Secure-sessionid"
 CSRF_COOKIE_NAME = "__Secure-csrftoken"
 
+# Who runs this deployment, for the privacy notice, cookies page and accessibility statement:
+# never the demo's council. `manage.py check --deploy` reports any left empty (sociable.checks).
+SOCIABLE_CONTROLLER_NAME = env_str("CONTROLLER_NAME")
+SOCIABLE_CONTROLLER_ADDRESS = env_str("CONTROLLER_ADDRESS")
+SOCIABLE_PRIVACY_EMAIL = env_str("PRIVACY_EMAIL")
+SOCIABLE_DPO_EMAIL = env_str("DPO_EMAIL")
+SOCIABLE_ACCESSIBILITY_EMAIL = env_str("ACCESSIBILITY_EMAIL")
+SOCIABLE_ACCESSIBILITY_PHONE = env_str("ACCESSIBILITY_PHONE")
+
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

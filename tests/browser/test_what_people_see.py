@@ -119,3 +119,17 @@ def test_the_admins_moderation_log_passes_axe(live_server, browser):
         page.goto(live_server.url + address)
         expect(page.locator("div.breadcrumbs")).to_contain_text("Moderation logs")
         assert serious_accessibility_violations(page) == []
+
+
+def test_the_privacy_cookies_and_accessibility_pages_work_signed_out_on_any_screen(
+    live_server, browser
+):
+    for viewport in [DESKTOP, *PHONES]:
+        page = browser.new_context(viewport=viewport).new_page()
+        page.goto(live_server.url + "/")
+        for name in ["Privacy", "Cookies", "Accessibility statement"]:
+            page.get_by_role("contentinfo").get_by_role("link", name=name, exact=True).click()
+            expect(page.get_by_role("heading", level=1)).to_be_visible()
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            assert overflow <= 0, f"{name} scrolls sideways at {viewport['width']} px"
+            assert serious_accessibility_violations(page) == []
