@@ -5,10 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import get_resolver
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.log import log_response
 
+from .text import fit_for_address
 from .uploads import describe_bytes
 
 
@@ -62,3 +66,41 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.SOCIABLE_PERMISSIONS_POLICY)
         return response
+
+
+class RefuseUnfitAddressesMiddleware:
+    """Answer 400 (templates/400.html) to an address holding a control character.
+
+    No link of ours makes one, and no view can use one: PostgreSQL refuses NUL in a
+    string (a 500 from any lookup), and the others only break what they are copied into.
+    Checking the decoded path and every query name and value here, once, spares each view
+    and URL converter from doing it. Invalid UTF-8 needs nothing: Django leaves it
+    percent-encoded in the path and reads it as U+FFFD in the query.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if _fit(request):
+            return self.get_response(request)
+        handler = get_resolver(getattr(request, "urlconf", None)).resolve_error_handler(400)
+        response = handler(request, exception=BadRequest("A control character in the address"))
+        # One line in the log, without the traceback Django gives a BadRequest raised in a view.
+        log_response(
+            "Bad request (a control character in the address): %s",
+            request.path,
+            response=response,
+            request=request,
+        )
+        return response
+
+
+def _fit(request: HttpRequest) -> bool:
+    if not fit_for_address(request.path_info):
+        return False
+    # A tab may come pasted into a search box (from a spreadsheet): a space to any view.
+    return all(
+        fit_for_address(name) and all(fit_for_address(v.replace("\t", " ")) for v in values)
+        for name, values in request.GET.lists()
+    )

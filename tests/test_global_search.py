@@ -251,7 +251,7 @@ def test_a_fruitless_search_offers_the_skill_it_may_mean(council, staff_member, 
     "q",
     [
         "x" * 5000,
-        "opera\x00singer",
+        "opera\tsinger",  # NUL and other control characters: tests/test_bad_addresses.py
         '"unclosed quote',
         "!!! & | :* <-> ()",
         "-",

@@ -138,7 +138,8 @@ def test_an_empty_or_fruitless_search_says_what_to_do(db):
     assert empty.status_code == 200
     assert "Type what you are looking for" in empty.content.decode()
     assert empty.context["page"] is None
-    for q in ("zebrafish", "the and of", "&&&!!! (((", "nul\x00byte"):
+    # (A NUL is refused before any view: tests/test_bad_addresses.py.)
+    for q in ("zebrafish", "the and of", "&&&!!! (((", "tab\tbyte"):
         html = search_for(client, q).content.decode()
         assert "No results for" in html and "Nothing you can read matches" in html
 

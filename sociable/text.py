@@ -1,0 +1,41 @@
+"""Characters that have no place in what people write or in a web address.
+
+People never mean to type a control character: they arrive pasted from a terminal, a
+spreadsheet or a PDF, or from someone probing the site. Nobody can see them on a page, yet
+they break what other people read: XML 1.0 (Atom feeds) refuses most of them, PostgreSQL
+refuses NUL, and UTF-8 cannot encode half a surrogate pair. So text is stripped of them,
+silently, wherever it comes in (``sociable.forms`` for every form, ``keep_text_clean``
+for every other save), and every feed, calendar and contact card strips them again on the
+way out, for whatever was stored before.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# C0 controls but tab, line feed and carriage return; DEL and the C1 controls; lone
+# surrogates (half of a UTF-16 pair: not a character); U+FFFE and U+FFFF (not characters).
+INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# A web address holds none of them, and no tab or line break either.
+NOT_IN_ADDRESSES = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_invisible(text: str) -> str:
+    """Return ``text`` without the control characters nobody can see (tabs and lines stay)."""
+    return INVISIBLE.sub("", text)
+
+
+def strip_invisible_from(value: Any) -> Any:
+    """Strip each string in a form value: a string, or a list or tuple of them (a multi-select);
+    anything else (a file, None) as it is."""
+    if isinstance(value, str):
+        return strip_invisible(value)
+    if isinstance(value, list | tuple):
+        return type(value)(strip_invisible_from(item) for item in value)
+    return value
+
+
+def fit_for_address(text: str) -> bool:
+    """Say whether ``text`` (a decoded path or query value) may be part of a web address."""
+    return NOT_IN_ADDRESSES.search(text) is None
