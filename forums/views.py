@@ -17,6 +17,7 @@ from sociable.pagecache import (
     render_part,
     shared_part,
 )
+from sociable.params import row_id
 
 from . import selectors, services
 from .forms import PostForm, ReportForm, ThreadForm
@@ -213,11 +214,9 @@ def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 def reply(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     thread = get_thread_for_user(request.user, pk)
     parent = None
-    if request.GET.get("to") or request.POST.get("parent"):
-        parent = get_object_or_404(
-            thread.posts.select_related("author"),
-            pk=request.GET.get("to") or request.POST.get("parent"),
-        )
+    if to := request.GET.get("to") or request.POST.get("parent"):
+        # No id: no post.
+        parent = get_object_or_404(thread.posts.select_related("author"), pk=row_id(to))
         # Its text is shown and quoted only while anyone may read it: never a hidden,
         # deleted or waiting post's (a reply sent to one is refused with the reason).
         if request.method == "GET" and not parent.is_answerable:

@@ -24,6 +24,7 @@ from sociable.pagecache import (
     shared_part,
 )
 from sociable.paging import RankedPaginator
+from sociable.params import row_id
 
 from . import selectors, services
 from .forms import (
@@ -419,7 +420,7 @@ def event_rsvp(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_managed_event(request.user, slug, pk)
     if request.method == "POST":
-        rsvp = get_object_or_404(RSVP, event=event, pk=request.POST.get("rsvp"))
+        rsvp = get_object_or_404(RSVP, event=event, pk=row_id(request.POST.get("rsvp")))
         try:
             services.organiser_set_rsvp(rsvp=rsvp, status=request.POST.get("status", ""))
         except ValidationError as error:
@@ -484,7 +485,7 @@ def teach(request: HttpRequest, skill_slug: str) -> HttpResponse:
                 tags=[skill.name],
             )
         else:
-            group = get_object_or_404(mine, pk=request.POST.get("group"))
+            group = get_object_or_404(mine, pk=row_id(request.POST.get("group")))
         return redirect(f"{group.get_absolute_url()}events/new/?skill={skill.slug}")
     wanting = skill.profile_skills.filter(relation="learn").aggregate(n=Count("profile"))["n"]
     return render(

@@ -14,11 +14,17 @@ class RankedPaginator(Paginator):
     every row, where a page alone reads a few.
     """
 
+    # Past every page a search can have: Paginator's way (the last page) spares PostgreSQL
+    # an OFFSET it cannot hold (page=999999999999999999999 is past bigint).
+    LAST_PAGE_TO_READ = 100_000
+
     def get_page(self, number) -> Page:
         try:
             number = max(int(number), 1)
         except (TypeError, ValueError):
             number = 1
+        if number > self.LAST_PAGE_TO_READ:
+            return super().get_page(number)
         bottom = (number - 1) * self.per_page
         counted = self.object_list.annotate(paged_total=Window(Count("*")))
         rows = list(counted[bottom : bottom + self.per_page])
