@@ -26,6 +26,7 @@ from django.db.models.functions import Lower
 
 from sociable.accounts.models import Organisation, User
 from sociable.accounts.services import email_domain, organisation_for_email, sync_organisation
+from sociable.text import strip_invisible
 
 from .models import Place, Profile, Team
 from .services import (
@@ -204,7 +205,8 @@ def _check_header(columns: list[str], *, name: str) -> None:
 
 
 def _tidy(value: str) -> str:
-    return " ".join(value.split())
+    """One line, single-spaced, without control characters (a name of only those is blank)."""
+    return " ".join(strip_invisible(value).split())
 
 
 def _row(line: int, record: list[str], index: dict[str, int], *, width: int) -> Row:

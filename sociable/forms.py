@@ -1,13 +1,22 @@
-"""Render every Django form in GOV.UK Frontend markup.
+"""Render every Django form in GOV.UK Frontend markup, and read what is typed into it.
 
 The renderer's templates (templates/forms/) draw the error summary, labels,
 hints and error messages; ``GovukBoundField`` gives each widget its GOV.UK
 class and points ``aria-describedby`` at its error message.
+
+Every form uses this renderer (settings.FORM_RENDERER): ours, allauth's and the
+admin's. So its bound field is also where what people type is read, once for
+all of them: control characters are stripped (``sociable.text``) before a field
+checks the value, and a line break typed into a one-line field is a space.
 """
+
+import re
 
 from django import forms
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
+
+from .text import strip_invisible_from
 
 WIDGET_CLASSES = [
     (forms.CheckboxInput, "govuk-checkboxes__input"),
@@ -33,7 +42,21 @@ def widget_class(widget: forms.Widget) -> str:
     return ""
 
 
+_LINE_BREAKS = re.compile(r"[\r\n]+")
+
+
 class GovukBoundField(forms.BoundField):
+    @property
+    def data(self):
+        """What was sent for this field, without invisible control characters; one line
+        for a one-line field (a title with a line break would break an email's subject)."""
+        value = strip_invisible_from(super().data)
+        widget = self.field.widget
+        one_line = isinstance(widget, Input) and not isinstance(widget, forms.HiddenInput)
+        if one_line and isinstance(value, str):
+            value = _LINE_BREAKS.sub(" ", value)
+        return value
+
     def build_widget_attrs(self, attrs, widget=None):
         attrs = super().build_widget_attrs(attrs, widget)
         widget = widget or self.field.widget

@@ -10,6 +10,8 @@ from functools import cache
 import nh3
 from markdown_it import MarkdownIt
 
+from .text import strip_invisible
+
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "code", "pre", "blockquote",
     "ul", "ol", "li", "a", "h2", "h3", "h4", "h5", "h6", "del",
@@ -24,8 +26,8 @@ def _parser() -> MarkdownIt:
 
 
 def render_markdown(text: str) -> str:
-    """Return sanitised HTML for ``text`` (CommonMark)."""
-    html = _parser().render(text or "")
+    """Return sanitised HTML for ``text`` (CommonMark), without control characters."""
+    html = _parser().render(strip_invisible(text or ""))
     # Headings start at h2: the page's own h1 is the only one.
     for level in range(5, 0, -1):
         html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(

@@ -4,15 +4,20 @@ People never mean to type a control character: they arrive pasted from a termina
 spreadsheet or a PDF, or from someone probing the site. Nobody can see them on a page, yet
 they break what other people read: XML 1.0 (Atom feeds) refuses most of them, PostgreSQL
 refuses NUL, and UTF-8 cannot encode half a surrogate pair. So text is stripped of them,
-silently, wherever it comes in (``sociable.forms`` for every form, ``keep_text_clean``
-for every other save), and every feed, calendar and contact card strips them again on the
-way out, for whatever was stored before.
+silently, wherever it comes in (``sociable.forms`` for every form, so that a field
+checks what will be kept; ``strip_invisible_on_save`` for every save of any model, from
+the HR import, a sign-in's name from an identity provider or a service), and every feed,
+calendar and contact card strips them again on the way out, for whatever was stored
+before or written around ``save()`` (``QuerySet.update``, ``bulk_create``).
 """
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
+
+from django.db import models
 
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls; lone
 # surrogates (half of a UTF-16 pair: not a character); U+FFFE and U+FFFF (not characters).
@@ -39,3 +44,25 @@ def strip_invisible_from(value: Any) -> Any:
 def fit_for_address(text: str) -> bool:
     """Say whether ``text`` (a decoded path or query value) may be part of a web address."""
     return NOT_IN_ADDRESSES.search(text) is None
+
+
+@cache
+def _text_fields(model: type[models.Model]) -> tuple[str, ...]:
+    return tuple(
+        field.attname
+        for field in model._meta.concrete_fields
+        if isinstance(field, models.CharField | models.TextField)
+    )
+
+
+def strip_invisible_on_save(sender, instance, raw: bool = False, **kwargs) -> None:
+    """Strip every text field of a model about to be saved (a ``pre_save`` receiver).
+
+    Only the values loaded on the instance: a deferred field is not read to be cleaned.
+    """
+    if raw:  # loaddata: fixtures are kept as they are
+        return
+    for attname in _text_fields(sender):
+        value = instance.__dict__.get(attname)
+        if isinstance(value, str) and INVISIBLE.search(value):
+            setattr(instance, attname, strip_invisible(value))
