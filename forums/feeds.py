@@ -1,19 +1,12 @@
 """An Atom feed of each public board's latest posts, for feed readers that never sign in."""
 
 from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Atom1Feed
+
+from sociable.feeds import AtomWithContent
 
 from .models import Board, Post
 
 FEED_LENGTH = 30
-
-
-class AtomWithContent(Atom1Feed):
-    """Atom with each entry's full (sanitised) HTML in ``<content>``."""
-
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
 class BoardFeed(Feed):

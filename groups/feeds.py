@@ -12,21 +12,13 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.html import escape
+
+from sociable.feeds import AtomWithContent
 
 from .models import Event, Group
 
 FEED_LENGTH = 50
-
-
-class AtomWithContent(Atom1Feed):
-    """Atom with each entry's full (sanitised) HTML in ``<content>``."""
-
-    def add_item_elements(self, handler, item):
-        super().add_item_elements(handler, item)
-        if item["content_html"]:
-            handler.addQuickElement("content", item["content_html"], {"type": "html"})
 
 
 def when_and_where(event: Event) -> str:

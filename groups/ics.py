@@ -6,17 +6,18 @@ second one; SEQUENCE goes up with every change, so clients take a cancellation
 (STATUS:CANCELLED) over the copy they have. Times are written in UTC ("Z"), which
 every client reads without a VTIMEZONE block. The icalendar package escapes text
 and folds long lines (for properties it knows as text); we drop the control
-characters RFC 5545 forbids in text.
+characters RFC 5545 forbids in text (``sociable.text``), whatever is stored.
 """
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 
 from icalendar import Calendar, vDuration, vText
 from icalendar import Event as VEvent
+
+from sociable.text import strip_invisible
 
 from .models import Event
 
@@ -31,8 +32,7 @@ def event_uid(event: Event) -> str:
 
 def clean_text(value: str) -> str:
     """Normalise line breaks to \\n and drop the other control characters except tab."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(char for char in value if char in "\n\t" or unicodedata.category(char) != "Cc")
+    return strip_invisible(value.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def event_summary(event: Event, *, waitlisted: bool = False) -> str:
@@ -49,7 +49,7 @@ def event_description(event: Event, url: str) -> str:
     parts = [clean_text(event.description).strip()] if event.description.strip() else []
     details = [f"Group: {clean_text(event.group.name)}"]
     if event.location and event.online_url:
-        details.append(f"Join online: {event.online_url}")
+        details.append(f"Join online: {clean_text(event.online_url)}")
     details.append(f"Details and replies: {url}")
     parts.append("\n".join(details))
     return "\n\n".join(parts)
@@ -66,7 +66,7 @@ def build_vevent(
     vevent.add("dtend", event.ends_at.astimezone(UTC))
     vevent.add("summary", event_summary(event, waitlisted=waitlisted))
     vevent.add("description", event_description(event, url))
-    location = clean_text(event.location).strip() or event.online_url
+    location = clean_text(event.location).strip() or clean_text(event.online_url)
     if location:
         vevent.add("location", location)
     vevent.add("url", url)

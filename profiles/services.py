@@ -24,7 +24,7 @@ from .models import (
     SkillAlias,
     Team,
 )
-from .vcard import ContactCard
+from .vcard import ContactCard, clean_text
 from .visibility import LEVELS, groups_at_level
 from .vocabulary import normalise_name, skill_key
 
@@ -289,8 +289,11 @@ def contact_card(*, profile: Profile, groups: frozenset[str], url: str) -> Conta
         address = ", ".join(
             p for p in [profile.floor, profile.place.name, profile.place.address] if p
         )
+    # A name that cleans to nothing (stored before control characters were stripped) gives
+    # way to the next, as a blank one does: a card needs a name.
+    names = [profile.preferred_name, user.name, user.username]
     return ContactCard(
-        full_name=profile.display_name,
+        full_name=next((name for name in names if clean_text(name)), user.username),
         job_title=profile.job_title,
         organisation=user.organisation.name if user.organisation else "",
         team=profile.team.name if "location" in groups and profile.team else "",

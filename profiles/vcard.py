@@ -5,10 +5,11 @@ Contacts all import reliably. Serve it as ``text/vcard; charset=utf-8``: vCard 3
 takes its character set from the MIME type, not from a parameter in the card.
 """
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.utils.text import slugify
+
+from sociable.text import strip_invisible
 
 CRLF = "\r\n"
 MAX_LINE_OCTETS = 75
@@ -33,11 +34,9 @@ class ContactCard:
 
 
 def clean_text(value: str) -> str:
-    """Normalise line breaks to \\n and drop other control characters except tab."""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return "".join(
-        char for char in value if char in "\n\t" or unicodedata.category(char) != "Cc"
-    ).strip()
+    """Normalise line breaks to \\n and drop other control characters except tab
+    (``sociable.text``), whatever is stored."""
+    return strip_invisible(value.replace("\r\n", "\n").replace("\r", "\n")).strip()
 
 
 def escape(value: str) -> str:
