@@ -17,11 +17,16 @@ import re
 from functools import cache
 from typing import Any
 
-from django.db import models
+from django.apps import apps
+from django.db import IntegrityError, models, transaction
+from django.db.models import F, Func, Value
 
 # C0 controls but tab, line feed and carriage return; DEL and the C1 controls; lone
 # surrogates (half of a UTF-16 pair: not a character); U+FFFE and U+FFFF (not characters).
 INVISIBLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# What of them a PostgreSQL text column can hold (not NUL, not a surrogate), as a pattern for
+# its regular expressions (the characters themselves: PostgreSQL reads them as they are).
+STORABLE = "[\x01-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff]"
 # A web address holds none of them, and no tab or line break either.
 NOT_IN_ADDRESSES = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 
@@ -66,3 +71,34 @@ def strip_invisible_on_save(sender, instance, raw: bool = False, **kwargs) -> No
         value = instance.__dict__.get(attname)
         if isinstance(value, str) and INVISIBLE.search(value):
             setattr(instance, attname, strip_invisible(value))
+
+
+def strip_stored_text(*, dry_run: bool = False) -> tuple[dict[str, int], list[str]]:
+    """Strip the characters from every text column of every model, in the database.
+
+    For rows stored before they were stripped on the way in. One UPDATE a column, around
+    ``save()`` (no model's own logic runs, nothing is sent). Return the number of rows
+    changed (or, for a dry run, to change) by ``app.Model.field``, and the columns left as
+    they were because stripping would make two rows the same where they must differ.
+    """
+    changed: dict[str, int] = {}
+    clashes: list[str] = []
+    for model in apps.get_models():
+        if model._meta.proxy or not model._meta.managed:
+            continue
+        for attname in _text_fields(model):
+            name = f"{model._meta.label}.{attname}"
+            rows = model._base_manager.filter(**{f"{attname}__regex": STORABLE})
+            try:
+                with transaction.atomic():
+                    count = rows.count() if dry_run else rows.update(**{attname: _strip(attname)})
+            except IntegrityError:
+                clashes.append(name)
+                continue
+            if count:
+                changed[name] = count
+    return changed, clashes
+
+
+def _strip(column: str) -> Func:
+    return Func(F(column), Value(STORABLE), Value(""), Value("g"), function="REGEXP_REPLACE")

@@ -8,11 +8,13 @@ them silently is kinder than refusing a form for a character nobody can see.
 
 from __future__ import annotations
 
+from io import StringIO
 from xml.etree import ElementTree
 
 import pytest
 import vobject
 from django.contrib.auth.models import Group as AuthGroup
+from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
@@ -202,3 +204,37 @@ def test_a_preferred_name_of_nothing_but_control_characters_gives_the_full_name(
 
     assert card.status_code == 200
     assert vobject.readOne(card.content.decode()).fn.value == "Amara Okafor"
+
+
+def test_a_command_strips_what_was_stored_before(staff_member, choir):
+    event = make_event(choir, title="Rehearsal")
+    Event.objects.filter(pk=event.pk).update(
+        title="Re\x05hearsal\ufffe", description=f"Bring{STORABLE}\r\nmusic"
+    )
+    Place.objects.bulk_create(  # around save(): a second place that strips to the first's name
+        [Place(name="Civic Hall", slug="civic-hall"), Place(name="Civic\x07 Hall", slug="ch")]
+    )
+
+    dry_run = call(["strip_control_characters", "--dry-run"])
+    assert Event.objects.get().title == "Re\x05hearsal\ufffe"
+    output = call(["strip_control_characters"])
+
+    assert "groups.Event.title: would change 1 row" in dry_run
+    assert "groups.Event.title: changed 1 row" in output
+    assert "groups.Event.description: changed 1 row" in output
+    assert any(line.startswith("profiles.Place.name: left as it is") for line in output)
+    assert Event.objects.values_list("title", "description").get() == (
+        "Rehearsal",
+        "Bring\r\nmusic",
+    )
+    assert set(Place.objects.values_list("name", flat=True)) == {"Civic Hall", "Civic\x07 Hall"}
+    assert call(["strip_control_characters"]) == [
+        "profiles.Place.name: left as it is: stripping would make rows the same that must "
+        "differ; correct them in the admin, then run this again"
+    ]
+
+
+def call(args: list[str]) -> list[str]:
+    out = StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue().splitlines()
