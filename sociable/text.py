@@ -8,7 +8,9 @@ silently, wherever it comes in (``sociable.forms`` for every form, so that a fie
 checks what will be kept; ``strip_invisible_on_save`` for every save of any model, from
 the HR import, a sign-in's name from an identity provider or a service), and every feed,
 calendar and contact card strips them again on the way out, for whatever was stored
-before or written around ``save()`` (``QuerySet.update``, ``bulk_create``).
+before or written around ``save()`` (``QuerySet.update``, ``bulk_create``). What was
+stored before is stripped in place by ``manage.py strip_control_characters``.
+ADR 0014 says why text is stripped and an address with one is refused.
 """
 
 from __future__ import annotations
