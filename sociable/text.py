@@ -10,7 +10,7 @@ the HR import, a sign-in's name from an identity provider or a service), and eve
 calendar and contact card strips them again on the way out, for whatever was stored
 before or written around ``save()`` (``QuerySet.update``, ``bulk_create``). What was
 stored before is stripped in place by ``manage.py strip_control_characters``.
-ADR 0014 says why text is stripped and an address with one is refused.
+ADR 0016 says why text is stripped and an address with one is refused.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from sociable.text import strip_stored_text
 class Command(BaseCommand):
     help = (
         "Strip control characters from every text column, for rows stored before the site "
-        "stripped them on the way in (docs/decisions/0014-control-characters.md)."
+        "stripped them on the way in (docs/decisions/0016-control-characters.md)."
     )
 
     def add_arguments(self, parser) -> None:
