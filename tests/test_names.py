@@ -300,7 +300,7 @@ def test_reactions_and_backing_are_counted_never_named(council, trust, client_as
     thread_page = Client().get(thread.get_absolute_url()).content.decode()
     suggestions = client_as(author).get(reverse("groups:suggestion-list")).content.decode()
 
-    assert "1 thanks" in thread_page and "Tariq" not in thread_page
+    assert "1 person said thanks" in thread_page and "Tariq" not in thread_page
     assert "2 backers" in suggestions and "Tariq" not in suggestions
 
 
