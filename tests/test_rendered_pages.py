@@ -15,6 +15,7 @@ from django.views import defaults
 
 from sociable.accounts.models import User
 from sociable.demo_credentials import DEMO_PASSWORD
+from sociable.templatetags.machine_readable import tel_uri
 from tests import site_pages
 from tests.site_pages import Fetched, Page
 
@@ -92,6 +93,37 @@ def test_the_crawl_reaches_every_page_type(crawls):
     assert site_pages.unreached(crawls.values()) == set()
     statuses = {page.status for crawl in crawls.values() for page in crawl.pages}
     assert statuses == {200, 403, 404}
+
+
+# HTML's forms of the machine-readable values pages carry (the Nu HTML checker, in
+# tests/browser/test_every_page.py, checks everything; this runs without Java).
+TIME = re.compile(r'<time datetime="([^"]*)"')
+VALID_TIME = re.compile(r"\d{4}-\d\d-\d\d(T\d\d:\d\d(:\d\d(\.\d{1,3})?)?(Z|[+-]\d\d:\d\d))?")
+TEL = re.compile(r'href="(tel:[^"]*)"')
+VALID_TEL = re.compile(r"tel:\+?\d+(;ext=\d+)?")
+
+
+def test_dates_and_phone_links_are_written_as_html_allows(crawls):
+    pages = [page for crawl in crawls.values() for page in crawl.pages]
+    times = [(page.url, value) for page in pages for value in TIME.findall(page.html)]
+    phones = [(page.url, value) for page in pages for value in TEL.findall(page.html)]
+
+    assert len(times) > 100 and len(phones) > 2
+    assert [(url, value) for url, value in times if not VALID_TIME.fullmatch(value)] == []
+    assert [(url, value) for url, value in phones if not VALID_TEL.fullmatch(value)] == []
+
+
+@pytest.mark.parametrize(
+    ("written", "link"),
+    [
+        ("0113 496 0152", "tel:01134960152"),
+        ("+44 (0)113 496 0152", "tel:+441134960152"),
+        ("0113-496-0152 ext. 23", "tel:01134960152;ext=23"),
+        ("ask at reception", ""),  # shown as text, not as a link
+    ],
+)
+def test_a_phone_number_becomes_a_link_without_spaces(written, link):
+    assert tel_uri(written) == link
 
 
 @pytest.mark.django_db
