@@ -13,7 +13,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from django.http import Http404
 from django.urls import Resolver404, get_resolver, resolve, reverse
@@ -158,13 +158,14 @@ def route_name(url: str) -> str | None:
     return match.view_name or None
 
 
-def kind_of(url: str) -> tuple[str, bool] | None:
-    """What makes two addresses the same kind of page: the view, and whether a query is
-    given (a list filtered, searched or paged shows other parts than the bare list)."""
+def kind_of(url: str) -> tuple[str, str] | None:
+    """What makes two addresses the same kind of page: the view, and which query parameters
+    are given (a list searched, filtered, paged or cut to one section shows other parts)."""
     name = route_name(url)
     if name is None or name in NOT_PAGES:
         return None
-    return name, bool(urlsplit(url).query)
+    parameters = sorted({key for key, _ in parse_qsl(urlsplit(url).query, keep_blank_values=True)})
+    return name, "&".join(parameters)
 
 
 def crawl(
@@ -178,7 +179,7 @@ def crawl(
     """Fetch every start address, then follow links breadth first, keeping ``per_kind``
     pages of each kind. ``visit`` sees each kept page just after it was fetched."""
     result = Crawl()
-    counts: dict[tuple[str, bool], int] = {}
+    counts: dict[tuple[str, str], int] = {}
     queue = [(url, True) for url in start]
     while queue and len(result.pages) < limit:
         url, explicit = queue.pop(0)
