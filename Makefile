@@ -54,7 +54,17 @@ $(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_P
 		echo "npm not found: the organisation sign-in tests need Node.js (sudo apt install nodejs npm)"; \
 	fi
 
-test: $(VENV)/.installed $(OIDC_PROVIDER)/node_modules/.installed
+# The browser test of every page runs the W3C Nu HTML checker (npm vnu-jar, run by Java:
+# sudo apt install default-jre-headless). Without npm or Java that test skips, or fails under CI.
+VNU := tests/browser/vnu
+$(VNU)/node_modules/.installed: $(VNU)/package.json $(VNU)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		cd $(VNU) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+	else \
+		echo "npm not found: the HTML checker test needs Node.js (sudo apt install nodejs npm)"; \
+	fi
+
+test: $(VENV)/.installed $(OIDC_PROVIDER)/node_modules/.installed $(VNU)/node_modules/.installed
 	@$(DEVDB) $(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(VENV)/.installed
