@@ -59,6 +59,7 @@ NOT_PAGES = {
     "forums:report-claim": "POST only",
     "forums:suspension-lift": "POST only",
     "notifications:mark-all-read": "POST only",
+    "notifications:notify-receipt": "GOV.UK Notify's delivery receipts (JSON, POST)",
     "mfa_download_recovery_codes": "a text file",
     # Redirects, not pages: where they lead is crawled.
     "forums:post-permalink": "redirects to the post in its thread",

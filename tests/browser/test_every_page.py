@@ -46,10 +46,6 @@ ADMIN_LISTS = [
     "/admin/forums/moderationlog/",
 ]
 
-# Django admin's breadcrumbs links are told apart from their text by colour alone; issue 17
-# item 14 fixes them (on another branch). Delete this once that has landed.
-KNOWN_ELSEWHERE = {("link-in-text-block", ".breadcrumbs")}
-
 _axe = Axe()
 
 
@@ -99,19 +95,11 @@ class Visitor:
             return
         self.scanned.add(key)
         for violation in _axe.run(self.page).response["violations"]:
-            targets = [
-                node["target"]
-                for node in violation["nodes"]
-                if not any(
-                    violation["id"] == rule and str(node["target"]).find(where) >= 0
-                    for rule, where in KNOWN_ELSEWHERE
-                )
-            ]
-            if targets:
-                self.violations.append(
-                    f"{self.who} {page.url}: {violation['id']} ({violation['impact']}): "
-                    f"{violation['help']} at {targets[:3]}"
-                )
+            targets = [node["target"] for node in violation["nodes"]]
+            self.violations.append(
+                f"{self.who} {page.url}: {violation['id']} ({violation['impact']}): "
+                f"{violation['help']} at {targets[:3]}"
+            )
 
     def show(self, url: str) -> None:
         fetched = self.fetch(url)
