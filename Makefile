@@ -44,27 +44,21 @@ serve-demo:
 		"$(PY) manage.py db_worker --no-reload --interval 2" \
 		"$(PY) manage.py run_scheduler"
 
-# The organisation sign-in tests run a real OpenID provider (tests/oidc_provider,
-# Node.js). Without npm those tests skip, or fail under CI.
-OIDC_PROVIDER := tests/oidc_provider
-$(OIDC_PROVIDER)/node_modules/.installed: $(OIDC_PROVIDER)/package.json $(OIDC_PROVIDER)/package-lock.json
+# Programs some tests run with Node.js, each pinned in its own package.json: the real
+# OpenID provider of the organisation sign-in tests (tests/oidc_provider), the W3C Nu HTML
+# checker of the every-page browser test (tests/browser/vnu, npm vnu-jar, run by Java: sudo
+# apt install default-jre-headless) and ical.js, which reads our calendars back
+# (tests/readers). Without npm those tests skip, or fail under CI.
+NODE_TOOLS := tests/oidc_provider tests/browser/vnu tests/readers
+NODE_INSTALLED := $(addsuffix /node_modules/.installed,$(NODE_TOOLS))
+%/node_modules/.installed: %/package.json %/package-lock.json
 	@if command -v npm >/dev/null 2>&1; then \
-		cd $(OIDC_PROVIDER) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
+		cd $* && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
 	else \
-		echo "npm not found: the organisation sign-in tests need Node.js (sudo apt install nodejs npm)"; \
+		echo "npm not found: tests in $* need Node.js (sudo apt install nodejs npm)"; \
 	fi
 
-# The browser test of every page runs the W3C Nu HTML checker (npm vnu-jar, run by Java:
-# sudo apt install default-jre-headless). Without npm or Java that test skips, or fails under CI.
-VNU := tests/browser/vnu
-$(VNU)/node_modules/.installed: $(VNU)/package.json $(VNU)/package-lock.json
-	@if command -v npm >/dev/null 2>&1; then \
-		cd $(VNU) && npm ci --no-audit --no-fund --loglevel=error && touch node_modules/.installed; \
-	else \
-		echo "npm not found: the HTML checker test needs Node.js (sudo apt install nodejs npm)"; \
-	fi
-
-test: $(VENV)/.installed $(OIDC_PROVIDER)/node_modules/.installed $(VNU)/node_modules/.installed
+test: $(VENV)/.installed $(NODE_INSTALLED)
 	@$(DEVDB) $(PY) -m pytest $(PYTEST_ARGS)
 
 check: $(VENV)/.installed
