@@ -197,16 +197,18 @@ def test_organisers_see_everyone_going_waiting_and_asking_to_join_by_name(world,
     assert told.title == "Ada Asking asked to join Parkrunners"
 
 
+def stretching_session(world, teacher):
+    """A learning session of the parkrunners' group, taught by ``teacher``."""
+    skill = Skill.objects.create(name="Stretching")
+    return make_event(
+        world["parkrun"], title="Stretching", kind="learning", skill=skill, teacher=teacher
+    )
+
+
 @pytest.mark.parametrize("viewer", VIEWERS)
 def test_a_sessions_teacher_is_named_only_where_their_profile_reaches(world, viewer):
     teacher = world["listed"]["organisation"]
-    session = make_event(
-        world["parkrun"],
-        title="Stretching",
-        kind="learning",
-        skill=Skill.objects.create(name="Stretching"),
-        teacher=teacher,
-    )
+    session = stretching_session(world, teacher)
 
     html = client_for(world["viewers"][viewer]).get(session.get_absolute_url()).content.decode()
 
@@ -218,13 +220,7 @@ def test_a_sessions_teacher_is_named_only_where_their_profile_reaches(world, vie
 
 def test_a_teacher_hidden_from_their_audience_sees_their_own_name(world):
     teacher = world["listed"]["none"]
-    session = make_event(
-        world["parkrun"],
-        title="Stretching",
-        kind="learning",
-        skill=Skill.objects.create(name="Stretching"),
-        teacher=teacher,
-    )
+    session = stretching_session(world, teacher)
 
     mine = client_for(teacher).get(session.get_absolute_url()).content.decode()
     theirs = client_for(world["organiser"]).get(session.get_absolute_url()).content.decode()

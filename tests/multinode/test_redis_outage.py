@@ -19,7 +19,6 @@ from pathlib import Path
 import pytest
 import redis
 import requests
-from django.core.cache import caches
 
 from forums.models import Board
 from forums.services import start_thread
@@ -39,7 +38,10 @@ from tests.multinode.test_two_nodes import (
     with_production_password,
 )
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_security_store"),
+]
 
 # A request while Redis hangs waits at most its 0.5 s timeout (once a process, then Redis is
 # left alone for 5 s) on top of the page itself; generous, for a busy test machine.
@@ -100,13 +102,6 @@ def redis_server(tmp_path_factory) -> Iterator[RedisServer]:
 def nodes(django_db_setup, redis_server, tmp_path_factory) -> Iterator[list[Node]]:
     with two_nodes(tmp_path_factory.mktemp("nodes"), redis_server.url) as started:
         yield started
-
-
-@pytest.fixture(autouse=True)
-def empty_security_store() -> Iterator[None]:
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 def visit(node: Node, path: str) -> requests.Response:

@@ -30,7 +30,6 @@ import requests
 from django.conf import settings
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
 from django.contrib.sessions.models import Session
-from django.core.cache import caches
 from django.db import connection
 from django.test import Client, override_settings
 
@@ -49,7 +48,10 @@ WAIT = 30  # seconds, at most, for a server to start
 TOO_MANY = "Too many failed login attempts"
 EDIT = "/people/me/edit/"  # a page only signed-in people get
 
-pytestmark = [pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("empty_security_store"),
+]
 
 
 def free_port() -> int:
@@ -200,14 +202,6 @@ def shared_redis(redis_url) -> Iterator[redis.Redis]:
     with redis.Redis.from_url(redis_url) as client:
         client.flushall()
         yield client
-
-
-@pytest.fixture(autouse=True)
-def empty_security_store() -> Iterator[None]:
-    """The nodes' rate limits (in the database, whose cache tables outlive each test's data)."""
-    caches["default"].clear()
-    yield
-    caches["default"].clear()
 
 
 @dataclass
