@@ -8,6 +8,7 @@ class ForumsConfig(AppConfig):
     name = "forums"
 
     def ready(self) -> None:
+        from . import parts  # noqa: F401 - the forums' content and shared parts
         from .roles import ensure_moderator_role
 
         # After auth has created the permissions (post_migrate runs app by app).

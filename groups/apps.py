@@ -5,3 +5,6 @@ class GroupsConfig(AppConfig):
     """OWLS groups, socials and learning sessions."""
 
     name = "groups"
+
+    def ready(self) -> None:
+        from . import parts  # noqa: F401 - the groups' content and shared parts

@@ -7,4 +7,4 @@ class ProfilesConfig(AppConfig):
     name = "profiles"
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401
+        from . import parts, signals  # noqa: F401 - content and shared parts; signals

@@ -16,10 +16,10 @@
 Both live in the shared pages' cache (``CACHES["pages"]``: Redis or the database) until either:
 
 - ``PAGE_CACHE_SECONDS`` pass (30 by default; 0 turns this off), or
-- content changes: every committed write to a table that pages show (``CONTENT_TABLES``)
-  starts a new *generation*, and nothing kept under an older one is served again. Writes
-  are seen at the database cursor, so a queryset ``update()``, an admin bulk action and a
-  moderator hiding a post all count, not only ``save()``.
+- content changes: every write to a table that pages show (``sociable.content``: the
+  database says which were written) starts a new *generation*, and nothing kept under an
+  older one is served again: a queryset ``update()``, an admin bulk action and a moderator
+  hiding a post all count, not only ``save()``.
 """
 
 from __future__ import annotations
@@ -34,8 +34,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
-from django.db.backends.signals import connection_created
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
@@ -53,20 +51,6 @@ GENERATION_KEY = "pages:generation"
 # of anyone's can turn into it.
 CSRF_MARK = "<!--sociable:csrf-token-->"
 KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Last-Modified")
-# Tables whose rows public pages show. Not: reading positions, follows, notifications,
-# sessions, the cache itself, tasks, the moderation log, the matches home keeps for each
-# person (shown to them alone) and other private bookkeeping.
-CONTENT_TABLES = re.compile(
-    r"(accounts_organisation|accounts_user|forums_(?!readmarker|subscription|moderationlog)\w+"
-    r"|groups_(?!calendarfeed)\w+|profiles_(?!matches)\w+|taggit_\w+)$"
-)
-# A person's own bookkeeping on their account row (signing in, the bell's count) shows on no
-# shared page: an update setting only that is not a change of content.
-_BOOKKEEPING = re.compile(
-    r'^\s*UPDATE "accounts_user" SET "(?:last_login|unread_notifications)" = (?:(?!" = ).)*? WHERE',
-    re.S,
-)
-_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM|TRUNCATE|COPY)\s+"?(\w+)"?', re.I)
 
 
 def cache_public_page(view):
@@ -233,10 +217,22 @@ def _keep(key: str, value: Any, generation: str | None) -> None:
     cache.set(key, {"generation": generation, "value": value}, settings.PAGE_CACHE_SECONDS)
 
 
-def content_changed() -> None:
-    """Start a new generation: no page rendered before now is served again."""
-    if settings.PAGE_CACHE_SECONDS > 0:
-        cache.set(GENERATION_KEY, uuid.uuid4().hex, None)
+def generation_key(table: str) -> str:
+    """Where the generation of one content table is kept (``sociable.parts``)."""
+    return f"{GENERATION_KEY}:{table}"
+
+
+def content_changed(tables: Collection[str] | None = None) -> None:
+    """Start a new generation for ``tables`` (every content table when None): nothing
+    rendered from them before now is served again. Whole pages show every table: any
+    change starts a new generation of them too."""
+    if settings.PAGE_CACHE_SECONDS <= 0:
+        return
+    from .content import content_tables
+
+    new = uuid.uuid4().hex
+    changed = content_tables() if tables is None else tables
+    cache.set_many({GENERATION_KEY: new, **{generation_key(t): new for t in changed}}, None)
 
 
 def _may_share(request: HttpRequest) -> bool:
@@ -275,29 +271,3 @@ def _response(entry: dict) -> HttpResponse:
     for name, value in entry["headers"].items():
         response[name] = value
     return response
-
-
-# --- seeing content change ----------------------------------------------------------------
-
-
-def _watch_writes(execute, sql, params, many, context):
-    """Start a new generation when the transaction writing a content table commits."""
-    result = execute(sql, params, many, context)  # first: outside a transaction, the
-    written = _WRITE.match(sql) if isinstance(sql, str) else None  # callback runs at once
-    if written and CONTENT_TABLES.match(written.group(1)) and not _BOOKKEEPING.match(sql):
-        connection = context["connection"]
-        if not any(callback is content_changed for _, callback, _ in connection.run_on_commit):
-            connection.on_commit(content_changed, robust=True)
-    return result
-
-
-def _watch(sender, connection, **kwargs) -> None:
-    if _watch_writes not in connection.execute_wrappers:
-        connection.execute_wrappers.append(_watch_writes)
-
-
-def watch_content_writes() -> None:
-    """Watch every database connection, open or to come (called once, at start-up)."""
-    connection_created.connect(_watch, dispatch_uid="sociable.pagecache")
-    for connection in connections.all(initialized_only=True):
-        _watch(None, connection)

@@ -57,7 +57,7 @@ class NamedRegistry:
 
     def add(self, key: str, entry: Any) -> Any:
         existing = self._entries.get(key)
-        if existing is not None and existing is not entry:
+        if existing is not None and existing != entry:
             raise ValueError(f"{self.name}: {key!r} is registered already")
         self._entries[key] = entry
         return entry
@@ -81,3 +81,8 @@ class NamedRegistry:
 #: What a viewer is, beyond their account: name -> ``fact(user) -> hashable``
 #: (``sociable.viewer``). The groups app adds "groups", the forums "moderated_boards".
 viewer_facts = NamedRegistry("viewer facts")
+
+#: The models whose rows pages show, by label ("forums.Post"), each with the fields whose
+#: change alone is bookkeeping that no page shows (a person's last sign-in). A write to one of
+#: their tables ends what was rendered from it (``sociable.content``).
+content_models = NamedRegistry("content models")

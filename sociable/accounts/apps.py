@@ -7,4 +7,10 @@ class AccountsConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self) -> None:
+        from sociable.content import content
+
         from . import signals  # noqa: F401
+
+        # People and organisations show on every page; signing in and the bell's count don't.
+        content("accounts.Organisation")
+        content("accounts.User", bookkeeping=("last_login", "unread_notifications"))

@@ -50,6 +50,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.viewer: who is looking, the input to what they may see (sociable/viewer.py).
+    "sociable.viewer.ViewerMiddleware",
     # A control character in the address: 400 before any view reads it (sociable/text.py).
     "sociable.middleware.RefuseUnfitAddressesMiddleware",
     # Everything asks to sign in unless its view is marked @login_not_required.
