@@ -4,22 +4,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from groups.permissions import groups_audience_key
-from sociable.audience import audience_key
-from sociable.pagecache import (
-    Part,
-    cache_public_page,
-    keep_marked,
-    marked_keys,
-    render_part,
-    shared_part,
-)
+from sociable.pagecache import cache_public_page
 from sociable.params import row_id
 
-from . import selectors, services
+from . import parts, selectors, services
 from .forms import PostForm, ReportForm, ThreadForm
 from .models import Board, Post, Reaction, Thread
 from .permissions import (
@@ -41,34 +31,16 @@ def _refusal(error) -> str:
 @cache_public_page
 @require_GET
 def board_list(request: HttpRequest) -> HttpResponse:
-    moderator = is_moderator(request.user)
-    # Everyone who sees the same groups sees the same boards; moderators (who may see
-    # boards beyond their audience) are shown their own.
-    boards = shared_part(
-        request,
-        "board-list",
-        None if moderator else groups_audience_key(request.user),
-        "",
-        lambda: _board_table(request),
-    )
+    boards = parts.board_table(request)
     # A board is new to you when a thread on its first page is.
     latest = boards.facts["latest_threads"]
     unread = selectors.unread_threads(request.user, [t for ids in latest.values() for t in ids])
     news = [board for board, ids in latest.items() if unread.intersection(ids)]
-    return render(
-        request,
-        "forums/board_list.html",
-        {"boards_html": keep_marked(boards.html, "unread", news), "is_moderator": moderator},
-    )
-
-
-def _board_table(request: HttpRequest) -> Part:
-    boards = list(selectors.boards_with_stats(visible_boards(request.user)))
-    context = {"boards": boards, "signed_in": request.user.is_authenticated}
-    latest = {board.pk: board.latest_threads for board in boards}
-    return render_part(
-        "forums/partials/_board_table.html", context, facts={"latest_threads": latest}
-    )
+    context = {
+        "boards_html": boards.keep("unread", news),
+        "is_moderator": is_moderator(request.user),
+    }
+    return render(request, "forums/board_list.html", context)
 
 
 @login_not_required
@@ -79,34 +51,18 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
         request.user, slug, queryset=selectors.for_reader(Board.objects.all(), request.user)
     )
     moderator = can_moderate(request.user, board)
-    # The board's readers see its threads alike, but for threads of their own waiting for
-    # a moderator; moderators see those of everyone.
-    audience = None if getattr(board, "own_waiting", False) else audience_key(request.user)
-    threads_html = shared_part(
-        request,
-        "thread-list",
-        audience,
-        f"{board.pk}:{request.GET.get('page', '1')}:{'moderator' if moderator else 'reader'}",
-        lambda: _thread_table(request, board, moderator=moderator),
-    ).html
-    unread = selectors.unread_threads(request.user, marked_keys(threads_html, "unread"))
+    threads = parts.thread_table(request, board, request.GET.get("page", "1"), moderator)
+    unread = selectors.unread_threads(request.user, threads.keys("unread"))
     return render(
         request,
         "forums/board_detail.html",
         {
             "board": board,
-            "threads_html": keep_marked(threads_html, "unread", unread),
+            "threads_html": threads.keep("unread", unread),
             "suspension": selectors.suspension_of_reader(board),
             "following": getattr(board, "following", False),
         },
     )
-
-
-def _thread_table(request: HttpRequest, board: Board, *, moderator: bool) -> Part:
-    threads = selectors.thread_list(request.user, board, moderator=moderator)
-    page = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "query_string": "", "signed_in": request.user.is_authenticated}
-    return render_part("forums/partials/_thread_table.html", context)
 
 
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
@@ -143,17 +99,10 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         raise Http404("No such thread")  # its opening post is waiting for approval
     total = selectors.post_count(thread, request.user, moderator=moderator)
     page = Paginator(range(total), selectors.POSTS_PER_PAGE).get_page(request.GET.get("page"))
-    # Everyone who may read the thread sees its pages alike, but for their own posts (the
-    # part is not shared with their authors) and any of theirs waiting for a moderator.
-    audience = None if getattr(thread, "own_waiting", False) else audience_key(request.user)
-    posts_html = shared_part(
-        request,
-        "thread-posts",
-        audience,
-        f"{thread.pk}:{page.number}:{'moderator' if moderator else 'reader'}",
-        lambda: _thread_posts(request, thread, page, moderator=moderator),
-    ).html
-    posts_html = _with_own_reactions(posts_html, getattr(thread, "own_reactions", None) or ())
+    posts = parts.thread_posts(request, thread, page.number, total, moderator)
+    # Each reaction button pressed where the viewer has reacted, and not pressed elsewhere.
+    given = set(getattr(thread, "own_reactions", None) or ())
+    posts = posts.keep("reacted", given).keep("unreacted", set(posts.keys("unreacted")) - given)
     if request.user.is_authenticated:
         services.mark_read(user=request.user, thread=thread)
     return render(
@@ -163,42 +112,11 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "thread": thread,
             "board": thread.board,
             "suspension": selectors.suspension_of_reader(thread),
-            "posts_html": posts_html,
+            "posts_html": posts,
             "moderator": moderator,
             "following": getattr(thread, "following", False),
         },
     )
-
-
-def _thread_posts(request: HttpRequest, thread: Thread, page, *, moderator: bool) -> Part:
-    """A page of the thread's posts and the reply form, and the posts' authors."""
-    posts = selectors.page_of_posts(thread, request.user, moderator=moderator, page=page.number)
-    return render_part(
-        "forums/partials/_thread_posts.html",
-        {
-            "thread": thread,
-            "posts": posts,
-            "page": page,
-            "query_string": "",
-            "moderator": moderator,
-            "signed_in": request.user.is_authenticated,
-            "viewer_id": request.user.pk,
-            "linkable_authors": selectors.authors_with_visible_profiles(request.user, posts),
-            "reply_form": PostForm(),
-            "reply_url": reverse("forums:reply", args=[thread.pk, thread.slug or "thread"]),
-            "reactions": Reaction.Kind.choices,
-            "tag_names": selectors.tag_names(thread),
-        },
-        owners={post.author_id for post in posts if post.author_id},
-    )
-
-
-def _with_own_reactions(posts_html: str, given) -> str:
-    """Keep each reaction button pressed where the viewer has reacted (``given``, from the
-    thread read ``for_reader``), and not pressed elsewhere."""
-    given = set(given)
-    not_given = set(marked_keys(posts_html, "unreacted")) - given
-    return keep_marked(keep_marked(posts_html, "reacted", given), "unreacted", not_given)
 
 
 @login_not_required

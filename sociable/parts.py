@@ -232,8 +232,7 @@ def _argument(value: Any) -> str:
 @dataclass
 class _Found:
     parts: dict[str, Part]
-    # The generation of each table the parts end on, read before rendering began; None
-    # when one was missing (the cache was emptied): nothing is kept until it is set again.
+    # The generation of each table the parts end on, read before rendering began.
     generations: dict[str, str] | None
 
 
@@ -243,11 +242,11 @@ def _read(tables: tuple[str, ...], keys) -> _Found:
         return _Found({}, None)
     generation_keys = {generation_key(table): table for table in tables}
     kept = cache.get_many([*generation_keys, *keys])
-    generations = {table: kept.get(key) for key, table in generation_keys.items()}
-    if None in generations.values():
-        fresh = {key: uuid.uuid4().hex for key in generation_keys if kept.get(key) is None}
-        cache.set_many(fresh, None)
-        return _Found({}, None)
+    missing = {key: uuid.uuid4().hex for key in generation_keys if kept.get(key) is None}
+    if missing:  # the cache was emptied: a new generation from now, with nothing kept in it
+        cache.set_many(missing, None)
+        kept |= missing
+    generations = {table: kept[key] for key, table in generation_keys.items()}
     parts = {
         key: kept[key]["value"]
         for key in keys
