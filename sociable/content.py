@@ -172,10 +172,9 @@ def _changed(connection, tables: frozenset[str]) -> None:
     if pending is None:
         pending = _Pending()
         connection.on_commit(pending, robust=True)
-    new = tables - pending.tables
     pending.tables |= tables
-    if new:  # now too, so the transaction itself is not served what it has changed
-        content_changed(frozenset(new))
+    # Now too, so the transaction itself is not served what was rendered before its change.
+    content_changed(tables)
 
 
 def _watch(sender, connection, **kwargs) -> None:
