@@ -8,8 +8,13 @@ class ForumsConfig(AppConfig):
     name = "forums"
 
     def ready(self) -> None:
-        from . import parts  # noqa: F401 - the forums' content and shared parts
+        from . import (
+            contributions,
+            parts,  # noqa: F401 - the forums' content and shared parts
+        )
         from .roles import ensure_moderator_role
+
+        contributions.register()
 
         # After auth has created the permissions (post_migrate runs app by app).
         post_migrate.connect(ensure_moderator_role, sender=self)

@@ -7,4 +7,9 @@ class GroupsConfig(AppConfig):
     name = "groups"
 
     def ready(self) -> None:
-        from . import parts  # noqa: F401 - the groups' content and shared parts
+        from . import (
+            contributions,
+            parts,  # noqa: F401 - the groups' content and shared parts
+        )
+
+        contributions.register()

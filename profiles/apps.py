@@ -7,4 +7,6 @@ class ProfilesConfig(AppConfig):
     name = "profiles"
 
     def ready(self) -> None:
-        from . import parts, signals  # noqa: F401 - content and shared parts; signals
+        from . import contributions, parts, signals  # noqa: F401 - parts: content and shared parts
+
+        contributions.register()

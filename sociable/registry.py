@@ -21,6 +21,7 @@ that lists them (search sections, home panels) does not depend on the order of
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 
@@ -86,3 +87,81 @@ viewer_facts = NamedRegistry("viewer facts")
 #: change alone is bookkeeping that no page shows (a person's last sign-in). A write to one of
 #: their tables ends what was rendered from it (``sociable.content``).
 content_models = NamedRegistry("content models")
+
+# --- a person's data -----------------------------------------------------------------------
+
+#: What each app holds about a person, for their download: ``export(user) -> dict``, whose
+#: keys go into the document in the registry's order (``sociable.personal_data``).
+data_exports = Registry("personal data exports")
+
+#: What deleting an account will do, to show before the person confirms:
+#: ``plan(user, plan)`` fills in its part of ``sociable.personal_data.DeletionPlan``.
+deletion_plans = Registry("deletion plans")
+
+#: What each app does when an account is deleted, before the rows pointing at the account
+#: are deleted or unlinked: ``step(leaving, result)``, where ``leaving`` is a ``Leaving``
+#: and ``result`` the ``sociable.personal_data.DeletionResult`` to fill in. In the
+#: registry's order, in the deletion's transaction.
+erasure_steps = Registry("erasure steps")
+
+
+@dataclass(frozen=True)
+class Leaving:
+    """Someone deleting their account, as the erasure steps see them."""
+
+    user: Any
+    delete_posts: bool  # whether they asked for what they wrote to go too
+    names: list[str]  # every name they went by, longest first
+
+    # What other people's things say instead of their name, and what the admin calls them.
+    FORMER_MEMBER = "A former member"
+    TOMBSTONE_NAME = "Former member"
+
+
+#: The names a person goes by beyond their account's (a profile's preferred name), taken
+#: out of what they leave behind: ``names(user) -> list[str]``.
+person_names = Registry("person names")
+
+#: Foreign keys (``"app.model.field"``) whose rows keep pointing at a deleted account so
+#: that who did what stays on record; the account then stays as an anonymous tombstone.
+kept_for_accountability = Registry("kept for accountability")
+
+
+# --- pages gathered from every app ---------------------------------------------------------
+
+#: The one search's sections (``sociable.search``): ``SearchSection`` entries, in order.
+search_sections = Registry("search sections")
+
+#: Who finds the same as a viewer in one part of the search, by part name:
+#: ``audience(viewer, q) -> str | None`` (None: nobody else).
+search_audiences = NamedRegistry("search audiences")
+
+#: Sections listed in full on the search page itself (they have no search page of their
+#: own), by the ``section`` parameter: ``(title, find(viewer, q) -> QuerySet)``.
+full_search_sections = NamedRegistry("full search sections")
+
+#: What a viewer who finds nothing is offered instead: ``spelled_like(viewer, q) -> [name]``.
+search_suggestions = Registry("search suggestions")
+
+#: Whether a viewer sees more than their groups audience key says (a forum moderator reads
+#: the boards they moderate): ``sees_more(viewer) -> bool``. Such a viewer shares nothing
+#: keyed on that key.
+sees_beyond_groups_audience = Registry("sees beyond the groups audience")
+
+#: The signed-in home page's panels (``sociable.home``): ``panel(request, now) -> dict`` of
+#: template context, merged in order.
+home_panels = Registry("home panels")
+
+#: The skill page's sections below its people: ``section(request, skill) -> html``.
+skill_sections = Registry("skill sections")
+
+
+# --- notifications and jobs ----------------------------------------------------------------
+
+#: Things a notification can be anchored to, by model label (``"forums.board"``):
+#: ``visible_to(user) -> QuerySet`` of those the user may see. A notification about a thing
+#: is shown and sent only while its recipient may see its anchor.
+notification_anchors = NamedRegistry("notification anchors")
+
+#: The daily jobs (``sociable.notifications.schedule``), by name: ``(task, time of day)``.
+daily_jobs = NamedRegistry("daily jobs")

@@ -9,8 +9,9 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from sociable.content import content
 
-        from . import signals  # noqa: F401
+        from . import contributions, signals  # noqa: F401
 
+        contributions.register()
         # People and organisations show on every page; signing in and the bell's count don't.
         content("accounts.Organisation")
         content("accounts.User", bookkeeping=("last_login", "unread_notifications"))

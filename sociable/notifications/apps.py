@@ -6,3 +6,8 @@ class NotificationsConfig(AppConfig):
     label = "notifications"
     verbose_name = "Notifications"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from . import contributions
+
+        contributions.register()

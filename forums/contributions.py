@@ -1,0 +1,13 @@
+"""What the forums add to the site as a whole, registered in ``ForumsConfig.ready``: their
+part of a person's data and of deleting it."""
+
+from sociable import registry
+
+from . import personal_data
+
+
+def register() -> None:
+    registry.data_exports.add(personal_data.export, order=30)
+    registry.deletion_plans.add(personal_data.plan, order=10)
+    registry.erasure_steps.add(personal_data.erase_posts, order=30)
+    registry.kept_for_accountability.add(personal_data.KEPT_FOR_ACCOUNTABILITY)
