@@ -2,8 +2,9 @@
 part of a person's data and of deleting it."""
 
 from sociable import registry
+from sociable.search import SearchSection
 
-from . import personal_data
+from . import permissions, personal_data, search
 
 
 def register() -> None:
@@ -11,3 +12,8 @@ def register() -> None:
     registry.deletion_plans.add(personal_data.plan, order=10)
     registry.erasure_steps.add(personal_data.erase_posts, order=30)
     registry.kept_for_accountability.add(personal_data.KEPT_FOR_ACCOUNTABILITY)
+
+    registry.search_sections.add(
+        SearchSection("search-groups", search.discussions_section), order=50
+    )
+    registry.sees_beyond_groups_audience.add(permissions.is_moderator)

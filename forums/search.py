@@ -15,6 +15,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Value
 
 from sociable.queries import Among
+from sociable.search import Section, top, url
 
 from .models import SEQ_WIDTH, Post, Thread
 from .permissions import visible_boards
@@ -125,3 +126,12 @@ def snippet(headline: str) -> list[tuple[str, bool]]:
         elif part:
             pieces.append((part, inside))
     return pieces
+
+
+def discussions_section(viewer, q: str) -> Section:
+    """The discussions section of the one search (``sociable.search``)."""
+    rows, total = top(search_posts(viewer, q))
+    for post in rows:
+        post.snippet = snippet(post.headline)
+    see_all = url("forums:search", q=q)
+    return Section("discussions", "Discussions", "post", "posts", rows, total, see_all)

@@ -2,8 +2,9 @@
 of a person's data and of deleting it."""
 
 from sociable import registry
+from sociable.search import SearchSection
 
-from . import personal_data
+from . import personal_data, search, search_sections
 
 
 def register() -> None:
@@ -13,3 +14,12 @@ def register() -> None:
     registry.erasure_steps.add(personal_data.give_up_places, order=10)
     registry.erasure_steps.add(personal_data.hand_over_groups, order=20)
     registry.erasure_steps.add(personal_data.drop_unbacked_suggestions, order=40)
+
+    registry.search_sections.add(
+        SearchSection("search-groups", search_sections.groups_section), order=30
+    )
+    registry.search_sections.add(
+        SearchSection("search-groups", search_sections.events_section), order=40
+    )
+    registry.search_audiences.add("search-groups", search_sections.groups_audience)
+    registry.full_search_sections.add("events", ("Events", search.search_events))

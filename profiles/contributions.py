@@ -2,8 +2,9 @@
 profile's part of a person's data and of deleting it."""
 
 from sociable import registry
+from sociable.search import SearchSection
 
-from . import personal_data
+from . import personal_data, search
 
 
 def register() -> None:
@@ -11,3 +12,9 @@ def register() -> None:
     registry.person_names.add(personal_data.names)
     registry.erasure_steps.add(personal_data.unname_admin_history, order=60)
     registry.erasure_steps.add(personal_data.delete_photo, order=70)
+
+    registry.search_sections.add(SearchSection("search-people", search.people_section), order=10)
+    registry.search_sections.add(SearchSection("search-people", search.skills_section), order=20)
+    registry.search_audiences.add("search-people", search.people_audience)
+    registry.full_search_sections.add("skills", ("Skills and interests", search.search_skills))
+    registry.search_suggestions.add(search.did_you_mean)

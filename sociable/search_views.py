@@ -9,8 +9,6 @@ from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
-from profiles import selectors as profile_selectors
-
 from . import search as site_search
 from .db import reads_from_replica
 from .pagecache import Part, Wanted, cache_public_page, shared_parts
@@ -26,44 +24,40 @@ PER_PAGE = 20
 def search(request: HttpRequest) -> HttpResponse:
     q = site_search.clean_query(request.GET.get("q"))
     section = request.GET.get("section", "")
-    if q and section in site_search.FULL_SECTIONS:
-        return _section(request, q, section)
+    if q and (full := site_search.full_section(section)):
+        return _section(request, q, section, *full)
     results = _everything(request, q) if q else None
     context = {"q": q, "results": results}
     if results and not results.found:
-        context["did_you_mean"] = [
-            skill.name for skill in profile_selectors.spelled_like(request.user, q)
-        ]
+        context["did_you_mean"] = site_search.spelled_like(request.user, q)
     return render(request, "search/search.html", context)
 
 
 def _everything(request: HttpRequest, q: str) -> site_search.Results:
-    """Every section: each half rendered once for everyone who would find the same."""
+    """Every section: each part rendered once for everyone who would find the same."""
     viewer = request.user
-    found: dict[str, list[site_search.Section]] = {}  # halves found now, results and all
+    found: dict[str, list[site_search.Section]] = {}  # parts found now, results and all
 
-    def half(name: str, finders) -> Part:
-        found[name] = site_search.find_sections(viewer, q, finders)
+    def part(name: str, sections) -> Part:
+        found[name] = site_search.find_sections(viewer, q, sections)
         return _rendered(q, found[name])
 
+    wanted = site_search.parts()
     parts = shared_parts(
         request,
-        Wanted(
-            "search-people",
-            partial(site_search.people_audience, viewer, q),
-            q,
-            partial(half, "search-people", site_search.PROFILE_SECTIONS),
-        ),
-        Wanted(
-            "search-groups",
-            partial(site_search.groups_audience, viewer),
-            q,
-            partial(half, "search-groups", site_search.GROUP_SECTIONS),
+        *(
+            Wanted(
+                name,
+                partial(site_search.audience, name, viewer, q),
+                q,
+                partial(part, name, sections),
+            )
+            for name, sections in wanted.items()
         ),
     )
     sections = []
-    for name, part in zip(("search-people", "search-groups"), parts, strict=True):
-        kept = [site_search.Section.from_kept(section) for section in part.facts["sections"]]
+    for name, kept_part in zip(wanted, parts, strict=True):
+        kept = [site_search.Section.from_kept(section) for section in kept_part.facts["sections"]]
         sections += found.get(name, kept)
     return site_search.results_of(q, sections)
 
@@ -78,9 +72,8 @@ def _rendered(q: str, sections: list[site_search.Section]) -> Part:
     return Part("", frozenset(owners), {"sections": [section.kept() for section in sections]})
 
 
-def _section(request: HttpRequest, q: str, section: str) -> HttpResponse:
+def _section(request: HttpRequest, q: str, section: str, title: str, find) -> HttpResponse:
     """Every result of one section that has no search page of its own (skills, events)."""
-    title, find = site_search.FULL_SECTIONS[section]
     page = RankedPaginator(find(request.user, q), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "q": q,
