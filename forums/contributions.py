@@ -4,7 +4,7 @@ part of a person's data and of deleting it."""
 from sociable import registry
 from sociable.search import SearchSection
 
-from . import permissions, personal_data, search
+from . import home, permissions, personal_data, search
 
 
 def register() -> None:
@@ -17,3 +17,4 @@ def register() -> None:
         SearchSection("search-groups", search.discussions_section), order=50
     )
     registry.sees_beyond_groups_audience.add(permissions.is_moderator)
+    registry.home_panels.add(home.panel, order=30)

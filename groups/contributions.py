@@ -4,7 +4,7 @@ of a person's data and of deleting it."""
 from sociable import registry
 from sociable.search import SearchSection
 
-from . import personal_data, search, search_sections
+from . import home, personal_data, search, search_sections, views
 
 
 def register() -> None:
@@ -23,3 +23,5 @@ def register() -> None:
     )
     registry.search_audiences.add("search-groups", search_sections.groups_audience)
     registry.full_search_sections.add("events", ("Events", search.search_events))
+    registry.home_panels.add(home.panel, order=20)
+    registry.skill_sections.add(views.skill_section, order=20)

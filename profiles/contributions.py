@@ -4,7 +4,7 @@ profile's part of a person's data and of deleting it."""
 from sociable import registry
 from sociable.search import SearchSection
 
-from . import personal_data, search
+from . import home, personal_data, search
 
 
 def register() -> None:
@@ -18,3 +18,5 @@ def register() -> None:
     registry.search_audiences.add("search-people", search.people_audience)
     registry.full_search_sections.add("skills", ("Skills and interests", search.search_skills))
     registry.search_suggestions.add(search.did_you_mean)
+    registry.home_panels.add(home.panel, order=10)
+    registry.privacy_facts.add(home.privacy_facts)

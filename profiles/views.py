@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
+from sociable import registry
 from sociable.accounts.models import Organisation
 from sociable.audience import audience_key
 from sociable.db import reads_from_replica
@@ -247,6 +248,18 @@ def skill_index(request: HttpRequest) -> HttpResponse:
         "profiles/skill_index.html",
         {"skills": skills, "kind": kind, "kinds": Skill.Kind.choices},
     )
+
+
+@login_not_required
+@cache_public_page
+@require_GET
+def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """A skill's page: what other parts of the site add (``registry.skill_sections``: the
+    groups app its groups and sessions), then its people."""
+    skill = get_object_or_404(Skill, slug=slug)
+    sections_html = [section(request, skill) for section in registry.skill_sections]
+    context = skill_context(request, skill) | {"sections_html": sections_html}
+    return render(request, "skill_detail.html", context)
 
 
 def skill_context(request: HttpRequest, skill: Skill) -> dict:

@@ -1,159 +1,25 @@
-"""What the home page shows a signed-in person: one read from each app, in a fixed number of
+"""What the home page shows a signed-in person: each app's panels, in a fixed number of
 queries however much there is.
 
-Everything goes through each app's selectors, so the audience rule decides what is shown:
-events of groups you can see, threads on boards you can see, the parts of people's
-profiles you may see. The people suggested to you are kept for a day (docs/decisions/0012);
-what you may see of them is checked on every visit.
+This module names no app: each app registers its panels (``registry.home_panels``, in its
+``contributions.py``), and each panel reads through its app's selectors, so the audience
+rule decides what is shown: events of groups you can see, threads on boards you can see,
+the parts of people's profiles you may see.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
-from django.contrib.postgres.expressions import ArraySubquery
 from django.http import HttpRequest
 from django.utils import timezone
 
-from forums import selectors as forum_selectors
-from groups import selectors as group_selectors
-from profiles import selectors as profile_selectors
-from profiles.cards import shared_cards
-from profiles.completeness import completeness
-from profiles.models import Matches, Profile, ProfileSkill
-from sociable.accounts.adapter import is_welcome_shown
-
-NEW_THREADS_SINCE = timedelta(days=14)
-NEW_PEOPLE_SINCE = timedelta(days=30)
-# How long the people home suggests are kept before they are found again (unless what they
-# were found from changes first).
-MATCHES_LAST = timedelta(days=1)
-NEXT_EVENTS = 5
-NEW_THREADS = 8
-NEW_PEOPLE = 6
-MATCHES = 3
-CAME_TRUE = 5
-
-Relation = ProfileSkill.Relation
+from . import registry
+from .accounts.adapter import is_welcome_shown
 
 
 def home_for(request: HttpRequest) -> dict:
     """The panels of the signed-in person's home page (template context)."""
-    user = request.user
     now = timezone.now()
-    matches = learning_matches(request, now=now)
-    profile = matches["profile"]
-    return {
-        **matches,
-        # The profile comes with its owner's organisation: no second query for it.
-        "organisation": profile.user.organisation if profile else user.organisation,
-        "next_events": group_selectors.next_events_for(user, limit=NEXT_EVENTS, now=now),
-        "new_threads": forum_selectors.new_threads_followed(
-            user, since=now - NEW_THREADS_SINCE, limit=NEW_THREADS
-        ),
-        "came_true": group_selectors.came_true_for(user, limit=CAME_TRUE),
-        "first_visit": is_welcome_shown(request),
-        "new_threads_days": NEW_THREADS_SINCE.days,
-        "new_people_days": NEW_PEOPLE_SINCE.days,
-    }
-
-
-def learning_matches(request: HttpRequest, *, now=None) -> dict:
-    """What the home page suggests from the person's profile: who to learn from, who to teach,
-    who is new nearby, and the next thing to add to it.
-
-    The profile comes with the relation and skill of each of its rows and the matches kept
-    for it, so a panel whose answer is known to be empty (no skills wanted, no team or
-    building) asks nothing, and matches still good (``kept_matches``) are not ranked again.
-    Each panel finds its people's pks; their cards are shared ones (``profiles.cards``),
-    and one more query brings any not kept.
-    """
-    user = request.user
-    profile = profile_selectors.own_profile(user)
-    if profile is None:
-        return {
-            "profile": None,
-            "teachers": [],
-            "learners": [],
-            "new_people": [],
-        }
-    now = now or timezone.now()
-    skills: dict[str, list[int]] = {}
-    for row in profile.own_skills:
-        skills.setdefault(row["relation"], []).append(row["skill"])
-    teachers, learners = kept_or_found_matches(user, profile, skills, now=now)
-    pks = {
-        "teachers": teachers,
-        "learners": learners,
-        "new_people": profile_selectors.new_people_near(
-            user, profile, since=now - NEW_PEOPLE_SINCE, limit=NEW_PEOPLE
-        ),
-    }
-    everyone = [pk for panel in pks.values() for pk in panel]
-    cards = shared_cards(request, everyone) if everyone else {}
-    panels = {
-        panel: [cards[pk] for pk in in_panel if pk in cards] for panel, in_panel in pks.items()
-    }
-    for panel in ("teachers", "learners"):
-        # Kept matches are checked again: someone who has since hidden their skills from
-        # this person, or left, is not suggested for them.
-        panels[panel] = [card for card in panels[panel] if "skills" in card.groups]
-    return {
-        "profile": profile,
-        "next_step": completeness(profile, set(skills))[1],
-        # For the empty panels: what to add so that they fill.
-        "wants_to_learn": Relation.LEARN in skills,
-        "can_teach": Relation.TEACH in skills,
-        "has_workplace": bool(profile.team_id or profile.place_id),
-        **panels,
-    }
-
-
-def kept_or_found_matches(user, profile, skills: dict[str, list[int]], *, now) -> tuple:
-    """The pks of the people who can teach what ``profile`` wants to learn, and of those who
-    want to learn what it can teach, MATCHES of each, best first.
-
-    Kept for the profile (``profiles.models.Matches``) while what they were found from is
-    unchanged and they are younger than MATCHES_LAST; otherwise found again, in one query,
-    and kept, in one more. Either way home asks the same few queries.
-    """
-    basis = _basis(profile, skills)
-    kept = profile.kept_matches
-    if kept is not None and kept.basis == basis and kept.found_at > now - MATCHES_LAST:
-        return kept.teachers, kept.learners
-    wanted = {
-        "teachers": (Relation.TEACH, Relation.LEARN),
-        "learners": (Relation.LEARN, Relation.TEACH),
-    }
-    found = {"teachers": [], "learners": []}
-    ranked = {
-        panel: profile_selectors.best_matches(
-            user, profile, give=give, take=take, skills=skills.get(take, [])
-        )
-        for panel, (give, take) in wanted.items()
-    }
-    lists = {
-        panel: ArraySubquery(people.values("pk")[:MATCHES])
-        for panel, people in ranked.items()
-        if not people.query.is_empty()
-    }
-    if lists:
-        found |= Profile.objects.filter(pk=profile.pk).values(**lists).get()
-    Matches.objects.bulk_create(
-        [Matches(profile=profile, basis=basis, found_at=now, **found)],
-        update_conflicts=True,
-        unique_fields=["profile"],
-        update_fields=["basis", "teachers", "learners", "found_at"],
-    )
-    return found["teachers"], found["learners"]
-
-
-def _basis(profile, skills: dict[str, list[int]]) -> str:
-    """What a profile's matches are found from: its skills to learn and to teach, its team and
-    building, and its owner's organisation (which decides what they may see of others)."""
-    learn = ",".join(map(str, sorted(skills.get(Relation.LEARN, []))))
-    teach = ",".join(map(str, sorted(skills.get(Relation.TEACH, []))))
-    return (
-        f"learn:{learn};teach:{teach};team:{profile.team_id};place:{profile.place_id}"
-        f";organisation:{profile.user.organisation_id}"
-    )
+    context = {"first_visit": is_welcome_shown(request)}
+    for panel in registry.home_panels:
+        context |= panel(request, now)
+    return context

@@ -13,8 +13,7 @@ from django.conf import settings
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.http import HttpRequest
 
-from profiles.models import STALE_AFTER
-from sociable.home import MATCHES_LAST
+from sociable import registry
 from sociable.links import site_address
 
 # When the accessibility statement was written and the site last tested for it (the tests
@@ -95,8 +94,6 @@ def facts(request: HttpRequest) -> dict:
         "page_cache": duration(settings.PAGE_CACHE_SECONDS)
         if settings.PAGE_CACHE_SECONDS > 0
         else "",
-        "matches_kept": duration(MATCHES_LAST.total_seconds()),
-        "stale_after_months": round(STALE_AFTER.days / 30.4),
         "log_days": settings.SOCIABLE_LOG_RETENTION_DAYS,
         "backup_days": settings.SOCIABLE_BACKUP_RETENTION_DAYS,
         "task_results_days": TASK_RESULTS_KEPT.days,
@@ -104,4 +101,6 @@ def facts(request: HttpRequest) -> dict:
         "notify_days": NOTIFY_KEEPS.days if getattr(settings, "NOTIFY_API_KEY", "") else 0,
         "statement_prepared": STATEMENT_PREPARED,
         "last_tested": LAST_TESTED,
+        # How long the apps keep what they keep (``registry.privacy_facts``).
+        **{name: value for facts in registry.privacy_facts for name, value in facts().items()},
     }

@@ -152,6 +152,10 @@ sees_beyond_groups_audience = Registry("sees beyond the groups audience")
 #: template context, merged in order.
 home_panels = Registry("home panels")
 
+#: What the privacy notice says of how long an app keeps things: ``facts() -> dict`` of
+#: template context (``sociable.legal.facts``).
+privacy_facts = Registry("privacy facts")
+
 #: The skill page's sections below its people: ``section(request, skill) -> html``.
 skill_sections = Registry("skill sections")
 

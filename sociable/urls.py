@@ -2,6 +2,8 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from profiles import views as profiles_views
+
 from . import bench, search_views, views
 
 urlpatterns = [
@@ -13,8 +15,9 @@ urlpatterns = [
     path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
     path("", include("profiles.urls")),
-    # The skill page brings people (profiles) and groups together, so it lives here.
-    path("skills/<str:slug>/", views.skill_page, name="skill-detail"),
+    # The skill page is profiles'; other apps add their sections (registry.skill_sections).
+    # Its name stays outside the profiles namespace, as the pages that link to it use it.
+    path("skills/<str:slug>/", profiles_views.skill_page, name="skill-detail"),
     path("", include("groups.urls")),
     path("", include("forums.urls")),
     path("search/", search_views.search, name="search"),

@@ -3,21 +3,16 @@
 from django.contrib.auth.decorators import login_not_required
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-
-from groups import selectors as group_selectors
-from groups.permissions import groups_audience_key
-from profiles.models import Skill
-from profiles.views import skill_context
 
 from . import legal
 from .accounts.models import Organisation
 from .cache import pages_cache_reachable
 from .home import home_for
-from .pagecache import cache_public_page, render_part, shared_part
+from .pagecache import cache_public_page
 
 
 @login_not_required
@@ -29,30 +24,6 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(
         request, "home.html", {"organisations": Organisation.objects.only("name", "kind")}
     )
-
-
-@login_not_required
-@cache_public_page
-@require_GET
-def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """A skill's page: its people (profiles) and its groups and sessions (groups)."""
-    skill = get_object_or_404(Skill, slug=slug)
-    # Its groups and sessions: the same for everyone who sees the same groups.
-    groups_html = shared_part(
-        request,
-        "skill-groups",
-        groups_audience_key(request.user),
-        skill.slug,
-        lambda: render_part(
-            "partials/_skill_groups.html",
-            {
-                "groups": group_selectors.groups_about(request.user, skill),
-                "events": group_selectors.events_about(request.user, skill),
-            },
-        ),
-    ).html
-    context = skill_context(request, skill) | {"groups_html": groups_html}
-    return render(request, "skill_detail.html", context)
 
 
 @login_not_required
