@@ -31,6 +31,7 @@ from groups.models import Group
 from profiles import demo as profiles_demo
 from sociable.accounts.models import Organisation, User
 from sociable.audience import Audience
+from sociable.notifications.models import Notification
 
 from . import services
 from .models import Board, Post, Reaction, ReadMarker, Report, Thread
@@ -729,3 +730,17 @@ def seed() -> list[Board]:
         seeder.seed_moderation(now)
         seeder.seed_follows_and_reading()
     return list(seeder.boards.values())
+
+
+def date_post_notifications() -> None:
+    """Give the demo's notifications about posts the post's own time (they were delivered
+    at seeding, all at once)."""
+    about_posts = list(Notification.objects.filter(key__startswith="post:"))
+    posted = dict(
+        Post.objects.filter(pk__in={int(n.key.split(":")[1]) for n in about_posts}).values_list(
+            "pk", "created_at"
+        )
+    )
+    for notification in about_posts:
+        notification.created_at = posted.get(int(notification.key.split(":")[1]), timezone.now())
+    Notification.objects.bulk_update(about_posts, ["created_at"])

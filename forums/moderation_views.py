@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from groups.forms import LocalDateTimeInput
+from sociable.forms import LocalDateTimeInput
 from sociable.two_factor import two_factor_required
 
 from . import moderation, services

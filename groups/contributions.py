@@ -1,6 +1,8 @@
 """What groups add to the site as a whole, registered in ``GroupsConfig.ready``: their part
 of a person's data and of deleting it."""
 
+from datetime import time
+
 from sociable import registry
 from sociable.search import SearchSection
 
@@ -25,3 +27,4 @@ def register() -> None:
     registry.full_search_sections.add("events", ("Events", search.search_events))
     registry.home_panels.add(home.panel, order=20)
     registry.skill_sections.add(views.skill_section, order=20)
+    registry.daily_jobs.add("event_reminders", ("groups.tasks.send_event_reminders", time(9, 0)))

@@ -5,6 +5,7 @@ from profiles.forms import NamesField
 from profiles.models import Skill
 from profiles.photos import PHOTO_HELP_TEXT, process_photo
 from sociable.audience import Audience
+from sociable.forms import LocalDateTimeInput
 
 from .models import Event, Group, Membership, Suggestion
 
@@ -85,13 +86,6 @@ class GroupForm(forms.ModelForm):
             self.user.organisation if data["audience"] == Audience.ORGANISATION else None
         )
         return data
-
-
-class LocalDateTimeInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
 class EventForm(forms.ModelForm):

@@ -1,6 +1,8 @@
 """What profiles add to the site as a whole, registered in ``ProfilesConfig.ready``: the
 profile's part of a person's data and of deleting it."""
 
+from datetime import time
+
 from sociable import registry
 from sociable.search import SearchSection
 
@@ -20,3 +22,4 @@ def register() -> None:
     registry.search_suggestions.add(search.did_you_mean)
     registry.home_panels.add(home.panel, order=10)
     registry.privacy_facts.add(home.privacy_facts)
+    registry.daily_jobs.add("stale_profiles", ("profiles.tasks.remind_stale_profiles", time(10, 0)))

@@ -1,7 +1,5 @@
 from django.urls import path
 
-from sociable import personal_data_views
-
 from . import views
 
 app_name = "profiles"
@@ -16,10 +14,6 @@ urlpatterns = [
     ),
     path("people/teams/<slug:slug>/", views.team_detail, name="team-detail"),
     path("people/places/<slug:slug>/", views.place_detail, name="place-detail"),
-    path("people/me/data/", personal_data_views.my_data, name="my-data"),
-    path("people/me/data/download/", personal_data_views.download, name="my-data-download"),
-    path("people/me/data/delete/", personal_data_views.delete_account, name="account-delete"),
-    path("people/me/data/deleted/", personal_data_views.account_deleted, name="account-deleted"),
     path("people/<str:username>/", views.profile_detail, name="profile-detail"),
     path("people/<str:username>/vcard/", views.profile_vcard, name="profile-vcard"),
     path("people/<str:username>/photo/", views.profile_photo, name="profile-photo"),

@@ -139,5 +139,7 @@ def seed() -> list[User]:
     profiles_demo.seed()
     groups_demo.seed()
     forums_demo.seed()
-    notifications_demo.seed()
+    notifications_demo.deliver()
+    forums_demo.date_post_notifications()
+    notifications_demo.settle()
     return users

@@ -76,3 +76,13 @@ class GovukFormRenderer(TemplatesSetting):
     form_template_name = "forms/form.html"
     field_template_name = "forms/field.html"
     bound_field_class = GovukBoundField
+
+
+class LocalDateTimeInput(forms.DateTimeInput):
+    """A date and time picked in the browser's own control, in local time (events' times,
+    the end of a suspension)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -88,3 +89,13 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 @require_GET
 def account_deleted(request: HttpRequest) -> HttpResponse:
     return render(request, "personal_data/deleted.html")
+
+
+# Your data's pages live under /people/me/ and in the profiles namespace (``profiles:my-data``),
+# where people look for them; sociable/urls.py adds them to profiles' addresses.
+urlpatterns = [
+    path("people/me/data/", my_data, name="my-data"),
+    path("people/me/data/download/", download, name="my-data-download"),
+    path("people/me/data/delete/", delete_account, name="account-delete"),
+    path("people/me/data/deleted/", account_deleted, name="account-deleted"),
+]

@@ -2,9 +2,10 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
+from profiles import urls as profiles_urls
 from profiles import views as profiles_views
 
-from . import bench, search_views, views
+from . import bench, personal_data_views, search_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -14,7 +15,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("favicon.ico", views.favicon),
     path("accounts/", include("allauth.urls")),
-    path("", include("profiles.urls")),
+    # Your data joins profiles' addresses; profiles itself knows nothing of it.
+    path("", include((personal_data_views.urlpatterns + profiles_urls.urlpatterns, "profiles"))),
     # The skill page is profiles'; other apps add their sections (registry.skill_sections).
     # Its name stays outside the profiles namespace, as the pages that link to it use it.
     path("skills/<str:slug>/", profiles_views.skill_page, name="skill-detail"),

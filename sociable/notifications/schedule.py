@@ -14,17 +14,24 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from sociable import registry
+
 from .models import ScheduledRun
 
-# (name, task, UK time of day)
+# The site's own jobs: (name, task, UK time of day). The apps add theirs
+# (``registry.daily_jobs``: name -> (task, time)), e.g. groups' event reminders.
 DAILY_JOBS: list[tuple[str, str, time]] = [
     ("digests", "sociable.notifications.tasks.send_digests", time(7, 0)),
-    ("event_reminders", "groups.tasks.send_event_reminders", time(9, 0)),
-    ("stale_profiles", "profiles.tasks.remind_stale_profiles", time(10, 0)),
     # Expired cache rows go (rendered pages can name people), not only when a table fills.
     ("purge_expired_cache", "sociable.tasks.purge_expired_cache", time(23, 0)),
     ("expired_sessions", "sociable.accounts.tasks.clear_expired_sessions", time(23, 30)),
 ]
+
+
+def daily_jobs() -> list[tuple[str, str, time]]:
+    """Every daily job, the site's and the apps', earliest first."""
+    jobs = DAILY_JOBS + [(name, task, at) for name, (task, at) in registry.daily_jobs.items()]
+    return sorted(jobs, key=lambda job: job[2])
 
 
 def run_due_jobs(now: datetime | None = None) -> list[str]:
@@ -33,7 +40,7 @@ def run_due_jobs(now: datetime | None = None) -> list[str]:
     # One read a wake-up, which also tells the scheduler at once when the database is away.
     started = set(ScheduledRun.objects.filter(day=local.date()).values_list("job", flat=True))
     queued = []
-    for name, path, at in DAILY_JOBS:
+    for name, path, at in daily_jobs():
         if local.time() < at or name in started:
             continue
         try:

@@ -1,0 +1,114 @@
+"""The house's floors hold: core <- profiles <- groups <- forums <- composition.
+
+Read from the source with ``ast`` (every import, at the top of a module or inside a
+function), so a late import to dodge a cycle counts like any other:
+
+- **core** is ``sociable/`` but its composition: the shared pieces (the audience rule,
+  Markdown, the page cache, accounts, notifications) and the pages gathered from every app
+  (home, the one search, your data, the skill page's frame), which read
+  ``sociable.registry`` and so import no app;
+- **profiles** imports no groups or forums; **groups** no forums;
+- **composition** is what must name the apps to put the site together, and nothing else:
+  ``sociable/urls.py`` and ``sociable/settings/`` (which apps, at which addresses), and the
+  demo and scale seeding (``sociable/demo.py``, ``sociable/scale/`` and the two commands
+  that run them), which write every app's rows to build a whole site of made-up people;
+- no app, and nothing in core, imports a composition module.
+
+An app adds itself to the site in its ``contributions.py`` (``AppConfig.ready``), so adding
+an app touches no file in ``sociable/`` but the settings and the URLs (and the demo, if it
+has demo data). See docs/architecture.md, "The floors".
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+APPS = ("profiles", "groups", "forums")  # from the ground up
+COMPOSITION = (
+    "sociable.urls",
+    "sociable.settings",
+    "sociable.demo",
+    "sociable.scale",
+    "sociable.management.commands.seed_demo",
+    "sociable.management.commands.seed_scale",
+)
+
+
+def module_name(path: Path) -> str:
+    parts = list(path.relative_to(ROOT).with_suffix("").parts)
+    if parts[-1] == "__init__":
+        parts.pop()
+    return ".".join(parts)
+
+
+def imports_of(path: Path) -> set[str]:
+    """Every module ``path`` imports, by full name (``from a import b`` gives a and a.b)."""
+    name = module_name(path)
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = package.split(".")[: len(package.split(".")) - node.level + 1]
+                module = ".".join(base + ([node.module] if node.module else []))
+            else:
+                module = node.module
+            found.add(module)
+            found.update(f"{module}.{alias.name}" for alias in node.names)
+    return found
+
+
+def modules(top: str) -> dict[str, set[str]]:
+    return {
+        module_name(path): imports_of(path)
+        for path in sorted((ROOT / top).rglob("*.py"))
+        if "migrations" not in path.parts
+    }
+
+
+def within(name: str, prefixes) -> bool:
+    return any(name == prefix or name.startswith(prefix + ".") for prefix in prefixes)
+
+
+def breaches(importers: dict[str, set[str]], forbidden) -> list[str]:
+    return sorted(
+        f"{module} imports {target}"
+        for module, targets in importers.items()
+        for target in targets
+        if within(target, forbidden)
+    )
+
+
+def core_modules() -> dict[str, set[str]]:
+    return {
+        name: targets
+        for name, targets in modules("sociable").items()
+        if not within(name, COMPOSITION)
+    }
+
+
+def test_the_import_graph_is_read_from_the_source():
+    """A broken reader would find nothing and pass everything: it must see known imports."""
+    core = core_modules()
+    assert "sociable.registry" in core["sociable.home"]
+    assert "sociable.personal_data" in core["sociable.personal_data_views"]  # from . import
+    assert "groups.models" in modules("forums")["forums.models"]
+    assert "profiles.views" in modules("sociable")["sociable.urls"]  # composition, counted
+
+
+def test_core_imports_no_app_and_no_composition():
+    assert breaches(core_modules(), APPS + COMPOSITION) == []
+
+
+@pytest.mark.parametrize(
+    ("app", "above"),
+    [("profiles", ("groups", "forums")), ("groups", ("forums",)), ("forums", ())],
+)
+def test_an_app_imports_nothing_above_it_and_no_composition(app, above):
+    assert breaches(modules(app), above + COMPOSITION) == []
