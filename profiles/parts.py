@@ -1,7 +1,33 @@
 """The profiles' rows that pages show, and the parts of the profiles' pages shared between
-the people who see them alike (``sociable.parts``)."""
+the people who see them alike (``sociable.parts``).
+
+What a profile shows of a person depends only on who they are and the viewer's audience
+key (``profiles.visibility``): so the directory's results, a profile, a skill's people and
+each person's card vary on the audience alone. A person's own profile and card show them
+all of it: they are the part's owners, never served what others were, nor it theirs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.core.paginator import Paginator
+from django.http import QueryDict
+from django.urls import reverse
+from django.utils.http import urlencode
 
 from sociable.content import content
+from sociable.paging import RankedPaginator
+from sociable.parts import Part, render_part, shared
+
+from . import selectors
+from .completeness import completeness
+from .matching import match_reasons
+from .models import ProfileCorrection, ProfileSkill, Skill
+from .permissions import get_visible_profile
+from .visibility import view_profile
 
 # Not content: the people home suggests to each person, kept for them alone.
 content(
@@ -14,3 +40,177 @@ content(
     "profiles.ProfileSearch",
     "profiles.ProfileCorrection",
 )
+
+# A person's page shows their profile, skills and organisation (an account's name).
+ENDS_ON = ("profiles", "accounts")
+Relation = ProfileSkill.Relation
+PAGE_SIZE = 20
+
+
+@shared(varies=("audience",), ends_on=ENDS_ON)
+def directory_results(viewer, query: str, **filters) -> Part:
+    """A page of the directory's results for the search ``query`` (the page's query string),
+    whose checked filters are ``filters`` (``selectors.DirectoryFilters``)."""
+    filters = selectors.DirectoryFilters(**filters)
+    params = QueryDict(query)
+    # A search ranks at most CANDIDATES people: count them as the page is read.
+    paging = RankedPaginator if filters.q.strip() else Paginator
+    found = selectors.directory_search(viewer.user, filters)
+    page = paging(found, PAGE_SIZE).get_page(params.get("page"))
+    views = [view_profile(viewer.user, profile) for profile in page]
+    nobody = not page.paginator.count and filters.q.strip()
+    directory = reverse("profiles:directory")
+    context = {
+        "did_you_mean": _did_you_mean(viewer, params, filters.q) if nobody else [],
+        "filters": filters,
+        "page": page,
+        "results": [(view, match_reasons(view, filters.q)) for view in views],
+        "skill": Skill.objects.filter(slug=filters.skill).first() if filters.skill else None,
+        "query_string": without_page(params),
+        "signed_in": viewer.signed_in,
+        "here": f"{directory}?{query}" if query else directory,
+    }
+    # Your own card shows you all of your profile: never shared with anyone else.
+    owners = {view.profile.user_id for view in views}
+    return render_part("profiles/partials/_directory_results.html", context, owners=owners)
+
+
+def _did_you_mean(viewer, params: QueryDict, q: str) -> list[tuple[str, str]]:
+    """The skills a search that found nobody may have meant, each with the search for it."""
+    found = []
+    for skill in selectors.spelled_like(viewer.user, q):
+        search = params.copy()
+        search.pop("page", None)
+        search["q"] = skill.name
+        found.append((skill.name, f"?{search.urlencode()}"))
+    return found
+
+
+def without_page(params: QueryDict) -> str:
+    """The query string of a search, less the page (for the links to its other pages)."""
+    params = params.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+@shared(varies=("audience",), ends_on=ENDS_ON)
+def profile(viewer, username: str) -> Part:
+    """A person's profile as the viewer's audience sees it; owned by the person, who sees all
+    of it and how to make it better (how complete it is, who matches them)."""
+    person, view = get_visible_profile(viewer.user, username)
+    context = {"view": view, "profile": person, "signed_in": viewer.signed_in}
+    if view.is_owner:
+        percent, next_step = completeness(person)
+        teachers = selectors.matches_for(
+            viewer.user, person, give=Relation.TEACH, take=Relation.LEARN
+        )
+        learners = selectors.matches_for(
+            viewer.user, person, give=Relation.LEARN, take=Relation.TEACH
+        )
+        context |= {
+            "completeness": percent,
+            "next_step": next_step,
+            "teachers": [view_profile(viewer.user, match) for match in teachers],
+            "learners": [view_profile(viewer.user, match) for match in learners],
+            "corrections": person.corrections.filter(status=ProfileCorrection.Status.OPEN),
+        }
+    return render_part(
+        "profiles/partials/_profile.html",
+        context,
+        owners={person.user_id},
+        facts={"title": person.display_name},
+    )
+
+
+@shared(varies=("audience",), ends_on=ENDS_ON)
+def skill_people(viewer, skill: Skill) -> Part:
+    """Who can teach, has, wants to learn... a skill: the newest of each, and where to find
+    all of them."""
+    people = selectors.people_with_skill(viewer.user, skill)
+    directory = reverse("profiles:directory")
+    see_all = {
+        Relation.TEACH: f"{directory}?{urlencode({'skill': skill.slug, 'teaches': 'on'})}",
+        Relation.HAS: f"{directory}?{urlencode({'skill': skill.slug})}",
+    }
+    sections = [
+        {
+            "label": label,
+            "views": [view_profile(viewer.user, person) for person in people[relation][0]],
+            "more": people[relation][1],
+            "see_all": see_all.get(relation),
+        }
+        for relation, label in [
+            (Relation.TEACH, "Can teach it"),
+            (Relation.HAS, "Have this skill"),
+            (Relation.LEARN, "Want to learn it"),
+            (Relation.INTEREST, "Share this interest"),
+            (Relation.LANGUAGE, "Speak it"),
+            (Relation.NETWORK, "Members"),
+        ]
+        if people[relation][0] or relation in _main_relations(skill)
+    ]
+    # Your own card shows you all of your profile: never shared with anyone else.
+    return render_part(
+        "profiles/partials/_skill_people.html",
+        {"sections": sections, "signed_in": viewer.signed_in},
+        owners={view.profile.user_id for section in sections for view in section["views"]},
+    )
+
+
+def _main_relations(skill: Skill) -> set[str]:
+    """The sections a skill page always shows, even when empty (to invite the first)."""
+    return {
+        Skill.Kind.SKILL: {Relation.TEACH, Relation.HAS, Relation.LEARN},
+        Skill.Kind.INTEREST: {Relation.INTEREST},
+        Skill.Kind.LANGUAGE: {Relation.LANGUAGE},
+        Skill.Kind.NETWORK: {Relation.NETWORK},
+    }[skill.kind]
+
+
+# --- people's cards -----------------------------------------------------------------------
+
+
+class _Wanted:
+    """The people a page wants cards of: the first card not kept reads them all, in one
+    query (``selectors.card_people``), whatever number are missing."""
+
+    def __init__(self, user, pks: list[int]):
+        self.user, self.pks = user, pks
+        self.found = None
+
+    def find(self, user, pk: int):
+        if user is not self.user or pk not in self.pks:
+            return selectors.card_people(user, [pk]).get(pk)
+        if self.found is None:
+            self.found = selectors.card_people(user, self.pks)
+        return self.found.get(pk)
+
+
+_wanted: ContextVar[_Wanted | None] = ContextVar("profiles_cards_wanted", default=None)
+
+
+@contextmanager
+def cards_of(user, pks: list[int]) -> Iterator[None]:
+    """While in it, the cards of ``pks`` not kept are read together (for ``card.many``)."""
+    token = _wanted.set(_Wanted(user, pks))
+    try:
+        yield
+    finally:
+        _wanted.reset(token)
+
+
+@shared(varies=("audience",), ends_on=ENDS_ON)
+def card(viewer, pk: int) -> Part:
+    """A person's card (the profile ``pk``), or nothing when the viewer's audience may not
+    find them; its fact "groups": the parts of their profile it shows."""
+    wanted = _wanted.get() or _Wanted(viewer.user, [pk])
+    person = wanted.find(viewer.user, pk)
+    if person is None:  # not listed, or hidden from this audience
+        return Part("", facts={"groups": frozenset()})
+    view = view_profile(viewer.user, person)
+    return render_part(
+        "profiles/partials/_profile_card.html",
+        {"view": view},
+        owners={person.user_id},
+        facts={"groups": view.groups},
+    )

@@ -26,6 +26,13 @@ def get_visible_profile(viewer, username: str) -> tuple[Profile, ProfileView]:
     return profile, view
 
 
+def check_profile_visible(viewer, username: str) -> None:
+    """404 unless ``viewer`` may see the profile of ``username``: one small query, asked
+    before anything of the profile's page is read (it may be kept for their audience)."""
+    if not selectors.visible_profile(viewer, username).exists():
+        raise Http404("No such profile")
+
+
 def get_profile_for_viewer(viewer, username: str, *, owner_only: bool = False) -> Profile:
     """Return a profile ``viewer`` may edit (their own, created on first use)."""
     if owner_only and viewer.username == username:

@@ -289,6 +289,12 @@ def profile_page(username: str):
     return with_card_data(Profile.objects.active()).filter(user__username=username)
 
 
+def visible_profile(viewer, username: str):
+    """The profile of ``username`` if ``viewer`` may see it (``visibility.visible_groups``
+    has "profile" in it), for a check of access: none of its page's data."""
+    return Profile.objects.active().filter(group_q(viewer, "profile"), user__username=username)
+
+
 SKILL_PAGE_PEOPLE = 12  # people per section of a skill page; the directory lists them all
 
 

@@ -1,27 +1,23 @@
+from dataclasses import asdict
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from sociable import registry
 from sociable.accounts.models import Organisation
-from sociable.audience import audience_key
 from sociable.db import reads_from_replica
-from sociable.pagecache import Part, cache_public_page, render_part, shared_part
-from sociable.paging import RankedPaginator
+from sociable.pagecache import cache_public_page
 
-from . import selectors, services
-from .completeness import completeness
+from . import parts, selectors, services
 from .forms import CorrectionForm, DirectorySearchForm, ProfileForm
-from .matching import match_reasons
 from .models import Place, ProfileCorrection, ProfileSkill, Skill, Team
 from .permissions import (
     can_resolve_correction,
+    check_profile_visible,
     get_profile_for_viewer,
     get_visible_profile,
 )
@@ -29,7 +25,6 @@ from .vcard import build_vcard, vcard_filename
 from .visibility import view_profile
 
 Relation = ProfileSkill.Relation
-PAGE_SIZE = 20
 
 
 @login_not_required
@@ -43,107 +38,31 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
     filters = filters or selectors.DirectoryFilters()
-
-    def results() -> Part:
-        # A search ranks at most CANDIDATES people: count them as the page is read.
-        paging = RankedPaginator if filters.q.strip() else Paginator
-        page = paging(selectors.directory_search(request.user, filters), PAGE_SIZE).get_page(
-            request.GET.get("page")
-        )
-        views = [view_profile(request.user, profile) for profile in page]
-        nobody = not page.paginator.count and filters.q.strip()
-        context = {
-            "did_you_mean": _did_you_mean(request, filters.q) if nobody else [],
-            "filters": filters,
-            "page": page,
-            "results": [(view, match_reasons(view, filters.q)) for view in views],
-            "skill": Skill.objects.filter(slug=filters.skill).first() if filters.skill else None,
-            "query_string": _without_page(request),
-            "signed_in": request.user.is_authenticated,
-            "here": request.get_full_path(),
-        }
-        # Your own card shows you all of your profile: never shared with anyone else.
-        owners = {view.profile.user_id for view in views}
-        return render_part("profiles/partials/_directory_results.html", context, owners=owners)
-
     context = {
         "form": form,
         "filters": filters,
-        "query_string": _without_page(request),
-        "results_html": shared_part(
-            request, "directory", audience_key(request.user), request.GET.urlencode(), results
-        ).html,
+        "query_string": parts.without_page(request.GET),
+        "results_html": parts.directory_results(
+            request, request.GET.urlencode(), **asdict(filters)
+        ),
     }
     return render(request, "profiles/directory.html", context)
-
-
-def _did_you_mean(request: HttpRequest, q: str) -> list[tuple[str, str]]:
-    """The skills a search that found nobody may have meant, each with the search for it."""
-    found = []
-    for skill in selectors.spelled_like(request.user, q):
-        params = request.GET.copy()
-        params.pop("page", None)
-        params["q"] = skill.name
-        found.append((skill.name, f"?{params.urlencode()}"))
-    return found
 
 
 def _views(viewer, profiles) -> list:
     return [view_profile(viewer, profile) for profile in profiles]
 
 
-def _without_page(request: HttpRequest) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
 @login_not_required
 @cache_public_page
 @require_GET
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
-    # Everyone with one audience sees a profile alike; its owner sees all of it, and more.
-    part = shared_part(
-        request,
-        "profile",
-        audience_key(request.user),
-        username,
-        lambda: _profile(request, username),
-    )
+    check_profile_visible(request.user, username)
+    profile = parts.profile(request, username)
     return render(
         request,
         "profiles/profile_detail.html",
-        {"title": part.facts["title"], "profile_html": part.html},
-    )
-
-
-def _profile(request: HttpRequest, username: str) -> Part:
-    profile, view = get_visible_profile(request.user, username)
-    context = {"view": view, "profile": profile, "signed_in": request.user.is_authenticated}
-    if view.is_owner:
-        percent, next_step = completeness(profile)
-        context |= {
-            "completeness": percent,
-            "next_step": next_step,
-            "teachers": _views(
-                request.user,
-                selectors.matches_for(
-                    request.user, profile, give=Relation.TEACH, take=Relation.LEARN
-                ),
-            ),
-            "learners": _views(
-                request.user,
-                selectors.matches_for(
-                    request.user, profile, give=Relation.LEARN, take=Relation.TEACH
-                ),
-            ),
-            "corrections": profile.corrections.filter(status=ProfileCorrection.Status.OPEN),
-        }
-    return render_part(
-        "profiles/partials/_profile.html",
-        context,
-        owners={profile.user_id},
-        facts={"title": profile.display_name},
+        {"title": profile.facts["title"], "profile_html": profile},
     )
 
 
@@ -270,56 +189,8 @@ def skill_context(request: HttpRequest, skill: Skill) -> dict:
             profile__user=request.user, skill=skill, relation=Relation.TEACH
         ).exists()
     )
-    people_html = shared_part(
-        request,
-        "skill-people",
-        audience_key(request.user),
-        skill.slug,
-        lambda: _skill_people(request, skill),
-    ).html
+    people_html = parts.skill_people(request, skill)
     return {"skill": skill, "people_html": people_html, "can_teach_it": can_teach_it}
-
-
-def _skill_people(request: HttpRequest, skill: Skill) -> Part:
-    people = selectors.people_with_skill(request.user, skill)
-    directory = reverse("profiles:directory")
-    see_all = {
-        Relation.TEACH: f"{directory}?{urlencode({'skill': skill.slug, 'teaches': 'on'})}",
-        Relation.HAS: f"{directory}?{urlencode({'skill': skill.slug})}",
-    }
-    sections = [
-        {
-            "label": label,
-            "views": _views(request.user, people[relation][0]),
-            "more": people[relation][1],
-            "see_all": see_all.get(relation),
-        }
-        for relation, label in [
-            (Relation.TEACH, "Can teach it"),
-            (Relation.HAS, "Have this skill"),
-            (Relation.LEARN, "Want to learn it"),
-            (Relation.INTEREST, "Share this interest"),
-            (Relation.LANGUAGE, "Speak it"),
-            (Relation.NETWORK, "Members"),
-        ]
-        if people[relation][0] or relation in _main_relations(skill)
-    ]
-    # Your own card shows you all of your profile: never shared with anyone else.
-    return render_part(
-        "profiles/partials/_skill_people.html",
-        {"sections": sections, "signed_in": request.user.is_authenticated},
-        owners={view.profile.user_id for section in sections for view in section["views"]},
-    )
-
-
-def _main_relations(skill: Skill) -> set[str]:
-    """The sections a skill page always shows, even when empty (to invite the first)."""
-    return {
-        Skill.Kind.SKILL: {Relation.TEACH, Relation.HAS, Relation.LEARN},
-        Skill.Kind.INTEREST: {Relation.INTEREST},
-        Skill.Kind.LANGUAGE: {Relation.LANGUAGE},
-        Skill.Kind.NETWORK: {Relation.NETWORK},
-    }[skill.kind]
 
 
 @require_GET

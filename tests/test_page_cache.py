@@ -7,6 +7,7 @@ when its transaction commits.
 
 from __future__ import annotations
 
+import psycopg
 import pytest
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.auth.models import Permission
@@ -526,6 +527,34 @@ def test_a_profile_is_shared_by_its_audience_and_never_with_its_owner(
         assert "0113 496 0000" in page
         assert "Opera" not in page and "Edit your profile" not in page
     assert "Amara Okafor" in partner and "0113 496 0000" not in partner
+
+
+def test_who_may_see_a_profile_is_asked_before_its_kept_page_is_served(
+    client_as, council, staff_member, other_staff
+):
+    """A profile narrowed to its owner's organisation by a write the site did not see (so its
+    page is still kept for the staff of partners) is refused to them at once."""
+    make_profile(staff_member, audience="staff")
+    url = reverse("profiles:profile-detail", args=[staff_member.username])
+    partner = client_as(other_staff)
+    assert partner.get(url).status_code == 200
+
+    settings = connection.settings_dict
+    with psycopg.connect(  # not the site's connection: no new generation of the cache
+        dbname=settings["NAME"],
+        host=settings["HOST"],
+        port=settings["PORT"] or None,
+        user=settings["USER"],
+        password=settings["PASSWORD"] or None,
+        autocommit=True,
+    ) as outside:
+        outside.execute(
+            "UPDATE profiles_profile SET audience = 'organisation' WHERE user_id = %s",
+            [staff_member.pk],
+        )
+
+    assert partner.get(url).status_code == 404
+    assert client_as(staff_of(council)).get(url).status_code == 200
 
 
 # --- the one search's sections, shared by everyone who would find the same ------------------
