@@ -34,8 +34,7 @@ def shared_cards(request: HttpRequest, pks) -> dict[int, Card]:
     changes.
     """
     pks = list(dict.fromkeys(pks))
-    with parts.cards_of(request.user, pks):
-        found = parts.card.many(request, [((pk,), {}) for pk in pks])
+    found = parts.card.many(request, [((pk,), {}) for pk in pks])
     return {
         pk: Card(part.html, part.facts["groups"])
         for pk, part in zip(pks, found, strict=True)

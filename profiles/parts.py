@@ -9,10 +9,6 @@ all of it: they are the part's owners, never served what others were, nor it the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
-
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.urls import reverse
@@ -170,47 +166,26 @@ def _main_relations(skill: Skill) -> set[str]:
 # --- people's cards -----------------------------------------------------------------------
 
 
-class _Wanted:
-    """The people a page wants cards of: the first card not kept reads them all, in one
-    query (``selectors.card_people``), whatever number are missing."""
-
-    def __init__(self, user, pks: list[int]):
-        self.user, self.pks = user, pks
-        self.found = None
-
-    def find(self, user, pk: int):
-        if user is not self.user or pk not in self.pks:
-            return selectors.card_people(user, [pk]).get(pk)
-        if self.found is None:
-            self.found = selectors.card_people(user, self.pks)
-        return self.found.get(pk)
-
-
-_wanted: ContextVar[_Wanted | None] = ContextVar("profiles_cards_wanted", default=None)
-
-
-@contextmanager
-def cards_of(user, pks: list[int]) -> Iterator[None]:
-    """While in it, the cards of ``pks`` not kept are read together (for ``card.many``)."""
-    token = _wanted.set(_Wanted(user, pks))
-    try:
-        yield
-    finally:
-        _wanted.reset(token)
-
-
-@shared(varies=("audience",), ends_on=ENDS_ON)
-def card(viewer, pk: int) -> Part:
-    """A person's card (the profile ``pk``), or nothing when the viewer's audience may not
-    find them; its fact "groups": the parts of their profile it shows."""
-    wanted = _wanted.get() or _Wanted(viewer.user, [pk])
-    person = wanted.find(viewer.user, pk)
-    if person is None:  # not listed, or hidden from this audience
-        return Part("", facts={"groups": frozenset()})
-    view = view_profile(viewer.user, person)
-    return render_part(
-        "profiles/partials/_profile_card.html",
-        {"view": view},
-        owners={person.user_id},
-        facts={"groups": view.groups},
-    )
+@shared(varies=("audience",), ends_on=ENDS_ON, batch=True)
+def card(viewer, calls) -> list[Part]:
+    """People's cards (each call names a profile's pk), read in one query; nothing for
+    someone the viewer's audience may not find. A card's fact "groups": the parts of their
+    profile it shows."""
+    pks = [args[0] for args, _ in calls]
+    people = selectors.card_people(viewer.user, pks)
+    cards = []
+    for pk in pks:
+        person = people.get(pk)
+        if person is None:  # not listed, or hidden from this audience
+            cards.append(Part("", facts={"groups": frozenset()}))
+            continue
+        view = view_profile(viewer.user, person)
+        cards.append(
+            render_part(
+                "profiles/partials/_profile_card.html",
+                {"view": view},
+                owners={person.user_id},
+                facts={"groups": view.groups},
+            )
+        )
+    return cards

@@ -140,8 +140,10 @@ class SharedPart:
         varies: tuple[str, ...],
         ends_on: tuple[str, ...],
         private: Callable[..., bool] | None,
+        batch: bool = False,
     ):
         self.render = render
+        self.batch = batch
         self.name = name
         self.varies = varies
         self.ends_on = ends_on
@@ -150,6 +152,14 @@ class SharedPart:
 
     def __repr__(self) -> str:
         return f"<SharedPart {self.name} varies on {', '.join(self.varies) or 'nothing'}>"
+
+    def render_all(self, viewer: Viewer, calls, positions: list[int]) -> list[Part]:
+        """Render the part for the ``calls`` at ``positions``: in one call of the function
+        when it is declared ``batch`` (it reads what they show in one query)."""
+        wanted = [calls[at][1:] for at in positions]
+        if self.batch:
+            return self.render(viewer, wanted)
+        return [self.render(viewer, *args, **kwargs) for args, kwargs in wanted]
 
     @cached_property
     def tables(self) -> tuple[str, ...]:
@@ -162,22 +172,7 @@ class SharedPart:
     def many(self, request: HttpRequest, calls: Sequence[tuple[tuple, dict]]) -> list[Part]:
         """The part for each of ``calls`` (arguments, keyword arguments), the kept ones read
         from the cache in one round trip."""
-        viewer = viewer_of(request)
-        keys = [self._key(viewer, args, kwargs) for args, kwargs in calls]
-        found = _read(self.tables, filter(None, keys))
-        parts, new = [], {}
-        for (args, kwargs), key in zip(calls, keys, strict=True):
-            kept = found.parts.get(key) if key else None
-            if kept is not None and viewer.pk not in kept.owners:
-                part = kept
-            else:
-                part = self.render(viewer, *args, **kwargs)
-                if key and found.generations is not None and viewer.pk not in part.owners:
-                    new[key] = {"generations": found.generations, "value": part}
-            parts.append(_for_viewer(part, request))
-        if new:
-            cache.set_many(new, settings.PAGE_CACHE_SECONDS)
-        return parts
+        return read_parts(request, [(self, args, kwargs) for args, kwargs in calls])
 
     def _key(self, viewer: Viewer, args: tuple, kwargs: dict) -> str | None:
         if settings.PAGE_CACHE_SECONDS <= 0:
@@ -189,16 +184,62 @@ class SharedPart:
         return "parts:" + hashlib.sha256("\n".join(named).encode()).hexdigest()
 
 
+def read_parts(request: HttpRequest, calls: Sequence[tuple[SharedPart, tuple, dict]]) -> list[Part]:
+    """Several shared parts of a page for the request's viewer (each a part, its arguments
+    and keyword arguments): the kept ones read from the cache in one round trip, the others
+    rendered and kept together in one more."""
+    viewer = viewer_of(request)
+    keys = [part._key(viewer, args, kwargs) for part, args, kwargs in calls]
+    tables = {
+        table for (part, _, _), key in zip(calls, keys, strict=True) if key for table in part.tables
+    }
+    kept, generations = _read(tables, [key for key in keys if key])
+    parts: list[Part | None] = []
+    missing: dict[SharedPart, list[int]] = {}  # what each part must render, by position
+    for at, ((shared_part, _, _), key) in enumerate(zip(calls, keys, strict=True)):
+        found = kept.get(key) if key else None
+        if (
+            found is not None
+            and found["generations"] == _own(shared_part, generations)
+            and viewer.pk not in found["value"].owners
+        ):
+            parts.append(found["value"])
+        else:
+            parts.append(None)
+            missing.setdefault(shared_part, []).append(at)
+    new = {}
+    for shared_part, positions in missing.items():
+        for at, part in zip(
+            positions, shared_part.render_all(viewer, calls, positions), strict=True
+        ):
+            parts[at] = part
+            if keys[at] and viewer.pk not in part.owners:
+                own = _own(shared_part, generations)
+                new[keys[at]] = {"generations": own, "value": part}
+    if new:
+        cache.set_many(new, settings.PAGE_CACHE_SECONDS)
+    return [_for_viewer(part, request) for part in parts]
+
+
+def _own(shared_part: SharedPart, generations: dict[str, str]) -> dict[str, str]:
+    return {table: generations[table] for table in shared_part.tables}
+
+
 def shared(
     *,
     varies: tuple[str, ...],
     ends_on: tuple[str, ...],
     private: Callable[..., bool] | None = None,
+    batch: bool = False,
     name: str | None = None,
 ) -> Callable[[Callable[..., Part]], SharedPart]:
     """Declare a function ``render(viewer, *args, **kwargs) -> Part`` a shared part of a
     page: the same for every viewer alike in ``varies`` (facts of ``sociable.viewer``; ()
-    for a part everyone sees alike), until a table of ``ends_on`` is written."""
+    for a part everyone sees alike), until a table of ``ends_on`` is written.
+
+    ``batch``: the function renders several at once, ``render(viewer, calls) -> [Part]``
+    for a list of (arguments, keyword arguments), and is called once for all of a page's
+    parts not kept (people's cards: one query for them all)."""
 
     def declare(render: Callable[..., Part]) -> SharedPart:
         part = SharedPart(
@@ -207,6 +248,7 @@ def shared(
             varies=tuple(varies),
             ends_on=tuple(ends_on),
             private=private,
+            batch=batch,
         )
         return shared_parts.add(part.name, part)
 
@@ -229,30 +271,18 @@ def _argument(value: Any) -> str:
     )
 
 
-@dataclass
-class _Found:
-    parts: dict[str, Part]
-    # The generation of each table the parts end on, read before rendering began.
-    generations: dict[str, str] | None
-
-
-def _read(tables: tuple[str, ...], keys) -> _Found:
-    keys = list(keys)
+def _read(tables: set[str], keys: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """What is kept under ``keys``, and the generation of each of ``tables`` (read before
+    anything is rendered): one round trip to the cache."""
     if not keys:
-        return _Found({}, None)
+        return {}, {}
     generation_keys = {generation_key(table): table for table in tables}
     kept = cache.get_many([*generation_keys, *keys])
     missing = {key: uuid.uuid4().hex for key in generation_keys if kept.get(key) is None}
     if missing:  # the cache was emptied: a new generation from now, with nothing kept in it
         cache.set_many(missing, None)
         kept |= missing
-    generations = {table: kept[key] for key, table in generation_keys.items()}
-    parts = {
-        key: kept[key]["value"]
-        for key in keys
-        if key in kept and kept[key]["generations"] == generations
-    }
-    return _Found(parts, generations)
+    return kept, {table: kept[key] for key, table in generation_keys.items()}
 
 
 def _for_viewer(part: Part, request: HttpRequest) -> Part:
