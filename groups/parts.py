@@ -1,9 +1,15 @@
 """The groups' rows that pages show, and the parts of the groups' pages shared between
 the people who see them alike (``sociable.parts``)."""
 
+from django.core.paginator import Paginator
+from django.utils.http import urlencode
+
 from sociable import registry
 from sociable.content import content
+from sociable.paging import RankedPaginator
+from sociable.parts import Part, render_part, shared
 
+from . import selectors
 from .models import Membership
 
 # Not content: each person's private calendar address.
@@ -28,3 +34,55 @@ def member_groups(user) -> frozenset[int]:
 
 
 registry.viewer_facts.add("groups", member_groups)
+
+GROUPS_PER_PAGE = 20
+# The group list shows groups and their topics (skills); a group's and an event's page
+# show people's names as well.
+LIST_ENDS_ON = ("groups", "profiles")
+PAGE_ENDS_ON = ("groups", "profiles", "accounts")
+
+
+@shared(varies=("audience", "groups"), ends_on=LIST_ENDS_ON)
+def group_list(viewer, q: str, kind: str, tag: str, page: str) -> Part:
+    """A page of the groups the viewer may see (members-only groups to their members),
+    found by ``q``, ``kind`` and ``tag`` (``page`` as asked for: the paginator decides)."""
+    groups = selectors.group_list(viewer.user, q=q, kind=kind, tag=tag)
+    # A search ranks at most CANDIDATES groups: count them as the page is read.
+    paging = RankedPaginator if q.strip() else Paginator
+    page = paging(groups, GROUPS_PER_PAGE).get_page(page)
+    asked = (("q", q), ("kind", kind), ("tag", tag))  # what the pages' links keep
+    context = {
+        "page": page,
+        "groups": page.object_list,
+        "searched": bool(q or kind),
+        "q": q,
+        "signed_in": viewer.signed_in,
+        "query_string": urlencode([(name, value) for name, value in asked if value]),
+    }
+    return render_part("groups/partials/_group_list.html", context)
+
+
+@shared(varies=("audience",), ends_on=PAGE_ENDS_ON)
+def group_about(viewer, group) -> Part:
+    """What a group's page shows everyone who may see the group: its events, organisers and
+    member count; owned by the organisers whose names their audience may not know."""
+    page = selectors.group_page(group, viewer.user)
+    return render_part(
+        "groups/partials/_group_about.html",
+        {"group": group, **page},
+        owners=page["organisers"].hidden,
+    )
+
+
+@shared(varies=("audience",), ends_on=PAGE_ENDS_ON)
+def event_about(viewer, event) -> Part:
+    """What an event's page shows everyone who may see it: when, where, who teaches and who
+    is going (facts: the places left and the waiting list, for the viewer's own reply)."""
+    attendance = selectors.event_about(event, viewer.user)
+    facts = {
+        "places_left": attendance["places_left"],
+        "waiting": [rsvp.user_id for rsvp in attendance["waiting"]],
+    }
+    context = {"event": event, "group": event.group, **attendance}
+    owners = attendance["going_names"].hidden | attendance["teacher_names"].hidden
+    return render_part("groups/partials/_event_about.html", context, owners=owners, facts=facts)

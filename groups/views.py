@@ -3,7 +3,6 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,20 +12,11 @@ from django.views.decorators.http import require_GET, require_POST
 from profiles.models import Skill
 from profiles.services import resolve_skills
 from sociable.accounts.models import User
-from sociable.audience import audience_key
 from sociable.db import reads_from_replica
-from sociable.pagecache import (
-    Part,
-    cache_public_page,
-    fill_slots,
-    keep_marked,
-    render_part,
-    shared_part,
-)
-from sociable.paging import RankedPaginator
+from sociable.pagecache import cache_public_page
 from sociable.params import row_id
 
-from . import selectors, services
+from . import parts, selectors, services
 from .forms import (
     AddMemberForm,
     DecisionForm,
@@ -46,7 +36,6 @@ from .permissions import (
     get_group_for_user,
     get_managed_event,
     get_managed_group,
-    groups_audience_key,
     membership_of,
 )
 
@@ -68,9 +57,6 @@ def _add_errors(form, error: ValidationError) -> None:
 # --- groups --------------------------------------------------------------------------------
 
 
-GROUPS_PER_PAGE = 20
-
-
 @login_not_required
 @cache_public_page
 @require_GET
@@ -78,42 +64,16 @@ GROUPS_PER_PAGE = 20
 def group_list(request: HttpRequest) -> HttpResponse:
     q = request.GET.get("q", "")[:200]
     kind = request.GET.get("kind", "") if request.GET.get("kind") in Group.Kind.values else ""
-    # The list is the same for everyone who sees the same groups; suggestions are yours.
-    listed = shared_part(
-        request,
-        "group-list",
-        groups_audience_key(request.user),
-        request.GET.urlencode(),
-        lambda: _listed_groups(request, q=q, kind=kind),
-    )
+    tag = request.GET.get("tag", "")[:100]
+    listed = parts.group_list(request, q, kind, tag, request.GET.get("page", "1"))
     context = {
-        "listed_html": listed.html,
+        "listed_html": listed,
         "suggested": selectors.suggested_groups(request.user),
         "q": q,
         "kind": kind,
         "kinds": Group.Kind.choices,
     }
     return render(request, "groups/group_list.html", context)
-
-
-def _listed_groups(request: HttpRequest, *, q: str, kind: str) -> Part:
-    groups = selectors.group_list(
-        request.user, q=q, kind=kind, tag=request.GET.get("tag", "")[:100]
-    )
-    # A search ranks at most CANDIDATES groups: count them as the page is read.
-    paging = RankedPaginator if q.strip() else Paginator
-    page = paging(groups, GROUPS_PER_PAGE).get_page(request.GET.get("page"))
-    query_string = request.GET.copy()
-    query_string.pop("page", None)
-    context = {
-        "page": page,
-        "groups": page.object_list,
-        "searched": bool(q or kind),
-        "q": q,
-        "signed_in": request.user.is_authenticated,
-        "query_string": query_string.urlencode(),
-    }
-    return render_part("groups/partials/_group_list.html", context)
 
 
 def group_create(request: HttpRequest) -> HttpResponse:
@@ -135,14 +95,7 @@ def group_create(request: HttpRequest) -> HttpResponse:
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_group_for_user(request.user, slug)
     membership = membership_of(request.user, group)
-    # Everyone who may see the group sees its page alike, but for their own standing in it.
-    about = shared_part(
-        request,
-        "group-page",
-        audience_key(request.user),
-        str(group.pk),
-        lambda: _about_group(group, request.user),
-    )
+    about = parts.group_about(request, group)
     members = "link" if can_see_members(request.user, group, membership) else "count"
     context = {
         "group": group,
@@ -155,17 +108,8 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         slot: render_to_string(f"groups/partials/_group_{slot}.html", context, request)
         for slot in ("membership", "organise")
     }
-    about_html = fill_slots(keep_marked(about.html, "members", [members]), **pieces)
+    about_html = about.keep("members", [members]).fill(**pieces)
     return render(request, "groups/group_detail.html", {**context, "about_html": about_html})
-
-
-def _about_group(group: Group, viewer) -> Part:
-    page = selectors.group_page(group, viewer)
-    return render_part(
-        "groups/partials/_group_about.html",
-        {"group": group, **page},
-        owners=page["organisers"].hidden,
-    )
 
 
 def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
@@ -311,14 +255,7 @@ def _event_fields(form: EventForm, user) -> dict:
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     viewing = selectors.with_viewer(Event.objects.all(), request.user)
     event = get_event_for_user(request.user, slug, pk, queryset=viewing)
-    # Everyone who may see the event sees its page alike, but for their own reply.
-    about = shared_part(
-        request,
-        "event-page",
-        audience_key(request.user),
-        str(event.pk),
-        lambda: _about_event(event, request.user),
-    )
+    about = parts.event_about(request, event)
     reply, position = selectors.reply_of(request.user, event, about.facts["waiting"])
     membership = selectors.viewer_membership(request.user, event)
     can_manage = can_manage_group(request.user, event.group, membership)
@@ -336,19 +273,8 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         slot: render_to_string(f"groups/partials/_event_{slot}.html", context, request)
         for slot in ("reply", "organise")
     }
-    context["about_html"] = fill_slots(about.html, **pieces)
+    context["about_html"] = about.fill(**pieces)
     return render(request, "groups/event_detail.html", context)
-
-
-def _about_event(event: Event, viewer) -> Part:
-    attendance = selectors.event_about(event, viewer)
-    facts = {
-        "places_left": attendance["places_left"],
-        "waiting": [rsvp.user_id for rsvp in attendance["waiting"]],
-    }
-    context = {"event": event, "group": event.group, **attendance}
-    owners = attendance["going_names"].hidden | attendance["teacher_names"].hidden
-    return render_part("groups/partials/_event_about.html", context, owners=owners, facts=facts)
 
 
 def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
