@@ -2,9 +2,8 @@
 part of a person's data and of deleting it."""
 
 from sociable import registry
-from sociable.search import SearchSection
 
-from . import home, permissions, personal_data, search
+from . import home, parts, personal_data
 
 
 def register() -> None:
@@ -13,8 +12,5 @@ def register() -> None:
     registry.erasure_steps.add(personal_data.erase_posts, order=30)
     registry.kept_for_accountability.add(personal_data.KEPT_FOR_ACCOUNTABILITY)
 
-    registry.search_sections.add(
-        SearchSection("search-groups", search.discussions_section), order=50
-    )
-    registry.sees_beyond_groups_audience.add(permissions.is_moderator)
+    registry.search_parts.add(parts.search_discussions, order=30)
     registry.home_panels.add(home.panel, order=30)

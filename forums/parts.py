@@ -7,8 +7,9 @@ from django.urls import reverse
 from sociable import registry
 from sociable.content import content
 from sociable.parts import Part, render_part, shared
+from sociable.search import sections_part
 
-from . import permissions, selectors
+from . import permissions, search, selectors
 from .forms import PostForm
 from .models import Reaction
 
@@ -91,3 +92,9 @@ def thread_posts(viewer, thread, page: int, total: int, moderator: bool) -> Part
         },
         owners={post.author_id for post in posts if post.author_id},
     )
+
+
+@shared(varies=("audience", "groups", "moderated_boards"), ends_on=ENDS_ON)
+def search_discussions(viewer, q: str) -> Part:
+    """The one search's discussions section (``registry.search_parts``)."""
+    return sections_part(q, [search.discussions_section(viewer.user, q)])

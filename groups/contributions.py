@@ -4,9 +4,8 @@ of a person's data and of deleting it."""
 from datetime import time
 
 from sociable import registry
-from sociable.search import SearchSection
 
-from . import home, personal_data, search, search_sections, views
+from . import home, parts, personal_data, search
 
 
 def register() -> None:
@@ -17,14 +16,8 @@ def register() -> None:
     registry.erasure_steps.add(personal_data.hand_over_groups, order=20)
     registry.erasure_steps.add(personal_data.drop_unbacked_suggestions, order=40)
 
-    registry.search_sections.add(
-        SearchSection("search-groups", search_sections.groups_section), order=30
-    )
-    registry.search_sections.add(
-        SearchSection("search-groups", search_sections.events_section), order=40
-    )
-    registry.search_audiences.add("search-groups", search_sections.groups_audience)
+    registry.search_parts.add(parts.search_groups, order=20)
     registry.full_search_sections.add("events", ("Events", search.search_events))
     registry.home_panels.add(home.panel, order=20)
-    registry.skill_sections.add(views.skill_section, order=20)
+    registry.skill_sections.add(parts.skill_groups, order=20)
     registry.daily_jobs.add("event_reminders", ("groups.tasks.send_event_reminders", time(9, 0)))

@@ -8,8 +8,9 @@ from sociable import registry
 from sociable.content import content
 from sociable.paging import RankedPaginator
 from sociable.parts import Part, render_part, shared
+from sociable.search import sections_part
 
-from . import selectors
+from . import search_sections, selectors
 from .models import Membership
 
 # Not content: each person's private calendar address.
@@ -86,3 +87,24 @@ def event_about(viewer, event) -> Part:
     context = {"event": event, "group": event.group, **attendance}
     owners = attendance["going_names"].hidden | attendance["teacher_names"].hidden
     return render_part("groups/partials/_event_about.html", context, owners=owners, facts=facts)
+
+
+@shared(varies=("audience", "groups"), ends_on=LIST_ENDS_ON)
+def skill_groups(viewer, skill) -> Part:
+    """A skill page's section of groups and sessions about the skill
+    (``registry.skill_sections``)."""
+    context = {
+        "groups": selectors.groups_about(viewer.user, skill),
+        "events": selectors.events_about(viewer.user, skill),
+    }
+    return render_part("partials/_skill_groups.html", context)
+
+
+@shared(varies=("audience", "groups"), ends_on=PAGE_ENDS_ON)
+def search_groups(viewer, q: str) -> Part:
+    """The one search's groups and events sections (``registry.search_parts``)."""
+    sections = [
+        search_sections.groups_section(viewer.user, q),
+        search_sections.events_section(viewer.user, q),
+    ]
+    return sections_part(q, sections)

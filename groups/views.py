@@ -461,21 +461,3 @@ def suggestion_fulfil(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "groups/suggestion_fulfil.html", {"form": form, "suggestion": suggestion}
     )
-
-
-def skill_section(request: HttpRequest, skill: Skill) -> str:
-    """The skill page's groups and sessions about ``skill`` (``registry.skill_sections``): the
-    same for everyone who sees the same groups."""
-    return shared_part(
-        request,
-        "skill-groups",
-        groups_audience_key(request.user),
-        skill.slug,
-        lambda: render_part(
-            "partials/_skill_groups.html",
-            {
-                "groups": selectors.groups_about(request.user, skill),
-                "events": selectors.events_about(request.user, skill),
-            },
-        ),
-    ).html

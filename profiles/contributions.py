@@ -4,9 +4,8 @@ profile's part of a person's data and of deleting it."""
 from datetime import time
 
 from sociable import registry
-from sociable.search import SearchSection
 
-from . import home, personal_data, search
+from . import home, parts, personal_data, search
 
 
 def register() -> None:
@@ -15,9 +14,7 @@ def register() -> None:
     registry.erasure_steps.add(personal_data.unname_admin_history, order=60)
     registry.erasure_steps.add(personal_data.delete_photo, order=70)
 
-    registry.search_sections.add(SearchSection("search-people", search.people_section), order=10)
-    registry.search_sections.add(SearchSection("search-people", search.skills_section), order=20)
-    registry.search_audiences.add("search-people", search.people_audience)
+    registry.search_parts.add(parts.search_people, order=10)
     registry.full_search_sections.add("skills", ("Skills and interests", search.search_skills))
     registry.search_suggestions.add(search.did_you_mean)
     registry.home_panels.add(home.panel, order=10)

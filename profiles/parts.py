@@ -17,8 +17,9 @@ from django.utils.http import urlencode
 from sociable.content import content
 from sociable.paging import RankedPaginator
 from sociable.parts import Part, render_part, shared
+from sociable.search import sections_part
 
-from . import selectors
+from . import search, selectors
 from .completeness import completeness
 from .matching import match_reasons
 from .models import ProfileCorrection, ProfileSkill, Skill
@@ -189,3 +190,14 @@ def card(viewer, calls) -> list[Part]:
             )
         )
     return cards
+
+
+@shared(
+    varies=("audience",),
+    ends_on=ENDS_ON,
+    private=lambda viewer, q: search.holds_unseen_skill_named(viewer.user, q),
+)
+def search_people(viewer, q: str) -> Part:
+    """The one search's people and skills sections (``registry.search_parts``)."""
+    sections = [search.people_section(viewer.user, q), search.skills_section(viewer.user, q)]
+    return sections_part(q, sections)

@@ -8,7 +8,6 @@ from django.contrib.postgres.search import SearchQuery
 from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import JSONObject, Upper
 
-from sociable import audience
 from sociable.queries import Among, any_of, nearest
 from sociable.search import Section, named, top, url
 
@@ -139,15 +138,14 @@ def skills_section(viewer, q: str) -> Section:
     return Section("skills", "Skills and interests", "skill", "skills", rows, total, see_all, best)
 
 
-def people_audience(viewer, q: str) -> str | None:
-    """Who finds the same people and skills as ``viewer``: everyone with their audience key,
-    or nobody else, when ``viewer`` holds a skill named like ``q`` that those may not see
-    them hold (a hidden interest, say: only they are shown it). One query, and one more for
-    someone who holds any such skill."""
+def holds_unseen_skill_named(viewer, q: str) -> bool:
+    """Whether ``viewer`` holds a skill named like ``q`` that others of their audience may
+    not see them hold (a hidden interest, say): then they alone find themselves by it. One
+    query, and one more for someone who holds any such skill."""
     unseen = unseen_holdings(viewer)
-    if unseen and Skill.objects.filter(pk__in=unseen).filter(pk__in=skills_named(q)).exists():
-        return None
-    return audience.audience_key(viewer)
+    return bool(
+        unseen and Skill.objects.filter(pk__in=unseen).filter(pk__in=skills_named(q)).exists()
+    )
 
 
 def did_you_mean(viewer, q: str) -> list[str]:

@@ -129,12 +129,10 @@ kept_for_accountability = Registry("kept for accountability")
 
 # --- pages gathered from every app ---------------------------------------------------------
 
-#: The one search's sections (``sociable.search``): ``SearchSection`` entries, in order.
-search_sections = Registry("search sections")
-
-#: Who finds the same as a viewer in one part of the search, by part name:
-#: ``audience(viewer, q) -> str | None`` (None: nobody else).
-search_audiences = NamedRegistry("search audiences")
+#: The one search's parts (``sociable.search``), in order: each a shared part
+#: (``sociable.parts``) ``part(viewer, q)`` whose fact "sections" is its sections found for
+#: ``q`` (``search.sections_part``), rendered once for everyone who would find the same.
+search_parts = Registry("search parts")
 
 #: Sections listed in full on the search page itself (they have no search page of their
 #: own), by the ``section`` parameter: ``(title, find(viewer, q) -> QuerySet)``.
@@ -142,11 +140,6 @@ full_search_sections = NamedRegistry("full search sections")
 
 #: What a viewer who finds nothing is offered instead: ``spelled_like(viewer, q) -> [name]``.
 search_suggestions = Registry("search suggestions")
-
-#: Whether a viewer sees more than their groups audience key says (a forum moderator reads
-#: the boards they moderate): ``sees_more(viewer) -> bool``. Such a viewer shares nothing
-#: keyed on that key.
-sees_beyond_groups_audience = Registry("sees beyond the groups audience")
 
 #: The signed-in home page's panels (``sociable.home``): ``panel(request, now) -> dict`` of
 #: template context, merged in order.

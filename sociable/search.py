@@ -1,23 +1,16 @@
 """One search: people, skills, groups, events and discussions on one page.
 
-This module names no app. Each app contributes its sections (``registry.search_sections``,
-a ``SearchSection`` each, registered in the app's ``contributions.py``): profiles the people
-and skills, groups the groups and events, the forums the discussions. Each section asks its
-own app's search for its best few results, so the audience rule is applied there and only
-there; the same query also counts all the matches (a window count, ``top``), so nothing the
-viewer may not see is ever counted, and the page runs the same few queries whatever the
-size of the data: one each for people, skills, groups and events, and the forums' search's
-two (titles, then posts), plus one to ask whether a signed-in person moderates and one for
-a moderator's boards.
-
-What the sections find is rendered once for everyone who would find the same
-(docs/decisions/0006, sociable/search_views.py): the sections are kept in parts, each part
-with the audience its app registered (``registry.search_audiences``): the people and skills
-(``search-people``) for everyone with one ``audience_key`` (profiles have no members
-audience), except someone who holds a skill found that their audience may not see them
-hold, and never when they show the viewer their own card; the groups, events and
-discussions (``search-groups``) for everyone with one ``groups_audience_key`` (the same key
-and the same groups), except moderators, who also see the boards they moderate.
+This module names no app. Each app contributes a part of the page (``registry.search_parts``,
+registered in the app's ``contributions.py``): profiles the people and skills, groups the
+groups and events, the forums the discussions. Each part is a shared part (``sociable.parts``)
+declared in its app's ``parts.py``, which says who finds the same: everyone with one audience
+key for people and skills (profiles have no members audience), except someone who holds a
+skill found that their audience may not see them hold; the same key and the same groups for
+groups and events; and for discussions, also the same moderated boards. Each section asks
+its own app's search for its best few results, so the audience rule is applied there and
+only there; the same query also counts all the matches (a window count, ``top``), so nothing
+the viewer may not see is ever counted, and the page runs the same few queries whatever the
+size of the data. The three parts are read from the cache in one round trip.
 
 The sections keep a fixed order (the registry's: people, skills, groups, events,
 discussions): their ranks come from different measures (a profile's full-text document, a
@@ -34,11 +27,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, QuerySet, Window
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
 
 from . import registry
+from .parts import Part, read_parts
 
 MAX_QUERY_LENGTH = 200
 TOP = 4  # results shown per section
@@ -48,14 +43,6 @@ def clean_query(raw: str | None) -> str:
     """Return the words typed: control characters dropped, spacing tidied, length capped."""
     text = "".join(c if c.isprintable() else " " for c in (raw or ""))
     return " ".join(text.split())[:MAX_QUERY_LENGTH]
-
-
-@dataclass(frozen=True)
-class SearchSection:
-    """One app's section of the one search, as registered (``registry.search_sections``)."""
-
-    part: str  # the part of the page it is kept in, with others of the same audience
-    find: Callable[[Any, str], Section]  # find(viewer, q): its best few, as far as seen
 
 
 @dataclass
@@ -167,22 +154,15 @@ def named(
 # --- the composition -----------------------------------------------------------------------
 
 
-def parts() -> dict[str, tuple[SearchSection, ...]]:
-    """The page's parts by name, each with its sections, in the registry's order."""
-    found: dict[str, list[SearchSection]] = {}
-    for section in registry.search_sections:
-        found.setdefault(section.part, []).append(section)
-    return {name: tuple(sections) for name, sections in found.items()}
-
-
-def audience(part: str, viewer, q: str) -> str | None:
-    """Who finds the same in ``part`` as ``viewer`` (None: nobody else)."""
-    return registry.search_audiences[part](viewer, q)
-
-
-def find_sections(viewer, q: str, sections) -> list[Section]:
-    """The sections found for ``q``, as far as ``viewer`` may see."""
-    return [section.find(viewer, q) for section in sections]
+def sections_part(q: str, sections: list[Section]) -> Part:
+    """A part of the search page (``registry.search_parts``): ``sections`` each rendered,
+    kept as the fact "sections", and owned by the people whose cards they show."""
+    for section in sections:
+        if section.total:
+            context = {"section": section, "q": q}
+            section.html = render_to_string("search/partials/_section.html", context)
+    owners = {person for section in sections for person in section.people}
+    return Part("", frozenset(owners), {"sections": [section.kept() for section in sections]})
 
 
 def results_of(q: str, sections: list[Section]) -> Results:
@@ -191,9 +171,12 @@ def results_of(q: str, sections: list[Section]) -> Results:
     return Results(q=q, sections=sections, best=best)
 
 
-def search_everything(viewer, q: str) -> Results:
-    """Every section's best few results for ``q``, as far as ``viewer`` may see."""
-    return results_of(q, find_sections(viewer, q, registry.search_sections))
+def everything(request, q: str) -> Results:
+    """Every app's sections for ``q``, as far as the request's viewer may see: each app's
+    part read in one round trip to the cache, rendered where not kept."""
+    found = read_parts(request, [(part, (q,), {}) for part in registry.search_parts])
+    sections = [Section.from_kept(kept) for part in found for kept in part.facts["sections"]]
+    return results_of(q, sections)
 
 
 def spelled_like(viewer, q: str) -> list[str]:

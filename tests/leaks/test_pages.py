@@ -44,6 +44,12 @@ def _profile(name: str) -> Callable[[SimpleNamespace], str]:
 
 EDIT_POST = 'href="/forums/p/{}/edit/"'
 
+
+def _post_by(world, person: str) -> int:
+    """The pk of the first post of ``person``'s on the thread (pks depend on what ran before)."""
+    return world.thread.posts.filter(author=world.people[person]).order_by("pk")[0].pk
+
+
 PAGES = [
     Page("profile", _profile("amara"), (("amara", "dev", "Edit your profile"),)),
     Page("profile for one organisation", _profile("grace"), (("grace", "dev", "Your data"),)),
@@ -158,8 +164,8 @@ PAGES = [
         "thread page",
         lambda w: w.thread.get_absolute_url(),
         (
-            ("amara", "dev", EDIT_POST.format(1)),  # wrote the opening post
-            ("dev", "tina", EDIT_POST.format(2)),  # wrote a reply
+            ("amara", "dev", lambda w: EDIT_POST.format(_post_by(w, "amara"))),  # the opening
+            ("dev", "tina", lambda w: EDIT_POST.format(_post_by(w, "dev"))),  # a reply
             ("grace", "dev", 'aria-pressed="true"'),  # reacted to the opening post
             ("priya", "dev", "Show the hidden post"),
             ("jordan", "sam", "Can citizens join the Welsh lessons?"),  # waiting
@@ -215,6 +221,8 @@ def test_nobody_is_served_what_another_viewer_warmed(
     found = leaks(viewers, address, more, less, cold_pages)
 
     assert not found, "\n\n".join(found)
+    if callable(shows):
+        shows = shows(world)
     if shows:  # else the pair proves nothing: fix the world or the pair
         assert shows in cold_pages[more, address], f"{more} is not shown {shows!r}"
         assert shows not in cold_pages[less, address], f"{less} is shown {shows!r} too"
