@@ -195,7 +195,7 @@ class Names(Generic[T]):
     ``hidden`` are the user pks of the people listed whose profile does not reach the
     viewer's audience (``audience.audience_key``), even when this viewer is one of them and
     so sees their own name: a part of a page rendered from these names is theirs alone,
-    never kept for or served to the others (``sociable.pagecache.Part.owners``).
+    never kept for or served to the others (``sociable.parts.Part.owners``).
     """
 
     shown: list[T]
