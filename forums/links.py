@@ -1,9 +1,8 @@
-"""The addresses on a thread page: a page of 50 posts links each post eight or more times,
-so they are filled in from patterns resolved once (``sociable.links``)."""
+"""The addresses on a thread page, for each post and its author."""
 
 from __future__ import annotations
 
-from sociable.links import link
+from django.urls import reverse
 
 POST_LINKS = {
     "permalink": "forums:post-permalink",
@@ -16,8 +15,8 @@ POST_LINKS = {
 
 
 def post_links(post) -> dict[str, str]:
-    return {key: link(name, post.pk) for key, name in POST_LINKS.items()}
+    return {key: reverse(name, args=[post.pk]) for key, name in POST_LINKS.items()}
 
 
 def profile_link(username: str) -> str:
-    return link("profiles:profile-detail", username)
+    return reverse("profiles:profile-detail", args=[username])

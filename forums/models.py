@@ -15,12 +15,12 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from groups.models import MEMBER_GROUPS, Group
 from sociable.audience import AudienceModel, AudienceQuerySet
-from sociable.links import link
 
 MAX_DEPTH = 4  # nesting stops here; every reply says in words whom it answers
 SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread
@@ -76,7 +76,7 @@ class Board(AudienceModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return link("forums:board-detail", self.slug)
+        return reverse("forums:board-detail", args=[self.slug])
 
     def has_member(self, user) -> bool:
         # The group's own rule, asked without fetching the group.
@@ -132,7 +132,7 @@ class Thread(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return link("forums:thread-detail", self.pk, self.slug or "thread")
+        return reverse("forums:thread-detail", args=[self.pk, self.slug or "thread"])
 
 
 class PostQuerySet(models.QuerySet):
@@ -198,7 +198,7 @@ class Post(models.Model):
         return f"Post {self.pk} in {self.thread_id}"
 
     def get_absolute_url(self) -> str:
-        return link("forums:post-permalink", self.pk)
+        return reverse("forums:post-permalink", args=[self.pk])
 
     @property
     def is_opening(self) -> bool:

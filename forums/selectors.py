@@ -18,11 +18,11 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.expressions import RawSQL
+from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import Profile
 from profiles.visibility import group_q
-from sociable.links import link
 from sociable.queries import count_of
 
 from .links import post_links, profile_link
@@ -189,7 +189,7 @@ def page_of_posts(thread, user, *, moderator: bool, page: int):
             post.parent_link = (
                 f"#post-{post.parent_id}"
                 if post.parent_id in on_page
-                else link("forums:post-permalink", post.parent_id)
+                else reverse("forums:post-permalink", args=[post.parent_id])
             )
     nest(page_posts)
     return page_posts

@@ -15,12 +15,12 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
+from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from sociable.audience import AudienceModel, AudienceQuerySet
-from sociable.links import link
 
 # The pks of the groups a person (the one parameter) is an active member of
 # (Membership.Status.ACTIVE): who sees a group, and its boards, whose audience is members.
@@ -101,7 +101,7 @@ class Group(AudienceModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return link("groups:group-detail", self.slug)
+        return reverse("groups:group-detail", args=[self.slug])
 
     def has_member(self, user) -> bool:
         return self.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
@@ -226,7 +226,7 @@ class Event(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return link("groups:event-detail", self.group.slug, self.pk)
+        return reverse("groups:event-detail", args=[self.group.slug, self.pk])
 
     @property
     def is_cancelled(self) -> bool:

@@ -16,11 +16,11 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Greatest, Upper
+from django.urls import reverse
 from django.utils import timezone
 from taggit.models import TagBase
 
 from sociable.audience import Audience, AudienceQuerySet
-from sociable.links import link
 
 from .vocabulary import normalise_name, skill_key
 
@@ -79,7 +79,7 @@ class Skill(TagBase):
 
     def get_absolute_url(self) -> str:
         # The page itself is composed in sociable/ (people here, groups beside them).
-        return link("skill-detail", self.slug)
+        return reverse("skill-detail", args=[self.slug])
 
 
 class SkillAlias(models.Model):
@@ -114,7 +114,7 @@ class Team(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return link("profiles:team-detail", self.slug)
+        return reverse("profiles:team-detail", args=[self.slug])
 
 
 class Place(models.Model):
@@ -131,7 +131,7 @@ class Place(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return link("profiles:place-detail", self.slug)
+        return reverse("profiles:place-detail", args=[self.slug])
 
 
 class ProfileQuerySet(AudienceQuerySet):
@@ -241,7 +241,7 @@ class Profile(models.Model):
         return self.display_name
 
     def get_absolute_url(self) -> str:
-        return link("profiles:profile-detail", self.user.username)
+        return reverse("profiles:profile-detail", args=[self.user.username])
 
     @property
     def display_name(self) -> str:

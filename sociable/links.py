@@ -1,49 +1,9 @@
-"""Addresses of pages, built from each address's pattern.
-
-``reverse`` searches the URLconf for every link it makes: about 30 microseconds, and a page
-of 50 posts or 12 people and 8 threads makes dozens. ``link`` resolves each pattern once per
-process and fills in the arguments, quoted as ``reverse`` quotes them, so it gives the same
-address. For addresses whose arguments are keys, slugs and usernames: it does not check
-them against the pattern's converters as ``reverse`` does.
-"""
+"""The address the site is reached at, for links that leave it."""
 
 from __future__ import annotations
 
-from functools import cache
-from urllib.parse import quote
-
 from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
-
-# Numbers no real argument equals, in any resolved pattern: they match every converter the
-# URLconf uses (int, slug, str).
-_MARKS = ("987654321", "987654322", "987654323")
-# What ``reverse`` leaves unquoted in a path (django.urls.resolvers: RFC 3986 sub-delimiters
-# and "/~:@").
-_SAFE = "!$&'()*+,;=/~:@"
-
-
-@cache
-def _pieces(name: str, count: int) -> tuple[str, ...]:
-    """The text of the address ``name`` before, between and after its ``count`` arguments."""
-    rest = reverse(name, args=_MARKS[:count])
-    pieces = []
-    for mark in _MARKS[:count]:
-        before, found, rest = rest.partition(mark)
-        if not found:
-            raise ValueError(f"{name}: an argument is not in the address as given")
-        pieces.append(before)
-    return (*pieces, rest)
-
-
-def link(name: str, *args) -> str:
-    """The address of the page ``name`` for ``args``, as ``reverse(name, args=args)``."""
-    pieces = _pieces(name, len(args))
-    parts = [pieces[0]]
-    for arg, after in zip(args, pieces[1:], strict=True):
-        parts += (quote(str(arg), safe=_SAFE), after)
-    return "".join(parts)
 
 
 def site_address(request: HttpRequest | None = None) -> str:

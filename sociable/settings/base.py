@@ -79,8 +79,6 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sociable.context_processors.navigation",
             ],
-            # {% url %} with the addresses that take no arguments resolved once.
-            "builtins": ["sociable.templatetags.links"],
         },
     },
 ]
