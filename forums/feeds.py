@@ -29,8 +29,12 @@ class BoardFeed(Feed):
 
     def items(self, board: Board):
         return (
-            Post.objects.answerable()
-            .filter(thread__board=board)
+            Post.objects.filter(
+                thread__board=board,
+                status=Post.Status.PUBLISHED,
+                hidden_at__isnull=True,
+                deleted_at__isnull=True,
+            )
             .select_related("thread", "author")
             .order_by("-created_at", "-pk")[:FEED_LENGTH]
         )

@@ -24,7 +24,6 @@ from sociable.audience import AudienceModel, AudienceQuerySet
 
 MAX_DEPTH = 4  # nesting stops here; every reply says in words whom it answers
 SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread
-OPENING_PATH = f"{1:0{SEQ_WIDTH}d}"  # a thread's first post
 # Why a post was hidden when reports hid it and no moderator has acted yet (a moderator who
 # hides it gives a reason of their own).
 AUTO_HIDDEN_REASON = "Hidden after several reports, until a moderator reviews it."
@@ -139,11 +138,6 @@ class PostQuerySet(models.QuerySet):
     def published(self) -> PostQuerySet:
         return self.filter(status=Post.Status.PUBLISHED)
 
-    def answerable(self) -> PostQuerySet:
-        """Posts anyone on the board may read, reply to and quote (``Post.is_answerable``):
-        published, neither hidden by a moderator nor deleted."""
-        return self.published().filter(hidden_at__isnull=True, deleted_at__isnull=True)
-
 
 class Post(models.Model):
     class Status(models.TextChoices):
@@ -202,7 +196,7 @@ class Post(models.Model):
 
     @property
     def is_opening(self) -> bool:
-        return self.parent_id is None and self.path == OPENING_PATH
+        return self.parent_id is None and self.path == f"{1:0{SEQ_WIDTH}d}"
 
     @property
     def is_answerable(self) -> bool:

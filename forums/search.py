@@ -17,7 +17,7 @@ from django.db.models import BooleanField, ExpressionWrapper, F, Q, QuerySet, Va
 from sociable.queries import Among
 from sociable.search import Section, top, url
 
-from .models import OPENING_PATH, Post, Thread
+from .models import SEQ_WIDTH, Post, Thread
 from .permissions import visible_boards
 
 MAX_QUERY_LENGTH = 200
@@ -25,6 +25,7 @@ RESULTS_PER_PAGE = 20
 # The most matching posts (and matching titles) a search ranks and counts: a common word is in
 # tens of thousands of posts, and ranking them all costs time in proportion.
 CANDIDATES = 1000
+OPENING_PATH = f"{1:0{SEQ_WIDTH}d}"
 # ts_headline marks the matching words with these (Unicode private-use) characters; the
 # snippet is split on them and the template escapes every piece, so no user text is ever
 # trusted as HTML, even if it contains the markers itself.

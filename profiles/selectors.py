@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
@@ -22,6 +22,7 @@ from django.db.models import (
     F,
     FloatField,
     IntegerField,
+    JSONField,
     OuterRef,
     Prefetch,
     Q,
@@ -29,14 +30,15 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Func
-from django.db.models.functions import Coalesce, JSONObject, Lower, Upper
+from django.db.models.expressions import Func, RawSQL
+from django.db.models.functions import Coalesce, Lower, Upper
 from django.db.models.lookups import Exact
 
-from sociable.queries import Among, count_of
+from sociable.accounts.models import Organisation, User
+from sociable.queries import Among, Columns, count_of, fetch
 
 from .models import Matches, Place, Profile, ProfileSearch, ProfileSkill, Skill, Team
-from .visibility import GROUPS, group_q, search_level_q
+from .visibility import GROUPS, group_q, group_sql, search_level_q
 
 Relation = ProfileSkill.Relation
 TYPO_THRESHOLD = 0.45  # word similarity (pg_trgm) at which "opra singer" finds "Opera singing"
@@ -94,6 +96,15 @@ CARD_FIELDS = (
 )
 
 
+# What a card lists of a person: the skills they can teach, by name. Constant SQL, not an
+# ArraySubquery: home asks it on every visit, and compiling that took longer than running it.
+_CARD_SKILL_ROWS = (
+    "ARRAY(SELECT jsonb_build_object('relation', r.relation, 'name', s.name, 'slug', s.slug)"
+    " FROM profiles_profileskill r JOIN profiles_skill s ON s.id = r.skill_id"
+    " WHERE r.profile_id = profiles_profile.id AND r.relation = %s ORDER BY s.name)"
+)
+
+
 def card_people(viewer, pks) -> dict[int, Profile]:
     """Those of the profiles ``pks`` that ``viewer`` may find, by pk, with only what their
     cards show, in one query: their columns, and the skills they can teach (all a card lists
@@ -102,17 +113,16 @@ def card_people(viewer, pks) -> dict[int, Profile]:
 
     For pages that list people from several selectors: fetch each list's pks, then all
     their cards at once."""
-    teaches = (
-        ProfileSkill.objects.filter(profile=OuterRef("pk"), relation=Relation.TEACH)
-        .order_by("skill__name")
-        .values(json=JSONObject(relation="relation", name="skill__name", slug="skill__slug"))
-    )
     people = (
         listed_profiles(viewer)
         .filter(pk__in=pks)
         .select_related("user__organisation", "team", "place")
         .only(*CARD_FIELDS)
-        .annotate(card_skill_rows=ArraySubquery(teaches))
+        .annotate(
+            card_skill_rows=RawSQL(  # noqa: S611
+                _CARD_SKILL_ROWS, (Relation.TEACH.value,), ArrayField(JSONField())
+            )
+        )
         .order_by()
     )
     found = {}
@@ -131,8 +141,35 @@ def card_people(viewer, pks) -> dict[int, Profile]:
     return found
 
 
-# What home keeps of a person's matches (``Matches``), read beside their profile.
-_KEPT_MATCHES = ("basis", "teachers", "learners", "found_at")
+# Home's read of the person's own profile: hand-written SQL, as are its other reads
+# (docs/decisions/0011). "Active" is ProfileQuerySet.active(): not archived, account active.
+_OWN_PROFILE = Columns(
+    Profile,
+    "p",
+    "user",
+    "team",
+    "place",
+    "job_title",
+    "ask_me_about",
+    "photo",
+    "working_on",
+    "bio",
+)
+_OWN_USER = Columns(User, "u", "organisation")
+_OWN_ORGANISATION = Columns(Organisation, "o", "name")
+_OWN_MATCHES = Columns(Matches, "m", "basis", "teachers", "learners", "found_at")
+_OWN_PROFILE_SQL = f"""
+    SELECT {_OWN_PROFILE.sql}, {_OWN_USER.sql}, {_OWN_ORGANISATION.sql}, {_OWN_MATCHES.sql},
+        ARRAY(SELECT r.relation FROM profiles_profileskill r WHERE r.profile_id = p.id
+            ORDER BY r.id),
+        ARRAY(SELECT r.skill_id FROM profiles_profileskill r WHERE r.profile_id = p.id
+            ORDER BY r.id)
+    FROM profiles_profile p
+    JOIN accounts_user u ON u.id = p.user_id
+    LEFT JOIN accounts_organisation o ON o.id = u.organisation_id
+    LEFT JOIN profiles_matches m ON m.profile_id = p.id
+    WHERE p.user_id = %s AND p.archived_at IS NULL AND u.is_active
+"""  # noqa: S608 (column names, not anyone's input)
 
 
 def own_profile(user) -> Profile | None:
@@ -140,41 +177,22 @@ def own_profile(user) -> Profile | None:
     skill of each of their skill rows, oldest first, in ``own_skills``, and the matches home
     keeps for them in ``kept_matches`` (None if none are kept), in one query: what home
     suggests from."""
-    skill_rows = (
-        ProfileSkill.objects.filter(profile=OuterRef("pk"))
-        .order_by("pk")
-        .values(json=JSONObject(relation="relation", skill="skill_id"))
-    )
-    kept = Matches.objects.filter(profile=OuterRef("pk"))
-    profile = (
-        Profile.objects.active()
-        .filter(user=user)
-        .select_related("user__organisation")
-        .only(
-            "team",
-            "place",
-            "job_title",
-            "ask_me_about",
-            "photo",
-            "working_on",
-            "bio",
-            "user__organisation__name",
-        )
-        .annotate(
-            own_skills=ArraySubquery(skill_rows),
-            **{f"kept_{name}": Subquery(kept.values(name)) for name in _KEPT_MATCHES},
-        )
-        .order_by()
-        .first()
-    )
-    if profile is None:
+    rows = fetch(_OWN_PROFILE_SQL, [user.pk], prepare=True)
+    if not rows:
         return None
-    profile.kept_matches = None
-    if profile.kept_basis is not None:
-        profile.kept_matches = Matches(
-            profile_id=profile.pk,
-            **{name: getattr(profile, f"kept_{name}") for name in _KEPT_MATCHES},
-        )
+    row = rows[0]
+    profile = _OWN_PROFILE.make(row)
+    at = _OWN_PROFILE.width
+    profile.user = _OWN_USER.make(row, at)
+    at += _OWN_USER.width
+    profile.user.organisation = _OWN_ORGANISATION.make(row, at)
+    at += _OWN_ORGANISATION.width
+    profile.kept_matches = _OWN_MATCHES.make(row, at)
+    relations, skills = row[-2:]
+    profile.own_skills = [
+        {"relation": relation, "skill": skill}
+        for relation, skill in zip(relations, skills, strict=True)
+    ]
     return profile
 
 
@@ -468,28 +486,41 @@ def people_in(viewer, *, team=None, place=None):
     return with_card_data(people).order_by("floor", "user__name")
 
 
+# Profiles of people still here who are in the directory: ProfileQuerySet.listed() by hand.
+_LISTED = "p.archived_at IS NULL AND u.is_active AND p.in_directory"
+
+
 def new_people_near(viewer, profile: Profile, *, since, limit: int = 6) -> list[int]:
     """The pks of people who arrived since ``since`` in ``profile``'s team or building, newest
     first: listed profiles whose workplace ``viewer`` may see (archived or left people are
     not listed). Nothing for their cards is fetched: see ``card_people``.
 
-    No query at all when the profile has no team or building. The team's and the
-    building's newest are each read newest first from their (team, created_at) and (place,
-    created_at) indexes, ``limit`` at most, and how recent they are is checked after. Asked
-    for everyone who arrived since a date, it read all of a big building's month of
-    arrivals to sort them (2.8 ms at L).
+    Hand-written SQL, as home's other reads are (docs/decisions/0011): no query at all when
+    the profile has no team or building. The team's and the building's newest are each read
+    newest first from their (team, created_at) and (place, created_at) indexes, ``limit`` at
+    most, and how recent they are is checked after: prepared, with one plan for any team
+    (sociable.queries.fetch). Asked for everyone who arrived since a date, it read all of a
+    big building's month of arrivals to sort them (2.8 ms at L).
     """
     near = [column for column in ("team_id", "place_id") if getattr(profile, column)]
     if not near:
         return []
     # Seeing someone's workplace means seeing their profile too (group_q).
-    people = listed_profiles(viewer).filter(group_q(viewer, "location")).exclude(pk=profile.pk)
+    visible, visible_params = group_sql(viewer, "location", profile="p", user="u")
     newest = [
-        people.filter(**{column: getattr(profile, column)})
-        .order_by("-created_at", "-pk")
-        .values_list("pk", "created_at")[:limit]
+        f"""(SELECT p.id, p.created_at FROM profiles_profile p JOIN accounts_user u
+            ON u.id = p.user_id
+            WHERE p.{column} = %s AND {_LISTED} AND {visible} AND p.id <> %s
+            ORDER BY p.created_at DESC, p.id DESC LIMIT {int(limit)})"""  # noqa: S608 (as below)
         for column in near
     ]
-    if len(newest) > 1:
-        newest = [newest[0].union(*newest[1:]).order_by("-created_at", "-pk")[:limit]]
-    return [pk for pk, arrived in newest[0] if arrived >= since]
+    sql = f"""
+        SELECT id, created_at FROM ({" UNION ".join(newest)}) near
+        ORDER BY created_at DESC, id DESC LIMIT {int(limit)}
+    """  # noqa: S608 (the rule's SQL, column names and a number; values are parameters)
+    values = [
+        value
+        for column in near
+        for value in (getattr(profile, column), *visible_params, profile.pk)
+    ]
+    return [pk for pk, arrived in fetch(sql, values, prepare=True) if arrived >= since]

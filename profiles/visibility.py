@@ -18,7 +18,7 @@ from typing import Generic, TypeVar
 from django.db.models import Q
 
 from sociable.accounts.models import User
-from sociable.audience import Audience, audience_q, can_see
+from sociable.audience import Audience, audience_q, audience_sql, can_see
 
 from .models import AUDIENCE_ORDER, Profile, ProfileSkill
 
@@ -118,6 +118,28 @@ def group_q(viewer, group: str, prefix: str = "") -> Q:
     if viewer is not None and viewer.is_authenticated:
         q |= Q(**{f"{prefix}user_id": viewer.pk})
     return q
+
+
+def group_sql(viewer, group: str, *, profile: str, user: str) -> tuple[str, list]:
+    """``group_q`` for hand-written SQL: the profile read under the alias ``profile``, its
+    user under ``user``, has its ``group`` visible to ``viewer``. Returns the SQL and its
+    parameters."""
+    organisation = f"{user}.{User._meta.get_field('organisation').column}"
+
+    def column(field: str) -> str:
+        return f"{profile}.{Profile._meta.get_field(field).column}"
+
+    sql, params = audience_sql(viewer, audience=column("audience"), organisation=organisation)
+    if group != "profile":
+        own, own_params = audience_sql(
+            viewer, audience=column(GROUPS[group]), organisation=organisation
+        )
+        sql, params = f"{sql} AND {own}", params + own_params
+    if group == "interests":
+        sql += f" AND {column('show_interests')}"
+    if viewer is not None and viewer.is_authenticated:
+        sql, params = f"{sql} OR {column('user')} = %s", [*params, viewer.pk]
+    return f"({sql})", params
 
 
 def search_level_q(viewer, prefix: str = "") -> Q:

@@ -11,9 +11,10 @@ Every profile field, group, event, board and thread has an audience::
 - ``members``: members of one group (the model says how membership is found).
 
 Lists use ``Model.objects.visible_to(user)`` (an ``AudienceQuerySet``), and lists of rows
-that point at such a model ``Model.objects.visible_q(user, prefix)``; single objects use
-``obj.is_visible_to(user)``; plain values with an audience (a profile field) use
-``can_see``. Nothing else in the code decides visibility.
+that point at such a model ``Model.objects.visible_q(user, prefix)``; hand-written SQL
+(home's reads) uses ``Model.objects.visible_sql(user, alias)``; single
+objects use ``obj.is_visible_to(user)``; plain values with an audience (a profile
+field) use ``can_see``. Nothing else in the code decides visibility.
 Moderators see what they moderate: the forums add that on top, not here.
 """
 
@@ -246,6 +247,27 @@ class AudienceQuerySet(models.QuerySet):
 
     def visible_to(self, user: Viewer | None) -> AudienceQuerySet:
         return self.filter(self.visible_q(user))
+
+    def visible_sql(self, user: Viewer | None, alias: str) -> tuple[str, list]:
+        """``visible_q`` for hand-written SQL: the rule as a condition on the columns of this
+        model's table, read under ``alias``. Returns the SQL and its parameters.
+
+        Only for models whose audience, organisation and group are columns of their own
+        table (groups, boards), not reached through a join (profiles: ``user__organisation``).
+        """
+        opts = self.model._meta
+
+        def column(name: str) -> str:
+            field = opts.pk if name == "pk" else opts.get_field(name)
+            return f"{alias}.{field.column}"
+
+        return audience_sql(
+            user,
+            audience=column(self.audience_field),
+            organisation=column(self.organisation_field),
+            group=column(self.group_field) if self.group_field else None,
+            member_groups=self.member_groups,
+        )
 
 
 class AudienceModel(models.Model):

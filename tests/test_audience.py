@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from sociable.audience import Audience, can_see
+from sociable.queries import fetch
 from tests.accounts.factories import UserFactory
 from tests.audience_app.models import Circle, Notice
 
@@ -64,9 +65,18 @@ def test_each_viewer_sees_exactly_the_audiences_they_belong_to(viewer, viewers, 
 
     listed = set(Notice.objects.visible_to(user).values_list("audience", flat=True))
     one_by_one = {a for a, notice in notices.items() if notice.is_visible_to(user)}
+    visible, params = Notice.objects.visible_sql(user, "n")
+    by_hand = {
+        audience
+        for (audience,) in fetch(
+            f"SELECT n.audience FROM audience_app_notice n WHERE {visible}",  # noqa: S608
+            params,
+        )
+    }
 
     assert listed == expected
     assert one_by_one == expected
+    assert by_hand == expected  # the rule in hand-written SQL (home's reads)
 
 
 def test_members_of_another_group_do_not_see_a_members_only_notice(notices, community_member):

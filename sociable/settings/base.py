@@ -104,7 +104,18 @@ def database_from_env(name: str = "DATABASE_URL") -> dict:
     # not for pages; with it on, the planner's large estimates for a page's subqueries cost
     # 0.5 s of compiling.
     config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # psycopg prepares the statements that ask for it (sociable.queries.fetch) and never
+    # any other: prepare_threshold None (Django's default) would turn those off too. Those
+    # are planned once, for any values: each has a plan that suits them all (ADR 0013).
+    # DATABASE_PREPARE=false turns them off (a pooler that keeps no prepared statements).
+    if env_bool("DATABASE_PREPARE", True):
+        config["OPTIONS"]["prepare_threshold"] = PREPARE_WHEN_ASKED
+        config["OPTIONS"]["options"] += " -c plan_cache_mode=force_generic_plan"
     return config
+
+
+# A threshold no statement reaches: psycopg prepares only those executed with prepare=True.
+PREPARE_WHEN_ASKED = 2**31 - 1
 
 
 DATABASES = {"default": database_from_env()}

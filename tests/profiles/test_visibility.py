@@ -7,13 +7,16 @@ their share on the page, in the vCard, in search results and in the snippets
 that say why someone matched.
 """
 
+import itertools
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
 
-from profiles.models import Profile, Skill
+from profiles.models import AUDIENCE_ORDER, Profile, Skill
 from profiles.selectors import card_people
-from profiles.visibility import unseen_holdings
+from profiles.visibility import GROUPS, group_q, group_sql, unseen_holdings
+from sociable.queries import fetch
 from tests.accounts.factories import staff_of
 from tests.profiles.factories import make_profile
 
@@ -232,3 +235,31 @@ def test_a_community_member_with_skills_for_staff_alone_holds_them_unseen(commun
     make_profile(community_member, teach=["Opera"], skills_audience="staff")
 
     assert _names(unseen_holdings(community_member)) == {"Opera"}
+
+
+# --- the rule in hand-written SQL is the rule --------------------------------------------
+
+
+@pytest.mark.parametrize("group", list(GROUPS))
+def test_group_sql_finds_exactly_whom_group_q_finds(
+    group, amara, colleague, community_member, other_staff
+):
+    """Home's hand-written reads ask ``group_sql``: from each viewpoint it must match the
+    profiles ``group_q`` matches, for every mix of a profile's and its group's audiences."""
+    for n, (audience, own) in enumerate(itertools.product(AUDIENCE_ORDER, repeat=2)):
+        make_profile(
+            staff_of(amara.organisation if n % 2 else other_staff.organisation),
+            show_interests=n % 3 != 1,
+            **({"audience": audience} | {GROUPS[group]: own}),
+        )
+    # A community member's "organisation" audience: no organisation's staff see it.
+    make_profile(community_member, **{"audience": "organisation", GROUPS[group]: "organisation"})
+    viewers = [AnonymousUser(), community_member, other_staff, colleague, amara]
+
+    for viewer in viewers:
+        sql, params = group_sql(viewer, group, profile="p", user="u")
+        query = f"SELECT p.id FROM profiles_profile p JOIN accounts_user u ON u.id = p.user_id WHERE {sql}"  # noqa: E501, S608 (the rule's SQL, with parameters)
+        by_sql = {pk for (pk,) in fetch(query, params)}
+        by_q = set(Profile.objects.filter(group_q(viewer, group)).values_list("pk", flat=True))
+        assert by_sql == by_q, viewer
+        assert 0 < len(by_q) < Profile.objects.count() or viewer is amara
