@@ -2,8 +2,10 @@
 part of a person's data and of deleting it."""
 
 from sociable import registry
+from sociable.notifications import anchors, kinds
 
-from . import home, parts, personal_data
+from . import home, notifications, parts, personal_data
+from .models import Board
 
 
 def register() -> None:
@@ -14,3 +16,6 @@ def register() -> None:
 
     registry.search_parts.add(parts.search_discussions, order=30)
     registry.home_panels.add(home.panel, order=30)
+    for kind in notifications.KINDS:
+        kinds.register(kind)
+    anchors.register("forums.Board", Board.objects.visible_to)

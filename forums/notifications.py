@@ -2,17 +2,27 @@
 
 Each person hears about a post once, as the most personal reason that applies
 (a mention, then a reply to them, then something they follow): the key is the
-post. The board's audience decides who may hear at all.
+post. The board's audience decides who may hear at all: notifications about a
+post are anchored to its board (registered in ``contributions``).
 """
 
 from __future__ import annotations
 
 from django.urls import reverse
 
-from sociable.notifications.models import Kind
+from groups.notifications import APPROVAL
+from sociable.notifications.kinds import NotificationKind
+from sociable.notifications.models import Channel
 from sociable.notifications.services import notify
 
 from .models import Mention, Post, Subscription
+
+MENTION = NotificationKind("mention", "Someone mentions you in a discussion", order=10)
+REPLY = NotificationKind("reply", "Replies to your posts", order=20)
+FOLLOWED = NotificationKind(
+    "followed", "New posts in threads and boards you follow", default=Channel.DIGEST, order=30
+)
+KINDS = [MENTION, REPLY, FOLLOWED]  # and groups' APPROVAL, for posts waiting for approval
 
 
 def post_published(post: Post) -> None:
@@ -27,9 +37,9 @@ def tell_about_post(post: Post) -> int:
     author = post.author
     name = author.display_name if author else "A former member"
     url = reverse("forums:post-permalink", args=[post.pk])
-    common = {"actor": author, "url": url, "board": board, "key": f"post:{post.pk}"}
+    common = {"actor": author, "url": url, "anchor": board, "key": f"post:{post.pk}"}
     told = notify(
-        kind=Kind.MENTION,
+        kind=MENTION,
         recipients=[m.user for m in Mention.objects.filter(post=post).select_related("user")],
         title=f"{name} mentioned you in “{thread.title}”",
         **common,
@@ -44,7 +54,7 @@ def tell_about_post(post: Post) -> int:
     else:
         replied_to = post.parent.author if post.parent_id else thread.author
         told += notify(
-            kind=Kind.REPLY,
+            kind=REPLY,
             recipients=[replied_to] if replied_to else [],
             title=f"{name} replied to you in “{thread.title}”",
             **common,
@@ -52,7 +62,7 @@ def tell_about_post(post: Post) -> int:
         followers = Subscription.objects.filter(thread=thread)
         title = f"{name} posted in “{thread.title}”"
     told += notify(
-        kind=Kind.FOLLOWED,
+        kind=FOLLOWED,
         recipients=[s.user for s in followers.select_related("user")],
         title=title,
         **common,
@@ -63,11 +73,11 @@ def tell_about_post(post: Post) -> int:
 def post_approved(post: Post) -> None:
     thread = post.thread
     notify(
-        kind=Kind.APPROVAL,
+        kind=APPROVAL,
         recipients=[post.author] if post.author else [],
         title=f"A moderator approved your post in “{thread.title}”: everyone can see it now",
         url=reverse("forums:post-permalink", args=[post.pk]),
-        board=thread.board,
+        anchor=thread.board,
         key=f"approved:post:{post.pk}",
     )
     post_published(post)

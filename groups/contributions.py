@@ -4,8 +4,10 @@ of a person's data and of deleting it."""
 from datetime import time
 
 from sociable import registry
+from sociable.notifications import anchors, kinds
 
-from . import home, parts, personal_data, search
+from . import home, notifications, parts, personal_data, search
+from .models import Group
 
 
 def register() -> None:
@@ -20,4 +22,7 @@ def register() -> None:
     registry.full_search_sections.add("events", ("Events", search.search_events))
     registry.home_panels.add(home.panel, order=20)
     registry.skill_sections.add(parts.skill_groups, order=20)
+    for kind in notifications.KINDS:
+        kinds.register(kind)
+    anchors.register("groups.Group", Group.objects.visible_to)
     registry.daily_jobs.add("event_reminders", ("groups.tasks.send_event_reminders", time(9, 0)))

@@ -1,7 +1,8 @@
 """What groups tell people: join requests, decisions, event changes, places and reminders.
 
 Each function names who hears about a happening; ``notify`` applies the
-audience rule (the group's), each person's channel, and once-only delivery.
+audience rule (the group's: notifications are anchored to the group, registered in
+``contributions``), each person's channel, and once-only delivery.
 """
 
 from __future__ import annotations
@@ -12,10 +13,38 @@ from django.urls import reverse
 from django.utils import timezone
 
 from profiles.visibility import knows_name
-from sociable.notifications.models import Kind
+from sociable.notifications.kinds import NotificationKind
 from sociable.notifications.services import notify
 
 from .models import RSVP, Event, Group, Membership, Suggestion
+
+JOIN_REQUEST = NotificationKind("join_request", "Requests to join a group you organise", order=40)
+# Shared with the forums, which tell people of their posts approved (forums may import groups).
+APPROVAL = NotificationKind(
+    "approval", "Decisions on your join requests and posts waiting for approval", order=50
+)
+EVENT_CHANGED = NotificationKind("event_changed", "Changes to events you are going to", order=60)
+EVENT_CANCELLED = NotificationKind(
+    "event_cancelled", "Cancelled events you were going to", order=70
+)
+PROMOTED = NotificationKind("promoted", "A place for you from a waiting list", order=80)
+REMINDER = NotificationKind(
+    "reminder", "Reminders the day before an event you are going to", order=90
+)
+SUGGESTION = NotificationKind("suggestion", "Suggestions you backed coming true", order=100)
+INVITATION = NotificationKind(
+    "invitation", "Invitations to sessions teaching what you want to learn", order=110
+)
+KINDS = [
+    JOIN_REQUEST,
+    APPROVAL,
+    EVENT_CHANGED,
+    EVENT_CANCELLED,
+    PROMOTED,
+    REMINDER,
+    SUGGESTION,
+    INVITATION,
+]
 
 
 def _when(event: Event) -> str:
@@ -43,13 +72,13 @@ def _attendees(event: Event):
 def join_requested(membership: Membership) -> None:
     group, person = membership.group, membership.user
     notify(
-        kind=Kind.JOIN_REQUEST,
+        kind=JOIN_REQUEST,
         recipients=_organisers(group),
         actor=person,
         title=f"{person.display_name} asked to join {group.name}",
         body=membership.request_message,
         url=reverse("groups:member-list", args=[group.slug]),
-        group=group,
+        anchor=group,
         key=f"join:{membership.pk}:{membership.created_at:%Y%m%d%H%M%S}",
     )
 
@@ -58,7 +87,7 @@ def membership_decided(membership: Membership) -> None:
     group = membership.group
     approved = membership.status == Membership.Status.ACTIVE
     notify(
-        kind=Kind.APPROVAL,
+        kind=APPROVAL,
         recipients=[membership.user],
         title=(
             f"You are now a member of {group.name}"
@@ -67,29 +96,29 @@ def membership_decided(membership: Membership) -> None:
         ),
         body=membership.decision_message,
         url=group.get_absolute_url(),
-        group=group,
+        anchor=group,
         key=f"decided:{membership.pk}:{membership.decided_at:%Y%m%d%H%M%S}",
     )
 
 
 def event_changed(event: Event) -> None:
     notify(
-        kind=Kind.EVENT_CHANGED,
+        kind=EVENT_CHANGED,
         recipients=_attendees(event),
         title=f"{event.title} has changed: now {_when(event)}",
         url=event.get_absolute_url(),
-        group=event.group,
+        anchor=event.group,
         key=f"event:{event.pk}:changed:{event.sequence}",
     )
 
 
 def event_cancelled(event: Event) -> None:
     notify(
-        kind=Kind.EVENT_CANCELLED,
+        kind=EVENT_CANCELLED,
         recipients=_attendees(event),
         title=f"Cancelled: {event.title} on {_when(event)}",
         url=event.get_absolute_url(),
-        group=event.group,
+        anchor=event.group,
         key=f"event:{event.pk}:cancelled",
     )
 
@@ -97,11 +126,11 @@ def event_cancelled(event: Event) -> None:
 def promoted_from_waitlist(rsvp: RSVP) -> None:
     event = rsvp.event
     notify(
-        kind=Kind.PROMOTED,
+        kind=PROMOTED,
         recipients=[rsvp.user],
         title=f"A place came up: you are going to {event.title} on {_when(event)}",
         url=event.get_absolute_url(),
-        group=event.group,
+        anchor=event.group,
         key=f"promoted:{rsvp.pk}:{timezone.now():%Y%m%d%H%M%S%f}",
     )
 
@@ -109,11 +138,11 @@ def promoted_from_waitlist(rsvp: RSVP) -> None:
 def suggestion_fulfilled(suggestion: Suggestion) -> None:
     group = suggestion.fulfilled_group
     notify(
-        kind=Kind.SUGGESTION,
+        kind=SUGGESTION,
         recipients=list(suggestion.backers.all()),
         title=f"Your suggestion came true: “{suggestion.title}” is now {group.name}",
         url=group.get_absolute_url(),
-        group=group,
+        anchor=group,
         key=f"suggestion:{suggestion.pk}",
     )
 
@@ -131,7 +160,7 @@ def invite_learners(event: Event, learners, *, by) -> int:
     for knows, who in ((True, by.display_name), (False, f"An organiser of {event.group.name}")):
         told += len(
             notify(
-                kind=Kind.INVITATION,
+                kind=INVITATION,
                 recipients=[person for person in learners if (person.pk in knowing) == knows],
                 actor=by,
                 title=(
@@ -139,7 +168,7 @@ def invite_learners(event: Event, learners, *, by) -> int:
                     f"a session on {event.skill.name}, which you want to learn"
                 ),
                 url=event.get_absolute_url(),
-                group=event.group,
+                anchor=event.group,
                 key=f"invite:{event.pk}",
             )
         )
@@ -159,11 +188,11 @@ def remind_attendees(day: date) -> int:
         ]
         told += len(
             notify(
-                kind=Kind.REMINDER,
+                kind=REMINDER,
                 recipients=going,
                 title=f"Tomorrow: {event.title}, {_when(event)}",
                 url=event.get_absolute_url(),
-                group=event.group,
+                anchor=event.group,
                 key=f"reminder:{event.pk}:{day.isoformat()}",
             )
         )

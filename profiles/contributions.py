@@ -4,8 +4,9 @@ profile's part of a person's data and of deleting it."""
 from datetime import time
 
 from sociable import registry
+from sociable.notifications import kinds
 
-from . import home, parts, personal_data, search
+from . import home, notifications, parts, personal_data, search
 
 
 def register() -> None:
@@ -19,4 +20,6 @@ def register() -> None:
     registry.search_suggestions.add(search.did_you_mean)
     registry.home_panels.add(home.panel, order=10)
     registry.privacy_facts.add(home.privacy_facts)
+    for kind in notifications.KINDS:
+        kinds.register(kind)
     registry.daily_jobs.add("stale_profiles", ("profiles.tasks.remind_stale_profiles", time(10, 0)))

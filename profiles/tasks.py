@@ -3,10 +3,10 @@
 from django.urls import reverse
 from django_tasks import task
 
-from sociable.notifications.models import Kind
 from sociable.notifications.services import notify
 
 from .models import Profile
+from .notifications import STALE_PROFILE
 
 
 @task()
@@ -17,7 +17,7 @@ def remind_stale_profiles() -> int:
         checked = profile.last_checked
         told += len(
             notify(
-                kind=Kind.STALE_PROFILE,
+                kind=STALE_PROFILE,
                 recipients=[profile.user],
                 title="Is your profile still right? It has not been checked for six months",
                 url=reverse("profiles:my-profile"),

@@ -155,10 +155,16 @@ skill_sections = Registry("skill sections")
 
 # --- notifications and jobs ----------------------------------------------------------------
 
-#: Things a notification can be anchored to, by model label (``"forums.board"``):
+#: Things a notification can be anchored to, by model label (``"forums.Board"``):
 #: ``visible_to(user) -> QuerySet`` of those the user may see. A notification about a thing
-#: is shown and sent only while its recipient may see its anchor.
+#: is shown and sent only while its recipient may see its anchor, and goes when it goes.
+#: Added through ``sociable.notifications.anchors.register``, which also does the latter.
 notification_anchors = NamedRegistry("notification anchors")
+
+#: The kinds of notification, by name (``"mention"``): ``NotificationKind`` entries (what
+#: the settings page calls each, and how people hear of it until they choose). Added through
+#: ``sociable.notifications.kinds.register``; an app may send only the kinds registered.
+notification_kinds = NamedRegistry("notification kinds")
 
 #: The daily jobs (``sociable.notifications.schedule``), by name: ``(task, time of day)``.
 daily_jobs = NamedRegistry("daily jobs")

@@ -27,7 +27,7 @@ from groups.models import Membership
 from profiles.models import AUDIENCE_ORDER, Profile, Skill
 from profiles.visibility import group_q, knows_name, names_for
 from sociable.accounts.models import User
-from sociable.notifications.models import Kind, Notification
+from sociable.notifications.models import Notification
 from tests.accounts.factories import UserFactory, add_totp, staff_of
 from tests.groups.factories import make_event, make_group
 from tests.helpers import run_tasks
@@ -193,7 +193,7 @@ def test_organisers_see_everyone_going_waiting_and_asking_to_join_by_name(world,
     for name in NAMES.values():
         assert name in attendees.content.decode() and name in csv.content.decode()
     assert "Ada Asking" in section(members, "Asking to join", end="</ul>")
-    told = Notification.objects.get(kind=Kind.JOIN_REQUEST, recipient=organiser)
+    told = Notification.objects.get(kind="join_request", recipient=organiser)
     assert told.title == "Ada Asking asked to join Parkrunners"
 
 
@@ -250,7 +250,7 @@ def test_an_invitation_names_the_organiser_only_to_people_their_profile_reaches(
     run_tasks()
 
     titles = dict(
-        Notification.objects.filter(kind=Kind.INVITATION).values_list("recipient__name", "title")
+        Notification.objects.filter(kind="invitation").values_list("recipient__name", "title")
     )
     assert titles["Chidi Colleague"].startswith("Gita Organiser invites you to Greetings")
     for name in ("Tess Trust", "Nia Neighbour"):

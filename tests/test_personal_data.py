@@ -35,7 +35,7 @@ from groups.models import RSVP, Event, Group, Membership, Suggestion
 from profiles.models import Profile
 from sociable import personal_data
 from sociable.accounts.models import User
-from sociable.notifications.models import Channel, Kind, Notification
+from sociable.notifications.models import Channel, Notification
 from sociable.notifications.services import set_preferences
 from tests.accounts.factories import PASSWORD, UserFactory, add_totp, staff_of
 from tests.groups.factories import make_event, make_group
@@ -105,7 +105,7 @@ def a_full_life(person, board, others):
     forums.report_post(post=opening, reporter=neighbour, reason="spam", details="Neighbour says")
     forums.follow(user=person, board=board)
     forums.mark_read(user=person, thread=thread)
-    set_preferences(user=person, channels={Kind.REPLY: Channel.SITE})
+    set_preferences(user=person, channels={"reply": Channel.SITE})
     run_tasks()  # the reply notifies the person
     return {
         "own_group": own_group,
@@ -173,7 +173,7 @@ def test_the_export_holds_the_persons_account_profile_groups_rsvps_posts_and_not
     assert [n["title"] for n in data["notifications"]] == [
         "Colin Moss replied to you in “Walking one-to-ones”"
     ]
-    assert data["notification_preferences"][Kind.REPLY] == Channel.SITE
+    assert data["notification_preferences"]["reply"] == Channel.SITE
     json.dumps(data, cls=DjangoJSONEncoder)  # serialisable as it stands
 
 
@@ -505,7 +505,7 @@ def test_their_place_goes_to_the_next_person_on_the_waiting_list_who_is_told(
 
     statuses = dict(RSVP.objects.filter(event=event).values_list("user__username", "status"))
     assert statuses == {"colinmoss": "going", "nadiah": "waitlisted"}
-    assert Notification.objects.filter(recipient=others[0], kind=Kind.PROMOTED).exists()
+    assert Notification.objects.filter(recipient=others[0], kind="promoted").exists()
 
 
 # --- deleting: their posts -----------------------------------------------------------------
@@ -541,7 +541,7 @@ def test_others_notifications_no_longer_name_them_or_carry_their_words(person, o
     group = make_group(others[0], name=f"{NAME}'s choir, not {NAME}son's", join_policy="approval")
     groups.join_group(group=group, user=person, message="I sing bass, mostly.")
     run_tasks()
-    told = Notification.objects.get(recipient=others[0], kind=Kind.JOIN_REQUEST)
+    told = Notification.objects.get(recipient=others[0], kind="join_request")
     assert NAME in told.title
 
     personal_data.delete_account(user=person, delete_posts=False)

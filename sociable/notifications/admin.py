@@ -9,16 +9,17 @@ class NotificationAdmin(admin.ModelAdmin):
         "title",
         "recipient",
         "kind",
+        "anchor_type",
         "channel",
         "created_at",
         "read_at",
         "emailed_at",
         "email_status",
     ]
-    list_filter = ["kind", "channel", "email_status"]
+    list_filter = ["kind", "channel", "email_status", "anchor_type"]
     search_fields = ["title", "recipient__email", "recipient__name", "key", "email_delivery_id"]
-    list_select_related = ["recipient"]
-    raw_id_fields = ["recipient", "actor", "board", "group"]
+    list_select_related = ["recipient", "anchor_type"]
+    raw_id_fields = ["recipient", "actor"]
     date_hierarchy = "created_at"
 
 

@@ -17,7 +17,8 @@ from django.urls import reverse
 
 from sociable.accounts.models import User
 
-from .models import Kind, Notification
+from .kinds import label
+from .models import Notification
 from .services import DIGEST, unsubscribe_token
 
 
@@ -49,7 +50,7 @@ def _message(*, user: User, subject: str, body: str, scope: str, message_id: str
             "body": body,
             "unsubscribe": unsubscribe,
             "settings_url": site_url(reverse("notifications:preferences")),
-            "scope_label": "the daily digest" if scope == DIGEST else Kind(scope).label.lower(),
+            "scope_label": "the daily digest" if scope == DIGEST else label(scope).lower(),
         },
     )
     return EmailMessage(

@@ -1,6 +1,7 @@
 from django import forms
 
-from .models import Channel, Kind
+from .kinds import all_kinds
+from .models import Channel
 
 
 class PreferencesForm(forms.Form):
@@ -8,11 +9,11 @@ class PreferencesForm(forms.Form):
 
     def __init__(self, *args, initial_channels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in Kind:
-            self.fields[kind.value] = forms.ChoiceField(
+        for kind in all_kinds():  # each app's, as it registers them
+            self.fields[kind.name] = forms.ChoiceField(
                 label=kind.label,
                 choices=Channel.choices,
-                initial=initial_channels[kind.value],
+                initial=initial_channels[kind.name],
                 widget=forms.RadioSelect,
                 error_messages={"required": f"Choose how to hear about: {kind.label.lower()}."},
             )

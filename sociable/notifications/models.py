@@ -1,57 +1,27 @@
 """What people are told about, and how each person wants to hear it.
 
-A notification is anchored to the thing whose audience governs it: a forum
-board or a group. It is only created for people who can see that anchor, and
-every list and email checks the anchor again (``visible_to``), so a change of
-audience after the fact still tells nobody about something they cannot see.
+A notification is anchored to the thing whose audience governs it (a forum
+board, a group: whatever an app registers in ``anchors``). It is only created
+for people who can see that anchor, and every list and email checks the anchor
+again (``visible_to``), so a change of audience after the fact still tells
+nobody about something they cannot see. Its kind is a name an app registers
+(``kinds``), so this module names no app.
 """
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-
-
-class Kind(models.TextChoices):
-    MENTION = "mention", "Someone mentions you in a discussion"
-    REPLY = "reply", "Replies to your posts"
-    FOLLOWED = "followed", "New posts in threads and boards you follow"
-    JOIN_REQUEST = "join_request", "Requests to join a group you organise"
-    APPROVAL = "approval", "Decisions on your join requests and posts waiting for approval"
-    EVENT_CHANGED = "event_changed", "Changes to events you are going to"
-    EVENT_CANCELLED = "event_cancelled", "Cancelled events you were going to"
-    PROMOTED = "promoted", "A place for you from a waiting list"
-    REMINDER = "reminder", "Reminders the day before an event you are going to"
-    SUGGESTION = "suggestion", "Suggestions you backed coming true"
-    INVITATION = "invitation", "Invitations to sessions teaching what you want to learn"
-    STALE_PROFILE = "stale_profile", "Reminders to check your profile is still right"
 
 
 class Channel(models.TextChoices):
     SITE = "site", "In the site only"
     EMAIL = "email", "Email me at once"
     DIGEST = "digest", "One email a day (daily digest)"
-
-
-# What a person gets until they choose: urgent and personal things by email at once,
-# busy things once a day.
-DEFAULT_CHANNELS: dict[str, str] = {
-    Kind.MENTION: Channel.EMAIL,
-    Kind.REPLY: Channel.EMAIL,
-    Kind.FOLLOWED: Channel.DIGEST,
-    Kind.JOIN_REQUEST: Channel.EMAIL,
-    Kind.APPROVAL: Channel.EMAIL,
-    Kind.EVENT_CHANGED: Channel.EMAIL,
-    Kind.EVENT_CANCELLED: Channel.EMAIL,
-    Kind.PROMOTED: Channel.EMAIL,
-    Kind.REMINDER: Channel.EMAIL,
-    Kind.SUGGESTION: Channel.EMAIL,
-    Kind.INVITATION: Channel.EMAIL,
-    Kind.STALE_PROFILE: Channel.EMAIL,
-}
 
 
 class EmailStatus(models.TextChoices):
@@ -66,13 +36,9 @@ class EmailStatus(models.TextChoices):
 class NotificationQuerySet(models.QuerySet):
     def visible_to(self, user) -> NotificationQuerySet:
         """The user's own notifications whose subject they can still see."""
-        Board = apps.get_model("forums", "Board")
-        Group = apps.get_model("groups", "Group")
-        return self.filter(
-            Q(board__isnull=True) | Q(board__in=Board.objects.visible_to(user)),
-            Q(group__isnull=True) | Q(group__in=Group.objects.visible_to(user)),
-            recipient=user,
-        )
+        from .anchors import visible_anchors
+
+        return self.filter(visible_anchors(user), recipient=user)
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
@@ -82,16 +48,25 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20)  # a name in sociable.notifications.kinds
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     title = models.CharField(max_length=300)
     body = models.CharField(max_length=500, blank=True)  # e.g. the message with a join request
     url = models.CharField(max_length=500)
-    # The thing whose audience decides who may hear about this (at most one of them).
-    board = models.ForeignKey("forums.Board", on_delete=models.CASCADE, null=True, blank=True)
-    group = models.ForeignKey("groups.Group", on_delete=models.CASCADE, null=True, blank=True)
+    # The thing whose audience decides who may hear about this, if any: a row of a model an
+    # app registers (sociable.notifications.anchors), which deletes this when it goes.
+    anchor_type = models.ForeignKey(
+        ContentType,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # the index "notification_anchor" leads with it
+    )
+    anchor_id = models.PositiveBigIntegerField(null=True, blank=True)
+    anchor = GenericForeignKey("anchor_type", "anchor_id")
     # What happened, e.g. "post:42" or "reminder:event:7:2026-11-24": one notification a
     # person per happening, however often the code that notices it runs.
     key = models.CharField(max_length=100)
@@ -112,8 +87,9 @@ class Notification(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
             models.CheckConstraint(
-                condition=Q(board__isnull=True) | Q(group__isnull=True),
-                name="notification_one_anchor",
+                condition=Q(anchor_type__isnull=True, anchor_id__isnull=True)
+                | Q(anchor_type__isnull=False, anchor_id__isnull=False),
+                name="notification_anchor_whole",
             ),
         ]
         indexes = [
@@ -133,10 +109,23 @@ class Notification(models.Model):
                 name="notification_delivery",
                 condition=~Q(email_delivery_id=""),
             ),
+            # A deleted anchor's notifications, found to delete them with it.
+            models.Index(
+                fields=["anchor_type", "anchor_id"],
+                name="notification_anchor",
+                condition=Q(anchor_id__isnull=False),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def kind_label(self) -> str:
+        """What its kind is called on the settings page."""
+        from .kinds import label
+
+        return label(self.kind)
 
 
 class Preference(models.Model):
@@ -145,7 +134,7 @@ class Preference(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
-    kind = models.CharField(max_length=20, choices=Kind.choices)
+    kind = models.CharField(max_length=20)  # a name in sociable.notifications.kinds
     channel = models.CharField(max_length=10, choices=Channel.choices)
 
     class Meta:

@@ -1,7 +1,7 @@
 """Telling people things: who hears, how they hear it, and what they have read.
 
 ``notify`` is the one way in. It tells only active people who can see the
-notification's anchor (a board or a group, through the audience rule), never
+notification's anchor (what an app registers in ``anchors``: a board, a group), never
 the person who caused it, and never twice about the same happening (``key``).
 Email goes out from the task worker: a notification that should be emailed at
 once queues its email in the same transaction, so the email exists exactly
@@ -19,7 +19,9 @@ from django.utils import timezone
 
 from sociable.accounts.models import User
 
-from .models import DEFAULT_CHANNELS, Channel, EmailStatus, Kind, Notification, Preference
+from . import anchors, kinds
+from .kinds import NotificationKind
+from .models import Channel, EmailStatus, Notification, Preference
 
 UNSUBSCRIBE_SALT = "sociable.notifications.unsubscribe"
 DIGEST = "digest"  # the unsubscribe scope for the daily digest as a whole
@@ -31,21 +33,21 @@ DIGEST = "digest"  # the unsubscribe scope for the daily digest as a whole
 def preferences_for(user: User) -> dict[str, str]:
     """Every kind, with the channel this person has chosen or the default."""
     chosen = dict(Preference.objects.filter(user=user).values_list("kind", "channel"))
-    return {kind: chosen.get(kind, DEFAULT_CHANNELS[kind]) for kind in Kind.values}
+    return {kind.name: chosen.get(kind.name, kind.default) for kind in kinds.all_kinds()}
 
 
-def _channels(users: Iterable[User], kind: str) -> dict[int, str]:
+def _channels(users: Iterable[User], kind: NotificationKind) -> dict[int, str]:
     ids = [u.pk for u in users]
     chosen = dict(
-        Preference.objects.filter(user_id__in=ids, kind=kind).values_list("user_id", "channel")
+        Preference.objects.filter(user_id__in=ids, kind=kind.name).values_list("user_id", "channel")
     )
-    return {pk: chosen.get(pk, DEFAULT_CHANNELS[kind]) for pk in ids}
+    return {pk: chosen.get(pk, kind.default) for pk in ids}
 
 
 @transaction.atomic
 def set_preferences(*, user: User, channels: dict[str, str]) -> None:
     for kind, channel in channels.items():
-        if kind not in Kind.values or channel not in Channel.values:
+        if kind not in kinds.names() or channel not in Channel.values:
             raise ValueError(f"Unknown kind or channel: {kind!r} → {channel!r}")
         Preference.objects.update_or_create(user=user, kind=kind, defaults={"channel": channel})
 
@@ -60,7 +62,7 @@ def read_unsubscribe_token(token: str) -> tuple[User, str] | None:
         user_id, scope = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except (signing.BadSignature, ValueError, TypeError):
         return None
-    if scope != DIGEST and scope not in Kind.values:
+    if scope != DIGEST and scope not in kinds.names():
         return None
     user = User.objects.filter(pk=user_id, is_active=True).first()
     return (user, scope) if user else None
@@ -89,25 +91,31 @@ def can_hear_about(user: User, anchor: Model | None) -> bool:
         return False
     if anchor is None:
         return True
-    return type(anchor).objects.visible_to(user).filter(pk=anchor.pk).exists()
+    return anchors.visible_to(user, anchors.label_of(anchor)).filter(pk=anchor.pk).exists()
 
 
 def notify(
     *,
-    kind: str,
+    kind: NotificationKind,
     recipients: Iterable[User],
     title: str,
     url: str,
     key: str,
     body: str = "",
     actor: User | None = None,
-    board: Model | None = None,
-    group: Model | None = None,
+    anchor: Model | None = None,
 ) -> list[Notification]:
-    """Tell each recipient who may hear about it, once; queue emails for those who want them."""
+    """Tell each recipient who may hear about it, once; queue emails for those who want them.
+
+    ``kind`` must be registered (``kinds.register``) and ``anchor``, the thing whose audience
+    decides who may hear, a row of a registered model (``anchors.register``).
+    """
     from .tasks import send_notification_email
 
-    anchor = board or group
+    if kinds.get(kind.name) != kind:
+        raise ValueError(f"{kind.name!r} is registered as another kind of notification")
+    if anchor is not None and not anchors.is_registered(anchor):
+        raise ValueError(f"No app lets notifications be anchored to a {anchors.label_of(anchor)}")
     people = {u.pk: u for u in recipients if u is not None}
     if actor is not None:
         people.pop(actor.pk, None)
@@ -117,13 +125,12 @@ def notify(
     for pk, person in people.items():
         notification = Notification(
             recipient=person,
-            kind=kind,
+            kind=kind.name,
             actor=actor,
             title=title[:300],
             body=body[:500],
             url=url,
-            board=board,
-            group=group,
+            anchor=anchor,
             key=key,
             channel=channels[pk],
         )

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import notify, services
 from .forms import PreferencesForm
-from .models import Kind, Notification
+from .kinds import label as kind_label
+from .models import Notification
 
 PER_PAGE = 30
 
@@ -62,7 +63,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         return render(request, "notifications/unsubscribe_invalid.html", status=404)
     user, scope = found
-    label = "the daily digest" if scope == services.DIGEST else Kind(scope).label.lower()
+    label = "the daily digest" if scope == services.DIGEST else kind_label(scope).lower()
     if request.method == "POST":
         services.unsubscribe(user=user, scope=scope)
         return render(request, "notifications/unsubscribed.html", {"label": label})

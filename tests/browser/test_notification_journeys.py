@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from groups import services
-from sociable.notifications.models import Channel, Kind
+from sociable.notifications.models import Channel
 from sociable.notifications.services import preferences_for
 from tests.accounts.factories import PASSWORD, OrganisationFactory, staff_of
 from tests.browser.conftest import serious_accessibility_violations, sign_in
@@ -45,4 +45,4 @@ def test_the_bell_shows_news_and_notification_settings_can_be_chosen(live_server
     phone.get_by_role("button", name="Save settings").click()
     expect(phone.locator(".govuk-notification-banner")).to_contain_text("settings are saved")
     assert serious_accessibility_violations(phone) == []
-    assert preferences_for(amara)[Kind.REPLY] == Channel.DIGEST
+    assert preferences_for(amara)["reply"] == Channel.DIGEST

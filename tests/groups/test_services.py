@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from groups import services
 from groups.models import RSVP, Membership
-from sociable.notifications.models import Kind, Notification
+from sociable.notifications.models import Notification
 from tests.accounts.factories import UserFactory, staff_of
 from tests.groups.factories import make_event, make_group
 from tests.helpers import run_tasks
@@ -38,8 +38,8 @@ def test_when_full_people_queue_and_are_promoted_in_order_and_told(staff_member,
     assert status(event, people[2]) == GOING
     assert status(event, people[3]) == WAITING
     assert services.waitlist_position(RSVP.objects.get(event=event, user=people[3])) == 1
-    promoted = Notification.objects.get(kind=Kind.PROMOTED)
-    assert promoted.recipient == people[2] and promoted.group == event.group
+    promoted = Notification.objects.get(kind="promoted")
+    assert promoted.recipient == people[2] and promoted.anchor == event.group
     assert [m.to for m in mail.outbox] == [[people[2].email]]
     assert "A place came up" in mail.outbox[0].subject
 

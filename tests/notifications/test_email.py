@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from groups import services as groups
 from sociable.notifications import services
-from sociable.notifications.models import Channel, Kind, Notification, Preference
+from sociable.notifications.models import Channel, Notification, Preference
 from sociable.notifications.tasks import send_digests, send_notification_email
 from tests.groups.factories import make_event, make_group
 from tests.helpers import run_tasks
@@ -55,12 +55,12 @@ def test_a_task_run_twice_sends_once(event, other_staff):
 
 
 def test_in_the_site_only_means_no_email(event, other_staff):
-    services.set_preferences(user=other_staff, channels={Kind.EVENT_CANCELLED: Channel.SITE})
+    services.set_preferences(user=other_staff, channels={"event_cancelled": Channel.SITE})
     groups.cancel_event(event=event)
     run_tasks()
 
     assert mail.outbox == []
-    assert Notification.objects.get(recipient=other_staff).kind == Kind.EVENT_CANCELLED
+    assert Notification.objects.get(recipient=other_staff).kind == "event_cancelled"
 
 
 def test_the_daily_digest_gathers_everything_once_and_only_what_is_still_visible(
@@ -68,7 +68,7 @@ def test_the_daily_digest_gathers_everything_once_and_only_what_is_still_visible
 ):
     services.set_preferences(
         user=other_staff,
-        channels={Kind.EVENT_CHANGED: Channel.DIGEST, Kind.EVENT_CANCELLED: Channel.DIGEST},
+        channels={"event_changed": Channel.DIGEST, "event_cancelled": Channel.DIGEST},
     )
     private = make_group(staff_member, name="Carers", audience="members", join_policy="approval")
     groups.add_member(group=private, user=other_staff)
@@ -108,8 +108,8 @@ def test_one_click_unsubscribe_needs_no_sign_in_and_stops_that_kind_only(event, 
 
     done = mail_program.post(f"/{path}", {"List-Unsubscribe": "One-Click"})
     assert done.status_code == 200
-    assert services.preferences_for(other_staff)[Kind.EVENT_CANCELLED] == Channel.SITE
-    assert services.preferences_for(other_staff)[Kind.EVENT_CHANGED] == Channel.EMAIL
+    assert services.preferences_for(other_staff)["event_cancelled"] == Channel.SITE
+    assert services.preferences_for(other_staff)["event_changed"] == Channel.EMAIL
 
 
 def test_unsubscribing_from_the_digest_stops_every_digest_kind(other_staff):
@@ -117,8 +117,8 @@ def test_unsubscribing_from_the_digest_stops_every_digest_kind(other_staff):
     Client().post(reverse("notifications:unsubscribe", args=[token]))
 
     prefs = services.preferences_for(other_staff)
-    assert prefs[Kind.FOLLOWED] == Channel.SITE  # was the digest by default
-    assert prefs[Kind.MENTION] == Channel.EMAIL  # not a digest kind: untouched
+    assert prefs["followed"] == Channel.SITE  # was the digest by default
+    assert prefs["mention"] == Channel.EMAIL  # not a digest kind: untouched
 
 
 @pytest.mark.parametrize("token", ["nonsense", "x" * 300, "WzEsIm1lbnRpb24iXQ:forged:sig"])

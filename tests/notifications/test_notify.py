@@ -18,7 +18,7 @@ from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from groups import services as groups
-from sociable.notifications.models import Channel, EmailStatus, Kind, Notification
+from sociable.notifications.models import Channel, EmailStatus, Notification
 from sociable.notifications.services import set_preferences
 from sociable.notifications.tasks import send_digests
 from tests.groups.factories import make_event, make_group
@@ -184,7 +184,7 @@ def test_when_notify_fails_the_email_is_tried_again_and_sent_once(notify, cancel
 def test_one_receipt_for_a_digest_marks_every_notification_it_carried(
     client, notify, staff_member, other_staff
 ):
-    set_preferences(user=other_staff, channels={Kind.EVENT_CANCELLED: Channel.DIGEST})
+    set_preferences(user=other_staff, channels={"event_cancelled": Channel.DIGEST})
     group = make_group(staff_member, name="Lunchtime choir")
     for title in ("Rehearsal", "Concert"):
         event = make_event(group, title=title)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups import services as groups
-from sociable.notifications import services
-from sociable.notifications.models import Channel, Kind, Notification
+from sociable.notifications import kinds, services
+from sociable.notifications.models import Channel, Notification
 from tests.groups.factories import make_event, make_group
 
 pytestmark = pytest.mark.django_db
@@ -97,8 +97,8 @@ def test_notifications_about_something_you_can_no_longer_see_disappear(
 ):
     cancel_events(staff_member, other_staff, 1, audience="members", join_policy="approval")
     cancel_events(staff_member, other_staff, 1)
-    private = Notification.objects.filter(group__audience="members").get()
-    groups.leave_group(group=private.group, user=other_staff)
+    [private] = [n for n in Notification.objects.all() if n.anchor.audience == "members"]
+    groups.leave_group(group=private.anchor, user=other_staff)
     client = client_as(other_staff)
 
     page = client.get(reverse("notifications:list")).content.decode()
@@ -114,24 +114,24 @@ def test_choosing_how_to_hear_saves_each_kind(client_as, other_staff):
     page = client.get(reverse("notifications:preferences")).content.decode()
     assert "Replies to your posts" in page
 
-    choices = dict.fromkeys(Kind.values, Channel.EMAIL) | {
-        Kind.FOLLOWED: Channel.SITE,
-        Kind.REMINDER: Channel.DIGEST,
+    choices = dict.fromkeys(kinds.names(), Channel.EMAIL) | {
+        "followed": Channel.SITE,
+        "reminder": Channel.DIGEST,
     }
     response = client.post(reverse("notifications:preferences"), choices, follow=True)
 
     assert "Your notification settings are saved." in response.content.decode()
     prefs = services.preferences_for(other_staff)
-    assert prefs[Kind.FOLLOWED] == Channel.SITE and prefs[Kind.REMINDER] == Channel.DIGEST
+    assert prefs["followed"] == Channel.SITE and prefs["reminder"] == Channel.DIGEST
 
 
 def test_a_bad_choice_is_explained_and_nothing_changes(client_as, other_staff):
     client = client_as(other_staff)
-    choices = dict.fromkeys(Kind.values, Channel.EMAIL) | {
-        Kind.FOLLOWED: "carrier-pigeon",
-        Kind.REPLY: Channel.SITE,
+    choices = dict.fromkeys(kinds.names(), Channel.EMAIL) | {
+        "followed": "carrier-pigeon",
+        "reply": Channel.SITE,
     }
-    del choices[Kind.MENTION]
+    del choices["mention"]
 
     response = client.post(reverse("notifications:preferences"), choices)
 
@@ -140,7 +140,7 @@ def test_a_bad_choice_is_explained_and_nothing_changes(client_as, other_staff):
     assert "Choose how to hear about: someone mentions you in a discussion." in page
     assert "Select a valid choice" in page
     assert 'value="site" checked' in page or 'value="site"\n' in page
-    assert services.preferences_for(other_staff)[Kind.REPLY] == Channel.EMAIL  # unchanged
+    assert services.preferences_for(other_staff)["reply"] == Channel.EMAIL  # unchanged
 
 
 def test_the_notifications_pages_ask_you_to_sign_in(client):
