@@ -112,3 +112,34 @@ def test_core_imports_no_app_and_no_composition():
 )
 def test_an_app_imports_nothing_above_it_and_no_composition(app, above):
     assert breaches(modules(app), above + COMPOSITION) == []
+
+
+# --- what core's tables point at -------------------------------------------------------------
+
+
+def core_relations() -> list[tuple[str, str]]:
+    """Every relation of a model in core, read from the models Django has loaded."""
+    from django.apps import apps
+
+    return [
+        (f"{model._meta.label}.{field.name}", field.related_model._meta.app_config.name)
+        for config in apps.get_app_configs()
+        if within(config.name, ["sociable"])
+        for model in config.get_models()
+        for field in model._meta.get_fields()
+        if field.is_relation and not field.auto_created and field.related_model is not None
+    ]
+
+
+def test_the_relations_of_core_models_are_read():
+    """Read from the loaded models: a notification's recipient and its anchor's type."""
+    relations = dict(core_relations())
+    assert relations["notifications.Notification.recipient"] == "sociable.accounts"
+    assert relations["notifications.Notification.anchor_type"] == "django.contrib.contenttypes"
+
+
+def test_no_core_model_has_a_foreign_key_to_an_app():
+    """Core's tables stand without any app's: an app points at core, never the other way."""
+    assert [
+        f"{relation} points at {app}" for relation, app in core_relations() if within(app, APPS)
+    ] == []
