@@ -8,8 +8,10 @@ DEBUG = False
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "http"
-# Tests see every page rendered fresh; tests/test_page_cache.py turns the page cache on.
-PAGE_CACHE_SECONDS = 0
+# The page cache is on, as in production (docs/decisions/0017): a wrong key shows in any
+# test that renders a page twice. Its entries are rows of the test database, which go with
+# each test's transaction (tests/conftest.py empties it after the tests that commit).
+PAGE_CACHE_SECONDS = 30
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.audience_app"]  # noqa: F405
 # One test database per run, so two runs on one server do not trip over each other.
 DATABASES["default"]["TEST"] = {"NAME": f"test_sociable_{os.getpid()}"}  # noqa: F405
