@@ -94,7 +94,12 @@ def thread_posts(viewer, thread, page: int, total: int, moderator: bool) -> Part
     )
 
 
-@shared(varies=("audience", "groups", "moderated_boards"), ends_on=ENDS_ON)
+@shared(
+    varies=("audience", "groups"),
+    ends_on=ENDS_ON,
+    # A moderator also finds what is on the boards they moderate: theirs alone.
+    private=lambda viewer, q: permissions.is_moderator(viewer.user),
+)
 def search_discussions(viewer, q: str) -> Part:
     """The one search's discussions section (``registry.search_parts``)."""
     return sections_part(q, [search.discussions_section(viewer.user, q)])

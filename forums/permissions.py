@@ -10,7 +10,7 @@ two-factor authentication.
 from __future__ import annotations
 
 from django.contrib.auth.models import Permission
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.http import Http404
 
 from sociable.two_factor import has_two_factor
@@ -21,26 +21,36 @@ from .models import Board, Post, Thread
 def is_moderator(user) -> bool:
     """Whether ``user`` is a moderator: staff status (``is_staff``, as for the admin) and
     forums.moderate_board, directly or through a group (the Moderators role). One query,
-    and none for everyone without staff status."""
+    and none for everyone without staff status; the same query says whether they are named
+    for some boards (``moderated_boards``)."""
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
     if user.is_superuser:
         return True
     if not hasattr(user, "_forums_moderator"):  # asked several times per request
-        user._forums_moderator = Permission.objects.filter(
-            Q(group__user=user) | Q(user=user),
-            codename="moderate_board",
-            content_type__app_label="forums",
-        ).exists()
+        found = list(
+            Permission.objects.filter(
+                Q(group__user=user) | Q(user=user),
+                codename="moderate_board",
+                content_type__app_label="forums",
+            )
+            .annotate(named=Exists(Board.objects.filter(moderators=user)))
+            .values_list("named", flat=True)[:1]
+        )
+        user._forums_moderator = bool(found)
+        user._forums_moderates_named = bool(found and found[0])
     return user._forums_moderator
 
 
 def moderated_boards(user):
-    """The boards ``user`` moderates (before the two-factor check)."""
+    """The boards ``user`` moderates (before the two-factor check): those they are named
+    for, or every board when they are named for none. One query, once a request."""
     if not is_moderator(user):
         return Board.objects.none()
     own = Board.objects.filter(moderators=user)
-    return own if own.exists() else Board.objects.all()
+    if not hasattr(user, "_forums_moderates_named"):  # asked several times per request
+        user._forums_moderates_named = own.exists()
+    return own if user._forums_moderates_named else Board.objects.all()
 
 
 def can_moderate(user, board: Board) -> bool:

@@ -16,6 +16,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.db import connections
 from django.http import HttpRequest, HttpResponse
 
@@ -48,8 +49,12 @@ def replica_reads() -> Iterator[None]:
     block = _Block()
     token = _block.set(block)
 
+    caches = _cache_tables()
+
     def note_writes(execute, sql, params, many, context):
-        if str(sql).lstrip()[:6].upper() != "SELECT":
+        statement = str(sql).lstrip()
+        # What the page cache keeps is no content of the page's: reads may still go on.
+        if statement[:6].upper() != "SELECT" and not any(t in statement for t in caches):
             block.wrote = True
         return execute(sql, params, many, context)
 
@@ -76,6 +81,15 @@ def reads_from_replica(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def _cache_tables() -> list[str]:
+    """The quoted tables of the database caches (the page cache, without Redis)."""
+    return [
+        f'"{cache["LOCATION"]}"'
+        for cache in settings.CACHES.values()
+        if cache["BACKEND"].endswith("DatabaseCache")
+    ]
 
 
 def replica_configured() -> bool:

@@ -12,8 +12,6 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
@@ -23,6 +21,7 @@ from forums.models import MAX_DEPTH, SEQ_WIDTH, Board, Post, Reaction, Thread
 from forums.selectors import POSTS_PER_PAGE
 from sociable.accounts.models import User
 from tests.accounts.factories import staff_of
+from tests.cold import cold_queries, page_budget
 from tests.groups.factories import make_group
 
 pytestmark = pytest.mark.django_db
@@ -31,10 +30,7 @@ BUDGET = 10
 
 
 def count_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as context:
-        response = client.get(url)
-    assert response.status_code == 200, url
-    return len(context)
+    return cold_queries(client, url)
 
 
 @pytest.fixture
@@ -82,7 +78,7 @@ def test_the_board_list_runs_the_same_queries_however_many_boards(
 
     assert large == small
     for client in viewers.values():
-        with django_assert_max_num_queries(BUDGET):
+        with page_budget(BUDGET):
             page = client.get(url)
     assert page.content.decode().count('href="/forums/group-') == 3  # staff see their groups'
 
@@ -101,7 +97,7 @@ def test_a_thread_list_runs_the_same_queries_however_many_threads(
 
     assert large == small == page_3
     for client in viewers.values():
-        with django_assert_max_num_queries(BUDGET):
+        with page_budget(BUDGET):
             client.get(f"{url}?page=2")
 
 
@@ -188,7 +184,7 @@ def test_a_10000_post_thread_page_runs_the_same_queries_on_every_page(
         big_pages = [count_queries(client, f"{url}?page={n}") for n in (1, last // 2, last)]
         assert big_first == small_first, who
         assert big_pages == [small_again] * 3, who
-    with django_assert_max_num_queries(BUDGET):
+    with page_budget(BUDGET):
         page = viewers["anonymous"].get(f"{url}?page={last}")
     assert f"Page {last} of {last}" in page.content.decode()
     assert page.content.decode().count('class="sociable-post ') == POSTS_PER_PAGE
@@ -201,7 +197,7 @@ def test_a_thread_page_stays_within_the_budget(who, viewers, people, django_asse
     client = viewers[who]
 
     for page in (1, 2, 3, 1):  # a first visit, then returning ones
-        with django_assert_max_num_queries(BUDGET):
+        with page_budget(BUDGET):
             client.get(f"{thread.get_absolute_url()}?page={page}")
 
 
@@ -215,7 +211,7 @@ def test_a_permalink_to_a_deep_post_in_a_10000_post_thread_finds_its_page(
     assert deep.depth == MAX_DEPTH and deep.parent.depth == MAX_DEPTH
 
     page = in_order.index(deep) // POSTS_PER_PAGE + 1
-    with django_assert_max_num_queries(BUDGET):
+    with page_budget(BUDGET):
         response = viewers["staff"].get(reverse("forums:post-permalink", args=[deep.pk]))
     landing = viewers["anonymous"].get(response["Location"])
 

@@ -4,14 +4,13 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from groups import services
 from groups.models import RSVP, Event, Group
 from tests.accounts.factories import staff_of
+from tests.cold import cold_queries, page_budget
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
 
@@ -302,9 +301,7 @@ def test_suggestions_can_be_made_and_backed(client_as, staff_member, other_staff
 
 
 def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
+    return cold_queries(client, url)
 
 
 @pytest.mark.parametrize("page", ["list", "group", "event", "attendees", "members", "search"])
@@ -340,7 +337,7 @@ def test_pages_run_a_fixed_number_of_queries(
     small = queries(client, urls[page])
     grow(15)
     assert queries(client, urls[page]) == small
-    with django_assert_max_num_queries(10):
+    with page_budget(10):
         client.get(urls[page])
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from profiles.models import Profile
 from profiles.selectors import DirectoryFilters, directory_search
 from tests.accounts.factories import staff_of
+from tests.cold import CACHE_TABLE
 from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +153,9 @@ def test_results_are_paginated(client_as, council, staff_member):
     assert "Page 2 of 2" in past_the_end and "Person 24" in past_the_end
     assert "Page 1 of 2" in not_a_number and "25 people matching “excel”" in not_a_number
     # The total comes with the page: the matches are not found a second time to count them.
-    assert sql and not [query for query in sql if query.startswith("SELECT COUNT(*)")]
+    # (The page cache counts its own rows before it keeps a page: not a count of matches.)
+    own = [query for query in sql if f'"{CACHE_TABLE}"' not in query]
+    assert own and not [query for query in own if query.startswith("SELECT COUNT(*)")]
 
 
 def test_another_name_for_a_skill_finds_it(council, staff_member):

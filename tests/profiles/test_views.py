@@ -5,8 +5,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
@@ -14,6 +12,7 @@ from PIL import Image
 from profiles import services
 from profiles.models import Profile, ProfileCorrection, Skill, SkillAlias
 from tests.accounts.factories import UserFactory, staff_of
+from tests.cold import cold_queries, page_budget
 from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -277,9 +276,7 @@ def test_completeness_names_the_next_most_useful_thing(client_as, staff_member):
 
 
 def queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as context:
-        assert client.get(url).status_code == 200
-    return len(context.captured_queries)
+    return cold_queries(client, url)
 
 
 def grow(council, n):
@@ -317,7 +314,7 @@ def test_pages_run_a_fixed_number_of_queries(
     large = queries(client, url)
 
     assert large == small
-    with django_assert_max_num_queries(10):
+    with page_budget(10):
         client.get(url)
 
 
