@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from types import SimpleNamespace
 
 import pytest
+from django.core.cache import caches
 from django.urls import reverse
+
+from sociable.cache import PAGES as PAGES_CACHE
+from sociable.parts import SharedPart, shared_parts
 
 from .oracle import VISITOR, leaks
 
@@ -226,3 +230,23 @@ def test_nobody_is_served_what_another_viewer_warmed(
     if shows:  # else the pair proves nothing: fix the world or the pair
         assert shows in cold_pages[more, address], f"{more} is not shown {shows!r}"
         assert shows not in cold_pages[less, address], f"{less} is shown {shows!r} too"
+
+
+def test_every_shared_part_is_on_a_page_of_the_suite(world, viewers, monkeypatch):
+    """A part declared to be shared (``sociable.parts.shared``) that no page here renders
+    would have its key checked by nothing: add its page to ``PAGES``."""
+    rendered = set()
+    render_all = SharedPart.render_all
+
+    def noting(part, *args, **kwargs):
+        rendered.add(part.name)
+        return render_all(part, *args, **kwargs)
+
+    monkeypatch.setattr(SharedPart, "render_all", noting)
+    for page in PAGES:
+        for name in {page.pairs[0][0], page.pairs[0][1], VISITOR}:
+            caches[PAGES_CACHE].clear()
+            viewers.page(name, page.address(world))
+
+    declared = {name for name, _ in shared_parts.items() if not name.startswith("tests.")}
+    assert declared - rendered == set()
