@@ -5,8 +5,8 @@ in its ``AppConfig.ready()``. After every ``migrate`` each of their tables (and 
 many-to-many tables) gets a statement trigger, ``sociable_content``, that raises a notice
 naming the table; a table no longer named loses it. The notice reaches the connection that
 wrote, whatever wrote: a ``save()``, a queryset ``update()``, an admin bulk action, raw SQL.
-That connection then starts a new generation of the shared pages' cache for the tables
-written (``pagecache.content_changed``): at once, and again when the transaction commits
+That connection then starts a new generation of the shared pages' cache for the apps whose
+tables it wrote (``pagecache.content_changed``): at once, and again when the transaction commits
 (what someone else rendered from the old rows in between is not served).
 
 An update of only a model's bookkeeping fields (a person's last sign-in, the count on their
@@ -18,6 +18,7 @@ is served until it expires (``PAGE_CACHE_SECONDS``).
 from __future__ import annotations
 
 import threading
+from functools import cache
 
 from django.apps import apps
 from django.db import connections
@@ -59,30 +60,34 @@ def content_tables() -> dict[str, tuple[str, ...] | None]:
     return tables
 
 
-def tables_of(*labels: str) -> tuple[str, ...]:
-    """The content tables of models ("forums.Post") or whole apps ("forums")."""
-    wanted = []
+def apps_of(*labels: str) -> tuple[str, ...]:
+    """The apps whose content ``labels`` name: models ("forums.Post") or whole apps ("forums").
+    Shared parts end when any content of those apps changes."""
+    known = {label.split(".")[0] for label, _ in registry.content_models.items()}
+    found = {label.split(".")[0] for label in labels}
+    if unknown := found - known:
+        raise LookupError(f"no content registered for: {', '.join(sorted(unknown))}")
+    return tuple(sorted(found))
+
+
+@cache
+def _apps_by_table() -> dict[str, str]:
+    found = {}
     for label, _ in registry.content_models.items():
-        app_label = label.split(".")[0]
-        if label in labels or app_label in labels:
-            model = apps.get_model(label)
-            wanted.append(model._meta.db_table)
-            wanted += [
-                field.remote_field.through._meta.db_table
-                for field in model._meta.local_many_to_many
-                if field.remote_field.through._meta.auto_created
-            ]
-    unknown = [
-        label
-        for label in labels
-        if not any(
-            known == label or known.split(".")[0] == label
-            for known, _ in registry.content_models.items()
-        )
-    ]
-    if unknown:
-        raise LookupError(f"not content models or apps with content: {', '.join(unknown)}")
-    return tuple(sorted(set(wanted)))
+        model = apps.get_model(label)
+        found[model._meta.db_table] = model._meta.app_label
+        for field in model._meta.local_many_to_many:
+            if field.remote_field.through._meta.auto_created:
+                found[field.remote_field.through._meta.db_table] = model._meta.app_label
+    return found
+
+
+def apps_written(tables) -> set[str]:
+    """The apps whose content the ``tables`` written hold (every app's, when None)."""
+    by_table = _apps_by_table()
+    if tables is None:
+        return set(by_table.values())
+    return {by_table[table] for table in tables if table in by_table}
 
 
 def _counted_columns(model: type[Model], bookkeeping: tuple[str, ...]) -> tuple[str, ...] | None:

@@ -73,22 +73,22 @@ def _keep(key: str, value: Any, generation: str | None) -> None:
     cache.set(key, {"generation": generation, "value": value}, settings.PAGE_CACHE_SECONDS)
 
 
-def generation_key(table: str) -> str:
-    """Where the generation of one content table is kept (``sociable.parts``)."""
-    return f"{GENERATION_KEY}:{table}"
+def generation_key(app: str) -> str:
+    """Where the generation of one app's content is kept (``sociable.parts``)."""
+    return f"{GENERATION_KEY}:{app}"
 
 
 def content_changed(tables: Collection[str] | None = None) -> None:
-    """Start a new generation for ``tables`` (every content table when None): nothing
-    rendered from them before now is served again. Whole pages show every table: any
-    change starts a new generation of them too."""
+    """Start a new generation for the apps whose content ``tables`` hold (every app's when
+    None): nothing rendered from them before now is served again. Whole pages show every
+    app's content: any change starts a new generation of them too."""
     if settings.PAGE_CACHE_SECONDS <= 0:
         return
-    from .content import content_tables
+    from .content import apps_written
 
     new = uuid.uuid4().hex
-    changed = content_tables() if tables is None else tables
-    cache.set_many({GENERATION_KEY: new, **{generation_key(t): new for t in changed}}, None)
+    changed = apps_written(tables)
+    cache.set_many({GENERATION_KEY: new, **{generation_key(a): new for a in changed}}, None)
 
 
 def _may_share(request: HttpRequest) -> bool:

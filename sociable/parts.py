@@ -15,8 +15,8 @@ and the view calls it with the request and the same arguments::
 The part is kept in the shared pages' cache (``sociable.pagecache``) under its name, the
 viewer's facts it varies on (``Viewer.key``: their audience key, their groups, the boards
 they moderate) and its arguments (a model instance by its pk), and served to everyone
-whose key is the same, until ``PAGE_CACHE_SECONDS`` pass or a table of ``ends_on`` (apps or
-models, ``sociable.content``) is written. Nothing else of the viewer's goes into the key, so
+whose key is the same, until ``PAGE_CACHE_SECONDS`` pass or content of an app of ``ends_on``
+(``sociable.content``: one generation an app) is written. Nothing else of the viewer's goes into the key, so
 the function must read nothing else of them; the leak suite (``tests/leaks``) renders every
 shared part for viewers who differ only in what it does not vary on, and fails when they see
 a difference.
@@ -162,8 +162,9 @@ class SharedPart:
         return [self.render(viewer, *args, **kwargs) for args, kwargs in wanted]
 
     @cached_property
-    def tables(self) -> tuple[str, ...]:
-        return content.tables_of(*self.ends_on)
+    def apps(self) -> tuple[str, ...]:
+        """The apps whose content ends the part (a generation each)."""
+        return content.apps_of(*self.ends_on)
 
     def __call__(self, request: HttpRequest, *args, **kwargs) -> Part:
         """The part for the request's viewer: kept, or rendered (and kept)."""
@@ -190,10 +191,8 @@ def read_parts(request: HttpRequest, calls: Sequence[tuple[SharedPart, tuple, di
     rendered and kept together in one more."""
     viewer = viewer_of(request)
     keys = [part._key(viewer, args, kwargs) for part, args, kwargs in calls]
-    tables = {
-        table for (part, _, _), key in zip(calls, keys, strict=True) if key for table in part.tables
-    }
-    kept, generations = _read(tables, [key for key in keys if key])
+    ends = {app for (part, _, _), key in zip(calls, keys, strict=True) if key for app in part.apps}
+    kept, generations = _read(ends, [key for key in keys if key])
     parts: list[Part | None] = []
     missing: dict[SharedPart, list[int]] = {}  # what each part must render, by position
     for at, ((shared_part, _, _), key) in enumerate(zip(calls, keys, strict=True)):
@@ -222,7 +221,7 @@ def read_parts(request: HttpRequest, calls: Sequence[tuple[SharedPart, tuple, di
 
 
 def _own(shared_part: SharedPart, generations: dict[str, str]) -> dict[str, str]:
-    return {table: generations[table] for table in shared_part.tables}
+    return {app: generations[app] for app in shared_part.apps}
 
 
 def shared(
@@ -235,7 +234,7 @@ def shared(
 ) -> Callable[[Callable[..., Part]], SharedPart]:
     """Declare a function ``render(viewer, *args, **kwargs) -> Part`` a shared part of a
     page: the same for every viewer alike in ``varies`` (facts of ``sociable.viewer``; ()
-    for a part everyone sees alike), until a table of ``ends_on`` is written.
+    for a part everyone sees alike), until content of an app of ``ends_on`` is written.
 
     ``batch``: the function renders several at once, ``render(viewer, calls) -> [Part]``
     for a list of (arguments, keyword arguments), and is called once for all of a page's
@@ -271,18 +270,18 @@ def _argument(value: Any) -> str:
     )
 
 
-def _read(tables: set[str], keys: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
-    """What is kept under ``keys``, and the generation of each of ``tables`` (read before
-    anything is rendered): one round trip to the cache."""
+def _read(ends: set[str], keys: list[str]) -> tuple[dict[str, Any], dict[str, str]]:
+    """What is kept under ``keys``, and the generation of each app's content in ``ends``
+    (read before anything is rendered): one round trip to the cache."""
     if not keys:
         return {}, {}
-    generation_keys = {generation_key(table): table for table in tables}
+    generation_keys = {generation_key(app): app for app in ends}
     kept = cache.get_many([*generation_keys, *keys])
     missing = {key: uuid.uuid4().hex for key in generation_keys if kept.get(key) is None}
     if missing:  # the cache was emptied: a new generation from now, with nothing kept in it
         cache.set_many(missing, None)
         kept |= missing
-    return kept, {table: kept[key] for key, table in generation_keys.items()}
+    return kept, {app: kept[key] for key, app in generation_keys.items()}
 
 
 def _for_viewer(part: Part, request: HttpRequest) -> Part:
