@@ -16,10 +16,10 @@ The part is kept in the shared pages' cache (``sociable.pagecache``) under its n
 viewer's facts it varies on (``Viewer.key``: their audience key, their groups, the boards
 they moderate) and its arguments (a model instance by its pk), and served to everyone
 whose key is the same, until ``PAGE_CACHE_SECONDS`` pass or content of an app of ``ends_on``
-(``sociable.content``: one generation an app) is written. Nothing else of the viewer's goes into the key, so
-the function must read nothing else of them; the leak suite (``tests/leaks``) renders every
-shared part for viewers who differ only in what it does not vary on, and fails when they see
-a difference.
+(``sociable.content``: one generation an app) is written. Nothing else of the viewer's goes
+into the key, so the function must read nothing else of them; the leak suite
+(``tests/leaks``) renders every shared part for viewers who differ only in what it does not
+vary on, and fails when they see a difference.
 
 Three rules keep a viewer's own things out of what others are served:
 
