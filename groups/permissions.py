@@ -10,20 +10,9 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from sociable.audience import members_audience_key
-
 from .models import Event, Group, Membership
 
 _LOOK_UP = object()  # "not given": find the membership
-
-
-def groups_audience_key(user) -> str:
-    """Name what ``user`` sees of groups, their events and their boards (one query, signed
-    in): ``sociable.audience.members_audience_key`` of the groups they belong to."""
-    if not user.is_authenticated:
-        return members_audience_key(user, ())
-    groups = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
-    return members_audience_key(user, groups.order_by().values_list("group", flat=True))
 
 
 def membership_of(user, group: Group) -> Membership | None:

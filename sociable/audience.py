@@ -20,7 +20,6 @@ Moderators see what they moderate: the forums add that on top, not here.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
@@ -76,19 +75,6 @@ def audience_key(user: Viewer | None) -> str:
     if organisation_id is None:
         return Audience.COMMUNITY.value
     return f"{Audience.ORGANISATION.value}:{organisation_id}"
-
-
-def members_audience_key(user: Viewer | None, groups: Iterable[int]) -> str:
-    """Name what ``user`` sees of things whose audience may be ``members`` of a group.
-
-    ``groups`` are every group whose active member ``user`` is. Everyone with the same key
-    sees the same of groups, events and boards: what ``audience_key`` names, and the
-    ``members`` things of exactly those groups. The extras moderators see are not covered.
-    """
-    key = audience_key(user)
-    if not _is_signed_in(user):
-        return key
-    return f"{key};members:{','.join(str(pk) for pk in sorted(set(groups)))}"
 
 
 def can_see(
