@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.urls import reverse
+from sociable.links import reverse
 
 POST_LINKS = {
     "permalink": "forums:post-permalink",

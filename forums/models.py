@@ -15,12 +15,12 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from groups.models import MEMBER_GROUPS, Group
 from sociable.audience import AudienceModel, AudienceQuerySet
+from sociable.links import reverse
 
 MAX_DEPTH = 4  # nesting stops here; every reply says in words whom it answers
 SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread

@@ -8,9 +8,8 @@ post are anchored to its board (registered in ``contributions``).
 
 from __future__ import annotations
 
-from django.urls import reverse
-
 from groups.notifications import APPROVAL
+from sociable.links import reverse
 from sociable.notifications.kinds import NotificationKind
 from sociable.notifications.models import Channel
 from sociable.notifications.services import notify

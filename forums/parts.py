@@ -2,10 +2,10 @@
 the people who see them alike (``sociable.parts``)."""
 
 from django.core.paginator import Paginator
-from django.urls import reverse
 
 from sociable import registry
 from sociable.content import content
+from sociable.links import reverse
 from sociable.parts import Part, render_part, shared
 from sociable.search import sections_part
 

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 from django.db.models import Exists, OuterRef
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 
 from sociable.accounts.models import User
+from sociable.links import reverse
 
 from .models import (
     Board,

@@ -17,11 +17,11 @@ from django.db.models import (
     Subquery,
 )
 from django.db.models.expressions import RawSQL
-from django.urls import reverse
 from django.utils import timezone
 
 from profiles.models import Profile
 from profiles.visibility import group_q
+from sociable.links import reverse
 from sociable.queries import Columns, count_of, fetch
 
 from .links import post_links, profile_link

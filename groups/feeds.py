@@ -9,12 +9,12 @@ who saw an event learn it is off.
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as format_date
 from django.utils.html import escape
 
 from sociable.feeds import AtomWithContent
+from sociable.links import reverse
 
 from .models import Event, Group
 

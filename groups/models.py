@@ -15,12 +15,12 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Upper
-from django.urls import reverse
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
 from sociable.audience import AudienceModel, AudienceQuerySet
+from sociable.links import reverse
 
 # The pks of the groups a person (the one parameter) is an active member of
 # (Membership.Status.ACTIVE): who sees a group, and its boards, whose audience is members.

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from django.urls import reverse
 from django.utils import timezone
 
 from profiles.visibility import knows_name
+from sociable.links import reverse
 from sociable.notifications.kinds import NotificationKind
 from sociable.notifications.services import notify
 

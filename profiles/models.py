@@ -16,11 +16,11 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Greatest, Upper
-from django.urls import reverse
 from django.utils import timezone
 from taggit.models import TagBase
 
 from sociable.audience import Audience, AudienceQuerySet
+from sociable.links import reverse
 
 from .vocabulary import normalise_name, skill_key
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from django.core.paginator import Paginator
 from django.http import QueryDict
-from django.urls import reverse
 from django.utils.http import urlencode
 
 from sociable.content import content
+from sociable.links import reverse
 from sociable.paging import RankedPaginator
 from sociable.parts import Part, render_part, shared
 from sociable.search import sections_part

@@ -1,8 +1,8 @@
 """Daily background work for profiles."""
 
-from django.urls import reverse
 from django_tasks import task
 
+from sociable.links import reverse
 from sociable.notifications.services import notify
 
 from .models import Profile

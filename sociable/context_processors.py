@@ -3,7 +3,9 @@
 from functools import cache
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch
+
+from sociable.links import reverse
 
 # The header's navigation: (label, URL name), in order. A section appears once
 # its app provides the page, so the header never links to a missing page.

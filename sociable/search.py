@@ -28,9 +28,10 @@ from typing import Any
 
 from django.db.models import Count, QuerySet, Window
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
+
+from sociable.links import reverse
 
 from . import registry
 from .parts import Part, read_parts

@@ -5,7 +5,8 @@ from functools import wraps
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
 from django.shortcuts import redirect
-from django.urls import reverse
+
+from sociable.links import reverse
 
 
 def has_two_factor(user) -> bool:

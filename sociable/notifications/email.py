@@ -13,9 +13,9 @@ from collections.abc import Sequence
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
-from django.urls import reverse
 
 from sociable.accounts.models import User
+from sociable.links import reverse
 
 from .kinds import label
 from .models import Notification

@@ -79,6 +79,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sociable.context_processors.navigation",
             ],
+            # {% url %} resolving each address once (sociable/links.py, ADR 0018).
+            "builtins": ["sociable.templatetags.addresses"],
         },
     },
 ]
