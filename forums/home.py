@@ -16,7 +16,7 @@ NEW_THREADS = 8
 def panel(request: HttpRequest, now) -> dict:
     return {
         "new_threads": selectors.new_threads_followed(
-            request.user, since=now - NEW_THREADS_SINCE, limit=NEW_THREADS
+            request.viewer, since=now - NEW_THREADS_SINCE, limit=NEW_THREADS
         ),
         "new_threads_days": NEW_THREADS_SINCE.days,
     }

@@ -107,7 +107,7 @@ def moderators_need_two_factor(view):
 
     @wraps(view)
     def wrapper(request, *args, **kwargs):
-        chosen = guarded if is_moderator(request.user) else view
+        chosen = guarded if is_moderator(request.viewer) else view
         return chosen(request, *args, **kwargs)
 
     return wrapper

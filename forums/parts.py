@@ -47,7 +47,7 @@ ENDS_ON = ("forums", "taggit", "groups", "profiles", "accounts")
 def board_table(viewer) -> Part:
     """The boards the viewer may read, with each one's latest threads (a fact: which are
     new to the viewer is theirs)."""
-    boards = list(selectors.boards_with_stats(permissions.visible_boards(viewer.user)))
+    boards = list(selectors.boards_with_stats(permissions.visible_boards(viewer)))
     context = {"boards": boards, "signed_in": viewer.signed_in}
     latest = {board.pk: board.latest_threads for board in boards}
     return render_part(
@@ -63,7 +63,7 @@ def _own_waiting(viewer, item, *args, **kwargs) -> bool:
 @shared(varies=("audience",), ends_on=ENDS_ON, private=_own_waiting)
 def thread_table(viewer, board, page: str, moderator: bool) -> Part:
     """A page of a board's threads (``page`` as asked for: the paginator decides)."""
-    threads = selectors.thread_list(viewer.user, board, moderator=moderator)
+    threads = selectors.thread_list(viewer, board, moderator=moderator)
     page = Paginator(threads, selectors.THREADS_PER_PAGE).get_page(page)
     context = {"page": page, "query_string": "", "signed_in": viewer.signed_in}
     return render_part("forums/partials/_thread_table.html", context)
@@ -73,7 +73,7 @@ def thread_table(viewer, board, page: str, moderator: bool) -> Part:
 def thread_posts(viewer, thread, page: int, total: int, moderator: bool) -> Part:
     """A page of a thread's posts and the reply form; owned by the posts' authors."""
     page = Paginator(range(total), selectors.POSTS_PER_PAGE).get_page(page)
-    posts = selectors.page_of_posts(thread, viewer.user, moderator=moderator, page=page.number)
+    posts = selectors.page_of_posts(thread, viewer, moderator=moderator, page=page.number)
     return render_part(
         "forums/partials/_thread_posts.html",
         {
@@ -84,7 +84,7 @@ def thread_posts(viewer, thread, page: int, total: int, moderator: bool) -> Part
             "moderator": moderator,
             "signed_in": viewer.signed_in,
             "viewer_id": viewer.pk,
-            "linkable_authors": selectors.authors_with_visible_profiles(viewer.user, posts),
+            "linkable_authors": selectors.authors_with_visible_profiles(viewer, posts),
             "reply_form": PostForm(),
             "reply_url": reverse("forums:reply", args=[thread.pk, thread.slug or "thread"]),
             "reactions": Reaction.Kind.choices,
@@ -98,8 +98,8 @@ def thread_posts(viewer, thread, page: int, total: int, moderator: bool) -> Part
     varies=("audience", "groups"),
     ends_on=ENDS_ON,
     # A moderator also finds what is on the boards they moderate: theirs alone.
-    private=lambda viewer, q: permissions.is_moderator(viewer.user),
+    private=lambda viewer, q: permissions.is_moderator(viewer),
 )
 def search_discussions(viewer, q: str) -> Part:
     """The one search's discussions section (``registry.search_parts``)."""
-    return sections_part(q, [search.discussions_section(viewer.user, q)])
+    return sections_part(q, [search.discussions_section(viewer, q)])

@@ -30,11 +30,11 @@ def is_moderator(user) -> bool:
     if not hasattr(user, "_forums_moderator"):  # asked several times per request
         found = list(
             Permission.objects.filter(
-                Q(group__user=user) | Q(user=user),
+                Q(group__user=user.pk) | Q(user=user.pk),
                 codename="moderate_board",
                 content_type__app_label="forums",
             )
-            .annotate(named=Exists(Board.objects.filter(moderators=user)))
+            .annotate(named=Exists(Board.objects.filter(moderators=user.pk)))
             .values_list("named", flat=True)[:1]
         )
         user._forums_moderator = bool(found)
@@ -47,7 +47,7 @@ def moderated_boards(user):
     for, or every board when they are named for none. One query, once a request."""
     if not is_moderator(user):
         return Board.objects.none()
-    own = Board.objects.filter(moderators=user)
+    own = Board.objects.filter(moderators=user.pk)
     if not hasattr(user, "_forums_moderates_named"):  # asked several times per request
         user._forums_moderates_named = own.exists()
     return own if user._forums_moderates_named else Board.objects.all()

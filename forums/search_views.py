@@ -19,7 +19,7 @@ def search(request: HttpRequest) -> HttpResponse:
     q = forum_search.clean_query(request.GET.get("q"))
     page = None
     if q:
-        results = forum_search.search_posts(request.user, q)
+        results = forum_search.search_posts(request.viewer, q)
         paging = RankedPaginator(results, forum_search.RESULTS_PER_PAGE)
         page = paging.get_page(request.GET.get("page"))
         for post in page:

@@ -34,11 +34,11 @@ def board_list(request: HttpRequest) -> HttpResponse:
     boards = parts.board_table(request)
     # A board is new to you when a thread on its first page is.
     latest = boards.facts["latest_threads"]
-    unread = selectors.unread_threads(request.user, [t for ids in latest.values() for t in ids])
+    unread = selectors.unread_threads(request.viewer, [t for ids in latest.values() for t in ids])
     news = [board for board, ids in latest.items() if unread.intersection(ids)]
     context = {
         "boards_html": boards.keep("unread", news),
-        "is_moderator": is_moderator(request.user),
+        "is_moderator": is_moderator(request.viewer),
     }
     return render(request, "forums/board_list.html", context)
 
@@ -48,11 +48,11 @@ def board_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
     board = get_board_for_user(
-        request.user, slug, queryset=selectors.for_reader(Board.objects.all(), request.user)
+        request.viewer, slug, queryset=selectors.for_reader(Board.objects.all(), request.viewer)
     )
-    moderator = can_moderate(request.user, board)
+    moderator = can_moderate(request.viewer, board)
     threads = parts.thread_table(request, board, request.GET.get("page", "1"), moderator)
-    unread = selectors.unread_threads(request.user, threads.keys("unread"))
+    unread = selectors.unread_threads(request.viewer, threads.keys("unread"))
     return render(
         request,
         "forums/board_detail.html",
@@ -66,7 +66,7 @@ def board_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
-    board = get_board_for_user(request.user, slug)
+    board = get_board_for_user(request.viewer, slug)
     form = ThreadForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -90,14 +90,14 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     thread = get_thread_for_user(
-        request.user, pk, queryset=selectors.for_reader(Thread.objects.all(), request.user)
+        request.viewer, pk, queryset=selectors.for_reader(Thread.objects.all(), request.viewer)
     )
     if slug != thread.slug:
         return redirect(thread, permanent=True)
-    moderator = can_moderate(request.user, thread.board)
-    if thread.post_count == 0 and not moderator and thread.author_id != request.user.pk:
+    moderator = can_moderate(request.viewer, thread.board)
+    if thread.post_count == 0 and not moderator and thread.author_id != request.viewer.pk:
         raise Http404("No such thread")  # its opening post is waiting for approval
-    total = selectors.post_count(thread, request.user, moderator=moderator)
+    total = selectors.post_count(thread, request.viewer, moderator=moderator)
     page = Paginator(range(total), selectors.POSTS_PER_PAGE).get_page(request.GET.get("page"))
     posts = parts.thread_posts(request, thread, page.number, total, moderator)
     # Each reaction button pressed where the viewer has reacted, and not pressed elsewhere.
@@ -122,15 +122,15 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_post_for_user(request.user, pk)
+    post = get_post_for_user(request.viewer, pk)
     thread = post.thread
-    moderator = can_moderate(request.user, thread.board)
-    page = selectors.page_of(post, request.user, moderator=moderator)
+    moderator = can_moderate(request.viewer, thread.board)
+    page = selectors.page_of(post, request.viewer, moderator=moderator)
     return redirect(f"{thread.get_absolute_url()}?page={page}#post-{post.pk}")
 
 
 def reply(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    thread = get_thread_for_user(request.user, pk)
+    thread = get_thread_for_user(request.viewer, pk)
     parent = None
     if to := request.GET.get("to") or request.POST.get("parent"):
         # No id: no post.
@@ -176,8 +176,8 @@ def reply(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_post_for_user(request.user, pk)
-    if not can_edit_post(request.user, post):
+    post = get_post_for_user(request.viewer, pk)
+    if not can_edit_post(request.viewer, post):
         raise PermissionDenied("You can only edit your own posts.")
     form = PostForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
@@ -195,7 +195,7 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_post_for_user(request.user, pk)
+    post = get_post_for_user(request.viewer, pk)
     services.delete_post(post=post, user=request.user)
     messages.success(request, "Your post has been deleted.")
     return redirect(post)
@@ -203,7 +203,7 @@ def delete_post(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def react(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_post_for_user(request.user, pk)
+    post = get_post_for_user(request.viewer, pk)
     if post.status != Post.Status.PUBLISHED:
         raise Http404
     kind = request.POST.get("kind")
@@ -214,7 +214,7 @@ def react(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def report(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_post_for_user(request.user, pk)
+    post = get_post_for_user(request.viewer, pk)
     form = ReportForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.report_post(post=post, reporter=request.user, **form.cleaned_data)
@@ -227,9 +227,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def follow(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
     on = request.POST.get("follow") != "no"
     if kind == "thread":
-        thread = get_thread_for_user(request.user, pk)
+        thread = get_thread_for_user(request.viewer, pk)
         services.follow(user=request.user, thread=thread, on=on)
         return redirect(thread)
-    board = get_object_or_404(visible_boards(request.user), pk=pk)
+    board = get_object_or_404(visible_boards(request.viewer), pk=pk)
     services.follow(user=request.user, board=board, on=on)
     return redirect(board)

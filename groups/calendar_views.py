@@ -40,7 +40,7 @@ def _calendar_response(body: bytes, *, filename: str | None = None) -> HttpRespo
 @login_not_required
 @require_GET
 def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_event_for_user(request.user, slug, pk)
+    event = get_event_for_user(request.viewer, slug, pk)
     body = build_calendar([event], name=event.title, site_url=site_address(request))
     return _calendar_response(body, filename=f"{slugify(event.title)[:60] or 'event'}.ics")
 
@@ -48,7 +48,7 @@ def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @login_not_required
 @require_GET
 def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_group_for_user(request.user, slug)
+    group = get_group_for_user(request.viewer, slug)
     events = (
         group.events.filter(starts_at__gte=timezone.now() - KEEP_PAST)
         .select_related("group")

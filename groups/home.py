@@ -12,7 +12,7 @@ CAME_TRUE = 5
 
 
 def panel(request: HttpRequest, now) -> dict:
-    user = request.user
+    user = request.viewer
     return {
         "next_events": selectors.next_events_for(user, limit=NEXT_EVENTS, now=now),
         "came_true": selectors.came_true_for(user, limit=CAME_TRUE),

@@ -104,7 +104,7 @@ class Group(AudienceModel):
         return reverse("groups:group-detail", args=[self.slug])
 
     def has_member(self, user) -> bool:
-        return self.memberships.filter(user=user, status=Membership.Status.ACTIVE).exists()
+        return self.memberships.filter(user_id=user.pk, status=Membership.Status.ACTIVE).exists()
 
 
 class Membership(models.Model):

@@ -25,12 +25,12 @@ content(
 )
 
 
-def member_groups(user) -> frozenset[int]:
+def member_groups(viewer) -> frozenset[int]:
     """The viewer fact "groups": the groups they are an active member of (one query), which
     decide what they see of groups, events and boards whose audience is their members."""
-    if not user.is_authenticated:
+    if not viewer.is_authenticated:
         return frozenset()
-    memberships = Membership.objects.filter(user=user, status=Membership.Status.ACTIVE)
+    memberships = Membership.objects.filter(user_id=viewer.pk, status=Membership.Status.ACTIVE)
     return frozenset(memberships.order_by().values_list("group", flat=True))
 
 
@@ -47,7 +47,7 @@ PAGE_ENDS_ON = ("groups", "profiles", "accounts")
 def group_list(viewer, q: str, kind: str, tag: str, page: str) -> Part:
     """A page of the groups the viewer may see (members-only groups to their members),
     found by ``q``, ``kind`` and ``tag`` (``page`` as asked for: the paginator decides)."""
-    groups = selectors.group_list(viewer.user, q=q, kind=kind, tag=tag)
+    groups = selectors.group_list(viewer, q=q, kind=kind, tag=tag)
     # A search ranks at most CANDIDATES groups: count them as the page is read.
     paging = RankedPaginator if q.strip() else Paginator
     page = paging(groups, GROUPS_PER_PAGE).get_page(page)
@@ -67,7 +67,7 @@ def group_list(viewer, q: str, kind: str, tag: str, page: str) -> Part:
 def group_about(viewer, group) -> Part:
     """What a group's page shows everyone who may see the group: its events, organisers and
     member count; owned by the organisers whose names their audience may not know."""
-    page = selectors.group_page(group, viewer.user)
+    page = selectors.group_page(group, viewer)
     return render_part(
         "groups/partials/_group_about.html",
         {"group": group, **page},
@@ -79,7 +79,7 @@ def group_about(viewer, group) -> Part:
 def event_about(viewer, event) -> Part:
     """What an event's page shows everyone who may see it: when, where, who teaches and who
     is going (facts: the places left and the waiting list, for the viewer's own reply)."""
-    attendance = selectors.event_about(event, viewer.user)
+    attendance = selectors.event_about(event, viewer)
     facts = {
         "places_left": attendance["places_left"],
         "waiting": [rsvp.user_id for rsvp in attendance["waiting"]],
@@ -94,8 +94,8 @@ def skill_groups(viewer, skill) -> Part:
     """A skill page's section of groups and sessions about the skill
     (``registry.skill_sections``)."""
     context = {
-        "groups": selectors.groups_about(viewer.user, skill),
-        "events": selectors.events_about(viewer.user, skill),
+        "groups": selectors.groups_about(viewer, skill),
+        "events": selectors.events_about(viewer, skill),
     }
     return render_part("partials/_skill_groups.html", context)
 
@@ -104,7 +104,7 @@ def skill_groups(viewer, skill) -> Part:
 def search_groups(viewer, q: str) -> Part:
     """The one search's groups and events sections (``registry.search_parts``)."""
     sections = [
-        search_sections.groups_section(viewer.user, q),
-        search_sections.events_section(viewer.user, q),
+        search_sections.groups_section(viewer, q),
+        search_sections.events_section(viewer, q),
     ]
     return sections_part(q, sections)

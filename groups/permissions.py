@@ -18,7 +18,7 @@ _LOOK_UP = object()  # "not given": find the membership
 def membership_of(user, group: Group) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return group.memberships.filter(user=user).first()
+    return group.memberships.filter(user_id=user.pk).first()
 
 
 def is_member(user, group: Group, membership=_LOOK_UP) -> bool:

@@ -56,7 +56,7 @@ def suggested_groups(viewer, limit: int = 4) -> list[Group]:
         return []
     wanted = list(
         ProfileSkill.objects.filter(
-            profile__user=viewer,
+            profile__user_id=viewer.pk,
             relation__in=[ProfileSkill.Relation.LEARN, ProfileSkill.Relation.INTEREST],
         ).values_list("skill", flat=True)
     )
@@ -65,7 +65,7 @@ def suggested_groups(viewer, limit: int = 4) -> list[Group]:
     shared = count_of(GroupTag.objects.filter(tag__in=wanted), "content_object")
     return list(
         with_list_data(Group.objects.visible_to(viewer).open())
-        .exclude(memberships__user=viewer)
+        .exclude(memberships__user_id=viewer.pk)
         .annotate(shared=shared)
         .filter(shared__gt=0)
         .order_by("-shared", "name")[:limit]
@@ -164,7 +164,7 @@ def viewer_membership(viewer, event: Event) -> Membership | None:
     status = getattr(event, "viewer_status", None)
     if status is None:
         return None
-    return Membership(user=viewer, group=event.group, status=status, role=event.viewer_role)
+    return Membership(user_id=viewer.pk, group=event.group, status=status, role=event.viewer_role)
 
 
 def reply_of(viewer, event: Event, waiting: list[int]) -> tuple[str | None, int | None]:

@@ -68,7 +68,7 @@ def group_list(request: HttpRequest) -> HttpResponse:
     listed = parts.group_list(request, q, kind, tag, request.GET.get("page", "1"))
     context = {
         "listed_html": listed,
-        "suggested": selectors.suggested_groups(request.user),
+        "suggested": selectors.suggested_groups(request.viewer),
         "q": q,
         "kind": kind,
         "kinds": Group.Kind.choices,
@@ -93,15 +93,15 @@ def group_create(request: HttpRequest) -> HttpResponse:
 @cache_public_page
 @require_GET
 def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_group_for_user(request.user, slug)
-    membership = membership_of(request.user, group)
+    group = get_group_for_user(request.viewer, slug)
+    membership = membership_of(request.viewer, group)
     about = parts.group_about(request, group)
-    members = "link" if can_see_members(request.user, group, membership) else "count"
+    members = "link" if can_see_members(request.viewer, group, membership) else "count"
     context = {
         "group": group,
         "membership": membership,
-        "can_manage": can_manage_group(request.user, group, membership),
-        "can_join": can_join_group(request.user, group),
+        "can_manage": can_manage_group(request.viewer, group, membership),
+        "can_join": can_join_group(request.viewer, group),
         "join_form": JoinForm(),
     }
     pieces = {
@@ -113,7 +113,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_managed_group(request.user, slug)
+    group = get_managed_group(request.viewer, slug)
     form = GroupForm(request.POST or None, request.FILES or None, instance=group, user=request.user)
     if request.method == "POST" and form.is_valid():
         services.update_group(group=group, tags=form.cleaned_data["tags"], **form.save_fields())
@@ -126,9 +126,9 @@ def group_edit(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def group_join(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_group_for_user(request.user, slug)
+    group = get_group_for_user(request.viewer, slug)
     form = JoinForm(request.POST)
-    if not can_join_group(request.user, group) or not form.is_valid():
+    if not can_join_group(request.viewer, group) or not form.is_valid():
         raise PermissionDenied
     try:
         membership = services.join_group(
@@ -146,7 +146,7 @@ def group_join(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_POST
 def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_group_for_user(request.user, slug)
+    group = get_group_for_user(request.viewer, slug)
     try:
         services.leave_group(group=group, user=request.user)
     except ValidationError as error:
@@ -157,17 +157,17 @@ def group_leave(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def member_list(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_group_for_user(request.user, slug)
-    if not can_see_members(request.user, group):
+    group = get_group_for_user(request.viewer, slug)
+    if not can_see_members(request.viewer, group):
         raise PermissionDenied("Only members can see who else is in the group.")
-    can_manage = can_manage_group(request.user, group)
+    can_manage = can_manage_group(request.viewer, group)
     return render(
         request,
         "groups/member_list.html",
         {
             "group": group,
             "can_manage": can_manage,
-            **selectors.members_page(group, request.user, organiser=can_manage),
+            **selectors.members_page(group, request.viewer, organiser=can_manage),
             "decision_form": DecisionForm(),
             "add_form": AddMemberForm(),
         },
@@ -177,7 +177,7 @@ def member_list(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def member_add(request: HttpRequest, slug: str) -> HttpResponse:
     """An organiser adds someone by email address (the way into a private group)."""
-    group = get_managed_group(request.user, slug)
+    group = get_managed_group(request.viewer, slug)
     form = AddMemberForm(request.POST)
     if form.is_valid():
         person = User.objects.filter(
@@ -196,7 +196,7 @@ def member_add(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def member_change(request: HttpRequest, slug: str, pk: int, action: str) -> HttpResponse:
     """An organiser approves, declines, removes or changes the role of a member."""
-    group = get_managed_group(request.user, slug)
+    group = get_managed_group(request.viewer, slug)
     membership = get_object_or_404(Membership, group=group, pk=pk)
     message = DecisionForm(request.POST).data.get("message", "")[:500]
     try:
@@ -221,7 +221,7 @@ def member_change(request: HttpRequest, slug: str, pk: int, action: str) -> Http
 
 
 def event_create(request: HttpRequest, slug: str) -> HttpResponse:
-    group = get_managed_group(request.user, slug)
+    group = get_managed_group(request.viewer, slug)
     skill = Skill.objects.filter(slug=request.GET.get("skill", "")).first()
     initial = (
         {"kind": "learning", "skill_name": skill.name, "title": f"Learn {skill.name.lower()}"}
@@ -253,21 +253,21 @@ def _event_fields(form: EventForm, user) -> dict:
 @cache_public_page
 @require_GET
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    viewing = selectors.with_viewer(Event.objects.all(), request.user)
-    event = get_event_for_user(request.user, slug, pk, queryset=viewing)
+    viewing = selectors.with_viewer(Event.objects.all(), request.viewer)
+    event = get_event_for_user(request.viewer, slug, pk, queryset=viewing)
     about = parts.event_about(request, event)
-    reply, position = selectors.reply_of(request.user, event, about.facts["waiting"])
-    membership = selectors.viewer_membership(request.user, event)
-    can_manage = can_manage_group(request.user, event.group, membership)
+    reply, position = selectors.reply_of(request.viewer, event, about.facts["waiting"])
+    membership = selectors.viewer_membership(request.viewer, event)
+    can_manage = can_manage_group(request.viewer, event.group, membership)
     context = {
         "event": event,
         "group": event.group,
         "reply": reply,
         "position": position,
         "places_left": about.facts["places_left"],
-        "can_rsvp": can_rsvp(request.user, event, membership),
+        "can_rsvp": can_rsvp(request.viewer, event, membership),
         "can_manage": can_manage,
-        "learners": selectors.learners_to_invite(event, request.user) if can_manage else [],
+        "learners": selectors.learners_to_invite(event, request.viewer) if can_manage else [],
     }
     pieces = {
         slot: render_to_string(f"groups/partials/_event_{slot}.html", context, request)
@@ -278,7 +278,7 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_managed_event(request.user, slug, pk)
+    event = get_managed_event(request.viewer, slug, pk)
     form = EventForm(request.POST or None, instance=event)
     if request.method == "POST" and form.is_valid():
         try:
@@ -295,7 +295,7 @@ def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_managed_event(request.user, slug, pk)
+    event = get_managed_event(request.viewer, slug, pk)
     services.cancel_event(event=event)
     messages.success(request, "The event has been cancelled. People going have been told.")
     return redirect(event)
@@ -303,7 +303,7 @@ def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_POST
 def event_invite_learners(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_managed_event(request.user, slug, pk)
+    event = get_managed_event(request.viewer, slug, pk)
     try:
         told = services.invite_learners(event=event, by=request.user)
     except ValidationError as error:
@@ -319,8 +319,8 @@ def event_invite_learners(request: HttpRequest, slug: str, pk: int) -> HttpRespo
 @require_POST
 def event_rsvp(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Reply for yourself: the request's user, never a user named in the form."""
-    event = get_event_for_user(request.user, slug, pk)
-    if not can_rsvp(request.user, event):
+    event = get_event_for_user(request.viewer, slug, pk)
+    if not can_rsvp(request.viewer, event):
         raise PermissionDenied("Join the group to reply to its events.")
     going = request.POST.get("going") == "yes"
     try:
@@ -344,7 +344,7 @@ def event_rsvp(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_managed_event(request.user, slug, pk)
+    event = get_managed_event(request.viewer, slug, pk)
     if request.method == "POST":
         rsvp = get_object_or_404(RSVP, event=event, pk=row_id(request.POST.get("rsvp")))
         try:
@@ -363,7 +363,7 @@ def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @require_GET
 def event_attendees_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_managed_event(request.user, slug, pk)
+    event = get_managed_event(request.viewer, slug, pk)
     page = selectors.event_page(event)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="attendees-{event.pk}.csv"'
@@ -428,7 +428,7 @@ def suggestion_list(request: HttpRequest) -> HttpResponse:
         services.suggest(created_by=request.user, **form.cleaned_data)
         messages.success(request, "Thank you: your suggestion is up. Others can now back it.")
         return redirect("groups:suggestion-list")
-    suggestions = selectors.suggestions_for(request.user)
+    suggestions = selectors.suggestions_for(request.viewer)
     backed = set(request.user.backed_suggestions.values_list("pk", flat=True))
     return render(
         request,

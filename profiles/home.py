@@ -59,7 +59,7 @@ def learning_matches(request: HttpRequest, *, now=None) -> dict:
     Each panel finds its people's pks; their cards are shared ones (``profiles.cards``),
     and one more query brings any not kept.
     """
-    user = request.user
+    user = request.viewer
     profile = profile_selectors.own_profile(user)
     if profile is None:
         return {

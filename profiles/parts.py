@@ -52,9 +52,9 @@ def directory_results(viewer, query: str, **filters) -> Part:
     params = QueryDict(query)
     # A search ranks at most CANDIDATES people: count them as the page is read.
     paging = RankedPaginator if filters.q.strip() else Paginator
-    found = selectors.directory_search(viewer.user, filters)
+    found = selectors.directory_search(viewer, filters)
     page = paging(found, PAGE_SIZE).get_page(params.get("page"))
-    views = [view_profile(viewer.user, profile) for profile in page]
+    views = [view_profile(viewer, profile) for profile in page]
     nobody = not page.paginator.count and filters.q.strip()
     directory = reverse("profiles:directory")
     context = {
@@ -75,7 +75,7 @@ def directory_results(viewer, query: str, **filters) -> Part:
 def _did_you_mean(viewer, params: QueryDict, q: str) -> list[tuple[str, str]]:
     """The skills a search that found nobody may have meant, each with the search for it."""
     found = []
-    for skill in selectors.spelled_like(viewer.user, q):
+    for skill in selectors.spelled_like(viewer, q):
         search = params.copy()
         search.pop("page", None)
         search["q"] = skill.name
@@ -94,21 +94,17 @@ def without_page(params: QueryDict) -> str:
 def profile(viewer, username: str) -> Part:
     """A person's profile as the viewer's audience sees it; owned by the person, who sees all
     of it and how to make it better (how complete it is, who matches them)."""
-    person, view = get_visible_profile(viewer.user, username)
+    person, view = get_visible_profile(viewer, username)
     context = {"view": view, "profile": person, "signed_in": viewer.signed_in}
     if view.is_owner:
         percent, next_step = completeness(person)
-        teachers = selectors.matches_for(
-            viewer.user, person, give=Relation.TEACH, take=Relation.LEARN
-        )
-        learners = selectors.matches_for(
-            viewer.user, person, give=Relation.LEARN, take=Relation.TEACH
-        )
+        teachers = selectors.matches_for(viewer, person, give=Relation.TEACH, take=Relation.LEARN)
+        learners = selectors.matches_for(viewer, person, give=Relation.LEARN, take=Relation.TEACH)
         context |= {
             "completeness": percent,
             "next_step": next_step,
-            "teachers": [view_profile(viewer.user, match) for match in teachers],
-            "learners": [view_profile(viewer.user, match) for match in learners],
+            "teachers": [view_profile(viewer, match) for match in teachers],
+            "learners": [view_profile(viewer, match) for match in learners],
             "corrections": person.corrections.filter(status=ProfileCorrection.Status.OPEN),
         }
     return render_part(
@@ -123,7 +119,7 @@ def profile(viewer, username: str) -> Part:
 def skill_people(viewer, skill: Skill) -> Part:
     """Who can teach, has, wants to learn... a skill: the newest of each, and where to find
     all of them."""
-    people = selectors.people_with_skill(viewer.user, skill)
+    people = selectors.people_with_skill(viewer, skill)
     directory = reverse("profiles:directory")
     see_all = {
         Relation.TEACH: f"{directory}?{urlencode({'skill': skill.slug, 'teaches': 'on'})}",
@@ -132,7 +128,7 @@ def skill_people(viewer, skill: Skill) -> Part:
     sections = [
         {
             "label": label,
-            "views": [view_profile(viewer.user, person) for person in people[relation][0]],
+            "views": [view_profile(viewer, person) for person in people[relation][0]],
             "more": people[relation][1],
             "see_all": see_all.get(relation),
         }
@@ -173,14 +169,14 @@ def card(viewer, calls) -> list[Part]:
     someone the viewer's audience may not find. A card's fact "groups": the parts of their
     profile it shows."""
     pks = [args[0] for args, _ in calls]
-    people = selectors.card_people(viewer.user, pks)
+    people = selectors.card_people(viewer, pks)
     cards = []
     for pk in pks:
         person = people.get(pk)
         if person is None:  # not listed, or hidden from this audience
             cards.append(Part("", facts={"groups": frozenset()}))
             continue
-        view = view_profile(viewer.user, person)
+        view = view_profile(viewer, person)
         cards.append(
             render_part(
                 "profiles/partials/_profile_card.html",
@@ -195,9 +191,9 @@ def card(viewer, calls) -> list[Part]:
 @shared(
     varies=("audience",),
     ends_on=ENDS_ON,
-    private=lambda viewer, q: search.holds_unseen_skill_named(viewer.user, q),
+    private=lambda viewer, q: search.holds_unseen_skill_named(viewer, q),
 )
 def search_people(viewer, q: str) -> Part:
     """The one search's people and skills sections (``registry.search_parts``)."""
-    sections = [search.people_section(viewer.user, q), search.skills_section(viewer.user, q)]
+    sections = [search.people_section(viewer, q), search.skills_section(viewer, q)]
     return sections_part(q, sections)

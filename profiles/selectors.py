@@ -453,7 +453,7 @@ def spelled_like(viewer, text: str, *, limit: int = 3) -> list[Skill]:
     most = 1 if len(text) <= 4 else 2
     holders = visible_holders(viewer)
     if viewer is not None and viewer.is_authenticated:
-        holders = holders.exclude(profile__user=viewer)
+        holders = holders.exclude(profile__user_id=viewer.pk)
     return list(
         Skill.objects.annotate(
             edits=LevenshteinAtMost(Lower(Unaccent("name")), Lower(Unaccent(Value(text))), most)

@@ -57,7 +57,7 @@ def _views(viewer, profiles) -> list:
 @cache_public_page
 @require_GET
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
-    check_profile_visible(request.user, username)
+    check_profile_visible(request.viewer, username)
     profile = parts.profile(request, username)
     return render(
         request,
@@ -75,7 +75,7 @@ def my_profile(request: HttpRequest) -> HttpResponse:
 @login_not_required
 @require_GET
 def profile_vcard(request: HttpRequest, username: str) -> HttpResponse:
-    profile, view = get_visible_profile(request.user, username)
+    profile, view = get_visible_profile(request.viewer, username)
     card = services.contact_card(
         profile=profile,
         groups=view.groups,
@@ -89,7 +89,7 @@ def profile_vcard(request: HttpRequest, username: str) -> HttpResponse:
 @login_not_required
 @require_GET
 def profile_photo(request: HttpRequest, username: str) -> FileResponse:
-    profile, _ = get_visible_profile(request.user, username)
+    profile, _ = get_visible_profile(request.viewer, username)
     if not profile.photo:
         raise Http404("No photo")
     response = FileResponse(profile.photo.open("rb"), content_type="image/jpeg")
@@ -130,7 +130,7 @@ def confirm_profile(request: HttpRequest) -> HttpResponse:
 
 
 def report_correction(request: HttpRequest, username: str) -> HttpResponse:
-    profile, view = get_visible_profile(request.user, username)
+    profile, view = get_visible_profile(request.viewer, username)
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.report_correction(profile=profile, reported_by=request.user, **form.cleaned_data)
@@ -145,7 +145,7 @@ def report_correction(request: HttpRequest, username: str) -> HttpResponse:
 @transaction.atomic
 def resolve_correction(request: HttpRequest, pk: int) -> HttpResponse:
     correction = get_object_or_404(ProfileCorrection.objects.select_related("profile__user"), pk=pk)
-    if not can_resolve_correction(request.user, correction):
+    if not can_resolve_correction(request.viewer, correction):
         raise Http404
     status = request.POST.get("status")
     if status not in {ProfileCorrection.Status.DONE, ProfileCorrection.Status.DISMISSED}:
@@ -161,7 +161,7 @@ def resolve_correction(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def skill_index(request: HttpRequest) -> HttpResponse:
     kind = request.GET.get("kind") if request.GET.get("kind") in Skill.Kind.values else None
-    skills = [s for s in selectors.skill_index(request.user, kind) if s.people or s.curated]
+    skills = [s for s in selectors.skill_index(request.viewer, kind) if s.people or s.curated]
     return render(
         request,
         "profiles/skill_index.html",
@@ -184,9 +184,9 @@ def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
 def skill_context(request: HttpRequest, skill: Skill) -> dict:
     """What the skill page shows of people; other parts of the site add their own sections."""
     can_teach_it = (
-        request.user.is_authenticated
+        request.viewer.is_authenticated
         and ProfileSkill.objects.filter(
-            profile__user=request.user, skill=skill, relation=Relation.TEACH
+            profile__user_id=request.viewer.pk, skill=skill, relation=Relation.TEACH
         ).exists()
     )
     people_html = parts.skill_people(request, skill)
@@ -207,7 +207,7 @@ def skill_suggest(request: HttpRequest) -> JsonResponse:
 @require_GET
 def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
     team = get_object_or_404(Team.objects.select_related("organisation"), slug=slug)
-    people = _views(request.user, selectors.people_in(request.user, team=team))
+    people = _views(request.viewer, selectors.people_in(request.viewer, team=team))
     return render(
         request,
         "profiles/people_in.html",
@@ -220,7 +220,7 @@ def team_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def place_detail(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Place, slug=slug)
-    people = _views(request.user, selectors.people_in(request.user, place=place))
+    people = _views(request.viewer, selectors.people_in(request.viewer, place=place))
     return render(
         request,
         "profiles/people_in.html",

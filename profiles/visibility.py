@@ -42,6 +42,7 @@ LEVELS = AUDIENCE_ORDER
 _USERS_PROFILE = Profile._meta.get_field("user").remote_field
 
 T = TypeVar("T")
+_OWNERS = object()  # "not given": the profile's owner's organisation
 
 
 def effective_audience(profile: Profile, group: str) -> str:
@@ -66,14 +67,14 @@ def unseen_holdings(viewer) -> list[int]:
     fields = ["show_interests", *GROUPS.values()]
     # The profile's audiences once per skill row (or once, with no skill): a join, no subquery.
     rows = list(
-        Profile.objects.filter(user=viewer).values_list(
+        Profile.objects.filter(user_id=viewer.pk).values_list(
             *fields, "profile_skills__relation", "profile_skills__skill_id"
         )
     )
     if not rows:
         return []
-    profile = Profile(user=viewer, **dict(zip(fields, rows[0], strict=False)))
-    seen = _groups_for_audience(viewer, profile)
+    profile = Profile(user_id=viewer.pk, **dict(zip(fields, rows[0], strict=False)))
+    seen = _groups_for_audience(viewer, profile, organisation_id=viewer.organisation_id)
     return [
         skill_id
         for *_, relation, skill_id in rows
@@ -81,9 +82,13 @@ def unseen_holdings(viewer) -> list[int]:
     ]
 
 
-def _groups_for_audience(viewer, profile: Profile) -> frozenset[str]:
-    """The field groups of ``profile`` that ``viewer``'s audience sees (owner or not)."""
-    organisation_id = profile.user.organisation_id
+def _groups_for_audience(
+    viewer, profile: Profile, *, organisation_id: int | None = _OWNERS
+) -> frozenset[str]:
+    """The field groups of ``profile`` that ``viewer``'s audience sees (owner or not).
+    ``organisation_id`` is its owner's (read from ``profile.user`` when not given)."""
+    if organisation_id is _OWNERS:
+        organisation_id = profile.user.organisation_id
     groups = {
         group
         for group in GROUPS

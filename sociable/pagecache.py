@@ -32,6 +32,7 @@ from django.utils.connection import ConnectionProxy
 
 from .audience import shared_audience
 from .cache import PAGES
+from .viewer import viewer_of
 
 # Never the default cache: that is the security store (sociable/cache.py).
 cache = ConnectionProxy(caches, PAGES)
@@ -95,7 +96,7 @@ def _may_share(request: HttpRequest) -> bool:
     return (
         settings.PAGE_CACHE_SECONDS > 0
         and request.method in ("GET", "HEAD")
-        and shared_audience(request.user) is not None
+        and shared_audience(viewer_of(request)) is not None
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES
     )

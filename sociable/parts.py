@@ -5,7 +5,7 @@ what the part varies on and which content ends it::
 
     @shared(varies=("audience",), ends_on=("forums", "profiles", "accounts"))
     def thread_posts(viewer, thread, page: int, moderator: bool) -> Part:
-        posts = selectors.page_of_posts(thread, viewer.user, moderator=moderator, page=page)
+        posts = selectors.page_of_posts(thread, viewer, moderator=moderator, page=page)
         return render_part("forums/partials/_thread_posts.html", {...}, owners={...})
 
 and the view calls it with the request and the same arguments::

@@ -26,13 +26,13 @@ def search(request: HttpRequest) -> HttpResponse:
     results = site_search.everything(request, q) if q else None
     context = {"q": q, "results": results}
     if results and not results.found:
-        context["did_you_mean"] = site_search.spelled_like(request.user, q)
+        context["did_you_mean"] = site_search.spelled_like(request.viewer, q)
     return render(request, "search/search.html", context)
 
 
 def _section(request: HttpRequest, q: str, section: str, title: str, find) -> HttpResponse:
     """Every result of one section that has no search page of its own (skills, events)."""
-    page = RankedPaginator(find(request.user, q), PER_PAGE).get_page(request.GET.get("page"))
+    page = RankedPaginator(find(request.viewer, q), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "q": q,
         "section": section,

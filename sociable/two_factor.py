@@ -10,7 +10,7 @@ from sociable.links import reverse
 
 
 def has_two_factor(user) -> bool:
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.TOTP).exists()
 
 
 def redirect_to_two_factor_setup(request):

@@ -10,6 +10,13 @@ fact is found the first time it is asked for, once a request.
 A shared part of a page (``sociable.parts``) declares which of these it varies on; its key
 is made of them (``Viewer.key``) and of nothing else of the viewer's, so two people whose
 facts agree are shown the same part, and two whose facts differ never are.
+
+The viewer is also the only input to what someone may see: views and parts pass it to
+selectors, permissions and the audience rule, which read of it what they read of an
+account (``pk``, ``is_authenticated``, ``is_active``, ``organisation_id``, ``is_staff``,
+``is_superuser``), and query by ``pk``, never by the account object. Writes (who posted,
+who joined) take the account, ``request.user``. Outside a request (a task, an email),
+``Viewer.of(account)`` makes one.
 """
 
 from __future__ import annotations
@@ -32,6 +39,17 @@ class Viewer:
         self.user = user
         self._facts: dict[str, Any] = {}
 
+    @classmethod
+    def of(cls, who) -> Viewer:
+        """``who`` as a viewer: a viewer as it is, an account (or None, nobody) wrapped."""
+        if isinstance(who, Viewer):
+            return who
+        if who is None:
+            from django.contrib.auth.models import AnonymousUser
+
+            who = AnonymousUser()
+        return cls(who)
+
     def __repr__(self) -> str:
         return f"<Viewer {self.pk or 'anonymous'} {self.audience_key}>"
 
@@ -47,6 +65,37 @@ class Viewer:
     def organisation_id(self) -> int | None:
         return getattr(self.user, "organisation_id", None) if self.signed_in else None
 
+    # What the audience rule and permissions read of an account, read the same way of a
+    # viewer. A closed account counts as nobody signed in.
+    @property
+    def id(self) -> int | None:
+        return self.pk
+
+    @property
+    def is_authenticated(self) -> bool:
+        return self.signed_in
+
+    @property
+    def is_active(self) -> bool:
+        return self.signed_in
+
+    @property
+    def is_anonymous(self) -> bool:
+        return not self.signed_in
+
+    @cached_property
+    def is_staff(self) -> bool:
+        """Staff status (the admin's roles): moderators and administrators have it."""
+        return self.signed_in and bool(getattr(self.user, "is_staff", False))
+
+    @cached_property
+    def is_superuser(self) -> bool:
+        return self.signed_in and bool(getattr(self.user, "is_superuser", False))
+
+    @property
+    def username(self) -> str:
+        return self.user.get_username() if self.signed_in else ""
+
     @cached_property
     def audience_key(self) -> str:
         """What they see of things whose audience is never one group's members."""
@@ -57,7 +106,7 @@ class Viewer:
         if name == AUDIENCE:
             return self.audience_key
         if name not in self._facts:
-            self._facts[name] = registry.viewer_facts[name](self.user)
+            self._facts[name] = registry.viewer_facts[name](self)
         return self._facts[name]
 
     def key(self, varies: tuple[str, ...]) -> str:

@@ -4,7 +4,8 @@ A ``Notice`` (tests/audience_app) stands in for anything with an audience. For
 each audience the list (``visible_to``) and the single object
 (``is_visible_to``) must agree, for: an anonymous visitor, a community member,
 staff of the organisation, staff of another organisation, a group member, and
-a deactivated account.
+a deactivated account; each asked as a request's ``Viewer`` (what views and parts pass)
+and as the bare account (what tasks and emails have).
 """
 
 import pytest
@@ -12,6 +13,7 @@ from django.contrib.auth.models import AnonymousUser
 
 from sociable.audience import Audience, can_see
 from sociable.queries import fetch
+from sociable.viewer import Viewer
 from tests.accounts.factories import UserFactory
 from tests.audience_app.models import Circle, Notice
 
@@ -58,9 +60,10 @@ def notices(council, viewers):
     }
 
 
+@pytest.mark.parametrize("as_viewer", [True, False], ids=["viewer", "account"])
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_each_viewer_sees_exactly_the_audiences_they_belong_to(viewer, viewers, notices):
-    user = viewers[viewer]
+def test_each_viewer_sees_exactly_the_audiences_they_belong_to(viewer, as_viewer, viewers, notices):
+    user = Viewer.of(viewers[viewer]) if as_viewer else viewers[viewer]
     expected = {a for a, who in EXPECTED.items() if viewer in who}
 
     listed = set(Notice.objects.visible_to(user).values_list("audience", flat=True))

@@ -38,7 +38,7 @@ class NotificationQuerySet(models.QuerySet):
         """The user's own notifications whose subject they can still see."""
         from .anchors import visible_anchors
 
-        return self.filter(visible_anchors(user), recipient=user)
+        return self.filter(visible_anchors(user), recipient_id=user.pk)
 
     def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)

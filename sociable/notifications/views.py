@@ -22,7 +22,7 @@ PER_PAGE = 30
 @require_GET
 def notification_list(request: HttpRequest) -> HttpResponse:
     services.recount_unread(request.user)
-    notifications = Notification.objects.visible_to(request.user)
+    notifications = Notification.objects.visible_to(request.viewer)
     page = Paginator(notifications, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "notifications/list.html", {"page": page})
 
@@ -30,7 +30,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     """Follow a notification to its subject, marking it read on the way."""
-    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    notification = get_object_or_404(Notification.objects.visible_to(request.viewer), pk=pk)
     services.mark_read(user=request.user, notification=notification)
     if url_has_allowed_host_and_scheme(notification.url, allowed_hosts=None):
         return redirect(notification.url)
