@@ -3,10 +3,10 @@
     python -m bench.fixtures        (from the checkout, with the server's environment)
 
 Prints one JSON object: the session cookie of a signed-in member of staff, the pages (name,
-path, note) and the database's row counts. It runs with the same settings and SECRET_KEY as
-the server it prepares for, because a session is only valid under the key that signed it.
-The only rows it writes are the bench user (staff of the council, an empty profile) and
-one session.
+path, note; for a varied row, the pages it draws from in each login state) and the
+database's row counts. It runs with the same settings and SECRET_KEY as the server it
+prepares for, because a session is only valid under the key that signed it. The only rows
+it writes are the bench user (staff of the council, an empty profile) and one session.
 """
 
 from __future__ import annotations
@@ -276,6 +276,162 @@ def pages(viewer) -> list[dict[str, str]]:
     return pages
 
 
+# --- varied rows (issue 19) -----------------------------------------------------------
+# A fixed row repeats one URL, so the page cache and the database's own caches answer
+# nearly every request. A varied row draws each request from hundreds of pages of one kind.
+
+VARIED_PAGES = 300  # pages a varied row draws from, when the data has that many
+VARIED_TYPOS = 20  # of a search row's words: typing slips of skill names
+VARIED_OTHER_NAMES = 20  # and at most this many other names of skills (merged ones)
+
+
+def spread(items: list, n: int = VARIED_PAGES) -> list:
+    """``n`` of ``items`` spread evenly through them (every k-th), or all when fewer."""
+    if len(items) <= n:
+        return list(items)
+    return [items[i * len(items) // n] for i in range(n)]
+
+
+def every_kth(queryset, n: int = VARIED_PAGES) -> tuple[list, int]:
+    """``n`` rows of ``queryset`` spread evenly in primary key order, and how many it has."""
+    pks = list(queryset.order_by("pk").values_list("pk", flat=True))
+    chosen = spread(pks, n)
+    found = queryset.in_bulk(chosen)
+    return [found[pk] for pk in chosen], len(pks)
+
+
+def held_skills():
+    """Skills someone has, of every kind (languages and interests too)."""
+    from django.db.models import Exists, OuterRef
+
+    from profiles.models import ProfileSkill, Skill
+
+    return Skill.objects.filter(Exists(ProfileSkill.objects.filter(skill=OuterRef("pk"))))
+
+
+def search_words(n: int = VARIED_PAGES) -> tuple[list[str], str]:
+    """What people type into a search: skill names, a few slips and other names of skills.
+
+    Every k-th name of a skill someone has (by name), the slip ``typo_of`` makes in every
+    k-th of them, and every k-th alias (the name a skill had before it was merged into
+    another). Each word once, whatever its case.
+    """
+    from profiles.models import SkillAlias
+
+    names = list(held_skills().order_by("name", "pk").values_list("name", flat=True))
+    known = {name.casefold() for name in names}
+    aliases = SkillAlias.objects.order_by("name", "pk").values_list("name", flat=True)
+    others = {a.casefold(): a for a in spread(list(aliases), VARIED_OTHER_NAMES)}
+    typos = {t.casefold(): t for t in map(typo_of, spread(names, VARIED_TYPOS))}
+    extras = {k: v for k, v in (typos | others).items() if k not in known}
+    typo_count = sum(1 for k in extras if k in typos)
+    words = spread(names, max(0, n - len(extras))) + list(extras.values())
+    note = f"{len(words) - len(extras):,} of {len(names):,} skills' names, {typo_count} typos"
+    if others:
+        return words, note + f", {len(extras) - typo_count} other names of skills"
+    return words, note + "; the data has no other names of skills"
+
+
+def pages_note(chosen: int, total: int, what: str) -> str:
+    note = f"{chosen:,} of {total:,} {what}"
+    if chosen < VARIED_PAGES:
+        note += f": fewer than {VARIED_PAGES} in the data"
+    return note
+
+
+def varied_pages(viewer) -> list[dict]:
+    """The varied rows: for each, the pages a request draws from in each login state.
+
+    Words and skill pages are the same signed in and out (anyone may search, and every
+    skill has a public page). People, threads, groups and events are chosen among those
+    the login state can see: the public ones signed out, the bench user's signed in.
+    """
+    from django.contrib.auth.models import AnonymousUser
+    from django.utils.http import urlencode
+
+    from forums.models import Thread
+    from groups.models import Event, Group
+    from profiles.models import Profile
+
+    viewers = {"anonymous": AnonymousUser(), "staff": viewer}
+    words, words_note = search_words()
+    skills, skill_count = every_kth(held_skills())
+
+    def same(paths: list[str], note: str) -> dict:
+        return {state: {"paths": paths, "note": note} for state in viewers}
+
+    def visible(choose, what: str) -> dict:
+        found = {}
+        for state, who in viewers.items():
+            chosen, total = every_kth(choose(who))
+            found[state] = {
+                "paths": [x.get_absolute_url() for x in chosen],
+                "note": pages_note(len(chosen), total, f"{what} this login can see"),
+            }
+        return found
+
+    def row(name: str, pattern: str, by_state: dict) -> dict:
+        return {"name": name, "path": pattern, "note": "", "varied": by_state}
+
+    return [
+        row(
+            "varied: directory search",
+            "/people/?q=<word>",
+            same(["/people/?" + urlencode({"q": w}) for w in words], words_note),
+        ),
+        row(
+            "varied: one search",
+            "/search/?q=<word>",
+            same(["/search/?" + urlencode({"q": w}) for w in words], words_note),
+        ),
+        row(
+            "varied: skill page",
+            "/skills/<slug>/",
+            same(
+                [s.get_absolute_url() for s in skills],
+                pages_note(len(skills), skill_count, "skills someone has"),
+            ),
+        ),
+        row(
+            "varied: profile",
+            "/people/<username>/",
+            visible(
+                lambda who: Profile.objects.listed().visible_to(who).select_related("user"),
+                "listed profiles",
+            ),
+        ),
+        row(
+            "varied: thread page",
+            "/forums/t/<id>-<slug>/",
+            # A thread whose opening post waits for a moderator is no page (404) yet.
+            visible(
+                lambda who: Thread.objects.visible_to(who).filter(post_count__gt=0),
+                "threads with a post",
+            ),
+        ),
+        row(
+            "varied: group page",
+            "/groups/<slug>/",
+            visible(
+                lambda who: Group.objects.filter(closed_at__isnull=True).visible_to(who),
+                "open groups",
+            ),
+        ),
+        row(
+            "varied: event page",
+            "/groups/<slug>/events/<id>/",
+            visible(
+                lambda who: (
+                    Event.objects.filter(cancelled_at__isnull=True)
+                    .visible_to(who)
+                    .select_related("group")
+                ),
+                "events not cancelled",
+            ),
+        ),
+    ]
+
+
 def row_counts() -> dict[str, int]:
     from forums.models import Board, Post, Thread
     from groups.models import RSVP, Event, Group, Membership
@@ -317,7 +473,7 @@ def main() -> None:
             {
                 "cookie": session_cookie(user),
                 "user": f"{user.username} (staff of {user.organisation})",
-                "pages": pages(user),
+                "pages": pages(user) + varied_pages(user),
                 "counts": row_counts(),
                 "django": django.get_version(),
                 "postgresql": postgres_version(),

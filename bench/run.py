@@ -9,7 +9,8 @@ database sociable_bench_<scale> beside it (BENCH_DATABASE_URL names another). St
    --scale S, or seed_demo for --scale demo), collectstatic into a temporary folder;
 2. start gunicorn with the production settings, 2 sync workers, on a free loopback port,
    with SOCIABLE_BENCH=1 (the query count header and the bare "ceiling" view);
-3. sign in a bench user (staff of the council) and pick each page's URL from the data;
+3. sign in a bench user (staff of the council) and pick each page's URL from the data (a
+   varied row's: hundreds of pages of one kind, each request drawing one at random);
 4. for each login state and page: warm-up requests (which must all answer 200 and give
    the page's query count), the ceiling in the same login state for a third of --seconds,
    then the page with `wrk -t1 -c4` for --seconds (the ratio is the page's rate over that
@@ -30,6 +31,7 @@ import importlib.metadata
 import json
 import os
 import platform
+import random
 import re
 import secrets
 import shutil
@@ -53,8 +55,11 @@ WORKERS = 2
 CONNECTIONS = 4
 # Warm-up requests per row, one at a time: 12, or at least 4 when a page is slow enough to
 # take more than 10 s for them. The query count is read from the last half (a worker's
-# first request pays once for opening its database connection).
+# first request pays once for opening its database connection); a varied row's from all of
+# them, each to a different one of its pages.
 WARMUP_REQUESTS = (4, 12)
+# A varied row's requests draw its pages at random, the same each run (bench/report.lua).
+VARIED_SEED = 19
 WARMUP_SECONDS = 10
 # gunicorn's own limit (its default timeout) ends a request after 30 s.
 REQUEST_TIMEOUT = 90
@@ -276,6 +281,14 @@ class Row:
     result: dict = field(default_factory=dict)
     error: str = ""
     ceiling_rps: float | None = None  # the ceiling's rate, measured just before this row
+    # A varied row's pages, each request drawing one (path is then their pattern), and the
+    # file of them that wrk reads.
+    pages: list[str] = field(default_factory=list)
+    pages_file: Path | None = None
+
+    @property
+    def varied(self) -> bool:
+        return bool(self.pages)
 
     @property
     def ratio(self) -> float | None:
@@ -287,6 +300,14 @@ class Row:
     def measured(self) -> bool:
         return bool(self.result) and not self.error
 
+    @property
+    def query_text(self) -> str:
+        """A fixed row's counts (``5/7`` when they moved); a varied row's lowest–highest."""
+        if self.varied and self.queries:
+            low, high = min(self.queries), max(self.queries)
+            return str(low) if low == high else f"{low}–{high}"
+        return "/".join(str(q) for q in sorted(set(self.queries)))
+
     def misses(self) -> list[str]:
         if not self.measured:
             return []
@@ -297,7 +318,9 @@ class Row:
             found.append(f"p95 {self.result['p95_ms']:.0f} ms > {MAX_P95_MS:.0f}")
         if self.queries and max(self.queries) > MAX_QUERIES:
             found.append(f"{max(self.queries)} queries > {MAX_QUERIES}")
-        if len(set(self.queries)) > 1:
+        # Pages of one kind may differ (a search that finds nobody asks less): a varied
+        # row's pages must each stay within the limit, a fixed row's count must not move.
+        if len(set(self.queries)) > 1 and not self.varied:
             found.append("query count varies")
         if self.result["socket_errors"]:
             found.append(f"{self.result['socket_errors']} connection errors or timeouts")
@@ -305,28 +328,40 @@ class Row:
 
 
 def warm_up(server: Server, row: Row, cookie: str) -> bool:
-    """Send the warm-up requests; False when the page is not for this login state."""
+    """Send the warm-up requests; False when the page is not for this login state.
+
+    A varied row's go to a sample of its pages, one each, the same sample every run.
+    """
     fewest, most = WARMUP_REQUESTS
+    paths = [row.path] * most
+    if row.varied:
+        sample = random.Random(VARIED_SEED)  # noqa: S311 a repeatable sample, not a secret
+        paths = sample.sample(row.pages, min(most, len(row.pages)))
     started = time.monotonic()
-    for sent in range(most):
+    for sent, path in enumerate(paths):
         if sent >= fewest and time.monotonic() - started > WARMUP_SECONDS:
             break
         try:
-            status, headers, _body = server.get(row.path, cookie)
+            status, headers, _body = server.get(path, cookie)
         except OSError as failure:  # a timeout, or gunicorn ending a request after 30 s
             row.error = f"no answer to a warm-up request ({type(failure).__name__})"
             return True
         if status != 200:
             location = headers.get("Location", "")
-            if row.state == "anonymous" and status == 302 and "/accounts/login/" in location:
+            signs_in = status == 302 and "/accounts/login/" in location
+            # A varied row's pages are chosen among those its login state can see.
+            if row.state == "anonymous" and signs_in and not row.varied:
                 return False
             row.error = f"answered {status} {location}".strip()
+            if row.varied:
+                row.error += f" at {path}"
             return True
         if "X-Sociable-Queries" not in headers:
             row.error = "no X-Sociable-Queries header: is SOCIABLE_BENCH=1 reaching gunicorn?"
             return True
         row.queries.append(int(headers["X-Sociable-Queries"]))
-    row.queries = row.queries[len(row.queries) // 2 :]
+    if not row.varied:
+        row.queries = row.queries[len(row.queries) // 2 :]
     return True
 
 
@@ -343,7 +378,10 @@ def load(wrk: str, server: Server, row: Row, cookie: str, seconds: int) -> None:
     ]
     for name, value in request_headers(cookie).items():
         command += ["-H", f"{name}: {value}"]
-    command.append(f"http://127.0.0.1:{server.port}{row.path}")
+    if row.varied:
+        command += [f"http://127.0.0.1:{server.port}/", "--", str(row.pages_file), str(VARIED_SEED)]
+    else:
+        command.append(f"http://127.0.0.1:{server.port}{row.path}")
     output = run(command, capture_output=True, text=True, timeout=seconds + 2 * REQUEST_TIMEOUT)
     output = output.stdout
     server.wait_idle()  # the requests still in flight when wrk stopped
@@ -388,9 +426,16 @@ def describe(row: Row) -> str:
     r = row.result
     return (
         f"  {row.name:<26} {row.state:<9} {r['rps']:8.1f} req/s  p50 {r['p50_ms']:6.1f} ms  "
-        f"p95 {r['p95_ms']:6.1f} ms  {row.queries[-1]:>2} queries  {row.ratio:4.0%} of "
-        f"{row.ceiling_rps:.0f} req/s"
+        f"p95 {r['p95_ms']:6.1f} ms  {row.query_text:>5} queries  {row.ratio:4.0%} of "
+        f"{row.ceiling_rps:.0f} req/s" + (f"  {pages_text(row)}" if row.varied else "")
     )
+
+
+def pages_text(row: Row) -> str:
+    """How many pages a varied row drew from, and how many of them its run asked for."""
+    drawn = row.result.get("pages_drawn") if row.result else None
+    text = f"{len(row.pages):,} pages"
+    return text + (f", {drawn:,} asked for" if drawn is not None else "")
 
 
 # --- reporting --------------------------------------------------------------------------
@@ -428,7 +473,8 @@ def table(rows: list[Row]) -> list[str]:
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |",
     ]
     for row in rows:
-        url = f"`{row.path}`" + (f" ({row.note})" if row.note else "")
+        note = f"{pages_text(row)}: {row.note}" if row.varied else row.note
+        url = f"`{row.path}`" + (f" ({note})" if note else "")
         if row.error:
             lines.append(
                 f"| {row.name} | {row.state} | – | – | – | – | – | – | – | FAILED: {row.error} "
@@ -436,7 +482,7 @@ def table(rows: list[Row]) -> list[str]:
             )
             continue
         r = row.result
-        queries = "/".join(str(q) for q in sorted(set(row.queries)))
+        queries = row.query_text
         verdict = "met" if not row.misses() else "missed: " + "; ".join(row.misses())
         lines.append(
             f"| {row.name} | {row.state} | {r['rps']:.1f} | {r['requests']} | {r['p50_ms']:.1f} | "
@@ -476,7 +522,9 @@ def page_cache_text() -> str:
         return "off (`PAGE_CACHE_SECONDS=0`): every page rendered for every request"
     return (
         f"on ({seconds} s): signed-out pages and the directory's results for each audience "
-        "are rendered once and served from the cache, as every row repeats one URL"
+        "are rendered once and served from the cache; a fixed row repeats one URL, so it "
+        "measures the cache, while a varied row's first request for each of its pages "
+        "renders it"
     )
 
 
@@ -510,7 +558,8 @@ def section(scale: str, info: dict, rows: list[Row], workers: list[dict]) -> str
         *table(rows),
         "",
         f"Targets (ratio ≥ {MIN_RATIO:.0%} of the ceiling, p95 ≤ {MAX_P95_MS:.0f} ms at "
-        f"{CONNECTIONS} connections, ≤ {MAX_QUERIES} queries, the same count every request): "
+        f"{CONNECTIONS} connections, ≤ {MAX_QUERIES} queries, the same count every request; "
+        f"a varied row: ≤ {MAX_QUERIES} queries on every page of its warm-up): "
         f"{len(met)} of {len(rows)} rows meet all.",
     ]
     missed = [r for r in rows if r.misses() or r.error]
@@ -596,8 +645,7 @@ def bench(args, states: list[str]) -> int:
         )
         info = json.loads(fixtures.stdout)
         cookie = f"{info['cookie']['name']}={info['cookie']['value']}"
-        wanted = [p for p in args.pages.split(",") if p]
-        pages = [p for p in info["pages"] if not wanted or any(w in p["name"] for w in wanted)]
+        pages = chosen_pages(info["pages"], args.pages)
         info |= {
             "when": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
             "seconds": args.seconds,
@@ -609,7 +657,7 @@ def bench(args, states: list[str]) -> int:
         }
         server = start_server(env, folder)
         try:
-            rows = run_rows(wrk, server, pages, states, cookie, args.seconds)
+            rows = run_rows(wrk, server, pages, states, cookie, args.seconds, folder)
             workers = [memory(pid) for pid in server.workers()]
         finally:
             stop_server(server)
@@ -626,7 +674,16 @@ def bench(args, states: list[str]) -> int:
     return 1 if any(row.error for row in rows) else 0
 
 
-def run_rows(wrk, server, pages, states, cookie, seconds) -> list[Row]:
+def chosen_pages(pages: list[dict], wanted: str) -> list[dict]:
+    """The pages whose name contains one of ``wanted``'s comma-separated words (all if none).
+
+    ``--pages varied`` so takes the varied rows alone: no fixed row's name has the word.
+    """
+    words = [word for word in wanted.split(",") if word]
+    return [p for p in pages if not words or any(word in p["name"] for word in words)]
+
+
+def run_rows(wrk, server, pages, states, cookie, seconds, folder: Path) -> list[Row]:
     rows: list[Row] = []
     for state in states:
         jar = cookie if state == "staff" else ""
@@ -639,12 +696,28 @@ def run_rows(wrk, server, pages, states, cookie, seconds) -> list[Row]:
             own = page.get("cookie")  # a page measured as someone else: signed in only
             if own and state != "staff":
                 continue
-            row = Row(page["name"], state, page["path"], page["note"])
+            if "varied" in page:
+                row = varied_row(page, state, folder)
+                if not row.pages:
+                    print(f"  {row.name:<26} {state:<9} sees none: not measured", flush=True)
+                    continue
+            else:
+                row = Row(page["name"], state, page["path"], page["note"])
             if measure(wrk, server, row, f"{own['name']}={own['value']}" if own else jar, seconds):
                 rows.append(row)
             else:
                 print(f"  {row.name:<26} {state:<9} asks to sign in: not measured", flush=True)
     return rows
+
+
+def varied_row(page: dict, state: str, folder: Path) -> Row:
+    """A varied row in one login state, its pages written to a file for wrk to read."""
+    chosen = page["varied"][state]
+    row = Row(page["name"], state, page["path"], chosen["note"], pages=chosen["paths"])
+    slug = re.sub(r"[^a-z0-9]+", "-", row.name.lower()).strip("-")
+    row.pages_file = folder / f"{slug}-{state}.txt"
+    row.pages_file.write_text("".join(f"{path}\n" for path in row.pages))
+    return row
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """`make bench` hooks: the query count header and the ceiling view exist only with SOCIABLE_BENCH=1.
 
 The switch is read by the production settings, so it is checked in a separate process
-with those settings, as gunicorn would start them. What the header counts is checked here.
+with those settings, as gunicorn would start them. What the header counts is checked here,
+and which pages the varied rows draw from (bench/fixtures.py).
 """
 
 import json
+from datetime import timedelta
 
 import pytest
 from django.conf import settings
@@ -12,8 +14,15 @@ from django.db import connection
 from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
+from django.utils import timezone
 
+from bench import fixtures, run
+from forums.models import Board, Thread
+from groups.models import Event, Group
+from profiles.models import Profile, ProfileSkill, Skill
 from sociable import bench
+from sociable.accounts.models import User
+from sociable.audience import Audience
 from sociable.urls import urlpatterns as site_urlpatterns
 from tests.helpers import manage, production_settings
 
@@ -95,3 +104,138 @@ def test_the_query_header_counts_every_query_of_a_page(client_as, staff_member):
 
     assert response.status_code == 200
     assert int(response[bench.QUERIES_HEADER]) == len(queries) > 2
+
+
+# --- the varied rows' pages (bench/fixtures.py) -------------------------------------------
+
+VARIED_ROWS = [
+    "varied: directory search",
+    "varied: one search",
+    "varied: skill page",
+    "varied: profile",
+    "varied: thread page",
+    "varied: group page",
+    "varied: event page",
+]
+
+
+def test_spread_takes_every_kth_through_the_whole_list_or_all_of_a_short_one():
+    chosen = fixtures.spread(list(range(1000)), 300)
+
+    assert len(set(chosen)) == 300
+    assert chosen == sorted(chosen)
+    assert chosen[0] == 0 and chosen[-1] >= 990
+    assert fixtures.spread(list(range(10)), 300) == list(range(10))
+
+
+@pytest.fixture
+def partnership(staff_member, other_staff):
+    """More public people, skills, threads, groups and events than a varied row takes, and
+    some of each that signed-out visitors, or the council's staff too, may not see.
+
+    Written in bulk: a few hundred of each through the services would take minutes.
+    Returns the addresses of what the public may not see, and of what the council may not.
+    """
+    council, trust = staff_member.organisation, other_staff.organisation
+    many, few = fixtures.VARIED_PAGES + 10, 10
+    starts = timezone.now() + timedelta(days=7)
+
+    def users(prefix: str, n: int, organisation) -> list[User]:
+        return User.objects.bulk_create(
+            User(username=f"{prefix}-{i}", email=f"{prefix}-{i}@example.com", name=f"{prefix} {i}",
+                 organisation=organisation)
+            for i in range(n)
+        )  # fmt: skip
+
+    def profiles(people, audience) -> list[Profile]:
+        return Profile.objects.bulk_create(Profile(user=u, audience=audience) for u in people)
+
+    public = profiles(users("public", many, council), Audience.PUBLIC)
+    community = profiles(users("community", few, council), Audience.COMMUNITY)
+    theirs = profiles(users("trust", few, trust), Audience.ORGANISATION)
+    skills = Skill.objects.bulk_create(
+        Skill(name=f"Skill {i}", slug=f"skill-{i}", key=f"skill{i}") for i in range(many)
+    )
+    ProfileSkill.objects.bulk_create(
+        ProfileSkill(profile=public[i], skill=skill, relation=ProfileSkill.Relation.HAS)
+        for i, skill in enumerate(skills)
+    )
+
+    def boards(name: str, n: int, **audience) -> list[Thread]:
+        board = Board.objects.create(name=name, slug=name, **audience)
+        return Thread.objects.bulk_create(
+            Thread(board=board, title=f"{name} {i}", slug=f"{name}-{i}", post_count=1)
+            for i in range(n)
+        )
+
+    def groups(name: str, n: int, **fields) -> list[Group]:
+        return Group.objects.bulk_create(
+            Group(name=f"{name} {i}", slug=f"{name}-{i}", summary="We meet", **fields)
+            for i in range(n)
+        )
+
+    def events(in_groups: list[Group], **fields) -> list[Event]:
+        return Event.objects.bulk_create(
+            Event(group=g, title="Meeting", starts_at=starts, ends_at=starts + timedelta(hours=1),
+                  **fields)
+            for g in in_groups
+        )  # fmt: skip
+
+    public_groups = groups("public", many, audience=Audience.PUBLIC)
+    community_groups = groups("community", few, audience=Audience.COMMUNITY)
+    trust_groups = groups("trust", few, audience=Audience.ORGANISATION, audience_organisation=trust)
+    closed = groups("closed", few, audience=Audience.PUBLIC, closed_at=timezone.now())
+    public_threads = boards("public", many, audience=Audience.PUBLIC)
+    community_threads = boards("community", few, audience=Audience.COMMUNITY)
+    trust_threads = boards(
+        "trust", few, audience=Audience.ORGANISATION, audience_organisation=trust
+    )
+    waiting = Thread.objects.bulk_create(  # an opening post waiting for a moderator
+        Thread(board=public_threads[0].board, title="Waiting", slug="waiting", post_count=0)
+        for _ in range(few)
+    )
+    events(public_groups)
+    community_events = events(community_groups)
+    trust_events = events(trust_groups)
+    cancelled = events(public_groups[:few], cancelled_at=timezone.now())
+
+    def addresses(*rows) -> set[str]:
+        return {row.get_absolute_url() for row in rows}
+
+    left_out = addresses(*closed, *cancelled, *waiting)
+    for event in [*community_events, *trust_events, *cancelled]:
+        event.group = Group.objects.get(pk=event.group_id)  # for its address
+    not_for_council = left_out | addresses(*theirs, *trust_threads, *trust_groups, *trust_events)
+    not_for_public = not_for_council | addresses(
+        *community, *community_threads, *community_groups, *community_events
+    )
+    return {"anonymous": not_for_public, "staff": not_for_council}
+
+
+def test_each_varied_row_draws_from_300_pages_its_login_state_can_see(
+    partnership, staff_member, client, client_as
+):
+    varied = fixtures.varied_pages(staff_member)
+    fixed = fixtures.pages(staff_member)
+
+    assert [row["name"] for row in varied] == VARIED_ROWS
+    assert [p["name"] for p in run.chosen_pages(fixed + varied, "varied")] == VARIED_ROWS
+    viewers = {"anonymous": client, "staff": client_as(staff_member)}
+    for row in varied:
+        for state, chosen in row["varied"].items():
+            paths = chosen["paths"]
+            assert len(set(paths)) == len(paths) >= fixtures.VARIED_PAGES, (row["name"], state)
+            assert not set(paths) & partnership[state], (row["name"], state)
+            assert "fewer than" not in chosen["note"]
+            for address in paths[:: len(paths) // 3]:  # three of them, through HTTP
+                assert viewers[state].get(address).status_code == 200, (state, address)
+
+
+def test_search_words_are_skill_names_with_a_few_typos_each_once(partnership):
+    words, note = fixtures.search_words()
+
+    names = set(Skill.objects.values_list("name", flat=True))
+    typos = [w for w in words if w not in names]
+    assert len(words) == len({w.casefold() for w in words}) >= fixtures.VARIED_PAGES
+    assert 0 < len(typos) <= fixtures.VARIED_TYPOS
+    assert "no other names of skills" in note
