@@ -53,6 +53,17 @@ def moderated_boards(user):
     return own if user._forums_moderates_named else Board.objects.all()
 
 
+def can_open_unpublished_thread(viewer, thread: Thread, *, moderator: bool) -> bool:
+    """Whether ``viewer`` may open a thread whose opening post awaits approval: its author
+    and its board's moderators may; nobody else, and nobody at all once its author's
+    account is gone."""
+    if moderator:
+        return True
+    return (
+        viewer.is_authenticated and thread.author_id is not None and thread.author_id == viewer.pk
+    )
+
+
 def can_moderate(user, board: Board) -> bool:
     if not is_moderator(user):
         return False

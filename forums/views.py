@@ -15,6 +15,7 @@ from .models import Board, Post, Reaction, Thread
 from .permissions import (
     can_edit_post,
     can_moderate,
+    can_open_unpublished_thread,
     get_board_for_user,
     get_post_for_user,
     get_thread_for_user,
@@ -95,7 +96,9 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if slug != thread.slug:
         return redirect(thread, permanent=True)
     moderator = can_moderate(request.viewer, thread.board)
-    if thread.post_count == 0 and not moderator and thread.author_id != request.viewer.pk:
+    if thread.post_count == 0 and not can_open_unpublished_thread(
+        request.viewer, thread, moderator=moderator
+    ):
         raise Http404("No such thread")  # its opening post is waiting for approval
     total = selectors.post_count(thread, request.viewer, moderator=moderator)
     page = Paginator(range(total), selectors.POSTS_PER_PAGE).get_page(request.GET.get("page"))

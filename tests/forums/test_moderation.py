@@ -678,3 +678,20 @@ def test_the_log_page_lists_actions_newest_first_and_filters_them(
     assert [e.action for e in everything.context["page"]] == ["lock", "hide"]
     assert [e.action for e in locks.context["page"]] == ["lock"]
     assert "Spam" in everything.content.decode()
+
+
+def test_a_thread_awaiting_approval_stays_hidden_when_its_author_is_gone(
+    client, client_as, board, community_member, staff_member
+):
+    thread, opening = start_thread(
+        board=board, author=community_member, title="My first thread", body="Hello all"
+    )
+    assert opening.status == Post.Status.PENDING  # a community member's first post waits
+    address = thread.get_absolute_url()
+    assert client_as(community_member).get(address).status_code == 200  # its author sees it
+    assert client_as(staff_member).get(address).status_code == 404
+
+    community_member.delete()  # the thread and its post stay, with no author
+
+    assert client.get(address).status_code == 404  # not to visitors, whose pk is None too
+    assert client_as(staff_member).get(address).status_code == 404
