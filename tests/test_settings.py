@@ -5,6 +5,7 @@ import uuid
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 
 from tests.helpers import manage, production_settings
@@ -177,3 +178,19 @@ def test_production_refuses_the_demo_password_at_sign_in():
     )
 
     assert result.stdout.splitlines()[-1] == "True", result.stdout + result.stderr
+
+
+def test_web_connections_plan_no_jit_and_no_parallel_workers_yet_a_job_may_set_its_own():
+    options = settings.DATABASES["default"]["OPTIONS"]["options"]
+    assert "-c jit=off" in options
+    assert "-c max_parallel_workers_per_gather=0" in options
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("0",)
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
+        # A session default only: a long job (a management command) may ask for workers.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 2")
+        cursor.execute("SHOW max_parallel_workers_per_gather")
+        assert cursor.fetchone() == ("2",)

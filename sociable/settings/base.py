@@ -106,6 +106,11 @@ def database_from_env(name: str = "DATABASE_URL") -> dict:
     # not for pages; with it on, the planner's large estimates for a page's subqueries cost
     # 0.5 s of compiling.
     config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+    # No parallel query either (finding 7 of issue 19): on a 2-core web host the workers a
+    # Gather starts compete with the other requests for the same cores, and starting them
+    # cost a page 5-12 ms more than they saved. A session default, not a limit: a long job
+    # (a management command) may SET max_parallel_workers_per_gather for its own session.
+    config["OPTIONS"]["options"] += " -c max_parallel_workers_per_gather=0"
     # psycopg prepares the statements that ask for it (sociable.queries.fetch) and never
     # any other: prepare_threshold None (Django's default) would turn those off too. Those
     # are planned once, for any values: each has a plan that suits them all (ADR 0013).
