@@ -52,7 +52,7 @@ def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
     events = (
         group.events.filter(starts_at__gte=timezone.now() - KEEP_PAST)
         .select_related("group")
-        .order_by("starts_at")
+        .order_by("starts_at", "pk")
     )
     body = build_calendar(events, name=f"{group.name} (Sociable)", site_url=site_address(request))
     return _calendar_response(body)
@@ -73,7 +73,7 @@ def personal_ics(request: HttpRequest, token: str) -> HttpResponse:
             event__group__in=Group.objects.visible_to(user),
         )
         .select_related("event__group")
-        .order_by("event__starts_at")
+        .order_by("event__starts_at", "event_id")
     )
     events: list[Event] = [rsvp.event for rsvp in rsvps]
     waitlisted = {rsvp.event_id for rsvp in rsvps if rsvp.status == RSVP.Status.WAITLISTED}

@@ -19,7 +19,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from sociable.audience import AudienceModel, AudienceQuerySet
+from sociable.audience import Audience, AudienceModel, AudienceQuerySet
 from sociable.links import reverse
 
 # The pks of the groups a person (the one parameter) is an active member of
@@ -139,15 +139,28 @@ class Membership(models.Model):
         return f"{self.user} in {self.group} ({self.get_status_display()})"
 
 
-class EventQuerySet(models.QuerySet):
+class EventQuerySet(AudienceQuerySet):
+    # The audience columns are the group's, copied onto each event (``Event.audience``):
+    # ``visible_q`` reads them; ``visible_to`` reads the group's own.
+    group_field = "group"
+    member_groups = MEMBER_GROUPS
+
     def visible_to(self, user) -> EventQuerySet:
+        """Events of groups ``user`` may see: the rule read on the groups themselves."""
         return self.filter(group__in=Group.objects.visible_to(user))
 
+    def findable_by(self, user) -> EventQuerySet:
+        """Events of open groups ``user`` may see, read from the copies of the group's audience
+        on each event: the same rows as ``visible_to(user)`` with ``group__closed_at=None``,
+        filtered inside the scan of the events' own indexes, not against a subquery of
+        every visible group."""
+        return self.filter(self.visible_q(user), group_open=True)
+
     def upcoming(self, now=None) -> EventQuerySet:
-        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at")
+        return self.filter(ends_at__gte=now or timezone.now()).order_by("starts_at", "pk")
 
     def past(self, now=None) -> EventQuerySet:
-        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at")
+        return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
 
 class Event(models.Model):
@@ -194,6 +207,25 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(
         default=0, help_text="iCalendar SEQUENCE: goes up with every change."
     )
+    # Copies of the group's audience and of whether it is open, for searches and lists that
+    # filter events by who may see them inside one index scan (groups.search). Written by
+    # the database, never by the code (migration 0003): on every insert or save of an
+    # event, from its group; and on every event of a group whose audience or closing changes,
+    # with the group. ``Event.objects.visible_to`` still reads the group itself.
+    audience = models.CharField(
+        max_length=20, choices=Audience.choices, default=Audience.COMMUNITY, editable=False
+    )
+    audience_organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.DO_NOTHING,  # the group's own key protects the organisation
+        null=True,
+        blank=True,
+        editable=False,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    group_open = models.BooleanField(default=True, editable=False)
     # The event's own words, kept by PostgreSQL itself (its group's and skill's names are
     # matched through their own indexes: see groups.search).
     search_document = models.GeneratedField(
@@ -206,7 +238,7 @@ class Event(models.Model):
     objects = EventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["starts_at"]
+        ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"
@@ -218,6 +250,20 @@ class Event(models.Model):
         ]
         indexes = [
             models.Index(fields=["group", "starts_at"], name="event_by_group"),
+            # A skill's or a group's events not yet over and not cancelled (a skill's page:
+            # selectors.events_about; a group's next event: with_list_data). By ``ends_at``,
+            # not ``starts_at``: the range scan reads only the upcoming ones, however long
+            # the history; they are few, and sorted after.
+            models.Index(
+                fields=["skill", "ends_at"],
+                condition=Q(cancelled_at__isnull=True),
+                name="event_upcoming_by_skill",
+            ),
+            models.Index(
+                fields=["group", "ends_at"],
+                condition=Q(cancelled_at__isnull=True),
+                name="event_upcoming_by_group",
+            ),
             GinIndex(fields=["search_document"], name="event_search"),
             GistIndex(OpClass(Upper("title"), name="gist_trgm_ops"), name="event_title_trgm"),
         ]

@@ -31,7 +31,7 @@ def _groups(user: User) -> dict:
     events = (
         Event.objects.filter(Q(created_by=user) | Q(teacher=user))
         .select_related("group")
-        .order_by("starts_at")
+        .order_by("starts_at", "pk")
     )
     rsvps = RSVP.objects.filter(user=user).select_related("event__group").order_by("created_at")
     feed = CalendarFeed.objects.filter(user=user).first()

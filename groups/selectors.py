@@ -9,7 +9,7 @@ from django.utils import timezone
 from profiles.models import Profile, ProfileSkill, Skill
 from profiles.selectors import with_card_data
 from profiles.visibility import group_q, names_for, view_profile
-from sociable.queries import Columns, count_of, fetch
+from sociable.queries import Among, Columns, any_of, count_of, fetch
 
 from .models import RSVP, Event, Group, GroupTag, Membership, Suggestion
 from .search import match_groups
@@ -20,7 +20,7 @@ ACTIVE = Membership.Status.ACTIVE
 def _next_event(now):
     return Event.objects.filter(
         group=OuterRef("pk"), cancelled_at__isnull=True, ends_at__gte=now
-    ).order_by("starts_at")
+    ).order_by("starts_at", "pk")
 
 
 def with_list_data(groups, now=None):
@@ -87,8 +87,8 @@ def group_page(group: Group, viewer):
         .select_related("user__profile")
         .order_by("user__name")
     )
-    upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at"))
-    past = list(events.filter(ends_at__lt=now).order_by("-starts_at")[:10])
+    upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "pk"))
+    past = list(events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:10])
     for event in (*upcoming, *past):
         event.group = group  # their links need the group's slug: no query per event
     return {
@@ -192,19 +192,34 @@ def learners_to_invite(event: Event, viewer):
 
 
 def events_about(viewer, skill: Skill, limit: int = 10):
-    """Upcoming events that teach ``skill`` or belong to groups tagged with it."""
-    return (
-        Event.objects.visible_to(viewer)
-        .filter(Q(skill=skill) | Q(group__in=Group.objects.filter(tags=skill)))
+    """Upcoming events that teach ``skill`` or belong to groups tagged with it, soonest first.
+
+    Each way is its own branch, cut to ``limit`` as it reads its index (the sessions of the
+    skill through ``event_upcoming_by_skill``, the tagged groups' through ``event_by_group``),
+    and only the ids they find are read: an OR of the two would read every event. Who may
+    see an event is read from the copy of its group's audience on it.
+    """
+    upcoming = (
+        Event.objects.filter(Event.objects.visible_q(viewer))
         .filter(cancelled_at__isnull=True, ends_at__gte=timezone.now())
+        .order_by("starts_at", "pk")
+        .values("pk")
+    )
+    tagged = GroupTag.objects.filter(tag=skill).values("content_object")
+    found = any_of(
+        [upcoming.filter(skill=skill)[:limit], upcoming.filter(group__in=tagged)[:limit]],
+        2 * limit,
+    )
+    return (
+        Event.objects.filter(Among("pk", found))
         .select_related("group")
-        .order_by("starts_at")[:limit]
+        .order_by("starts_at", "pk")[:limit]
     )
 
 
 def groups_about(viewer, skill: Skill, limit: int = 10):
     return with_list_data(Group.objects.visible_to(viewer).open().filter(tags=skill)).order_by(
-        "name"
+        "name", "pk"
     )[:limit]
 
 
