@@ -61,6 +61,11 @@ UPDATE groups_event e
  WHERE g.id = e.group_id
 """
 
+# The backfill writes every event anew: its words go to the GIN index's pending list, which
+# each search reads in full until VACUUM merges it (6 ms, not 0.04 ms, for one word at S
+# where autovacuum is off). Merge them now.
+MERGE_PENDING_WORDS = "SELECT gin_clean_pending_list('event_search'::regclass)"
+
 DROP = """
 DROP TRIGGER IF EXISTS groups_group_copy_to_events ON groups_group;
 DROP FUNCTION IF EXISTS groups_group_copy_to_events();
@@ -119,6 +124,7 @@ class Migration(migrations.Migration):
         ),
         # Before the trigger exists: the backfill sets the columns itself, once a row.
         migrations.RunSQL(BACKFILL, migrations.RunSQL.noop),
+        migrations.RunSQL(MERGE_PENDING_WORDS, migrations.RunSQL.noop),
         migrations.RunSQL(COPY_FROM_GROUP, DROP),
         migrations.AddIndex(
             model_name="event",
