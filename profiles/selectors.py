@@ -13,9 +13,9 @@ from django.contrib.postgres.search import (
     SearchQuery,
     SearchRank,
     SearchVector,
-    TrigramWordDistance,
 )
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     Exists,
@@ -32,17 +32,17 @@ from django.db.models import (
 )
 from django.db.models.expressions import Func, RawSQL
 from django.db.models.functions import Coalesce, Lower, Upper
-from django.db.models.lookups import Exact
 
 from sociable.accounts.models import Organisation, User
-from sociable.queries import Among, Columns, count_of, fetch
+from sociable.queries import Columns, count_of, fetch
 
-from .models import Matches, Place, Profile, ProfileSearch, ProfileSkill, Skill, Team
-from .visibility import GROUPS, group_q, group_sql, search_level_q
+from .models import Matches, Place, Profile, ProfileSkill, Skill, Team
+from .visibility import GROUPS, group_q, group_sql, search_level_sql, search_levels_sql
 
 Relation = ProfileSkill.Relation
 TYPO_THRESHOLD = 0.45  # word similarity (pg_trgm) at which "opra singer" finds "Opera singing"
 TYPOS = 20  # the most people a search with a typo in it finds: one page of the nearest
+TYPO_WINDOW = 2 * TYPOS  # the most rows as near as the TYPOS-th read to cut them by id
 # The most matches a directory search ranks (and counts): see directory_search.
 CANDIDATES = 1000
 
@@ -215,20 +215,89 @@ def named_like(text: str) -> Q:
     return Q(slug=text) | Q(name__icontains=text)
 
 
-def _none_of(rows) -> Q:
-    """A condition that holds when ``rows`` is empty, checked once by the database.
+# The SQL of a search's candidates: the ids of the viewer's search rows that match the words
+# (at most CANDIDATES of them, matched once), or, only when none does, of the TYPOS rows
+# nearest the text, nearest first then by id, kept when close enough. Each level's words are
+# read through its own index (ProfileSearch), in its own branch; the nearest in one scan of
+# the typo index for the viewer's levels. The words are matched once: NOT EXISTS reads the
+# materialized CTE, not the index again.
+# The nearest are read in order of distance from the GiST index, which cannot order by id
+# too: the scan reads the TYPOS nearest and those as near as the last (WITH TIES), but no
+# more than TYPO_WINDOW, and the cut by distance then id is made among those. It is exact
+# unless more than TYPO_WINDOW rows are as near as the last, where reading them all would
+# cost a read of each (3,291 rows, 0.6 s, for one "Execl" at scale S).
+_WORDS = """(SELECT s.id FROM profiles_profilesearch s WHERE {level}
+    AND s.document @@ websearch_to_tsquery('english'::regconfig, unaccent(%s))
+    LIMIT {candidates})"""
+_CANDIDATES = """WITH words AS MATERIALIZED (
+    SELECT id FROM ({words}) found LIMIT {candidates})
+SELECT id FROM words
+UNION ALL
+SELECT id FROM (
+    SELECT id, terms FROM (
+        SELECT * FROM (
+            SELECT s.id, s.terms, unaccent(%s) <<-> s.terms AS distance
+            FROM profiles_profilesearch s WHERE {levels} AND NOT EXISTS (SELECT FROM words)
+            ORDER BY distance FETCH FIRST {typos} ROWS WITH TIES
+        ) tied LIMIT {window}
+    ) nearest ORDER BY distance, id LIMIT {typos}
+) near
+WHERE word_similarity(unaccent(%s), near.terms) >= {threshold}"""
 
-    A count, not NOT EXISTS: asked for just one row, the planner bets on a sequential scan
-    finding one early and reads the whole table when none does, the very case this check is
-    for. Counted, the indexes answer; it only runs when those rows are fewer than a page of
-    candidates, so the count is small.
-    """
-    count = rows.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*"))
-    return Q(Exact(Coalesce(Subquery(count.values("n")[:1]), 0), 0))
+
+def _candidates(viewer, q: str) -> tuple[str, list]:
+    """The SQL (and its parameters) of the ids of the search rows ``q`` may find for
+    ``viewer``: see ``_CANDIDATES``."""
+    levels = search_level_sql(viewer, "s")
+    words = " UNION ALL ".join(
+        _WORDS.format(level=level, candidates=CANDIDATES) for level, _ in levels
+    )
+    together, together_params = search_levels_sql(viewer, "s")
+    sql = _CANDIDATES.format(
+        words=words,
+        levels=together,
+        candidates=CANDIDATES,
+        typos=TYPOS,
+        window=TYPO_WINDOW,
+        threshold=float(TYPO_THRESHOLD),
+    )
+    params = [
+        *(param for _, level_params in levels for param in (*level_params, q)),
+        q,
+        *together_params,
+        q,
+    ]
+    return sql, params
+
+
+class AmongIds(Func):
+    """``field = ANY(ARRAY(sql))``: ``Among`` for ids found by hand-written SQL."""
+
+    template = "%(expressions)s))"
+    arg_joiner = " = ANY(ARRAY("
+    output_field = BooleanField()
+
+    def __init__(self, field: str, sql: str, params: list):
+        super().__init__(F(field), RawSQL(sql, params))  # noqa: S611 (parameters are bound)
 
 
 def directory_search(viewer, filters: DirectoryFilters):
-    """Return the visible profiles matching ``filters``, best first when there is a query."""
+    """Return the visible profiles matching ``filters``, best first when there is a query.
+
+    With a query, the viewer's search rows are matched first, once (``_candidates``): at most
+    CANDIDATES of the rows matching its words, since a common skill matches thousands of
+    people and ranking them all would cost time in proportion (past that, people narrow the
+    search instead); and only when no row matches a word, the nearest few to the text, which
+    forgives typos ("opra singer"). Then only those rows are ranked and joined to their
+    profiles.
+
+    Ranking (issue 19): word matches by ``ts_rank`` with length normalisation 1 (a name or
+    a skill, weight A, counts most, then job title, team and learning, B); typo matches by
+    how close the text is to the person's names and skills (pg_trgm's ``word_similarity``).
+    A search has one kind or the other, never both. Ties by name, then pk. Until issue 19,
+    every match was ranked by ``ts_rank`` plus half its ``word_similarity``: scoring word
+    similarity on a thousand candidates cost more than the rest of the search.
+    """
     profiles = listed_profiles(viewer)
     if filters.organisation:
         profiles = profiles.filter(user__organisation__slug=filters.organisation)
@@ -250,36 +319,20 @@ def directory_search(viewer, filters: DirectoryFilters):
         return with_card_data(profiles).order_by("user__name", "pk")
 
     query = SearchQuery(Unaccent(Value(q)), search_type="websearch", config="english")
-    rows = ProfileSearch.objects.filter(search_level_q(viewer))
-    words = rows.filter(document=query)
-    # Only when no word matches, forgive typos ("opra singer"): the database checks that once,
-    # then takes the nearest TYPOS rows from the trigram index and keeps the close enough.
-    nearest = (
-        rows.filter(_none_of(words))
-        .annotate(distance=TrigramWordDistance(Unaccent(Value(q)), "terms"))
-        .order_by("distance")
-        .values("pk")[:TYPOS]
-    )
-    typos = ProfileSearch.objects.filter(pk__in=nearest).annotate(
-        similarity=WordSimilarity(Unaccent(Value(q)), F("terms"))
-    )
-    typos = typos.filter(similarity__gte=TYPO_THRESHOLD)
-    # Rank at most CANDIDATES matches: a common skill matches thousands of people, and ranking
-    # them all would cost time in proportion; past that, people narrow the search instead.
-    candidates = words.values("profile_id").union(typos.values("profile_id"), all=True)
-    candidates = candidates[:CANDIDATES]
-    ranked = (
-        rows.filter(profile=OuterRef("pk"))
-        .annotate(
-            score=SearchRank(F("document"), query, normalization=Value(1))
-            + WordSimilarity(Unaccent(Value(q)), F("terms")) * 0.5
-        )
-        .values("score")[:1]
+    # Each profile has one search row among the candidates (the viewer's level of it): the
+    # join brings it, and the score is read from it.
+    score = Case(
+        When(
+            searches__document=query,
+            then=SearchRank(F("searches__document"), query, normalization=Value(1)),
+        ),
+        default=WordSimilarity(Unaccent(Value(q)), F("searches__terms")),
+        output_field=FloatField(),
     )
     return (
         with_card_data(profiles)
-        .filter(Among("pk", candidates))
-        .annotate(score=Subquery(ranked))
+        .filter(AmongIds("searches__pk", *_candidates(viewer, q)))
+        .annotate(score=score)
         .order_by("-score", "user__name", "pk")
     )
 

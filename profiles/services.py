@@ -267,15 +267,18 @@ def archive_profile(*, profile: Profile, by: User | None = None) -> Profile:
     """Mark a leaver: hidden from the directory, their posts still attributed to them."""
     profile.archived_at = timezone.now()
     profile.save(update_fields=["archived_at"])
+    refresh_search(profiles=[profile])  # no longer listed: no search finds them
     ProfileCorrection.objects.filter(
         profile=profile, kind=ProfileCorrection.Kind.LEFT, status=ProfileCorrection.Status.OPEN
     ).update(status=ProfileCorrection.Status.DONE, resolved_by=by, resolved_at=timezone.now())
     return profile
 
 
+@transaction.atomic
 def restore_profile(*, profile: Profile) -> Profile:
     profile.archived_at = None
     profile.save(update_fields=["archived_at"])
+    refresh_search(profiles=[profile])
     return profile
 
 
@@ -354,8 +357,16 @@ def search_texts(profile: Profile, skills: dict[str, list[str]], groups: frozens
     return join(terms), join(a), join(b), join(c), join(d)
 
 
+def is_listed(profile: Profile) -> bool:
+    """``ProfileQuerySet.listed()`` for one profile (with its user): still here and in the
+    directory."""
+    return profile.archived_at is None and profile.user.is_active and profile.in_directory
+
+
 def refresh_search(*, profiles: Iterable[Profile]) -> None:
-    """Rebuild the search rows of these profiles, one per audience level they are visible at."""
+    """Rebuild the search rows of these profiles: one per audience level a listed profile is
+    visible at, and none for a profile that is not listed (archived, out of the directory,
+    its account closed), which no search may find."""
     profiles = list(
         Profile.objects.filter(pk__in=[p.pk for p in profiles]).select_related(
             "user__organisation", "team", "place"
@@ -381,15 +392,17 @@ def refresh_search(*, profiles: Iterable[Profile]) -> None:
         names[profile_id][relation] += [name, *other_names[skill_id]]
     rows, stale = [], []
     for profile in profiles:
+        listed = is_listed(profile)
         for level in LEVELS:
-            groups = groups_at_level(profile, level)
+            groups = groups_at_level(profile, level) if listed else frozenset()
             if groups:
                 texts = search_texts(profile, names[profile.pk], groups)
                 rows.append((profile.pk, level, profile.user.organisation_id, *texts))
             else:
                 stale.append((profile.pk, level))
     with connection.cursor() as cursor:
-        cursor.executemany(_UPSERT, rows)
+        if rows:
+            cursor.executemany(_UPSERT, rows)
         if stale:
             cursor.executemany(
                 "DELETE FROM profiles_profilesearch WHERE profile_id = %s AND level = %s", stale

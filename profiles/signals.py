@@ -1,12 +1,12 @@
-"""Everyone who signs up gets a profile to fill in; search rows follow their organisation."""
+"""Everyone who signs up gets a profile to fill in; search rows follow their account."""
 
 from allauth.account.signals import user_signed_up
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from .models import ProfileSearch
-from .services import ensure_profile
+from .models import Profile, ProfileSearch
+from .services import ensure_profile, refresh_search
 
 
 @receiver(user_signed_up)
@@ -15,10 +15,21 @@ def create_profile(sender, request, user, **kwargs) -> None:
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
-def follow_organisation(sender, instance, update_fields=None, **kwargs) -> None:
-    """When someone's organisation changes, their search rows change level with them."""
-    if update_fields is not None and "organisation" not in update_fields:
+def follow_account(sender, instance, created, update_fields=None, **kwargs) -> None:
+    """Search rows follow their person's account: when their organisation changes, their
+    rows change level with them; when the account is closed, the rows go (only listed
+    profiles have any); when it is opened again, they come back."""
+    if created:
+        return  # no profile yet: ensure_profile builds its rows
+    changed = None if update_fields is None else set(update_fields)
+    if changed is not None and not changed & {"organisation", "is_active"}:
         return  # e.g. a sign-in recording last_login
-    ProfileSearch.objects.filter(profile__user_id=instance.pk).exclude(
-        organisation_id=instance.organisation_id
-    ).update(organisation_id=instance.organisation_id)
+    rows = ProfileSearch.objects.filter(profile__user_id=instance.pk)
+    if not instance.is_active:
+        rows.delete()
+    elif changed is None or "is_active" in changed:
+        refresh_search(profiles=Profile.objects.filter(user_id=instance.pk))
+    else:
+        rows.exclude(organisation_id=instance.organisation_id).update(
+            organisation_id=instance.organisation_id
+        )

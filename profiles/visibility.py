@@ -147,17 +147,55 @@ def group_sql(viewer, group: str, *, profile: str, user: str) -> tuple[str, list
     return f"({sql})", params
 
 
-def search_level_q(viewer, prefix: str = "") -> Q:
-    """Filter ProfileSearch rows to the one level ``viewer`` searches each profile at."""
+def search_levels(viewer) -> list[tuple[str, int | None]]:
+    """The ProfileSearch rows ``viewer`` searches each profile at, as (level, organisation)
+    pairs: rows of ``level`` whose organisation is ``organisation`` when it is given, or is
+    not the viewer's own when it is None at the staff level (their own organisation's staff
+    are found at its level, which holds more).
+
+    Signed out: public. Signed in with no organisation: community. Staff of an
+    organisation: their organisation's rows at its level, and everyone else's at staff.
+    """
     if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        return Q(**{f"{prefix}level": Audience.PUBLIC})
+        return [(Audience.PUBLIC, None)]
     organisation_id = getattr(viewer, "organisation_id", None)
     if organisation_id is None:
-        return Q(**{f"{prefix}level": Audience.COMMUNITY})
-    same_org = Q(**{f"{prefix}organisation_id": organisation_id})
-    return (Q(**{f"{prefix}level": Audience.ORGANISATION}) & same_org) | (
-        Q(**{f"{prefix}level": Audience.STAFF}) & ~same_org
-    )
+        return [(Audience.COMMUNITY, None)]
+    return [(Audience.ORGANISATION, organisation_id), (Audience.STAFF, None)]
+
+
+def search_level_sql(viewer, alias: str) -> list[tuple[str, list]]:
+    """``search_levels`` for hand-written SQL over ``profiles_profilesearch`` read under
+    ``alias``: one (condition, parameters) for each level, each written as the level's
+    indexes' predicate (``level = '...'``, the level a constant: ProfileSearch) so
+    PostgreSQL reads that level's index alone. The organisation is a bigint, as the column:
+    compared with an integer, btree_gin could not use it in the organisation level's index.
+    """
+    organisation_id = getattr(viewer, "organisation_id", None)
+    branches = []
+    for level, organisation in search_levels(viewer):
+        condition, params = f"{alias}.level = '{level.value}'", []
+        if organisation is not None:
+            condition += f" AND {alias}.organisation_id = %s::bigint"
+            params = [organisation]
+        elif level == Audience.STAFF:
+            condition += f" AND {alias}.organisation_id IS DISTINCT FROM %s::bigint"
+            params = [organisation_id]
+        branches.append((condition, params))
+    return branches
+
+
+def search_levels_sql(viewer, alias: str) -> tuple[str, list]:
+    """``search_level_sql`` as one condition over all the viewer's levels, for the typo
+    index that holds the staff and organisation levels together (``level IN (...)``, as its
+    predicate)."""
+    branches = search_level_sql(viewer, alias)
+    if len(branches) == 1:
+        return branches[0]
+    levels = ", ".join(f"'{level.value}'" for level, _ in search_levels(viewer))
+    conditions = " OR ".join(f"({condition})" for condition, _ in branches)
+    params = [param for _, branch_params in branches for param in branch_params]
+    return f"{alias}.level IN ({levels}) AND ({conditions})", params
 
 
 @dataclass

@@ -88,7 +88,8 @@ COMMUNITY_AUDIENCES = {
 AUDIENCE_FIELDS = list(STAFF_AUDIENCES)
 WEEK = ["mon", "tue", "wed", "thu", "fri"]
 
-# The expression profiles.services._UPSERT writes documents with, over the staging table.
+# The expression profiles.services._UPSERT writes documents with, over the staging table,
+# for listed profiles only (as refresh_search).
 SEARCH_FROM_STAGE = """
 INSERT INTO profiles_profilesearch (profile_id, level, organisation_id, terms, document)
 SELECT s.profile_id, s.level, u.organisation_id, s.terms,
@@ -99,6 +100,7 @@ SELECT s.profile_id, s.level, u.organisation_id, s.terms,
 FROM scale_profile_search s
 JOIN profiles_profile p ON p.id = s.profile_id
 JOIN accounts_user u ON u.id = p.user_id
+WHERE p.archived_at IS NULL AND u.is_active AND p.in_directory
 ORDER BY s.profile_id, s.level
 """
 

@@ -1,0 +1,291 @@
+"""The directory search reads copies of the audience rule (ProfileSearch rows, one per level a
+listed profile is visible at): it must find the same people, in the same order, as the rule
+read plainly, for every kind of viewer, and keep doing so as profiles change."""
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+
+from profiles import services
+from profiles.models import Profile, ProfileSearch, Skill, SkillAlias
+from profiles.search import did_you_mean
+from profiles.selectors import TYPO_THRESHOLD, TYPOS, DirectoryFilters, directory_search
+from profiles.visibility import _groups_for_audience, group_q
+from sociable.viewer import Viewer
+from tests.accounts.factories import UserFactory, staff_of
+from tests.profiles.factories import make_profile
+
+pytestmark = pytest.mark.django_db
+
+WORDS = [
+    "opera",
+    "excel",
+    "housing",
+    "zoe",
+    "Zoë",
+    "bsl",
+    "british sign language",
+    "video editing",
+    "canal boats",
+    "nobody has this",
+]
+TYPOS_TYPED = ["opra singer", "Exccel", "Execl", "Imogn Hart", "vidoe editng"]
+
+
+@pytest.fixture
+def people(council, trust, staff_member):
+    """People with every kind of audience, some of them not listed."""
+    make_profile(
+        staff_of(council, name="Imogen Hart"),
+        job_title="Housing officer",
+        teach=["Opera singing"],
+        team="Housing",
+        audience="public",
+        skills_audience="public",
+    )
+    make_profile(
+        staff_of(trust, name="Zoë Brontë"),
+        job_title="Porter",
+        bio="I go to the opera and restore canal boats.",
+        has=["Excel"],
+        audience="public",
+        about_audience="community",
+    )
+    make_profile(
+        staff_of(trust, name="Chloe Dunn"),
+        job_title="Comms officer",
+        teach=["Video editing"],
+        has=["Excel"],
+        skills_audience="staff",
+    )
+    make_profile(
+        staff_of(council, name="Dev Patel"),
+        job_title="Data analyst",
+        learn=["Video editing"],
+        has=["Excel"],
+        team="Housing",
+        audience="organisation",
+    )
+    make_profile(
+        staff_of(council, name="Rachel Lee"),
+        languages=["British Sign Language"],
+        has=["Excel"],
+        skills_audience="organisation",
+    )
+    make_profile(
+        UserFactory(name="Zoe Walsh", email="zoe@example.com"),
+        job_title="Opera singer",
+        has=["Excel"],
+        audience="community",
+    )
+    # Not listed: archived, out of the directory, account closed.
+    gone = make_profile(staff_of(council, name="Olive Opera"), teach=["Opera singing"])
+    services.archive_profile(profile=gone)
+    make_profile(staff_of(trust, name="Hidden Excel"), has=["Excel"], in_directory=False)
+    closed = staff_of(trust, name="Closed Excel")
+    make_profile(closed, has=["Excel"], audience="public")
+    closed.is_active = False
+    closed.save()
+    # Many who hold Excel alike: "Execl" is as near to all of them.
+    for n in range(TYPOS + 5):
+        make_profile(staff_of(trust, name=f"Analyst {n:02d}"), has=["Excel"])
+    # The viewer's own profile, found by what their audience sees of it.
+    make_profile(staff_member, teach=["Opera singing"], interests=["Canal boats"])
+    sign = Skill.objects.get(name="British Sign Language")
+    SkillAlias.objects.create(key="bsl", name="BSL", skill=sign)
+    services.refresh_search(profiles=Profile.objects.all())
+
+
+@pytest.fixture(params=["anonymous", "community", "staff", "other_staff", "owner"])
+def viewer(request, people, staff_member, other_staff, community_member):
+    return Viewer.of(
+        {
+            "anonymous": AnonymousUser(),
+            "community": community_member,
+            "staff": staff_of(staff_member.organisation, name="Sam Colleague"),
+            "other_staff": other_staff,
+            "owner": staff_member,
+        }[request.param]
+    )
+
+
+def _skill_names(profiles) -> dict[int, dict[str, list[str]]]:
+    """Each profile's skill names (and their other names) by relation, read plainly."""
+    names: dict[int, dict[str, list[str]]] = {
+        p.pk: {r: [] for r in services.Relation} for p in profiles
+    }
+    for profile in profiles:
+        for row in profile.profile_skills.order_by("pk").select_related("skill"):
+            aliases = list(row.skill.aliases.order_by("pk").values_list("name", flat=True))
+            names[profile.pk][row.relation] += [row.skill.name, *aliases]
+    return names
+
+
+_SCORE = """
+SELECT v @@ q, ts_rank(v, q, 1), word_similarity(unaccent(%s), %s)
+FROM (SELECT setweight(to_tsvector('english', unaccent(%s)), 'A') ||
+    setweight(to_tsvector('english', unaccent(%s)), 'B') ||
+    setweight(to_tsvector('english', unaccent(%s)), 'C') ||
+    setweight(to_tsvector('english', unaccent(%s)), 'D') AS v,
+    websearch_to_tsquery('english', unaccent(%s)) AS q) d
+"""
+
+
+def plain_ranking(viewer, q: str) -> list[int]:
+    """The directory's ranking read straight from the rule, not from the search rows: the
+    listed profiles ``viewer`` may see (``group_q``), each as ``viewer``'s audience sees it
+    (its owner too), words matched and ranked by ts_rank; only if none matches, the TYPOS
+    nearest by word similarity (ties by pk), the close enough, most similar first."""
+    visible = list(
+        Profile.objects.listed()
+        .filter(group_q(viewer, "profile"))
+        .select_related("user__organisation", "team", "place")
+    )
+    names = _skill_names(visible)
+    scored = []
+    with connection.cursor() as cursor:
+        for profile in visible:
+            groups = _groups_for_audience(viewer, profile)
+            if not groups:
+                continue
+            terms, *texts = services.search_texts(profile, names[profile.pk], groups)
+            cursor.execute(_SCORE, [q, terms, *texts, q])
+            matched, rank, similarity = cursor.fetchone()
+            scored.append((profile, matched, rank, similarity))
+    words = [(p, rank) for p, matched, rank, _ in scored if matched]
+    if words:
+        return [p.pk for p, rank in sorted(words, key=lambda s: (-s[1], s[0].user.name, s[0].pk))]
+    nearest = sorted(scored, key=lambda s: (-s[3], s[0].pk))[:TYPOS]
+    close = [(p, sim) for p, _, _, sim in nearest if sim >= TYPO_THRESHOLD]
+    return [p.pk for p, sim in sorted(close, key=lambda s: (-s[1], s[0].user.name, s[0].pk))]
+
+
+def found(viewer, q: str) -> list[int]:
+    return [p.pk for p in directory_search(viewer, DirectoryFilters(q=q))]
+
+
+def test_the_search_finds_what_the_rule_finds_in_the_same_order(viewer):
+    for q in WORDS + TYPOS_TYPED:
+        assert found(viewer, q) == plain_ranking(viewer, q), q
+
+
+def test_the_data_set_tells_the_viewers_apart(people, staff_member, other_staff, community_member):
+    """Each kind of viewer finds different people by the same word, so the comparison above
+    checks each one's level."""
+    viewers = [AnonymousUser(), community_member, staff_member, other_staff]
+    results = {tuple(found(Viewer.of(v), "excel")) for v in viewers}
+
+    assert len(results) == len(viewers)
+
+
+def test_a_signed_out_search_never_returns_a_non_public_profile(people):
+    anonymous = Viewer.of(AnonymousUser())
+    for q in WORDS + TYPOS_TYPED:
+        profiles = Profile.objects.filter(pk__in=found(anonymous, q))
+        assert {p.audience for p in profiles} <= {"public"}, q
+    assert found(anonymous, "opera")  # and it does find public ones
+
+
+def test_typos_accents_and_other_names_still_find_people(people, staff_member):
+    viewer = Viewer.of(staff_member)
+
+    def names(q: str) -> list[str]:
+        return [p.user.name for p in directory_search(viewer, DirectoryFilters(q=q))]
+
+    assert "Imogen Hart" in names("opra singer")
+    assert "Chloe Dunn" in names("Exccel")
+    assert {"Zoë Brontë", "Zoe Walsh"} <= set(names("Zoe"))
+    assert {"Zoë Brontë", "Zoe Walsh"} <= set(names("zoë"))
+    assert "Rachel Lee" in names("BSL")
+    # A swap of two letters is too far for the trigrams: the search offers the skill instead.
+    assert names("Execl") == [] and did_you_mean(viewer, "Execl") == ["Excel"]
+
+
+def test_a_typo_cut_breaks_ties_by_distance_then_pk(people, staff_member):
+    """Everyone who has Excel is as near to "Exccel": the first TYPOS of them by pk."""
+    viewer = Viewer.of(staff_member)
+    typo = found(viewer, "Exccel")
+
+    assert len(typo) == TYPOS
+    assert typo == plain_ranking(viewer, "Exccel")
+
+
+def _levels(profile: Profile) -> set[str]:
+    return set(ProfileSearch.objects.filter(profile=profile).values_list("level", flat=True))
+
+
+def _agrees(*viewers) -> None:
+    for viewer in viewers:
+        for q in ["opera", "excel", "canal boats", "opra singer"]:
+            assert found(viewer, q) == plain_ranking(viewer, q), (viewer, q)
+
+
+def test_search_rows_follow_audience_changes(people, staff_member, other_staff, community_member):
+    viewers = [Viewer.of(v) for v in (AnonymousUser(), community_member, staff_member, other_staff)]
+    imogen = Profile.objects.get(user__name="Imogen Hart")
+    zoe = Profile.objects.get(user__name="Zoë Brontë")
+    anonymous = viewers[0]
+    assert imogen.pk in found(anonymous, "opera")
+
+    # The profile's audience narrows: gone from the public and other organisations.
+    services.update_profile(profile=imogen, fields={"audience": "organisation"})
+    assert _levels(imogen) == {"organisation"}
+    assert imogen.pk not in found(anonymous, "opera")
+    assert imogen.pk not in found(viewers[3], "opera")
+    # A group's audience narrows: the public no longer finds Zoë by what she wrote about.
+    services.update_profile(profile=zoe, fields={"about_audience": "staff"})
+    assert zoe.pk not in found(anonymous, "canal boats")
+    assert zoe.pk in found(viewers[3], "canal boats")
+    # Skills shown to the public: anyone finds Chloe by them.
+    chloe = Profile.objects.get(user__name="Chloe Dunn")
+    services.update_profile(
+        profile=chloe, fields={"audience": "public", "skills_audience": "public"}
+    )
+    assert chloe.pk in found(anonymous, "video editing")
+    _agrees(*viewers)
+
+
+def test_search_rows_go_when_a_person_leaves_and_come_back(people, staff_member, other_staff):
+    viewers = [Viewer.of(v) for v in (AnonymousUser(), staff_member, other_staff)]
+    imogen = Profile.objects.get(user__name="Imogen Hart")
+
+    services.archive_profile(profile=imogen)
+    assert _levels(imogen) == set()
+    _agrees(*viewers)
+
+    services.restore_profile(profile=imogen)
+    assert _levels(imogen) == {"public", "community", "staff", "organisation"}
+    _agrees(*viewers)
+
+
+def test_search_rows_go_when_out_of_the_directory_or_the_account_is_closed(
+    people, staff_member, other_staff
+):
+    viewers = [Viewer.of(v) for v in (AnonymousUser(), staff_member, other_staff)]
+    chloe = Profile.objects.get(user__name="Chloe Dunn")
+    rachel = Profile.objects.select_related("user").get(user__name="Rachel Lee")
+
+    services.update_profile(profile=chloe, fields={"in_directory": False})
+    rachel.user.is_active = False
+    rachel.user.save(update_fields=["is_active"])
+    assert _levels(chloe) == _levels(rachel) == set()
+    _agrees(*viewers)
+
+    services.update_profile(profile=chloe, fields={"in_directory": True})
+    rachel.user.is_active = True
+    rachel.user.save()
+    assert _levels(chloe) and _levels(rachel)
+    _agrees(*viewers)
+
+
+def test_search_rows_follow_a_move_to_another_organisation(people, staff_member, other_staff):
+    dev = Profile.objects.select_related("user").get(user__name="Dev Patel")
+    viewers = [Viewer.of(staff_member), Viewer.of(other_staff)]
+    assert dev.pk in found(viewers[0], "data analyst")
+
+    dev.user.organisation = other_staff.organisation
+    dev.user.save(update_fields=["organisation"])
+
+    assert dev.pk not in found(viewers[0], "data analyst")
+    assert dev.pk in found(viewers[1], "data analyst")
+    _agrees(*viewers)
