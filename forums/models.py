@@ -19,7 +19,7 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 
 from groups.models import MEMBER_GROUPS, Group
-from sociable.audience import AudienceModel, AudienceQuerySet
+from sociable.audience import Audience, AudienceModel, AudienceQuerySet
 from sociable.links import reverse
 
 MAX_DEPTH = 4  # nesting stops here; every reply says in words whom it answers
@@ -138,6 +138,19 @@ class PostQuerySet(models.QuerySet):
     def published(self) -> PostQuerySet:
         return self.filter(status=Post.Status.PUBLISHED)
 
+    def readable(self) -> PostQuerySet:
+        """Posts anyone who may read their board may read: published, neither hidden nor
+        deleted (``LIVE``)."""
+        return self.filter(LIVE)
+
+
+OPENING_PATH = f"{1:0{SEQ_WIDTH}d}"
+# A post anyone who may read its board may read (and find): the condition of the partial
+# search indexes, written the same way in every query that means to use them.
+LIVE = Q(status="published", hidden_at__isnull=True, deleted_at__isnull=True)
+# The audiences whose posts are searched by board (a board's own organisation or group).
+BY_BOARD = [Audience.ORGANISATION.value, Audience.MEMBERS.value]
+
 
 class Post(models.Model):
     class Status(models.TextChoices):
@@ -161,6 +174,20 @@ class Post(models.Model):
     deleted_at = models.DateTimeField(null=True, blank=True)
     hidden_at = models.DateTimeField(null=True, blank=True)
     hidden_reason = models.CharField(max_length=300, blank=True)
+    # Copies of its board's audience, so a search filters by audience inside the index scan
+    # of the post's own words (forums.search). The database writes them (migration 0007's
+    # triggers) from the thread's board whenever a post is written or its thread moves, and
+    # on every post of a board whose audience changes: whatever is sent here is replaced.
+    # The rule stays the board's (``Board.objects.visible_to``); these only copy its inputs.
+    board = models.ForeignKey(
+        Board, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False,
+        editable=False, related_name="+",
+    )  # fmt: skip
+    audience = models.CharField(max_length=20, choices=Audience.choices, editable=False)
+    audience_organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
+        db_index=False, null=True, editable=False, related_name="+",
+    )  # fmt: skip
     # The body's words, kept by PostgreSQL itself: searches match and rank on this stored
     # vector instead of re-reading every matching body (2.5 s for a common word at S).
     search_document = models.GeneratedField(
@@ -178,7 +205,24 @@ class Post(models.Model):
         ]
         indexes = [
             models.Index(fields=["author", "-created_at"], name="post_by_author"),
-            GinIndex(fields=["search_document"], name="post_body_search"),
+            # The words of the live posts of each audience, apart, so a search reads only
+            # what the searcher's audience may see (and a common word stops at the cap).
+            *(
+                GinIndex(
+                    fields=["search_document"],
+                    condition=LIVE & Q(audience=audience),
+                    name=f"post_text_{audience}",
+                )
+                for audience in (Audience.PUBLIC, Audience.COMMUNITY, Audience.STAFF)
+            ),
+            # An organisation's and a group's boards: searched board by board (btree_gin).
+            GinIndex(
+                fields=["board", "search_document"],
+                condition=LIVE & Q(audience__in=BY_BOARD),
+                name="post_text_by_board",
+            ),
+            # The opening posts of the threads whose titles match.
+            models.Index(fields=["thread"], condition=Q(path=OPENING_PATH), name="post_opening"),
             # A reader's own posts waiting for a moderator, asked on every thread page:
             # without it PostgreSQL reads the whole thread (10,000 rows) to find none.
             models.Index(
@@ -196,7 +240,7 @@ class Post(models.Model):
 
     @property
     def is_opening(self) -> bool:
-        return self.parent_id is None and self.path == f"{1:0{SEQ_WIDTH}d}"
+        return self.parent_id is None and self.path == OPENING_PATH
 
     @property
     def is_answerable(self) -> bool:

@@ -7,7 +7,6 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from sociable.db import reads_from_replica
-from sociable.paging import RankedPaginator
 
 from . import search as forum_search
 
@@ -20,8 +19,7 @@ def search(request: HttpRequest) -> HttpResponse:
     page = None
     if q:
         results = forum_search.search_posts(request.viewer, q)
-        paging = RankedPaginator(results, forum_search.RESULTS_PER_PAGE)
-        page = paging.get_page(request.GET.get("page"))
+        page = forum_search.FoundPaginator(results).get_page(request.GET.get("page"))
         for post in page:
             post.snippet = forum_search.snippet(post.headline)
     return render(
