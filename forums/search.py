@@ -21,6 +21,7 @@ import re
 
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
     BooleanField,
     Case,
@@ -40,7 +41,7 @@ from django.db.models import (
 from sociable.accounts.models import Organisation, User
 from sociable.audience import Audience, open_audiences
 from sociable.paging import RankedPaginator
-from sociable.queries import Among, Columns, fetch
+from sociable.queries import Among, Columns
 from sociable.search import TOP, Section, url
 
 from .models import BY_BOARD, LIVE, OPENING_PATH, Board, Post, Thread
@@ -205,8 +206,10 @@ class Found:
         )[start:stop]
         ranked_sql, params = found.query.sql_with_params()
         columns = ", ".join(c.sql for c in (_POST, _THREAD, _BOARD, _AUTHOR, _ORGANISATION))
-        rows = fetch(
-            f"""
+        # Where the ORM would read it (the replica, in a view that reads from one).
+        with connections[self.ranked.db].cursor() as cursor:
+            cursor.execute(
+                f"""
             SELECT {columns}, r.title_hit, r.rank, r.headline, r.search_total
               FROM ({ranked_sql}) AS r
               JOIN forums_post AS p ON p.id = r.pk
@@ -216,8 +219,9 @@ class Found:
               LEFT JOIN accounts_organisation AS o ON o.id = u.organisation_id
              ORDER BY r.title_hit DESC, r.rank DESC, p.created_at DESC, p.id DESC
             """,  # noqa: S608 (our columns and the ORM's SQL; the words are parameters)
-            params,
-        )
+                params,
+            )
+            rows = cursor.fetchall()
         posts = []
         for row in rows:
             at = 0
