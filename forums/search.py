@@ -119,10 +119,10 @@ def opening_posts_of_matching_titles(viewer, query: SearchQuery) -> list[int]:
     return list(openings.order_by().values_list("pk", flat=True))
 
 
-def body_candidates(viewer, query: SearchQuery, exclude: list[int], limit: int) -> QuerySet:
-    """The pks of at most ``limit`` posts ``viewer`` may read whose words match ``query``,
-    but those of ``exclude``: one index scan for each readable class."""
-    live = Post.objects.filter(LIVE).exclude(pk__in=exclude).order_by()
+def body_candidates(viewer, query: SearchQuery, limit: int) -> QuerySet:
+    """The pks of at most ``limit`` posts ``viewer`` may read whose words match ``query``:
+    one index scan for each readable class."""
+    live = Post.objects.filter(LIVE).order_by()
     branches = [
         live.filter(readable).alias(document=_body_vector()).filter(document=query).values("pk")
         for readable in readable_classes(viewer, visible_boards(viewer))
@@ -141,7 +141,8 @@ def search_posts(user, q: str) -> Found:
     query = search_query(q)
     # The title hits are found first and are always candidates: the rest fill the cap.
     titled = opening_posts_of_matching_titles(user, query)
-    found = Among("pk", body_candidates(user, query, titled, CANDIDATES - len(titled)))
+    # (A title hit whose words match too is found twice: once in the filter below.)
+    found = Among("pk", body_candidates(user, query, CANDIDATES - len(titled)))
     rank = SearchRank(_body_vector(), query)
     title_hit = Value(False)
     if titled:
