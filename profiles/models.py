@@ -273,6 +273,20 @@ class ProfileSkill(models.Model):
     profile = models.ForeignKey(Profile, on_delete=models.CASCADE, related_name="profile_skills")
     skill = models.ForeignKey(Skill, on_delete=models.CASCADE, related_name="profile_skills")
     relation = models.CharField(max_length=10, choices=Relation.choices)
+    # Who may see that this person holds it, copied from the profile's audiences by
+    # profiles.holdings (the audience rule's inputs; tests hold the copy to the rule):
+    # the narrowest class that sees it (HOLDING_LEVELS), NULL when only its owner may or
+    # the profile is not listed; and, at the organisation class, the owner's organisation.
+    level = models.SmallIntegerField(null=True, blank=True, editable=False)
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        db_index=False,
+        editable=False,
+        related_name="+",
+    )
 
     class Meta:
         constraints = [
@@ -280,11 +294,64 @@ class ProfileSkill(models.Model):
                 fields=["profile", "skill", "relation"], name="profile_skill_once"
             ),
         ]
-        # A skill's people, newest first (profiles.selectors.people_with_skill).
-        indexes = [models.Index(fields=["skill", "relation", "-id"], name="profileskill_by_skill")]
+        indexes = [
+            # A skill's people, newest first (best_matches).
+            models.Index(fields=["skill", "relation", "-id"], name="profileskill_by_skill"),
+            # A skill's people a class sees, newest first (selectors.people_with_skill): an
+            # index range of the page's rows, whoever holds the skill.
+            models.Index(
+                fields=["skill", "relation", "level", "-id"],
+                include=["profile"],
+                condition=Q(level__isnull=False),
+                name="profileskill_seen_by_class",
+            ),
+            models.Index(
+                fields=["skill", "relation", "organisation", "-id"],
+                include=["profile"],
+                condition=Q(level=3),
+                name="profileskill_seen_by_org",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.profile} {self.get_relation_display().lower()} {self.skill}"
+
+
+class SkillCount(models.Model):
+    """How many listed people hold a skill where one audience class sees it: each person
+    once per skill, at the narrowest class of their holdings of it (``ProfileSkill.level``),
+    and at the organisation class, per organisation. The skills index adds the classes a
+    viewer sees (``profiles.holdings``) instead of counting every holder.
+
+    Kept exact by ``profiles.holdings.settle`` (on every change to a profile, its account or
+    its skills) and by a trigger on deleting skill rows; rebuilt by ``recount_skills``.
+    """
+
+    skill = models.ForeignKey(
+        Skill, on_delete=models.CASCADE, db_index=False, related_name="counts"
+    )
+    level = models.SmallIntegerField()
+    organisation = models.ForeignKey(
+        "accounts.Organisation",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        db_index=False,
+        related_name="+",
+    )
+    people = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["skill", "level", "organisation"],
+                nulls_distinct=False,
+                name="skill_count_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.skill_id} at {self.level}: {self.people}"
 
 
 class Matches(models.Model):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, QuerySet, Value
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import JSONObject, Upper
 
 from sociable.queries import Among, any_of, nearest
@@ -19,9 +19,9 @@ from .selectors import (
     DirectoryFilters,
     WordSimilarity,
     directory_search,
+    held_q,
     name_vector,
     spelled_like,
-    visible_holders,
 )
 from .visibility import unseen_holdings, view_profile
 from .vocabulary import skill_key
@@ -124,8 +124,8 @@ def search_skills(viewer, q: str) -> QuerySet[Skill]:
     names = skills_named(q)
     return (
         Skill.objects.filter(Among("pk", names))
-        .alias(held=Exists(visible_holders(viewer)), similarity=similarity)
-        .filter(Q(held=True) | Q(curated=True))
+        .alias(similarity=similarity)
+        .filter(held_q(viewer) | Q(curated=True))
         .annotate(exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()))
         .order_by("-exact", "-similarity", "name", "pk")
     )

@@ -27,6 +27,7 @@ from django.db.models import (
     Prefetch,
     Q,
     Subquery,
+    Sum,
     Value,
     When,
 )
@@ -36,7 +37,8 @@ from django.db.models.functions import Coalesce, Lower, Upper
 from sociable.accounts.models import Organisation, User
 from sociable.queries import Columns, count_of, fetch
 
-from .models import Matches, Place, Profile, ProfileSkill, Skill, Team
+from .holdings import ORGANISATION, seen_levels, seen_q
+from .models import Matches, Place, Profile, ProfileSkill, Skill, SkillCount, Team
 from .visibility import GROUPS, group_q, group_sql, search_level_sql, search_levels_sql
 
 Relation = ProfileSkill.Relation
@@ -348,7 +350,45 @@ def visible_profile(viewer, username: str):
     return Profile.objects.active().filter(group_q(viewer, "profile"), user__username=username)
 
 
+# Profiles of people still here who are in the directory: ProfileQuerySet.listed() by hand.
+_LISTED = "p.archived_at IS NULL AND u.is_active AND p.in_directory"
+
+
 SKILL_PAGE_PEOPLE = 12  # people per section of a skill page; the directory lists them all
+
+# A skill page's newest holders of each relation, as a viewer's audience sees them, newest
+# first: for each relation, the ``limit + 1`` newest of each level the viewer sees (an index
+# range of ``profileskill_seen_by_class`` each), of their organisation's
+# (``profileskill_seen_by_org``) and of their own holdings, cut to ``limit + 1``. Every
+# viewer and every skill read it in one shape, so it is prepared (sociable.queries.fetch):
+# the viewer's levels are an array, and no organisation or no account a NULL that matches
+# nothing. Their own holdings count when their profile is listed, whoever may see them.
+_NEWEST_HOLDERS = f"""
+    SELECT h.id, h.relation, h.profile_id
+    FROM unnest(%s::text[]) AS rel(relation)
+    CROSS JOIN LATERAL (
+        SELECT x.id, rel.relation, x.profile_id FROM (
+            (SELECT ps.id, ps.profile_id FROM unnest(%s::smallint[]) AS lvl(level)
+             CROSS JOIN LATERAL (
+                SELECT ps.id, ps.profile_id FROM profiles_profileskill ps
+                WHERE ps.skill_id = %s AND ps.relation = rel.relation AND ps.level = lvl.level
+                ORDER BY ps.id DESC LIMIT %s) ps)
+            UNION ALL
+            (SELECT ps.id, ps.profile_id FROM profiles_profileskill ps
+             WHERE ps.skill_id = %s AND ps.relation = rel.relation
+                AND ps.level = {ORGANISATION} AND ps.organisation_id = %s
+             ORDER BY ps.id DESC LIMIT %s)
+            UNION  -- their own, which their audience may see too
+            (SELECT ps.id, ps.profile_id FROM profiles_profileskill ps
+             JOIN profiles_profile p ON p.id = ps.profile_id
+             JOIN accounts_user u ON u.id = p.user_id
+             WHERE p.user_id = %s AND ps.skill_id = %s AND ps.relation = rel.relation
+                AND {_LISTED})
+        ) x
+        ORDER BY x.id DESC LIMIT %s
+    ) h
+    ORDER BY h.id DESC
+"""  # noqa: S608 (the listing rule and a constant; values are parameters)
 
 
 def people_with_skill(viewer, skill: Skill, *, limit: int = SKILL_PAGE_PEOPLE):
@@ -356,56 +396,87 @@ def people_with_skill(viewer, skill: Skill, *, limit: int = SKILL_PAGE_PEOPLE):
     relation the ``limit`` who added it most recently, and whether there are more.
 
     Returns ``{relation: (profiles, more)}``. Each relation reads at most ``limit + 1`` rows
-    through the (skill, relation, id) index, so a skill thousands of people have costs the
-    same as a rare one.
+    of each audience class the viewer sees, through the holdings' own copy of who may see
+    them (``profiles.holdings``): a skill thousands of people have costs the same as a rare
+    one, and no holder nobody may see is read. Two queries: the holdings (prepared), then
+    the people's cards (``card_people``).
     """
-    group = "interests" if skill.kind == Skill.Kind.INTEREST else "skills"
-    visible = (
-        ProfileSkill.objects.filter(skill=skill)
-        .filter(group_q(viewer, group, prefix="profile__"))
-        .filter(profile__in=Profile.objects.listed())
+    levels, organisation_id = seen_levels(viewer)
+    own = viewer.pk if viewer is not None and viewer.is_authenticated else None
+    rows = fetch(
+        _NEWEST_HOLDERS,
+        [
+            list(Relation.values),
+            levels,
+            skill.pk,
+            limit + 1,
+            skill.pk,
+            organisation_id,
+            limit + 1,
+            own,
+            skill.pk,
+            limit + 1,
+        ],
+        prepare=True,
     )
-    latest = [
-        visible.filter(relation=relation).order_by("-pk").values("pk")[: limit + 1]
-        for relation in Relation.values
-    ]
-    rows = (
-        ProfileSkill.objects.filter(pk__in=latest[0].union(*latest[1:], all=True))
-        .select_related("profile__user__organisation", "profile__team", "profile__place")
-        .prefetch_related(Prefetch("profile__profile_skills", queryset=_skill_rows()))
-        .order_by("-pk")
-    )
+    cards = card_people(viewer, {profile_id for _, _, profile_id in rows}) if rows else {}
     people: dict[str, list[Profile]] = {relation: [] for relation in Relation.values}
-    for row in rows:
-        people[row.relation].append(row.profile)
+    for _, relation, profile_id in rows:
+        # card_people asks the rule itself whether the profile is listed and visible: a copy
+        # not yet settled (a profile changed round the services) shows nobody it should not.
+        if profile_id in cards:
+            people[relation].append(cards[profile_id])
     return {
         relation: (sorted(found[:limit], key=lambda p: (p.user.name, p.pk)), len(found) > limit)
         for relation, found in people.items()
     }
 
 
-def visible_holders(viewer):
-    """The rows of a skill (``OuterRef("pk")``) that ``viewer`` may see someone holds."""
+def _own_holdings(viewer):
+    """``viewer``'s holdings, while their profile is listed (none for nobody signed in)."""
+    if viewer is None or not viewer.is_authenticated:
+        return ProfileSkill.objects.none()
     return ProfileSkill.objects.filter(
-        Q(skill=OuterRef("pk")),
-        (group_q(viewer, "skills", prefix="profile__") & ~Q(relation=Relation.INTEREST))
-        | (group_q(viewer, "interests", prefix="profile__") & Q(relation=Relation.INTEREST)),
-        profile__in=Profile.objects.listed(),
+        profile__in=Profile.objects.listed().filter(user_id=viewer.pk)
     )
+
+
+def _seen_people(viewer):
+    """How many people ``viewer``'s audience sees hold the skill ``OuterRef("pk")``: the
+    kept counts of the classes they see (``profiles.holdings``)."""
+    counts = (
+        SkillCount.objects.filter(seen_q(viewer), skill=OuterRef("pk"))
+        .order_by()
+        .values("skill")
+        .annotate(n=Sum("people"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counts), 0, output_field=IntegerField())
+
+
+def held_q(viewer) -> Q:
+    """Skills someone ``viewer`` may see holds: anyone their audience sees, or themselves."""
+    seen = SkillCount.objects.filter(seen_q(viewer), skill=OuterRef("pk"), people__gt=0)
+    return Q(Exists(seen)) | Q(pk__in=_own_holdings(viewer).values("skill"))
 
 
 def skill_index(viewer, kind: str | None = None):
-    """Every skill with how many visible people have, teach or want it (zero counts hidden)."""
-    visible_rows = visible_holders(viewer)
-    count = (
-        visible_rows.order_by()
-        .values("skill")
-        .annotate(n=Count("profile", distinct=True))
-        .values("n")
-    )
-    skills = Skill.objects.annotate(
-        people=Coalesce(Subquery(count), 0, output_field=IntegerField())
-    ).order_by("name")
+    """Every skill with how many visible people have, teach or want it (zero counts hidden).
+
+    The people of each class are kept counted (``SkillCount``): a skill's count is those of
+    the classes ``viewer`` sees, plus themselves where they hold it out of their audience's
+    sight (everyone sees that they hold their own)."""
+    # One join grouped by skill (a few rows a skill), not a subquery per skill.
+    people = Coalesce(Sum("counts__people", filter=seen_q(viewer, "counts__")), 0)
+    if viewer is not None and viewer.is_authenticated:
+        own = _own_holdings(viewer)
+        unseen = own.exclude(skill__in=own.filter(seen_q(viewer)).values("skill"))
+        people += Case(
+            When(pk__in=unseen.values("skill"), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        )
+    skills = Skill.objects.annotate(people=people).order_by("name")
     if kind:
         skills = skills.filter(kind=kind)
     return skills
@@ -504,15 +575,15 @@ def spelled_like(viewer, text: str, *, limit: int = 3) -> list[Skill]:
     if not 3 <= len(text) <= 60:
         return []
     most = 1 if len(text) <= 4 else 2
-    holders = visible_holders(viewer)
-    if viewer is not None and viewer.is_authenticated:
-        holders = holders.exclude(profile__user_id=viewer.pk)
+    # Someone else: the people their audience sees, less themselves where they are one.
+    own = _own_holdings(viewer).filter(seen_q(viewer)).values("skill")
     return list(
         Skill.objects.annotate(
             edits=LevenshteinAtMost(Lower(Unaccent("name")), Lower(Unaccent(Value(text))), most)
         )
         .filter(edits__gt=0, edits__lte=most)
-        .filter(Exists(holders))
+        .alias(seen=_seen_people(viewer))
+        .filter(Q(seen__gt=1) | (Q(seen=1) & ~Q(pk__in=own)))
         .order_by("edits", "name")[:limit]
     )
 
@@ -537,10 +608,6 @@ def people_in(viewer, *, team=None, place=None):
     if place is not None:
         people = people.filter(place=place)
     return with_card_data(people).order_by("floor", "user__name")
-
-
-# Profiles of people still here who are in the directory: ProfileQuerySet.listed() by hand.
-_LISTED = "p.archived_at IS NULL AND u.is_active AND p.in_directory"
 
 
 def new_people_near(viewer, profile: Profile, *, since, limit: int = 6) -> list[int]:

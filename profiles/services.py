@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from sociable.accounts.models import User
 from sociable.markdown import render_markdown
 
+from . import holdings
 from .models import (
     Place,
     Profile,
@@ -267,7 +268,8 @@ def archive_profile(*, profile: Profile, by: User | None = None) -> Profile:
     """Mark a leaver: hidden from the directory, their posts still attributed to them."""
     profile.archived_at = timezone.now()
     profile.save(update_fields=["archived_at"])
-    refresh_search(profiles=[profile])  # no longer listed: no search finds them
+    # No longer listed: no search finds them, and their skills leave the counts.
+    refresh_search(profiles=[profile])
     ProfileCorrection.objects.filter(
         profile=profile, kind=ProfileCorrection.Kind.LEFT, status=ProfileCorrection.Status.OPEN
     ).update(status=ProfileCorrection.Status.DONE, resolved_by=by, resolved_at=timezone.now())
@@ -400,6 +402,7 @@ def refresh_search(*, profiles: Iterable[Profile]) -> None:
                 rows.append((profile.pk, level, profile.user.organisation_id, *texts))
             else:
                 stale.append((profile.pk, level))
+    holdings.settle([profile.pk for profile in profiles])  # who may see each skill they hold
     with connection.cursor() as cursor:
         if rows:
             cursor.executemany(_UPSERT, rows)

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from . import holdings
 from .models import Profile, ProfileSearch
 from .services import ensure_profile, refresh_search
 
@@ -16,9 +17,10 @@ def create_profile(sender, request, user, **kwargs) -> None:
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL)
 def follow_account(sender, instance, created, update_fields=None, **kwargs) -> None:
-    """Search rows follow their person's account: when their organisation changes, their
-    rows change level with them; when the account is closed, the rows go (only listed
-    profiles have any); when it is opened again, they come back."""
+    """Search rows, and who may see the skills the person holds, follow their account: when
+    their organisation changes, their rows change level with them; when the account is
+    closed, the rows go (only listed profiles have any); when it is opened again, they
+    come back."""
     if created:
         return  # no profile yet: ensure_profile builds its rows
     changed = None if update_fields is None else set(update_fields)
@@ -29,7 +31,10 @@ def follow_account(sender, instance, created, update_fields=None, **kwargs) -> N
         rows.delete()
     elif changed is None or "is_active" in changed:
         refresh_search(profiles=Profile.objects.filter(user_id=instance.pk))
+        return  # which settles who may see their skills too
     else:
         rows.exclude(organisation_id=instance.organisation_id).update(
             organisation_id=instance.organisation_id
         )
+    # Who may see the skills they hold changes with their account (profiles.holdings).
+    holdings.settle_account(instance.pk)

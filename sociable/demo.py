@@ -17,6 +17,7 @@ from django.db import transaction
 from forums import demo as forums_demo
 from groups import demo as groups_demo
 from profiles import demo as profiles_demo
+from profiles.holdings import recount_all
 
 from .accounts.models import Organisation, OrganisationDomain, User
 from .accounts.services import sync_organisation
@@ -137,6 +138,7 @@ def seed() -> list[User]:
     password_hash = make_password(DEMO_PASSWORD)
     users = [seed_person(person, password_hash=password_hash) for person in PEOPLE]
     profiles_demo.seed()
+    recount_all()  # the services kept them; this makes sure, whatever the demo wrote by hand
     groups_demo.seed()
     forums_demo.seed()
     notifications_demo.deliver()

@@ -17,6 +17,8 @@ from collections.abc import Callable
 
 from django.db import connection, transaction
 
+from profiles.holdings import recount_all
+
 from . import forums, groups, people
 from .bulk import Tally
 from .world import LEVELS, Plan, World
@@ -25,8 +27,9 @@ __all__ = ["LEVELS", "Plan", "seed_scale"]
 
 ANALYSED = [
     "accounts_user", "account_emailaddress", "profiles_profile", "profiles_profileskill",
-    "profiles_profilesearch", "groups_group", "groups_membership", "groups_event", "groups_rsvp",
-    "forums_board", "forums_thread", "forums_post", "forums_subscription", "forums_reaction",
+    "profiles_skillcount", "profiles_profilesearch", "groups_group", "groups_membership",
+    "groups_event", "groups_rsvp", "forums_board", "forums_thread", "forums_post",
+    "forums_subscription", "forums_reaction",
 ]  # fmt: skip
 
 
@@ -47,6 +50,8 @@ def seed_scale(plan: Plan, say: Callable[[str], None] = print) -> Tally:
             people.seed_teams(world)
         with tally.phase("people, profiles, skills and search rows"):
             people.seed_people(world)
+        with tally.phase("who sees each skill held, and the skills index's counts"):
+            recount_all()
         with tally.phase("groups and members"):
             groups.seed_groups(world)
         with tally.phase("events and RSVPs"):
