@@ -190,8 +190,9 @@ def test_the_skill_page_lists_the_newest_first_with_the_more_flag(world, council
 
 
 def test_the_owner_counts_and_finds_their_own_hidden_holdings(world, council, trust, owner):
-    knitting, birdwatching = Skill.objects.get(name="Knitting"), Skill.objects.get(
-        name="Birdwatching"
+    knitting, birdwatching = (
+        Skill.objects.get(name="Knitting"),
+        Skill.objects.get(name="Birdwatching"),
     )
     mine = {s.pk: s.people for s in skill_index(Viewer.of(owner))}
     assert mine[knitting.pk] == 1 and mine[birdwatching.pk] == 1
