@@ -46,8 +46,9 @@ from forums.models import (
 from groups import selectors as group_selectors
 from groups import services as group_services
 from groups.models import RSVP, Backing, Event, Group, Membership, Suggestion
+from profiles import holdings
 from profiles import selectors as profile_selectors
-from profiles.models import Matches, Profile, ProfileSkill
+from profiles.models import Matches, Profile, ProfileSkill, Skill
 from profiles.visibility import group_q
 from sociable.accounts.models import User
 from tests.accounts.factories import OrganisationFactory, UserFactory, staff_of
@@ -179,6 +180,9 @@ class World:
                 created_at=created, audience=audience, location_audience=location, **other
             )
             self.arrivals.append(profile.pk)
+        # Those rows were changed round the services: write the holdings' copies of the
+        # audience rule as the services would have (profiles.holdings).
+        holdings.settle(Profile.objects.values_list("pk", flat=True))
 
     # Groups of every audience, their events, replies and suggestions come true.
     def _groups(self):
@@ -545,6 +549,42 @@ def test_cards_list_the_skills_the_orm_finds(world, viewer):
     }
     assert listed == card_skills_in_orm(world.people[viewer], pks)
     assert any(len(skills) > 1 for skills in listed.values())
+
+
+def people_with_skill_in_orm(viewer, skill, *, limit: int):
+    """``people_with_skill`` as the ORM read it before the holdings kept who may see them:
+    each relation's newest ``limit + 1`` holders whose field group ``group_q`` lets the
+    viewer see, of listed profiles (commit 3265d4b)."""
+    group = "interests" if skill.kind == Skill.Kind.INTEREST else "skills"
+    visible = (
+        ProfileSkill.objects.filter(skill=skill)
+        .filter(group_q(viewer, group, prefix="profile__"))
+        .filter(profile__in=Profile.objects.listed())
+    )
+    found = {}
+    for relation in ProfileSkill.Relation.values:
+        rows = list(
+            visible.filter(relation=relation)
+            .order_by("-pk")
+            .values_list("profile_id", flat=True)[: limit + 1]
+        )
+        found[relation] = (set(rows[:limit]), len(rows) > limit)
+    return found
+
+
+@pytest.mark.parametrize("limit", [1, 12])
+@pytest.mark.parametrize("skill", ["Python", "Excel", "Welsh", "Fostering"])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_skill_s_people_are_the_orm_s(world, viewer, skill, limit):
+    skill = Skill.objects.get(name=skill)
+    people, orm = hand_written_and_orm(
+        profile_selectors.people_with_skill,
+        people_with_skill_in_orm,
+        world.people[viewer],
+        skill,
+        limit=limit,
+    )
+    assert {r: ({p.pk for p in found}, more) for r, (found, more) in people.items()} == orm
 
 
 # --- groups: your next events, suggestions come true, an event's viewer -------------------
