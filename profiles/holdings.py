@@ -36,6 +36,7 @@ from django.db import connection
 from django.db.models import Q
 
 from .models import AUDIENCE_ORDER, ProfileSkill
+from .visibility import GROUPS, RELATION_GROUP
 
 ORGANISATION = AUDIENCE_ORDER.index("organisation")  # 3: seen only by the owner's organisation
 _INTEREST = ProfileSkill.Relation.INTEREST.value
@@ -200,6 +201,24 @@ def recount_all(using=None) -> None:
     with (using or connection).cursor() as cursor:
         for sql in _RECOUNT:
             cursor.execute(sql, {"order": AUDIENCE_ORDER} if "%(order)s" in sql else None)
+
+
+def holding_level(
+    audiences: dict[str, str],
+    relation: str,
+    *,
+    show_interests: bool,
+    listed: bool,
+    organisation_id: int | None,
+) -> int | None:
+    """The level ``_WANTED`` writes, in Python, for rows written in bulk (the scale seed):
+    ``audiences`` are the profile's, by field name (``audience``, ``skills_audience``...)."""
+    group = RELATION_GROUP[relation]
+    if not listed or (group == "interests" and not show_interests):
+        return None
+    own = audiences[GROUPS[group]]
+    level = max(AUDIENCE_ORDER.index(audiences["audience"]), AUDIENCE_ORDER.index(own))
+    return None if level == ORGANISATION and organisation_id is None else level
 
 
 def seen_levels(viewer) -> tuple[list[int], int | None]:

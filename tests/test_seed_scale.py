@@ -127,6 +127,23 @@ class TestTheSeededPartnership:
         assert len(seeded) > len(sample)
         assert snapshot() == seeded
 
+    def test_who_sees_each_skill_and_the_counts_are_what_the_site_keeps(self):
+        from profiles.holdings import recount_all, settle
+        from profiles.models import ProfileSkill, SkillCount
+
+        def snapshot():
+            return (
+                sorted(ProfileSkill.objects.values_list("pk", "level", "organisation_id")),
+                sorted(SkillCount.objects.values_list("skill", "level", "organisation", "people")),
+            )
+
+        seeded = snapshot()
+        assert any(level is not None for _, level, _ in seeded[0]) and seeded[1]
+        settle(Profile.objects.values_list("pk", flat=True))
+        assert snapshot() == seeded
+        recount_all()
+        assert snapshot() == seeded
+
     def test_staff_find_people_by_a_common_skill_and_by_a_typo(self):
         viewer = staff_viewer()
         have_excel = set(

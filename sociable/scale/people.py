@@ -23,6 +23,7 @@ from django.db import connection
 from django.utils.text import slugify
 
 from profiles import demo as profiles_demo
+from profiles.holdings import ORGANISATION, holding_level
 from profiles.models import Place, Profile, ProfileSearch, ProfileSkill, Skill, SkillAlias, Team
 from profiles.services import search_texts
 from profiles.visibility import LEVELS, groups_at_level
@@ -363,7 +364,7 @@ class _ProfileWriter:
         email_columns = ["email", "verified", "primary", "user_id"]
         tally.add("account_emailaddress", copy_rows("account_emailaddress", email_columns, emails))
         tally.add("profiles_profile", copy_rows("profiles_profile", self.PROFILE_COLUMNS, profiles))
-        skill_columns = ["profile_id", "skill_id", "relation"]
+        skill_columns = ["profile_id", "skill_id", "relation", "level", "organisation_id"]
         tally.add(
             "profiles_profileskill", copy_rows("profiles_profileskill", skill_columns, skills)
         )
@@ -426,8 +427,6 @@ class _ProfileWriter:
                 chosen.append((Relation.LANGUAGE, *skill))
         if staff and rng.random() < 0.2:
             take(Relation.NETWORK, Kind.NETWORK, 2 if rng.random() < 0.2 else 1)
-        for relation, skill_id, _ in chosen:
-            skills.append((profile_id, skill_id, relation))
 
         # The profile itself.
         topic = next((n for r, _, n in chosen if r in (Relation.TEACH, Relation.HAS)), "")
@@ -474,14 +473,31 @@ class _ProfileWriter:
         if staff and rng.random() < 0.01:
             archived = when(max(created, world.end - rng.random() * 120 * DAY))
         pronouns = rng.choice(names.PRONOUNS) if rng.random() < 0.3 else ""
+        floor = rng.choice(names.FLOORS) if place else ""
+        loan, shadowing, mentoring = rng.random() < 0.08, rng.random() < 0.12, rng.random() < 0.1
+        in_directory = rng.random() < 0.97
         profiles.append((
             profile_id, user_id, preferred, pronouns, "", job_title, bio, bio_html,
             team[0] if team else None, place[0] if place else None,
-            rng.choice(names.FLOORS) if place else "", days, phone, mobile, other_contact,
-            working_on, ask_me_about, rng.random() < 0.08, rng.random() < 0.12,
-            rng.random() < 0.1, show_interests, rng.random() < 0.97, *chosen_audiences,
+            floor, days, phone, mobile, other_contact,
+            working_on, ask_me_about, loan, shadowing,
+            mentoring, show_interests, in_directory, *chosen_audiences,
             when(created), when(updated), when(confirmed), archived,
         ))  # fmt: skip
+        # Who may see each skill they hold, as profiles.holdings writes it (recount_all
+        # checks it after): written here, the rows need no second write.
+        listed = in_directory and archived is None and bool(people.active[i])
+        audiences = dict(zip(AUDIENCE_FIELDS, chosen_audiences, strict=True))
+        for relation, skill_id, _ in chosen:
+            level = holding_level(
+                audiences,
+                relation,
+                show_interests=show_interests,
+                listed=listed,
+                organisation_id=organisation.pk if organisation else None,
+            )
+            at_organisation = organisation.pk if level == ORGANISATION else None
+            skills.append((profile_id, skill_id, relation, level, at_organisation))
 
         # Its search rows, exactly as refresh_search builds them.
         by_relation: dict[str, list[str]] = defaultdict(list)
