@@ -16,11 +16,19 @@ import time
 
 
 def main(commands: list[str]) -> int:
-    processes = [subprocess.Popen(shlex.split(command)) for command in commands]  # noqa: S603
+    # Each command in a process group of its own, so that a signal to ours (Ctrl-C, or a
+    # stop of the whole group) reaches them once, from here: a second SIGTERM makes the
+    # worker abandon its task, and one arriving as it exits prints a traceback.
+    processes = [
+        subprocess.Popen(shlex.split(command), process_group=0)  # noqa: S603
+        for command in commands
+    ]
+    signalled: set[int] = set()
 
     def stop(*_args) -> None:
         for process in processes:
-            if process.poll() is None:
+            if process.poll() is None and process.pid not in signalled:
+                signalled.add(process.pid)
                 process.terminate()
 
     signal.signal(signal.SIGTERM, stop)
