@@ -6,7 +6,7 @@ from django.utils.http import urlencode
 
 from sociable import registry
 from sociable.content import content
-from sociable.paging import RankedPaginator
+from sociable.paging import FoundPaginator
 from sociable.parts import Part, render_part, shared
 from sociable.search import sections_part
 
@@ -49,7 +49,7 @@ def group_list(viewer, q: str, kind: str, tag: str, page: str) -> Part:
     found by ``q``, ``kind`` and ``tag`` (``page`` as asked for: the paginator decides)."""
     groups = selectors.group_list(viewer, q=q, kind=kind, tag=tag)
     # A search ranks at most CANDIDATES groups: count them as the page is read.
-    paging = RankedPaginator if q.strip() else Paginator
+    paging = FoundPaginator if q.strip() else Paginator
     page = paging(groups, GROUPS_PER_PAGE).get_page(page)
     asked = (("q", q), ("kind", kind), ("tag", tag))  # what the pages' links keep
     context = {

@@ -1,54 +1,36 @@
 """Find groups and events by what they are about, forgiving typos in their names.
 
-Both searches read only what the viewer may see (``Group.objects.visible_to``; an event is
-seen by whoever sees its group, read from the copy of the group's audience on the event:
-``Event.objects.findable_by``), leave out closed groups as the group list does, and run
-as one query each. Each row gets ``rank``: full-text rank plus half the word similarity
-(pg_trgm) of its name, as the people directory ranks profiles.
+Both searches read only what the viewer may see (``Group.objects.visible_sql``; an event is
+seen by whoever sees its group, read from the copy of the group's audience on the event,
+as ``Event.objects.findable_by`` does), leave out closed groups as the group list does, and
+each runs as one query. Each result is ranked by the full-text rank of its words plus half
+the word similarity (pg_trgm) of its name, as the people directory ranked profiles before
+issue 19; events coming up first.
 
 The work is bounded, as the directory's (docs/decisions/0005): each way a row can match is
-read through its own indexes (stored words; a name containing the words typed; the
-nearest names to a typo; tags; for events their group's and skill's names), and at most
+read through its own index (stored words; a name containing the words typed; the nearest
+names to a typo; tags; for events their group's and skill's names), and at most
 ``CANDIDATES`` rows found that way are ranked and counted.
+
+The SQL is written by hand (``sociable.paging.Found``): the one search asks both on every
+page, and Django took 5 ms to build each as a queryset, five times what PostgreSQL took to
+run it on the demo's data (docs/decisions/0019).
 """
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    F,
-    Func,
-    Q,
-    QuerySet,
-    Value,
-)
 from django.utils import timezone
 
-from profiles.models import Skill
-from profiles.selectors import Unaccent, WordSimilarity, name_vector
-from sociable.queries import Among, any_of, nearest
+from sociable.paging import Found
+from sociable.queries import Columns, containing, fetch
 
-from .models import Event, Group, GroupTag
+from .models import Event, Group, Membership
 
 TYPO_THRESHOLD = 0.5  # word similarity at which "lunchtime quire" finds "Lunchtime choir"
 TYPOS = 20  # the nearest names to a typo that are checked against TYPO_THRESHOLD
 CANDIDATES = 1000  # the most matches a search ranks and counts
 
-
-class _Joined(Func):
-    """Two tsvectors as one (``||``), for ranking on a stored one and a computed one."""
-
-    template = "(%(expressions)s)"
-    arg_joiner = " || "
-
-
-def event_vector():
-    """An event's words: its stored document (title A; description and place C) and its
-    group's and skill's names (B). Only computed for the rows a search ranks."""
-    names = SearchVector("group__name", "skill__name", weight="B", config="english")
-    return _Joined(F("search_document"), names, output_field=Event.search_document.field)
+WORDS = "websearch_to_tsquery('english'::regconfig, %s)"
 
 
 def _tidy(q: str) -> str:
@@ -56,81 +38,228 @@ def _tidy(q: str) -> str:
     return " ".join(q.replace("\x00", " ").split())
 
 
-def _words(q: str) -> SearchQuery:
-    return SearchQuery(q, search_type="websearch", config="english")
+# --- groups ---------------------------------------------------------------------------------
+
+_GROUP = Columns(Group, "g", "name", "slug", "summary", "kind")
+
+# The groups a search may find (``{listed}``: open, seen by the viewer, and the list's
+# filters), each way of matching read through its own index: the words (group_search) or
+# a name containing the text (group_name_trgm); the TYPOS nearest names (group_name_trgm,
+# in order of distance), kept only when close enough (NULL otherwise, which no id equals);
+# or a tag containing the text. Then the page of them, ranked, with the count; and for
+# that page alone what a group's card shows: its members and its next event.
+_GROUPS = """
+WITH found AS MATERIALIZED (
+    SELECT id FROM (
+        (SELECT g.id FROM groups_group g WHERE {listed}
+            AND (g.search_document @@ {words} OR UPPER(g.name::text) LIKE UPPER(%s)))
+        UNION ALL
+        (SELECT CASE WHEN word_similarity(unaccent(%s), unaccent(g.name)) >= {threshold}
+                THEN g.id END
+            FROM groups_group g WHERE {listed}
+            ORDER BY UPPER(unaccent(%s)) <<-> UPPER(g.name) LIMIT {typos})
+        UNION ALL
+        (SELECT g.id FROM groups_group g WHERE {listed} AND g.id IN (
+            SELECT t.content_object_id FROM groups_grouptag t
+            JOIN profiles_skill s ON s.id = t.tag_id WHERE UPPER(s.name::text) LIKE UPPER(%s)))
+    ) branches LIMIT {candidates}
+), ranked AS (
+    SELECT g.id, g.name,
+        ts_rank(g.search_document, {words})
+            + word_similarity(unaccent(%s), unaccent(g.name)) * 0.5 AS rank,
+        count(*) OVER () AS total
+    FROM groups_group g WHERE g.id = ANY(ARRAY(SELECT id FROM found))
+    ORDER BY rank DESC, g.name, g.id OFFSET %s LIMIT %s
+)
+SELECT {columns},
+    (SELECT count(*) FROM groups_membership m WHERE m.group_id = g.id AND m.status = %s),
+    next.title, next.starts_at, next.id, r.total
+FROM ranked r
+JOIN groups_group g ON g.id = r.id
+LEFT JOIN LATERAL (
+    SELECT e.id, e.title, e.starts_at FROM groups_event e
+    WHERE e.group_id = g.id AND e.cancelled_at IS NULL AND e.ends_at >= %s
+    ORDER BY e.starts_at, e.id LIMIT 1
+) next ON true
+ORDER BY r.rank DESC, r.name, r.id
+"""
 
 
-def _similarity(q: str, field: str) -> WordSimilarity:
-    return WordSimilarity(Unaccent(Value(q)), Unaccent(F(field)))
+class FoundGroups(Found):
+    """Open groups ``viewer`` may see whose words, name or tags match ``q``, best first, of
+    ``kind`` and with the tag ``tag`` (a skill's slug) when given. Each group has what its
+    card shows: ``member_count`` and its next event's ``next_event_title``,
+    ``next_event_starts`` and ``next_event_id``."""
 
+    most = CANDIDATES
 
-def _typos(rows: QuerySet, q: str, field: str) -> QuerySet:
-    """The ids of those of ``rows`` whose ``field`` is close enough to ``q``, among the
-    nearest few (``sociable.queries.nearest``)."""
-    rows = rows.alias(similarity=_similarity(q, field))
-    close = Q(similarity__gte=TYPO_THRESHOLD)
-    return nearest(rows, Unaccent(Value(q)), field, TYPOS, close=close)
+    def __init__(self, viewer, q: str, *, kind: str = "", tag: str = "", now=None):
+        self.q = _tidy(q)
+        self.now = now or timezone.now()
+        visible, visible_params = Group.objects.visible_sql(viewer, "g")
+        listed, params = [visible, "g.closed_at IS NULL"], list(visible_params)
+        if kind:
+            listed.append("g.kind = %s")
+            params.append(kind)
+        if tag:
+            listed.append(
+                "EXISTS (SELECT FROM groups_grouptag t JOIN profiles_skill s ON s.id = t.tag_id"
+                " WHERE t.content_object_id = g.id AND s.slug = %s)"
+            )
+            params.append(tag)
+        self.listed = " AND ".join(listed)
+        self.listed_params = params
 
-
-def search_groups(viewer, q: str) -> QuerySet[Group]:
-    """Open groups ``viewer`` may see whose words, name or tags match ``q``, best first."""
-    return match_groups(Group.objects.visible_to(viewer).open(), q)
-
-
-def match_groups(groups: QuerySet[Group], q: str) -> QuerySet[Group]:
-    """The ``groups`` whose words, name or tags match ``q``, best first."""
-    q = _tidy(q)
-    query = _words(q)
-    tagged = GroupTag.objects.filter(tag__name__icontains=q).values("content_object")
-    found = any_of(
-        [
-            groups.filter(Q(search_document=query) | Q(name__icontains=q)),
-            _typos(groups, q, "name"),
-            groups.filter(pk__in=tagged),
-        ],
-        CANDIDATES,
-    )
-    return (
-        groups.filter(Among("pk", found))
-        .alias(similarity=_similarity(q, "name"))
-        .annotate(rank=SearchRank(F("search_document"), query) + F("similarity") * 0.5)
-        .order_by("-rank", "name", "pk")
-    )
-
-
-def search_events(viewer, q: str, now=None) -> QuerySet[Event]:
-    """Events ``viewer`` may see matching ``q``: upcoming ones first, then past and cancelled.
-
-    Matches the title, the group's name, the skill taught, the description and the place.
-    Each row has ``is_upcoming`` (not cancelled, not over) and ``rank``; ``group`` comes with it.
-    """
-    q = _tidy(q)
-    query = _words(q)
-    now = now or timezone.now()
-    upcoming = Q(cancelled_at__isnull=True, ends_at__gte=now)
-    # The group's audience as copied onto each event: every branch filters on the event's
-    # own columns as it reads its index (Event.objects.visible_to would test each event
-    # against a subquery of every group ``viewer`` may see, once a branch).
-    events = Event.objects.findable_by(viewer)
-    named_groups = Group.objects.alias(words=name_vector()).filter(words=query)
-    named_skills = Skill.objects.alias(words=name_vector()).filter(words=query)
-    found = any_of(
-        [
-            events.filter(search_document=query),
-            events.filter(title__icontains=q),
-            events.filter(group__in=named_groups),
-            events.filter(skill__in=named_skills),
-            _typos(events, q, "title"),
-        ],
-        CANDIDATES,
-    )
-    return (
-        events.filter(Among("pk", found))
-        .alias(similarity=_similarity(q, "title"))
-        .annotate(
-            is_upcoming=ExpressionWrapper(upcoming, output_field=BooleanField()),
-            rank=SearchRank(event_vector(), query) + F("similarity") * 0.5,
+    def sql(self, start: int, stop: int) -> tuple[str, list]:
+        sql = _GROUPS.format(
+            listed=self.listed,
+            words=WORDS,
+            threshold=float(TYPO_THRESHOLD),
+            typos=int(TYPOS),
+            candidates=int(CANDIDATES),
+            columns=_GROUP.sql,
         )
-        .select_related("group")
-        .order_by("-is_upcoming", "-rank", "starts_at", "pk")
-    )
+        q, listed, pattern = self.q, self.listed_params, containing(self.q)
+        params = [
+            *listed, q, pattern,  # words or name
+            q, *listed, q,  # the nearest names
+            *listed, pattern,  # tags
+            q, q,  # rank
+            start, stop - start,
+            Membership.Status.ACTIVE.value, self.now,
+        ]  # fmt: skip
+        return sql, params
+
+    def page(self, start: int, stop: int) -> tuple[list[Group], int]:
+        if not self.q or stop <= start:
+            return [], 0
+        groups, total = [], 0
+        for row in fetch(*self.sql(start, stop)):
+            group = _GROUP.make(row)
+            at = _GROUP.width
+            (
+                group.member_count,
+                group.next_event_title,
+                group.next_event_starts,
+                group.next_event_id,
+                total,
+            ) = row[at : at + 5]
+            groups.append(group)
+        return groups, total
+
+
+def search_groups(viewer, q: str, *, kind: str = "", tag: str = "") -> FoundGroups:
+    """Open groups ``viewer`` may see whose words, name or tags match ``q``, best first."""
+    return FoundGroups(viewer, q, kind=kind, tag=tag)
+
+
+# --- events ---------------------------------------------------------------------------------
+
+_EVENT = Columns(
+    Event,
+    "e",
+    "group",
+    "title",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "location",
+    "online_url",
+    "cancelled_at",
+)
+_EVENTS_GROUP = Columns(Group, "g", "name", "slug")
+
+# The events a search may find (``{findable}``: their group is open and seen by the viewer,
+# read from the copies on the event), each way of matching read through its own index: the
+# event's words (event_search), a title containing the text (event_title_trgm), its
+# group's or skill's name (group_name_search, skill_name_search, then the event's group or
+# skill), and the TYPOS nearest titles kept when close enough. Then the page of them,
+# coming up first, ranked on the event's words and its group's and skill's names (B).
+_EVENTS = """
+WITH found AS MATERIALIZED (
+    SELECT id FROM (
+        (SELECT e.id FROM groups_event e WHERE {findable} AND e.search_document @@ {words})
+        UNION ALL
+        (SELECT e.id FROM groups_event e WHERE {findable}
+            AND UPPER(e.title::text) LIKE UPPER(%s))
+        UNION ALL
+        (SELECT e.id FROM groups_event e WHERE {findable} AND e.group_id IN (
+            SELECT g.id FROM groups_group g
+            WHERE to_tsvector('english'::regconfig, COALESCE(g.name, '')) @@ {words}))
+        UNION ALL
+        (SELECT e.id FROM groups_event e WHERE {findable} AND e.skill_id IN (
+            SELECT s.id FROM profiles_skill s
+            WHERE to_tsvector('english'::regconfig, COALESCE(s.name, '')) @@ {words}))
+        UNION ALL
+        (SELECT CASE WHEN word_similarity(unaccent(%s), unaccent(e.title)) >= {threshold}
+                THEN e.id END
+            FROM groups_event e WHERE {findable}
+            ORDER BY UPPER(unaccent(%s)) <<-> UPPER(e.title) LIMIT {typos})
+    ) branches LIMIT {candidates}
+)
+SELECT {event}, {group}, e.cancelled_at IS NULL AND e.ends_at >= %s AS is_upcoming,
+    ts_rank(e.search_document || setweight(to_tsvector('english'::regconfig,
+            COALESCE(g.name, '') || ' ' || COALESCE(s.name, '')), 'B'), {words})
+        + word_similarity(unaccent(%s), unaccent(e.title)) * 0.5 AS rank,
+    count(*) OVER ()
+FROM groups_event e
+JOIN groups_group g ON g.id = e.group_id
+LEFT JOIN profiles_skill s ON s.id = e.skill_id
+WHERE e.id = ANY(ARRAY(SELECT id FROM found))
+ORDER BY is_upcoming DESC, rank DESC, e.starts_at, e.id OFFSET %s LIMIT %s
+"""
+
+
+class FoundEvents(Found):
+    """Events ``viewer`` may see matching ``q``: upcoming ones first, then past and
+    cancelled. Matches the title, the group's name, the skill taught, the description and
+    the place. Each event has ``is_upcoming`` (not cancelled, not over) and ``rank``, and
+    its ``group`` (name and slug)."""
+
+    most = CANDIDATES
+
+    def __init__(self, viewer, q: str, now=None):
+        self.q = _tidy(q)
+        self.now = now or timezone.now()
+        visible, params = Event.objects.visible_sql(viewer, "e")
+        self.findable = f"{visible} AND e.group_open"
+        self.findable_params = params
+
+    def sql(self, start: int, stop: int) -> tuple[str, list]:
+        sql = _EVENTS.format(
+            findable=self.findable,
+            words=WORDS,
+            threshold=float(TYPO_THRESHOLD),
+            typos=int(TYPOS),
+            candidates=int(CANDIDATES),
+            event=_EVENT.sql,
+            group=_EVENTS_GROUP.sql,
+        )
+        q, findable = self.q, self.findable_params
+        params = [
+            *findable, q,  # words
+            *findable, containing(q),  # title
+            *findable, q,  # the group's name
+            *findable, q,  # the skill's name
+            q, *findable, q,  # the nearest titles
+            self.now, q, q,  # upcoming, rank
+            start, stop - start,
+        ]  # fmt: skip
+        return sql, params
+
+    def page(self, start: int, stop: int) -> tuple[list[Event], int]:
+        if not self.q or stop <= start:
+            return [], 0
+        events, total = [], 0
+        for row in fetch(*self.sql(start, stop)):
+            event = _EVENT.make(row)
+            event.group = _EVENTS_GROUP.make(row, _EVENT.width)
+            at = _EVENT.width + _EVENTS_GROUP.width
+            event.is_upcoming, event.rank, total = row[at : at + 3]
+            events.append(event)
+        return events, total
+
+
+def search_events(viewer, q: str, now=None) -> FoundEvents:
+    """Events ``viewer`` may see matching ``q``: upcoming ones first (``FoundEvents``)."""
+    return FoundEvents(viewer, q, now)

@@ -7,13 +7,10 @@ from profiles.vocabulary import skill_key
 from sociable.search import Section, named, top, url
 
 from .search import search_events, search_groups
-from .selectors import with_list_data
 
 
 def groups_section(viewer, q: str) -> Section:
-    # The card shows no tags: leave out their prefetch.
-    groups = with_list_data(search_groups(viewer, q)).prefetch_related(None)
-    rows, total = top(groups)
+    rows, total = top(search_groups(viewer, q))
     see_all = url("groups:group-list", q=q)
     best = named(q, "Group", [(group.name, group) for group in rows], skill_key)
     return Section("groups", "Groups", "group", "groups", rows, total, see_all, best)

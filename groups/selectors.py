@@ -12,7 +12,7 @@ from profiles.visibility import group_q, names_for, view_profile
 from sociable.queries import Among, Columns, any_of, count_of, fetch
 
 from .models import RSVP, Event, Group, GroupTag, Membership, Suggestion
-from .search import match_groups
+from .search import search_groups
 
 ACTIVE = Membership.Status.ACTIVE
 
@@ -36,13 +36,15 @@ def with_list_data(groups, now=None):
 
 
 def group_list(viewer, *, q: str = "", kind: str = "", tag: str = ""):
+    """The open groups ``viewer`` may see of ``kind`` and with ``tag``: by name, or found by
+    ``q`` (the same matches, in the same order, as the one search's groups: a ``Found``)."""
+    if q.strip():
+        return search_groups(viewer, q, kind=kind, tag=tag)
     groups = Group.objects.visible_to(viewer).open()
     if kind:
         groups = groups.filter(kind=kind)
     if tag:
         groups = groups.filter(tags__slug=tag)
-    if q.strip():  # the same matches, in the same order, as the one search's groups
-        return with_list_data(match_groups(groups, q))
     return with_list_data(groups).order_by("name")
 
 

@@ -15,7 +15,7 @@ from django.utils.http import urlencode
 
 from sociable.content import content
 from sociable.links import reverse
-from sociable.paging import RankedPaginator
+from sociable.paging import FoundPaginator
 from sociable.parts import Part, render_part, shared
 from sociable.search import sections_part
 
@@ -51,7 +51,7 @@ def directory_results(viewer, query: str, **filters) -> Part:
     filters = selectors.DirectoryFilters(**filters)
     params = QueryDict(query)
     # A search ranks at most CANDIDATES people: count them as the page is read.
-    paging = RankedPaginator if filters.q.strip() else Paginator
+    paging = FoundPaginator if filters.q.strip() else Paginator
     found = selectors.directory_search(viewer, filters)
     page = paging(found, PAGE_SIZE).get_page(params.get("page"))
     views = [view_profile(viewer, profile) for profile in page]

@@ -3,24 +3,19 @@ same people and skills as a viewer (registered in ``profiles/contributions.py``)
 
 from __future__ import annotations
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import SearchQuery
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet, Value
-from django.db.models.functions import JSONObject, Upper
-
-from sociable.queries import Among, any_of, nearest
+from sociable.paging import Found
+from sociable.queries import Columns, containing, fetch
 from sociable.search import Section, named, top, url
 
+from .holdings import ORGANISATION, seen_levels
 from .matching import match_reasons
-from .models import Profile, ProfileSkill, Skill, SkillAlias
+from .models import Skill
 from .selectors import (
     CANDIDATES,
+    LISTED_SQL,
     TYPOS,
     DirectoryFilters,
-    WordSimilarity,
     directory_search,
-    held_q,
-    name_vector,
     spelled_like,
 )
 from .visibility import unseen_holdings, view_profile
@@ -29,44 +24,11 @@ from .vocabulary import skill_key
 SKILL_SIMILARITY = 0.5  # as the skill suggestions: "pottry" finds "Pottery"
 
 
-def _skill_rows():
-    """A profile's skills as JSON, so a card and its "why matched" need no second query."""
-    return (
-        ProfileSkill.objects.filter(profile=OuterRef("pk"))
-        .order_by("skill__name")
-        .values(
-            row=JSONObject(
-                relation="relation", id="skill_id", name="skill__name", slug="skill__slug"
-            )
-        )
-    )
-
-
-def _attach_skills(profile: Profile) -> None:
-    """Give ``profile`` the skill rows its query brought, where a prefetch would put them.
-
-    ``ProfileView`` and ``match_reasons`` read ``profile.profile_skills.all()``; bringing the
-    rows in the people query itself, rather than prefetching them, keeps the page in budget.
-    """
-    rows = [
-        ProfileSkill(
-            profile=profile,
-            relation=row["relation"],
-            skill=Skill(pk=row["id"], name=row["name"], slug=row["slug"]),
-        )
-        for row in profile.skill_rows
-    ]
-    profile._prefetched_objects_cache = {"profile_skills": rows}
-
-
 def people_section(viewer, q: str) -> Section:
     """The directory's search, best first, each with why it matched."""
-    profiles = directory_search(viewer, DirectoryFilters(q=q))
-    profiles = profiles.prefetch_related(None).annotate(skill_rows=ArraySubquery(_skill_rows()))
-    rows, total = top(profiles)
+    rows, total = top(directory_search(viewer, DirectoryFilters(q=q)))
     results = []
     for profile in rows:
-        _attach_skills(profile)
         view = view_profile(viewer, profile)
         results.append((view, match_reasons(view, q)))
     see_all = url("profiles:directory", q=q)
@@ -87,48 +49,87 @@ def people_section(viewer, q: str) -> Section:
     )
 
 
-def skills_named(q: str) -> QuerySet:
-    """The ids of skills named like ``q``: its words, part of a name, an alias, or a close
-    spelling ("pottry" finds "Pottery"), each read through its own index."""
-    similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
-    words = SearchQuery(q, search_type="websearch", config="english")
-    aliased = SkillAlias.objects.filter(name__icontains=q).values("skill")
-    return any_of(
-        [
-            Skill.objects.alias(document=name_vector()).filter(
-                Q(name__icontains=q) | Q(document=words)
-            ),
-            nearest(
-                Skill.objects.alias(similarity=similarity),
-                Value(q),
-                "name",
-                TYPOS,
-                close=Q(similarity__gte=SKILL_SIMILARITY),
-            ),
-            Skill.objects.filter(pk__in=aliased),
-        ],
-        CANDIDATES,
-    )
+# The ids of skills named like a text: its words or part of a name (skill_name_search,
+# skill_name_trgm), the TYPOS nearest names (skill_name_nearest, in order of distance) kept
+# only when close enough ("pottry" finds "Pottery"; NULL otherwise, which no id equals), or
+# another name of it (a merged skill's). At most CANDIDATES. Its parameters:
+# ``_skills_named_params``.
+_SKILLS_NAMED = f"""
+    SELECT id FROM (
+        (SELECT s.id FROM profiles_skill s
+            WHERE UPPER(s.name::text) LIKE UPPER(%s)
+            OR to_tsvector('english'::regconfig, COALESCE(s.name, ''))
+                @@ websearch_to_tsquery('english'::regconfig, %s))
+        UNION ALL
+        (SELECT CASE WHEN word_similarity(UPPER(%s), UPPER(s.name)) >= {SKILL_SIMILARITY}
+                THEN s.id END
+            FROM profiles_skill s ORDER BY UPPER(%s) <<-> UPPER(s.name) LIMIT {TYPOS})
+        UNION ALL
+        (SELECT a.skill_id FROM profiles_skillalias a WHERE UPPER(a.name::text) LIKE UPPER(%s))
+    ) named LIMIT {CANDIDATES}
+"""  # noqa: S608 (constants; the text is a parameter)
 
 
-def search_skills(viewer, q: str) -> QuerySet[Skill]:
-    """Skills, interests and languages named like ``q`` that the skills index would list.
+def _skills_named_params(q: str) -> list:
+    pattern = containing(q)
+    return [pattern, q, q, q, pattern]
 
-    That is: curated ones, and ones someone ``viewer`` may see has, teaches or wants (asked
-    as "is there anyone", not "how many": a count reads every holder of a common skill).
-    Exact names first, then close ones. The names are found first (a few of a thousand
-    skills), so whether anyone visible holds a skill is only asked of those.
-    """
-    key = skill_key(q)
-    similarity = WordSimilarity(Upper(Value(q)), Upper("name"))
-    names = skills_named(q)
-    return (
-        Skill.objects.filter(Among("pk", names))
-        .alias(similarity=similarity)
-        .filter(held_q(viewer) | Q(curated=True))
-        .annotate(exact=ExpressionWrapper(Q(key=key), output_field=BooleanField()))
-        .order_by("-exact", "-similarity", "name", "pk")
-    )
+
+_SKILL = Columns(Skill, "s", "name", "slug", "kind", "curated")
+
+# Skills named like the text that the skills index would list: curated ones, and ones
+# someone the viewer's audience sees holds (the kept counts of the levels they see, asked
+# "is there anyone", not "how many"), or the viewer themselves while their profile is
+# listed. Exact names first, then close ones, by name.
+_SKILLS = f"""
+SELECT {_SKILL.sql}, count(*) OVER ()
+FROM profiles_skill s
+WHERE s.id = ANY(ARRAY({_SKILLS_NAMED}))
+AND (s.curated
+    OR EXISTS (SELECT FROM profiles_skillcount c WHERE c.skill_id = s.id AND c.people > 0
+        AND (c.level = ANY(%s::smallint[])
+            OR (c.level = {ORGANISATION} AND c.organisation_id = %s)))
+    OR s.id IN (SELECT r.skill_id FROM profiles_profileskill r
+        JOIN profiles_profile p ON p.id = r.profile_id JOIN accounts_user u ON u.id = p.user_id
+        WHERE p.user_id = %s AND {LISTED_SQL}))
+ORDER BY s.key = %s DESC, word_similarity(UPPER(%s), UPPER(s.name)) DESC, s.name, s.id
+OFFSET %s LIMIT %s
+"""  # noqa: S608 (constants and the listing rule; values are parameters)
+
+
+class FoundSkills(Found):
+    """Skills, interests and languages named like ``q`` that the skills index would list
+    for ``viewer`` (``_SKILLS``), exact names first, then close ones: one query. The names
+    are found first (a few of a thousand skills), so whether anyone visible holds a skill
+    is only asked of those."""
+
+    most = CANDIDATES
+
+    def __init__(self, viewer, q: str):
+        self.q = " ".join(q.replace("\x00", " ").split())
+        self.levels, self.organisation_id = seen_levels(viewer)
+        self.own = viewer.pk if viewer is not None and viewer.is_authenticated else None
+
+    def sql(self, start: int, stop: int) -> tuple[str, list]:
+        q = self.q
+        params = [
+            *_skills_named_params(q),
+            self.levels, self.organisation_id, self.own,
+            skill_key(q), q,
+            start, stop - start,
+        ]  # fmt: skip
+        return _SKILLS, params
+
+    def page(self, start: int, stop: int) -> tuple[list[Skill], int]:
+        if not self.q or stop <= start:
+            return [], 0
+        rows = fetch(*self.sql(start, stop))
+        return [_SKILL.make(row) for row in rows], (rows[0][-1] if rows else 0)
+
+
+def search_skills(viewer, q: str) -> FoundSkills:
+    """Skills named like ``q`` that the skills index would list for ``viewer``."""
+    return FoundSkills(viewer, q)
 
 
 def skills_section(viewer, q: str) -> Section:
@@ -143,9 +144,10 @@ def holds_unseen_skill_named(viewer, q: str) -> bool:
     not see them hold (a hidden interest, say): then they alone find themselves by it. One
     query, and one more for someone who holds any such skill."""
     unseen = unseen_holdings(viewer)
-    return bool(
-        unseen and Skill.objects.filter(pk__in=unseen).filter(pk__in=skills_named(q)).exists()
-    )
+    if not unseen:
+        return False
+    sql = f"SELECT EXISTS (SELECT FROM ({_SKILLS_NAMED}) n WHERE n.id = ANY(%s))"  # noqa: S608
+    return fetch(sql, [*_skills_named_params(q), unseen])[0][0]
 
 
 def did_you_mean(viewer, q: str) -> list[str]:

@@ -6,20 +6,17 @@ and every one filters through profiles.visibility (the audience rule).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.search import (
-    SearchQuery,
-    SearchRank,
     SearchVector,
 )
 from django.db.models import (
-    BooleanField,
     Case,
     Count,
     Exists,
-    F,
     FloatField,
     IntegerField,
     JSONField,
@@ -35,7 +32,8 @@ from django.db.models.expressions import Func, RawSQL
 from django.db.models.functions import Coalesce, Lower, Upper
 
 from sociable.accounts.models import Organisation, User
-from sociable.queries import Columns, count_of, fetch
+from sociable.paging import Found
+from sociable.queries import Columns, containing, count_of, fetch
 
 from .holdings import ORGANISATION, seen_levels, seen_q
 from .models import Matches, Place, Profile, ProfileSkill, Skill, SkillCount, Team
@@ -47,6 +45,9 @@ TYPOS = 20  # the most people a search with a typo in it finds: one page of the 
 TYPO_WINDOW = 2 * TYPOS  # the most rows as near as the TYPOS-th read to cut them by id
 # The most matches a directory search ranks (and counts): see directory_search.
 CANDIDATES = 1000
+# Profiles of people still here who are in the directory: ProfileQuerySet.listed() by hand,
+# for a profile read as ``p`` and its account as ``u``.
+LISTED_SQL = "p.archived_at IS NULL AND u.is_active AND p.in_directory"
 
 
 class WordSimilarity(Func):
@@ -272,15 +273,132 @@ def _candidates(viewer, q: str) -> tuple[str, list]:
     return sql, params
 
 
-class AmongIds(Func):
-    """``field = ANY(ARRAY(sql))``: ``Among`` for ids found by hand-written SQL."""
+# What a directory card, a search result's "why matched" and ``ProfileView`` read of a
+# person found by a search: every column of the profile, the account's name and
+# organisation, the team and building, and every skill row, by skill name.
+_FOUND_PROFILE = Columns(Profile, "p", *(f.name for f in Profile._meta.concrete_fields))
+_FOUND_USER = Columns(User, "u", "username", "name", "organisation", "is_active")
+_FOUND_ORGANISATION = Columns(Organisation, "o", "name", "short_name", "slug", "kind")
+_FOUND_TEAM = Columns(Team, "t", "organisation", "name", "slug")
+_FOUND_PLACE = Columns(Place, "pl", "name", "slug", "address")
 
-    template = "%(expressions)s))"
-    arg_joiner = " = ANY(ARRAY("
-    output_field = BooleanField()
+# A page of the people a search found: the viewer's search rows among the candidates
+# (``_candidates``), joined to their listed profiles the viewer may see (and the filters),
+# ranked, counted and cut to the page; then, for the page alone, what its cards show.
+_FOUND_PEOPLE = f"""
+WITH ranked AS (
+    SELECT p.id, u.name,
+        CASE WHEN s.document @@ websearch_to_tsquery('english'::regconfig, unaccent(%s))
+            THEN ts_rank(s.document, websearch_to_tsquery('english'::regconfig, unaccent(%s)), 1)
+            ELSE word_similarity(unaccent(%s), s.terms) END AS score,
+        count(*) OVER () AS total
+    FROM profiles_profilesearch s
+    JOIN profiles_profile p ON p.id = s.profile_id
+    JOIN accounts_user u ON u.id = p.user_id
+    WHERE s.id = ANY(ARRAY({{candidates}})) AND {LISTED_SQL} AND {{visible}}
+    ORDER BY score DESC, u.name, p.id OFFSET %s LIMIT %s
+)
+SELECT {_FOUND_PROFILE.sql}, {_FOUND_USER.sql}, {_FOUND_ORGANISATION.sql},
+    {_FOUND_TEAM.sql}, {_FOUND_PLACE.sql},
+    (SELECT json_agg(json_build_array(r.relation, r.skill_id, k.name, k.slug, k.kind)
+            ORDER BY k.name)
+        FROM profiles_profileskill r JOIN profiles_skill k ON k.id = r.skill_id
+        WHERE r.profile_id = p.id)::text,
+    ranked.total
+FROM ranked
+JOIN profiles_profile p ON p.id = ranked.id
+JOIN accounts_user u ON u.id = p.user_id
+LEFT JOIN accounts_organisation o ON o.id = u.organisation_id
+LEFT JOIN profiles_team t ON t.id = p.team_id
+LEFT JOIN profiles_place pl ON pl.id = p.place_id
+ORDER BY ranked.score DESC, ranked.name, ranked.id
+"""  # noqa: S608 (the listing rule, column names and the rule's SQL; values are parameters)
 
-    def __init__(self, field: str, sql: str, params: list):
-        super().__init__(F(field), RawSQL(sql, params))  # noqa: S611 (parameters are bound)
+
+def _filters_sql(viewer, filters: DirectoryFilters) -> tuple[list[str], list]:
+    """The directory's filters as SQL conditions on a profile ``p`` and its account ``u``
+    (as ``directory_search`` filters a queryset), and their parameters."""
+    conditions, params = [], []
+    if filters.organisation:
+        conditions.append(
+            "u.organisation_id IN (SELECT id FROM accounts_organisation WHERE slug = %s)"
+        )
+        params.append(filters.organisation)
+    for value, column, table in (
+        (filters.team, "team_id", "profiles_team"),
+        (filters.place, "place_id", "profiles_place"),
+    ):
+        if value:
+            location, location_params = group_sql(viewer, "location", profile="p", user="u")
+            conditions.append(
+                f"{location} AND p.{column} IN (SELECT id FROM {table}"  # noqa: S608 (names)
+                " WHERE slug = %s OR UPPER(name::text) LIKE UPPER(%s))"
+            )
+            params += [*location_params, value, containing(value)]
+    if filters.skill or filters.teaches:
+        relations = [Relation.TEACH] if filters.teaches else [Relation.TEACH, Relation.HAS]
+        skills, skills_params = group_sql(viewer, "skills", profile="p", user="u")
+        rows = "SELECT FROM profiles_profileskill r WHERE r.profile_id = p.id"
+        rows += " AND r.relation = ANY(%s)"
+        row_params: list = [[str(relation) for relation in relations]]
+        if filters.skill:
+            rows += " AND r.skill_id IN (SELECT id FROM profiles_skill WHERE slug = %s)"
+            row_params.append(filters.skill)
+        conditions.append(f"{skills} AND EXISTS ({rows})")
+        params += [*skills_params, *row_params]
+    return conditions, params
+
+
+class FoundPeople(Found):
+    """The listed profiles ``viewer`` may see that a directory search (``filters``, with
+    words) finds, best first: see ``directory_search``. Each comes with its account,
+    organisation, team, building and skill rows, as ``with_card_data`` brings them."""
+
+    most = CANDIDATES
+
+    def __init__(self, viewer, filters: DirectoryFilters):
+        self.viewer = viewer
+        self.filters = filters
+        self.q = filters.q.strip()
+
+    def sql(self, start: int, stop: int) -> tuple[str, list]:
+        candidates, candidate_params = _candidates(self.viewer, self.q)
+        visible, visible_params = group_sql(self.viewer, "profile", profile="p", user="u")
+        conditions, filter_params = _filters_sql(self.viewer, self.filters)
+        sql = _FOUND_PEOPLE.format(
+            candidates=candidates, visible=" AND ".join([visible, *conditions])
+        )
+        q = self.q
+        params = [q, q, q, *candidate_params, *visible_params, *filter_params]
+        return sql, [*params, start, stop - start]
+
+    def page(self, start: int, stop: int) -> tuple[list[Profile], int]:
+        if not self.q or stop <= start:
+            return [], 0
+        profiles, total = [], 0
+        for row in fetch(*self.sql(start, stop)):
+            profile = _FOUND_PROFILE.make(row)
+            at = _FOUND_PROFILE.width
+            profile.user = _FOUND_USER.make(row, at)
+            at += _FOUND_USER.width
+            profile.user.organisation = _FOUND_ORGANISATION.make(row, at)
+            at += _FOUND_ORGANISATION.width
+            profile.team = _FOUND_TEAM.make(row, at)
+            at += _FOUND_TEAM.width
+            profile.place = _FOUND_PLACE.make(row, at)
+            skill_rows, total = row[at + _FOUND_PLACE.width :]
+            profile._prefetched_objects_cache = {
+                "profile_skills": [
+                    _skill_row(profile, *skill) for skill in json.loads(skill_rows or "[]")
+                ]
+            }
+            profiles.append(profile)
+        return profiles, total
+
+
+def _skill_row(profile: Profile, relation, pk, name, slug, kind) -> ProfileSkill:
+    skill = Skill(pk=pk, name=name, slug=slug, kind=kind)
+    return ProfileSkill(profile=profile, relation=relation, skill=skill)
 
 
 def directory_search(viewer, filters: DirectoryFilters):
@@ -316,27 +434,9 @@ def directory_search(viewer, filters: DirectoryFilters):
             rows = rows.filter(skill__slug=filters.skill)
         profiles = profiles.filter(group_q(viewer, "skills"), Exists(rows))
 
-    q = filters.q.strip()
-    if not q:
-        return with_card_data(profiles).order_by("user__name", "pk")
-
-    query = SearchQuery(Unaccent(Value(q)), search_type="websearch", config="english")
-    # Each profile has one search row among the candidates (the viewer's level of it): the
-    # join brings it, and the score is read from it.
-    score = Case(
-        When(
-            searches__document=query,
-            then=SearchRank(F("searches__document"), query, normalization=Value(1)),
-        ),
-        default=WordSimilarity(Unaccent(Value(q)), F("searches__terms")),
-        output_field=FloatField(),
-    )
-    return (
-        with_card_data(profiles)
-        .filter(AmongIds("searches__pk", *_candidates(viewer, q)))
-        .annotate(score=score)
-        .order_by("-score", "user__name", "pk")
-    )
+    if filters.q.strip():
+        return FoundPeople(viewer, filters)
+    return with_card_data(profiles).order_by("user__name", "pk")
 
 
 def profile_page(username: str):
@@ -348,10 +448,6 @@ def visible_profile(viewer, username: str):
     """The profile of ``username`` if ``viewer`` may see it (``visibility.visible_groups``
     has "profile" in it), for a check of access: none of its page's data."""
     return Profile.objects.active().filter(group_q(viewer, "profile"), user__username=username)
-
-
-# Profiles of people still here who are in the directory: ProfileQuerySet.listed() by hand.
-_LISTED = "p.archived_at IS NULL AND u.is_active AND p.in_directory"
 
 
 SKILL_PAGE_PEOPLE = 12  # people per section of a skill page; the directory lists them all
@@ -383,7 +479,7 @@ _NEWEST_HOLDERS = f"""
              JOIN profiles_profile p ON p.id = ps.profile_id
              JOIN accounts_user u ON u.id = p.user_id
              WHERE p.user_id = %s AND ps.skill_id = %s AND ps.relation = rel.relation
-                AND {_LISTED})
+                AND {LISTED_SQL})
         ) x
         ORDER BY x.id DESC LIMIT %s
     ) h
@@ -630,7 +726,7 @@ def new_people_near(viewer, profile: Profile, *, since, limit: int = 6) -> list[
     newest = [
         f"""(SELECT p.id, p.created_at FROM profiles_profile p JOIN accounts_user u
             ON u.id = p.user_id
-            WHERE p.{column} = %s AND {_LISTED} AND {visible} AND p.id <> %s
+            WHERE p.{column} = %s AND {LISTED_SQL} AND {visible} AND p.id <> %s
             ORDER BY p.created_at DESC, p.id DESC LIMIT {int(limit)})"""  # noqa: S608 (as below)
         for column in near
     ]

@@ -1,7 +1,25 @@
 """Paging a search: the page and how many it found, in one query."""
 
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Window
+
+from .queries import fetch
+
+# Past every page a search can have: Paginator's way (the last page) spares PostgreSQL an
+# OFFSET it cannot hold (page=999999999999999999999 is past bigint).
+LAST_PAGE_TO_READ = 100_000
+
+
+def _page_number(number) -> int:
+    try:
+        return max(int(number), 1)
+    except (TypeError, ValueError):
+        return 1
 
 
 class RankedPaginator(Paginator):
@@ -14,15 +32,10 @@ class RankedPaginator(Paginator):
     every row, where a page alone reads a few.
     """
 
-    # Past every page a search can have: Paginator's way (the last page) spares PostgreSQL
-    # an OFFSET it cannot hold (page=999999999999999999999 is past bigint).
-    LAST_PAGE_TO_READ = 100_000
+    LAST_PAGE_TO_READ = LAST_PAGE_TO_READ
 
     def get_page(self, number) -> Page:
-        try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
-            number = 1
+        number = _page_number(number)
         if number > self.LAST_PAGE_TO_READ:
             return super().get_page(number)
         bottom = (number - 1) * self.per_page
@@ -31,4 +44,55 @@ class RankedPaginator(Paginator):
         if not rows:  # past the last page, or nothing found: Paginator's way (a count)
             return super().get_page(number)
         self.count = rows[0].paged_total  # (a cached property of Paginator's)
+        return self._get_page(rows, number, self)
+
+
+class Found:
+    """What a search found, ranked by one hand-written query (``sociable.queries.fetch``):
+    ``page(start, stop)`` reads those results, best first, and how many there are (at most
+    the search's bound), in one query. Subclasses write the query.
+
+    Its SQL is the same text for every search of one shape (who is looking, which filters),
+    so building it costs nothing like an ORM query's: the one search asks five of them on
+    every page (docs/decisions/0019).
+    """
+
+    #: The most results any search of this kind finds (its candidates' bound).
+    most: int = 1000
+
+    def sql(self, start: int, stop: int) -> tuple[str, list]:
+        """The query of results ``start`` to ``stop``, and its parameters."""
+        raise NotImplementedError
+
+    def page(self, start: int, stop: int) -> tuple[list[Any], int]:
+        raise NotImplementedError
+
+    def explain(self, start: int = 0, stop: int = 20) -> str:
+        """PostgreSQL's plan of ``page(start, stop)``, as ``QuerySet.explain`` gives it."""
+        sql, params = self.sql(start, stop)
+        return "\n".join(row[0] for row in fetch(f"EXPLAIN {sql}", params))
+
+    def __iter__(self) -> Iterator[Any]:
+        """Every result, best first (for tests and tools: pages read ``page``)."""
+        return iter(self.page(0, self.most)[0])
+
+    def count(self) -> int:
+        return self.page(0, 1)[1]
+
+
+class FoundPaginator(Paginator):
+    """Pages of a ``Found``: each page and the count in one query (as ``RankedPaginator``
+    does for a queryset)."""
+
+    def get_page(self, number) -> Page:
+        number = min(_page_number(number), LAST_PAGE_TO_READ)
+        bottom = (number - 1) * self.per_page
+        rows, total = self.object_list.page(bottom, bottom + self.per_page)
+        if not rows and number > 1:  # past the last page: Paginator's way (the last page)
+            _, total = self.object_list.page(0, 1)
+            self.count = total
+            number = self.num_pages
+            bottom = (number - 1) * self.per_page
+            rows, _ = self.object_list.page(bottom, bottom + self.per_page)
+        self.count = total  # (a cached property of Paginator's)
         return self._get_page(rows, number, self)

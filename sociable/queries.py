@@ -23,6 +23,12 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, Upper
 
 
+def containing(text: str) -> str:
+    """The LIKE pattern of a text containing ``text``, its ``%``, ``_`` and ``\\`` taken
+    literally (as Django's ``icontains`` writes it), for hand-written SQL."""
+    return f"%{connections[DEFAULT_DB_ALIAS].ops.prep_for_like_query(text)}%"
+
+
 def count_of(rows: QuerySet, outer_field: str) -> Coalesce:
     """How many of ``rows`` point at the outer row through ``outer_field`` (0 when none).
 

@@ -34,6 +34,7 @@ from django.utils.safestring import mark_safe
 from sociable.links import reverse
 
 from . import registry
+from .paging import Found
 from .parts import Part, read_parts
 
 MAX_QUERY_LENGTH = 200
@@ -129,9 +130,11 @@ def _with_total(queryset: QuerySet) -> QuerySet:
     return queryset.annotate(search_total=Window(Count("*")))
 
 
-def top(queryset: QuerySet, limit: int = TOP) -> tuple[list, int]:
-    """The first ``limit`` rows of ``queryset`` and how many there are, in one query."""
-    rows = list(_with_total(queryset)[:limit])
+def top(found: QuerySet | Found, limit: int = TOP) -> tuple[list, int]:
+    """The first ``limit`` results of ``found`` and how many there are, in one query."""
+    if isinstance(found, Found):
+        return found.page(0, limit)
+    rows = list(_with_total(found)[:limit])
     return rows, (rows[0].search_total if rows else 0)
 
 
