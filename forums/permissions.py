@@ -78,6 +78,21 @@ def visible_boards(user):
     return boards
 
 
+def readable_boards_sql(user, alias: str) -> tuple[str, list]:
+    """``visible_boards`` for hand-written SQL: the board read under ``alias`` is one
+    ``user`` may read. Returns the SQL and its parameters (and asks, once a request, what
+    ``is_moderator`` and ``moderated_boards`` ask)."""
+    sql, params = Board.objects.visible_sql(user, alias)
+    if not is_moderator(user):
+        return sql, params
+    moderated_boards(user)  # (which says whether they are named for some boards)
+    if not user._forums_moderates_named:
+        return "true", []  # every board
+    through = Board.moderators.through._meta
+    moderated = f"{alias}.id IN (SELECT board_id FROM {through.db_table} WHERE user_id = %s)"  # noqa: S608
+    return f"({sql} OR {moderated})", [*params, user.pk]
+
+
 def can_read_board(user, board: Board) -> bool:
     """What ``visible_boards`` says of one board, asked of the board in hand: its audience,
     or the reader moderates it. (A query only for a group's board or a moderator.)"""

@@ -3,7 +3,7 @@
 A result is a post someone may read: published, neither hidden nor deleted (``LIVE``), in a
 board ``visible_boards(user)`` allows. A thread whose title matches appears as its opening
 post, ranked above posts whose text matches. At most ``CANDIDATES`` matches are ranked and
-counted.
+counted. The SQL is written by hand (``sociable.paging.Found``), as the other searches'.
 
 Each post carries its board's audience (copied by the database: ``Post.board``), and the
 words of live posts are indexed apart for each audience (``post_text_*``). So the
@@ -19,33 +19,16 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, SearchVector
-from django.core.paginator import Page, Paginator
-from django.db import connections
-from django.db.models import (
-    BooleanField,
-    Case,
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-    OuterRef,
-    Q,
-    QuerySet,
-    Subquery,
-    Value,
-    When,
-    Window,
-)
+from django.contrib.postgres.search import SearchQuery
 
 from sociable.accounts.models import Organisation, User
 from sociable.audience import Audience, open_audiences
-from sociable.paging import RankedPaginator
-from sociable.queries import Among, Columns
+from sociable.paging import Found
+from sociable.queries import Columns, fetch
 from sociable.search import TOP, Section, url
 
-from .models import BY_BOARD, LIVE, OPENING_PATH, Board, Post, Thread
-from .permissions import is_moderator, visible_boards
+from .models import BY_BOARD, OPENING_PATH, Board, Post, Thread
+from .permissions import is_moderator, readable_boards_sql
 
 MAX_QUERY_LENGTH = 200
 RESULTS_PER_PAGE = 20
@@ -66,124 +49,92 @@ def clean_query(raw: str | None) -> str:
     return " ".join((raw or "").replace("\x00", " ").split())[:MAX_QUERY_LENGTH]
 
 
-def _title_vector(prefix: str = "") -> SearchVector:
-    return SearchVector(f"{prefix}title", config="english")
-
-
-def _body_vector() -> F:
-    return F("search_document")
-
-
 def search_query(q: str) -> SearchQuery:
+    """The words of ``q`` as the search reads them (for tests' plain reading of the rule)."""
     return SearchQuery(q, search_type="websearch", config="english")
 
 
-def threads_with_matching_titles(boards, query: SearchQuery) -> QuerySet[Thread]:
-    """The ids of threads in ``boards`` whose title matches (read through its GIN index)."""
-    return (
-        Thread.objects.filter(board__in=boards)
-        .alias(document=_title_vector())
-        .filter(document=query)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
+WORDS = "websearch_to_tsquery('english'::regconfig, %s)"
+_LIVE = "p.status = 'published' AND p.hidden_at IS NULL AND p.deleted_at IS NULL"
 
 
-def readable_classes(viewer, boards) -> list[Q]:
-    """The classes of posts ``viewer`` may read, each one filter that one partial index
-    serves: what ``boards`` (``visible_boards(viewer)``) allows, said by the posts' copies
-    of their boards' audiences.
+def readable_classes(viewer) -> tuple[list[str], list]:
+    """The classes of posts (read as ``p``) ``viewer`` may read, each one condition that one
+    partial index serves (the audience a constant, as in its predicate), said by the posts'
+    copies of their boards' audiences; and their parameters.
 
     A whole audience the viewer belongs to is one class. A moderator also reads the boards
     they moderate in an audience they do not belong to, and anyone signed in the boards of
     their organisation and their groups: those are read board by board.
     """
+    readable, readable_params = readable_boards_sql(viewer, "b")
     belongs = open_audiences(viewer)
-    classes = [Q(audience=audience) for audience in WHOLE_AUDIENCES if audience in belongs]
+    classes = [f"p.audience = '{a.value}'" for a in WHOLE_AUDIENCES if a in belongs]
+    params: list = []
+    boards = "p.board_id IN (SELECT b.id FROM forums_board b WHERE b.audience {} AND {})"
     if is_moderator(viewer):
         for audience in WHOLE_AUDIENCES:
             if audience not in belongs:
-                moderated = boards.filter(audience=audience).values("pk")
-                classes.append(Q(audience=audience, board__in=moderated))
+                moderated = boards.format(f"= '{audience.value}'", readable)
+                classes.append(f"p.audience = '{audience.value}' AND {moderated}")
+                params += readable_params
     if viewer.is_authenticated:
-        own = boards.filter(audience__in=BY_BOARD).values("pk")
-        classes.append(Q(audience__in=BY_BOARD, board__in=own))
-    return classes
+        by_board = ", ".join(f"'{audience}'" for audience in BY_BOARD)
+        own = boards.format(f"IN ({by_board})", readable)
+        classes.append(f"p.audience IN ({by_board}) AND {own}")
+        params += readable_params
+    return classes, params
 
 
-def opening_posts_of_matching_titles(viewer, query: SearchQuery) -> list[int]:
-    """The pks of the live opening posts of at most ``CANDIDATES`` threads ``viewer`` may
-    read whose title matches (the titles' GIN index, then ``post_opening``)."""
-    threads = threads_with_matching_titles(visible_boards(viewer), query)[:CANDIDATES]
-    openings = Post.objects.filter(LIVE, path=OPENING_PATH, thread_id__in=threads)
-    return list(openings.order_by().values_list("pk", flat=True))
+# The posts a search finds: the live opening posts of at most CANDIDATES readable threads
+# whose title matches (thread_title_search, then post_opening), always candidates; and
+# the live posts whose words match, one index scan for each readable class (post_text_*),
+# filling the cap. Ranked (a title hit's rank has its title's added) and counted in
+# forums_post alone; for the page's posts alone, their thread, board, author and
+# headline.
+_FOUND_POSTS = """
+WITH titled AS MATERIALIZED (
+    SELECT p.id FROM forums_post p
+    WHERE {live} AND p.path = '{opening}' AND p.thread_id IN (
+        SELECT t.id FROM forums_thread t
+        WHERE t.board_id IN (SELECT b.id FROM forums_board b WHERE {readable})
+        AND to_tsvector('english'::regconfig, COALESCE(t.title, '')) @@ {words}
+        LIMIT {candidates})
+), found AS MATERIALIZED (
+    SELECT id FROM titled
+    UNION ALL
+    (SELECT id FROM ({bodies}) bodies LIMIT (SELECT {candidates} - count(*) FROM titled))
+), ranked AS (
+    SELECT p.id, p.created_at, p.id = ANY(ARRAY(SELECT id FROM titled)) AS title_hit,
+        ts_rank(p.search_document, {words})
+        + CASE WHEN p.id = ANY(ARRAY(SELECT id FROM titled)) THEN (
+            SELECT ts_rank(to_tsvector('english'::regconfig, COALESCE(t.title, '')), {words})
+            FROM forums_thread t WHERE t.id = p.thread_id) ELSE 0.0 END AS rank,
+        count(*) OVER () AS total
+    FROM forums_post p
+    WHERE p.id = ANY(ARRAY(SELECT id FROM found))
+    ORDER BY title_hit DESC, rank DESC, p.created_at DESC, p.id DESC
+    OFFSET %s LIMIT %s
+)
+SELECT {columns}, r.title_hit, r.rank,
+    ts_headline('english'::regconfig, p.body, {words}, %s), r.total
+FROM ranked r
+JOIN forums_post AS p ON p.id = r.id
+JOIN forums_thread AS t ON t.id = p.thread_id
+JOIN forums_board AS b ON b.id = t.board_id
+LEFT JOIN accounts_user AS u ON u.id = p.author_id
+LEFT JOIN accounts_organisation AS o ON o.id = u.organisation_id
+ORDER BY r.title_hit DESC, r.rank DESC, r.created_at DESC, r.id DESC
+"""
+_BODY = (
+    "SELECT p.id FROM forums_post p WHERE {live} AND {readable} AND p.search_document @@ {words}"
+)
+# ts_headline's options: a plain-text extract with the matches between START and STOP.
+_HEADLINE = (
+    f"StartSel='{START}', StopSel='{STOP}', MaxWords=30, MinWords=12, MaxFragments=2,"
+    " FragmentDelimiter=' … '"
+)
 
-
-def body_candidates(viewer, query: SearchQuery, limit: int) -> QuerySet:
-    """The pks of at most ``limit`` posts ``viewer`` may read whose words match ``query``:
-    one index scan for each readable class."""
-    live = Post.objects.filter(LIVE).order_by()
-    branches = [
-        live.filter(readable).alias(document=_body_vector()).filter(document=query).values("pk")
-        for readable in readable_classes(viewer, visible_boards(viewer))
-    ]
-    first, *others = branches
-    return (first.union(*others, all=True) if others else first)[:limit]
-
-
-def search_posts(user, q: str) -> Found:
-    """Posts matching ``q`` that ``user`` may read, best first (``Found``).
-
-    Each has ``title_hit`` (it opens a thread whose title matched), ``rank`` (its words',
-    plus its thread title's for a title hit) and ``headline`` (a plain-text extract with
-    the matches between ``START`` and ``STOP``).
-    """
-    query = search_query(q)
-    # The title hits are found first and are always candidates: the rest fill the cap.
-    titled = opening_posts_of_matching_titles(user, query)
-    # (A title hit whose words match too is found twice: once in the filter below.)
-    found = Among("pk", body_candidates(user, query, CANDIDATES - len(titled)))
-    rank = SearchRank(_body_vector(), query)
-    title_hit = Value(False)
-    if titled:
-        found = Q(pk__in=titled) | Q(found)
-        title_hit = ExpressionWrapper(Q(pk__in=titled), output_field=BooleanField())
-        # The title's rank, read for the title hits alone (not a join for every candidate).
-        title_rank = (
-            Thread.objects.filter(pk=OuterRef("thread_id"))
-            .order_by()
-            .annotate(title_rank=SearchRank(_title_vector(), query))
-            .values("title_rank")
-        )
-        rank = rank + Case(
-            When(pk__in=titled, then=Subquery(title_rank)),
-            default=Value(0.0),
-            output_field=FloatField(),
-        )
-    ranked = (
-        Post.objects.filter(found)
-        .annotate(
-            title_hit=title_hit,
-            rank=rank,
-            # Only for the posts read: PostgreSQL builds it after the sort and the limit.
-            headline=SearchHeadline(
-                "body",
-                query,
-                config="english",
-                start_sel=START,
-                stop_sel=STOP,
-                min_words=12,
-                max_words=30,
-                max_fragments=2,
-                fragment_delimiter=" … ",
-            ),
-        )
-        .order_by(*ORDER)
-    )
-    return Found(ranked)
-
-
-ORDER = ("-title_hit", "-rank", "-created_at", "-pk")
 _POST = Columns(Post, "p", "thread", "author", "parent", "path", "created_at")
 _THREAD = Columns(Thread, "t", "board", "title", "slug")
 _BOARD = Columns(Board, "b", "name", "slug")
@@ -191,40 +142,56 @@ _AUTHOR = Columns(User, "u", "name", "username", "organisation")
 _ORGANISATION = Columns(Organisation, "o", "name", "short_name")
 
 
-class Found:
-    """The posts a search found, ranked in ``forums_post`` alone (``ranked``): a slice of
-    them is read with its threads, boards and authors, and how many were found, in one
-    query (``page``). The joins are made for the slice's posts only, not for every one of
-    up to ``CANDIDATES`` ranked."""
+class FoundPosts(Found):
+    """Posts matching ``q`` that ``viewer`` may read, best first (``_FOUND_POSTS``), each
+    with its thread, board and author, and ``title_hit`` (it opens a thread whose title
+    matched), ``rank`` (its words', plus its thread title's for a title hit) and
+    ``headline`` (a plain-text extract with the matches between ``START`` and ``STOP``)."""
 
-    def __init__(self, ranked: QuerySet[Post]):
-        self.ranked = ranked
+    most = CANDIDATES
+
+    def __init__(self, viewer, q: str):
+        self.q = clean_query(q)
+        self.viewer = viewer
+
+    def sql(self, start: int, stop: int) -> tuple[str, list]:
+        readable, readable_params = readable_boards_sql(self.viewer, "b")
+        classes, class_params = readable_classes(self.viewer)
+        bodies = " UNION ALL ".join(
+            f"({_BODY.format(live=_LIVE, readable=readable_class, words=WORDS)})"
+            for readable_class in classes
+        )
+        sql = _FOUND_POSTS.format(
+            live=_LIVE,
+            opening=OPENING_PATH,
+            readable=readable,
+            words=WORDS,
+            candidates=int(CANDIDATES),
+            bodies=bodies,
+            columns=", ".join(c.sql for c in (_POST, _THREAD, _BOARD, _AUTHOR, _ORGANISATION)),
+        )
+        q = self.q
+        # Each class's own parameters come before its words.
+        body_params = []
+        at = 0
+        for readable_class in classes:
+            n = readable_class.count("%s")
+            body_params += [*class_params[at : at + n], q]
+            at += n
+        params = [
+            *readable_params, q,  # titles
+            *body_params,
+            q, q,  # rank
+            start, stop - start,
+            q, _HEADLINE,
+        ]  # fmt: skip
+        return sql, params
 
     def page(self, start: int, stop: int) -> tuple[list[Post], int]:
-        """The posts ``start`` to ``stop`` (best first), and how many were found."""
-        found = self.ranked.annotate(search_total=Window(Count("*"))).values(
-            "pk", "title_hit", "rank", "headline", "search_total"
-        )[start:stop]
-        ranked_sql, params = found.query.sql_with_params()
-        columns = ", ".join(c.sql for c in (_POST, _THREAD, _BOARD, _AUTHOR, _ORGANISATION))
-        # Where the ORM would read it (the replica, in a view that reads from one).
-        with connections[self.ranked.db].cursor() as cursor:
-            cursor.execute(
-                f"""
-            SELECT {columns}, r.title_hit, r.rank, r.headline, r.search_total
-              FROM ({ranked_sql}) AS r
-              JOIN forums_post AS p ON p.id = r.pk
-              JOIN forums_thread AS t ON t.id = p.thread_id
-              JOIN forums_board AS b ON b.id = t.board_id
-              LEFT JOIN accounts_user AS u ON u.id = p.author_id
-              LEFT JOIN accounts_organisation AS o ON o.id = u.organisation_id
-             ORDER BY r.title_hit DESC, r.rank DESC, p.created_at DESC, p.id DESC
-            """,  # noqa: S608 (our columns and the ORM's SQL; the words are parameters)
-                params,
-            )
-            rows = cursor.fetchall()
-        posts = []
-        for row in rows:
+        if not self.q or stop <= start:
+            return [], 0
+        posts, total = [], 0
+        for row in fetch(*self.sql(start, stop)):
             at = 0
             post = _POST.make(row, at)
             post.thread = _THREAD.make(row, at := at + _POST.width)
@@ -236,37 +203,16 @@ class Found:
             at += _ORGANISATION.width
             post.title_hit, post.rank, post.headline, total = row[at : at + 4]
             posts.append(post)
-        return posts, (total if posts else 0)
+        return posts, total
 
     def pks(self) -> list[int]:
-        """Every post found, best first (for tests and tools: no joins, no headlines)."""
-        return list(self.ranked.values_list("pk", flat=True))
+        """Every post found, best first (for tests and tools)."""
+        return [post.pk for post in self]
 
 
-class FoundPaginator(Paginator):
-    """Pages of ``RESULTS_PER_PAGE`` of what a search found: each page and the count in one
-    query (as ``sociable.paging.RankedPaginator`` does for a queryset)."""
-
-    def __init__(self, found: Found):
-        super().__init__(found, RESULTS_PER_PAGE)
-
-    def get_page(self, number) -> Page:
-        try:
-            number = max(int(number), 1)
-        except (TypeError, ValueError):
-            number = 1
-        # Past every page a search can have: no OFFSET PostgreSQL cannot hold.
-        number = min(number, RankedPaginator.LAST_PAGE_TO_READ)
-        bottom = (number - 1) * self.per_page
-        rows, total = self.object_list.page(bottom, bottom + self.per_page)
-        if not rows and number > 1:  # past the last page: Paginator's way (the last page)
-            _, total = self.object_list.page(0, 1)
-            self.count = total
-            number = self.num_pages
-            bottom = (number - 1) * self.per_page
-            rows, _ = self.object_list.page(bottom, bottom + self.per_page)
-        self.count = total  # (a cached property of Paginator's)
-        return self._get_page(rows, number, self)
+def search_posts(viewer, q: str) -> FoundPosts:
+    """Posts matching ``q`` that ``viewer`` may read, best first (``FoundPosts``)."""
+    return FoundPosts(viewer, q)
 
 
 def snippet(headline: str) -> list[tuple[str, bool]]:

@@ -7,6 +7,7 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET
 
 from sociable.db import reads_from_replica
+from sociable.paging import FoundPaginator
 
 from . import search as forum_search
 
@@ -19,7 +20,8 @@ def search(request: HttpRequest) -> HttpResponse:
     page = None
     if q:
         results = forum_search.search_posts(request.viewer, q)
-        page = forum_search.FoundPaginator(results).get_page(request.GET.get("page"))
+        paginator = FoundPaginator(results, forum_search.RESULTS_PER_PAGE)
+        page = paginator.get_page(request.GET.get("page"))
         for post in page:
             post.snippet = forum_search.snippet(post.headline)
     return render(
