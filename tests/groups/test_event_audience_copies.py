@@ -3,9 +3,10 @@
 The one search's events section and a skill's page read who may see an event from the
 copy of its group's audience on the event (``Event.objects.findable_by``), and a skill's
 page reads its events in two bounded branches. These tests check, for each kind of viewer,
-that they find the same events in the same order as the plain reading of the rule
-(``Event.objects.visible_to`` and ``Group.objects.visible_to``), and that the copies follow
-every change to what they copy, however it is written.
+that they find the same events (and groups) in the same order as the plain reading of the
+rule (``Event.objects.visible_to`` and ``Group.objects.visible_to``, every row matched and
+ranked with no bound), and that the copies follow every change to what they copy, however
+it is written.
 """
 
 from __future__ import annotations
@@ -13,12 +14,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db.models import Q
+from django.contrib.postgres.search import (
+    SearchQuery,
+    SearchRank,
+    SearchVector,
+    SearchVectorField,
+)
+from django.db.models import BooleanField, ExpressionWrapper, F, Func, Q, Value
 from django.utils import timezone
 
 from groups import search, selectors, services
-from groups.models import Event, EventQuerySet, Group
+from groups.models import Event, Group
 from profiles.models import Skill
+from profiles.selectors import Unaccent, WordSimilarity
 from sociable.viewer import Viewer
 from tests.accounts.factories import UserFactory, staff_of
 from tests.groups.factories import make_event, make_group
@@ -98,27 +106,90 @@ def test_the_copies_find_the_same_events_as_the_rule_for_every_viewer(world, cou
         ), name
 
 
-def test_the_events_search_finds_what_the_rule_finds_in_the_same_order(
+class Joined(Func):
+    """Two tsvectors as one (``||``)."""
+
+    template = "(%(expressions)s)"
+    arg_joiner = " || "
+    output_field = SearchVectorField()
+
+
+def plain_events(viewer, q: str, now) -> list[int]:
+    """The events search read plainly, with no bound: every event of an open group
+    ``viewer`` may see (the rule read on the groups themselves) whose words, title, group's
+    or skill's name match ``q``, or whose title is as close as a typo may be; upcoming
+    first, then by rank."""
+    query = SearchQuery(q, search_type="websearch", config="english")
+    similarity = WordSimilarity(Unaccent(Value(q)), Unaccent(F("title")))
+    names = SearchVector("group__name", "skill__name", weight="B", config="english")
+    found = (
+        plainly_findable(Event.objects, viewer)
+        .alias(
+            similarity=similarity,
+            group_words=SearchVector("group__name", config="english"),
+            skill_words=SearchVector("skill__name", config="english"),
+        )
+        .filter(
+            Q(search_document=query)
+            | Q(title__icontains=q)
+            | Q(group_words=query)
+            | Q(skill_words=query)
+            | Q(similarity__gte=search.TYPO_THRESHOLD)
+        )
+        .annotate(
+            upcoming=ExpressionWrapper(
+                Q(cancelled_at__isnull=True, ends_at__gte=now), output_field=BooleanField()
+            ),
+            rank=SearchRank(Joined(F("search_document"), names), query) + F("similarity") * 0.5,
+        )
+        .order_by("-upcoming", "-rank", "starts_at", "pk")
+    )
+    return ids(found)
+
+
+def plain_groups(viewer, q: str) -> list[int]:
+    """The groups search read plainly, with no bound: every open group ``viewer`` may see
+    whose words, name or a tag match ``q``, or whose name is as close as a typo may be."""
+    query = SearchQuery(q, search_type="websearch", config="english")
+    similarity = WordSimilarity(Unaccent(Value(q)), Unaccent(F("name")))
+    tagged = Group.objects.filter(tags__name__icontains=q)
+    found = (
+        Group.objects.visible_to(viewer)
+        .open()
+        .alias(similarity=similarity)
+        .filter(
+            Q(search_document=query)
+            | Q(name__icontains=q)
+            | Q(pk__in=tagged)
+            | Q(similarity__gte=search.TYPO_THRESHOLD)
+        )
+        .annotate(rank=SearchRank(F("search_document"), query) + F("similarity") * 0.5)
+        .order_by("-rank", "name", "pk")
+    )
+    return ids(found)
+
+
+def test_the_searches_find_what_the_plain_reading_finds_in_the_same_order(
     world, council, trust, monkeypatch
 ):
-    seen = viewers(world, council, trust)
-    found = {
-        (name, q): ids(search.search_events(viewer, q))
-        for name, viewer in seen.items()
-        for q in WORDS
-    }
-    monkeypatch.setattr(EventQuerySet, "findable_by", plainly_findable)
-
-    for (name, q), events in found.items():
-        assert events == ids(search.search_events(seen[name], q)), (name, q)
+    # A small world, and the typos' bound lifted: the searches' bounds cut nothing (their
+    # own tests are in test_search.py), so what they find is the whole plain reading.
+    monkeypatch.setattr(search, "TYPOS", 1000)
+    now = timezone.now()
+    found = {}
+    for name, viewer in viewers(world, council, trust).items():
+        for q in WORDS:
+            events = ids(search.search_events(viewer, q, now))
+            assert events == plain_events(viewer, q, now), (name, q)
+            assert ids(search.search_groups(viewer, q)) == plain_groups(viewer, q), (name, q)
+            found[name, q] = events
     # Not vacuous: everyone finds some; the member more than their colleagues at the trust.
     assert found["anonymous", "rehearsal"]
     assert len(found["group member", "rehearsal"]) > len(
         found["staff of another organisation", "rehearsal"]
     )
     assert found["owner", "rehersal"] == found["owner", "rehearsal"]  # a typo
-    # Words of the description, as written; their accents are not folded (nor were they
-    # before the copies: the loop above checks the same matches as the rule's).
+    # Words of the description, as written; their accents are not folded.
     assert found["owner", "café"]
 
 
