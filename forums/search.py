@@ -24,7 +24,7 @@ from django.contrib.postgres.search import SearchQuery
 from sociable.accounts.models import Organisation, User
 from sociable.audience import Audience, open_audiences
 from sociable.paging import Found
-from sociable.queries import Columns, fetch
+from sociable.queries import Columns
 from sociable.search import TOP, Section, url
 
 from .models import BY_BOARD, OPENING_PATH, Board, Post, Thread
@@ -148,6 +148,7 @@ class FoundPosts(Found):
     matched), ``rank`` (its words', plus its thread title's for a title hit) and
     ``headline`` (a plain-text extract with the matches between ``START`` and ``STOP``)."""
 
+    model = Post
     most = CANDIDATES
 
     def __init__(self, viewer, q: str):
@@ -191,7 +192,7 @@ class FoundPosts(Found):
         if not self.q or stop <= start:
             return [], 0
         posts, total = [], 0
-        for row in fetch(*self.sql(start, stop)):
+        for row in self.rows(start, stop):
             at = 0
             post = _POST.make(row, at)
             post.thread = _THREAD.make(row, at := at + _POST.width)

@@ -22,7 +22,7 @@ from __future__ import annotations
 from django.utils import timezone
 
 from sociable.paging import Found
-from sociable.queries import Columns, containing, fetch
+from sociable.queries import Columns, containing
 
 from .models import Event, Group, Membership
 
@@ -91,6 +91,7 @@ class FoundGroups(Found):
     card shows: ``member_count`` and its next event's ``next_event_title``,
     ``next_event_starts`` and ``next_event_id``."""
 
+    model = Group
     most = CANDIDATES
 
     def __init__(self, viewer, q: str, *, kind: str = "", tag: str = "", now=None):
@@ -134,7 +135,7 @@ class FoundGroups(Found):
         if not self.q or stop <= start:
             return [], 0
         groups, total = [], 0
-        for row in fetch(*self.sql(start, stop)):
+        for row in self.rows(start, stop):
             group = _GROUP.make(row)
             at = _GROUP.width
             (
@@ -216,6 +217,7 @@ class FoundEvents(Found):
     the place. Each event has ``is_upcoming`` (not cancelled, not over) and ``rank``, and
     its ``group`` (name and slug)."""
 
+    model = Event
     most = CANDIDATES
 
     def __init__(self, viewer, q: str, now=None):
@@ -251,7 +253,7 @@ class FoundEvents(Found):
         if not self.q or stop <= start:
             return [], 0
         events, total = [], 0
-        for row in fetch(*self.sql(start, stop)):
+        for row in self.rows(start, stop):
             event = _EVENT.make(row)
             event.group = _EVENTS_GROUP.make(row, _EVENT.width)
             at = _EVENT.width + _EVENTS_GROUP.width

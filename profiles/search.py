@@ -103,6 +103,7 @@ class FoundSkills(Found):
     are found first (a few of a thousand skills), so whether anyone visible holds a skill
     is only asked of those."""
 
+    model = Skill
     most = CANDIDATES
 
     def __init__(self, viewer, q: str):
@@ -123,7 +124,7 @@ class FoundSkills(Found):
     def page(self, start: int, stop: int) -> tuple[list[Skill], int]:
         if not self.q or stop <= start:
             return [], 0
-        rows = fetch(*self.sql(start, stop))
+        rows = self.rows(start, stop)
         return [_SKILL.make(row) for row in rows], (rows[0][-1] if rows else 0)
 
 

@@ -354,6 +354,7 @@ class FoundPeople(Found):
     words) finds, best first: see ``directory_search``. Each comes with its account,
     organisation, team, building and skill rows, as ``with_card_data`` brings them."""
 
+    model = Profile
     most = CANDIDATES
 
     def __init__(self, viewer, filters: DirectoryFilters):
@@ -376,7 +377,7 @@ class FoundPeople(Found):
         if not self.q or stop <= start:
             return [], 0
         profiles, total = [], 0
-        for row in fetch(*self.sql(start, stop)):
+        for row in self.rows(start, stop):
             profile = _FOUND_PROFILE.make(row)
             at = _FOUND_PROFILE.width
             profile.user = _FOUND_USER.make(row, at)

@@ -129,18 +129,22 @@ class _PreparingCursor(psycopg.Cursor):
         return converted
 
 
-def fetch(sql: str, params: Sequence, *, prepare: bool = False) -> list[tuple]:
-    """The rows of a hand-written query (on the default database).
+def fetch(
+    sql: str, params: Sequence, *, prepare: bool = False, using: str = DEFAULT_DB_ALIAS
+) -> list[tuple]:
+    """The rows of a hand-written query, on the database ``using`` (the default one, or
+    where the router sends a read: ``router.db_for_read(model)``).
 
     ``prepare``: PostgreSQL parses and plans the query once for the connection's life, one
     plan for any values (``plan_cache_mode=force_generic_plan``, which only prepared
     statements heed), saving the 0.2-0.6 ms a join takes to plan. Only for queries with one
     plan that suits every value: reads by index of a few rows found by their keys (a
     person's own rows, the boards they follow, their team), with any constant that steers
-    the plan (a limit, a status) written into the SQL. Never for searches, whose best plan
-    depends on the words. See docs/decisions/0013.
+    the plan (a limit, a status) written into the SQL; and searches built so that the words
+    cannot steer it, every way of matching an index read with its bound in the SQL
+    (``sociable.paging.Found``). See docs/decisions/0013 and 0019.
     """
-    connection = connections[DEFAULT_DB_ALIAS]
+    connection = connections[using]
     if not prepare:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
