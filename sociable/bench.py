@@ -1,7 +1,9 @@
 """What `make bench` needs from the site, switched on only by SOCIABLE_BENCH=1 (bench/README.md).
 
 - ``QueryCountMiddleware`` adds an ``X-Sociable-Queries`` header: how many SQL queries the
-  request ran, counting the session and user loads of the middleware below it.
+  request ran, counting the session and user loads of the middleware below it; and an
+  ``X-Sociable-Cache-Queries`` header: how many of them read or wrote the shared pages'
+  cache in its database table (a deployment without Redis: with Redis they are none).
 - ``ceiling`` is the bare Django view every page is compared with: the same middleware, the
   same login state (it asks whether you are signed in, so a session is loaded as on every
   real page), and nothing else.
@@ -12,6 +14,7 @@ variable is set; without it, neither exists.
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse
@@ -19,6 +22,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 QUERIES_HEADER = "X-Sociable-Queries"
+CACHE_QUERIES_HEADER = "X-Sociable-Cache-Queries"
 CEILING_PATH = "_bench/ceiling/"
 
 
@@ -29,17 +33,26 @@ class QueryCountMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        count = 0
+        count = cached = 0
+        table = _pages_cache_table()
 
         def counting(execute, sql, params, many, context):
-            nonlocal count
+            nonlocal count, cached
             count += 1
+            cached += bool(table and table in sql)
             return execute(sql, params, many, context)
 
         with connection.execute_wrapper(counting):
             response = self.get_response(request)
         response[QUERIES_HEADER] = str(count)
+        response[CACHE_QUERIES_HEADER] = str(cached)
         return response
+
+
+def _pages_cache_table() -> str:
+    """The quoted table of the pages' cache when it is kept in the database, or ""."""
+    cache = settings.CACHES["pages"]
+    return f'"{cache["LOCATION"]}"' if cache["BACKEND"].endswith("DatabaseCache") else ""
 
 
 @login_not_required

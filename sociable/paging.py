@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import router
-from django.db.models import Count, Model, Window
+from django.db.models import Model
 
 from .queries import fetch
 
@@ -21,31 +21,6 @@ def _page_number(number) -> int:
         return max(int(number), 1)
     except (TypeError, ValueError):
         return 1
-
-
-class RankedPaginator(Paginator):
-    """Pages of a search that ranks a bounded number of candidates (``sociable.queries.
-    any_of``): the total is counted in the query that reads the page (``COUNT(*) OVER
-    ()``), where PostgreSQL has found and ranked every match anyway, rather than by a
-    second query finding them all again.
-
-    Not for a list without such a bound: counting in the page's query would make it read
-    every row, where a page alone reads a few.
-    """
-
-    LAST_PAGE_TO_READ = LAST_PAGE_TO_READ
-
-    def get_page(self, number) -> Page:
-        number = _page_number(number)
-        if number > self.LAST_PAGE_TO_READ:
-            return super().get_page(number)
-        bottom = (number - 1) * self.per_page
-        counted = self.object_list.annotate(paged_total=Window(Count("*")))
-        rows = list(counted[bottom : bottom + self.per_page])
-        if not rows:  # past the last page, or nothing found: Paginator's way (a count)
-            return super().get_page(number)
-        self.count = rows[0].paged_total  # (a cached property of Paginator's)
-        return self._get_page(rows, number, self)
 
 
 class Found:
@@ -93,8 +68,9 @@ class Found:
 
 
 class FoundPaginator(Paginator):
-    """Pages of a ``Found``: each page and the count in one query (as ``RankedPaginator``
-    does for a queryset)."""
+    """Pages of a ``Found``: each page and the count in one query, where PostgreSQL has
+    found and ranked every match anyway (at most the search's bound), rather than by a
+    second query finding them all again."""
 
     def get_page(self, number) -> Page:
         number = min(_page_number(number), LAST_PAGE_TO_READ)

@@ -4,23 +4,18 @@ from collections.abc import Sequence
 
 import psycopg
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.search import TrigramWordDistance
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import (
     BooleanField,
-    Case,
     Count,
-    Expression,
     F,
     Func,
     Model,
     OuterRef,
-    Q,
     QuerySet,
     Subquery,
-    When,
 )
-from django.db.models.functions import Coalesce, Upper
+from django.db.models.functions import Coalesce
 
 
 def containing(text: str) -> str:
@@ -39,27 +34,13 @@ def count_of(rows: QuerySet, outer_field: str) -> Coalesce:
     return Coalesce(Subquery(counted.annotate(n=Count("*")).values("n")), 0)
 
 
-def nearest(rows: QuerySet, text: Expression, field: str, limit: int, *, close: Q) -> QuerySet:
-    """The ids of those of ``rows`` whose ``field`` is ``close`` to ``text`` (a typo), among the
-    ``limit`` nearest.
-
-    Nearest by pg_trgm's word distance, read in that order from a GiST trigram index on
-    ``UPPER(field)``: no row is read that is not among them. ``close`` (a filter on
-    ``rows``' annotations) is only checked on those: a row that is not close gives NULL,
-    which ``Among`` never matches. A typo search so finds at most ``limit``.
-    """
-    distance = TrigramWordDistance(Upper(text), Upper(field))
-    close_id = Case(When(close, then=F("pk")), default=None)
-    return rows.order_by(distance).values(close_id=close_id)[:limit]
-
-
 def any_of(branches: Sequence[QuerySet], limit: int) -> QuerySet:
     """The ids of rows that any of ``branches`` finds, at most ``limit`` of them, for ``Among``.
 
     Each branch is one indexable condition read through its own index (an OR of them would
     read every row); the rows they find are then ranked, so ranking is bounded by ``limit``
-    however common the words are. A branch already cut to a few ids (``nearest``) is kept
-    as it is.
+    however common the words are. A branch already cut to a few ids (sliced) is kept as
+    it is.
     """
     first, *rest = (
         branch if branch.query.is_sliced else branch.order_by().values("pk") for branch in branches

@@ -135,8 +135,7 @@ kept_for_accountability = Registry("kept for accountability")
 search_parts = Registry("search parts")
 
 #: Sections listed in full on the search page itself (they have no search page of their
-#: own), by the ``section`` parameter: ``(title, find(viewer, q) -> Found)`` (a QuerySet
-#: ranked by ``sociable.paging.RankedPaginator`` will do too).
+#: own), by the ``section`` parameter: ``(title, find(viewer, q) -> sociable.paging.Found)``.
 full_search_sections = NamedRegistry("full search sections")
 
 #: What a viewer who finds nothing is offered instead: ``spelled_like(viewer, q) -> [name]``.

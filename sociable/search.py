@@ -26,7 +26,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, QuerySet, Window
 from django.template.loader import render_to_string
 from django.utils.http import urlencode
 from django.utils.safestring import mark_safe
@@ -125,17 +124,9 @@ class Results:
         return [s for s in self.sections if not s.total]
 
 
-def _with_total(queryset: QuerySet) -> QuerySet:
-    """Count every row the filters keep, in the same query that reads the first few."""
-    return queryset.annotate(search_total=Window(Count("*")))
-
-
-def top(found: QuerySet | Found, limit: int = TOP) -> tuple[list, int]:
+def top(found: Found, limit: int = TOP) -> tuple[list, int]:
     """The first ``limit`` results of ``found`` and how many there are, in one query."""
-    if isinstance(found, Found):
-        return found.page(0, limit)
-    rows = list(_with_total(found)[:limit])
-    return rows, (rows[0].search_total if rows else 0)
+    return found.page(0, limit)
 
 
 def url(name: str, **params: str) -> str:

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_GET
 from . import search as site_search
 from .db import reads_from_replica
 from .pagecache import cache_public_page
-from .paging import Found, FoundPaginator, RankedPaginator
+from .paging import FoundPaginator
 
 PER_PAGE = 20
 
@@ -32,9 +32,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 def _section(request: HttpRequest, q: str, section: str, title: str, find) -> HttpResponse:
     """Every result of one section that has no search page of its own (skills, events)."""
-    found = find(request.viewer, q)
-    paging = FoundPaginator if isinstance(found, Found) else RankedPaginator
-    page = paging(found, PER_PAGE).get_page(request.GET.get("page"))
+    page = FoundPaginator(find(request.viewer, q), PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "q": q,
         "section": section,

@@ -106,6 +106,24 @@ def test_the_query_header_counts_every_query_of_a_page(client_as, staff_member):
     assert int(response[bench.QUERIES_HEADER]) == len(queries) > 2
 
 
+@pytest.mark.urls(__name__)
+@override_settings(MIDDLEWARE=COUNTING, PAGE_CACHE_SECONDS=30)
+def test_the_pages_cache_queries_are_counted_apart(client):
+    """A page the shared cache answers reads its table and runs nothing of its own; one it
+    renders runs its own queries and reads and writes the table."""
+    table = f'"{settings.CACHES["pages"]["LOCATION"]}"'
+    with CaptureQueriesContext(connection) as rendered:
+        first = client.get("/groups/")
+    with CaptureQueriesContext(connection) as kept:
+        again = client.get("/groups/")
+
+    for response, queries in ((first, rendered), (again, kept)):
+        in_cache = sum(table in query["sql"] for query in queries)
+        assert int(response[bench.QUERIES_HEADER]) == len(queries)
+        assert int(response[bench.CACHE_QUERIES_HEADER]) == in_cache > 0
+    assert len(rendered) > len(kept) == int(again[bench.CACHE_QUERIES_HEADER])
+
+
 # --- the varied rows' pages (bench/fixtures.py) -------------------------------------------
 
 VARIED_ROWS = [
