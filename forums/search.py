@@ -188,23 +188,15 @@ class FoundPosts(Found):
         ]  # fmt: skip
         return sql, params
 
-    def page(self, start: int, stop: int) -> tuple[list[Post], int]:
-        if not self.q or stop <= start:
-            return [], 0
-        posts, total = [], 0
-        for row in self.rows(start, stop):
-            at = 0
-            post = _POST.make(row, at)
-            post.thread = _THREAD.make(row, at := at + _POST.width)
-            post.thread.board = _BOARD.make(row, at := at + _THREAD.width)
-            post.author = _AUTHOR.make(row, at := at + _BOARD.width)
-            organisation = _ORGANISATION.make(row, at := at + _AUTHOR.width)
-            if post.author is not None:
-                post.author.organisation = organisation
-            at += _ORGANISATION.width
-            post.title_hit, post.rank, post.headline, total = row[at : at + 4]
-            posts.append(post)
-        return posts, total
+    def make(self, row: tuple) -> Post:
+        post, post.thread, board, author, organisation = Columns.make_each(
+            row, _POST, _THREAD, _BOARD, _AUTHOR, _ORGANISATION
+        )
+        post.thread.board, post.author = board, author
+        if author is not None:
+            author.organisation = organisation
+        post.title_hit, post.rank, post.headline = row[-4:-1]
+        return post
 
     def pks(self) -> list[int]:
         """Every post found, best first (for tests and tools)."""

@@ -131,22 +131,15 @@ class FoundGroups(Found):
         ]  # fmt: skip
         return sql, params
 
-    def page(self, start: int, stop: int) -> tuple[list[Group], int]:
-        if not self.q or stop <= start:
-            return [], 0
-        groups, total = [], 0
-        for row in self.rows(start, stop):
-            group = _GROUP.make(row)
-            at = _GROUP.width
-            (
-                group.member_count,
-                group.next_event_title,
-                group.next_event_starts,
-                group.next_event_id,
-                total,
-            ) = row[at : at + 5]
-            groups.append(group)
-        return groups, total
+    def make(self, row: tuple) -> Group:
+        group = _GROUP.make(row)
+        (
+            group.member_count,
+            group.next_event_title,
+            group.next_event_starts,
+            group.next_event_id,
+        ) = row[_GROUP.width : _GROUP.width + 4]
+        return group
 
 
 def search_groups(viewer, q: str, *, kind: str = "", tag: str = "") -> FoundGroups:
@@ -249,17 +242,10 @@ class FoundEvents(Found):
         ]  # fmt: skip
         return sql, params
 
-    def page(self, start: int, stop: int) -> tuple[list[Event], int]:
-        if not self.q or stop <= start:
-            return [], 0
-        events, total = [], 0
-        for row in self.rows(start, stop):
-            event = _EVENT.make(row)
-            event.group = _EVENTS_GROUP.make(row, _EVENT.width)
-            at = _EVENT.width + _EVENTS_GROUP.width
-            event.is_upcoming, event.rank, total = row[at : at + 3]
-            events.append(event)
-        return events, total
+    def make(self, row: tuple) -> Event:
+        event, event.group = Columns.make_each(row, _EVENT, _EVENTS_GROUP)
+        event.is_upcoming, event.rank = row[-3:-1]
+        return event
 
 
 def search_events(viewer, q: str, now=None) -> FoundEvents:

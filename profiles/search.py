@@ -121,11 +121,8 @@ class FoundSkills(Found):
         ]  # fmt: skip
         return _SKILLS, params
 
-    def page(self, start: int, stop: int) -> tuple[list[Skill], int]:
-        if not self.q or stop <= start:
-            return [], 0
-        rows = self.rows(start, stop)
-        return [_SKILL.make(row) for row in rows], (rows[0][-1] if rows else 0)
+    def make(self, row: tuple) -> Skill:
+        return _SKILL.make(row)
 
 
 def search_skills(viewer, q: str) -> FoundSkills:

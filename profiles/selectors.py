@@ -184,13 +184,10 @@ def own_profile(user) -> Profile | None:
     if not rows:
         return None
     row = rows[0]
-    profile = _OWN_PROFILE.make(row)
-    at = _OWN_PROFILE.width
-    profile.user = _OWN_USER.make(row, at)
-    at += _OWN_USER.width
-    profile.user.organisation = _OWN_ORGANISATION.make(row, at)
-    at += _OWN_ORGANISATION.width
-    profile.kept_matches = _OWN_MATCHES.make(row, at)
+    profile, user, user.organisation, profile.kept_matches = Columns.make_each(
+        row, _OWN_PROFILE, _OWN_USER, _OWN_ORGANISATION, _OWN_MATCHES
+    )
+    profile.user = user
     relations, skills = row[-2:]
     profile.own_skills = [
         {"relation": relation, "skill": skill}
@@ -373,28 +370,16 @@ class FoundPeople(Found):
         params = [q, q, q, *candidate_params, *visible_params, *filter_params]
         return sql, [*params, start, stop - start]
 
-    def page(self, start: int, stop: int) -> tuple[list[Profile], int]:
-        if not self.q or stop <= start:
-            return [], 0
-        profiles, total = [], 0
-        for row in self.rows(start, stop):
-            profile = _FOUND_PROFILE.make(row)
-            at = _FOUND_PROFILE.width
-            profile.user = _FOUND_USER.make(row, at)
-            at += _FOUND_USER.width
-            profile.user.organisation = _FOUND_ORGANISATION.make(row, at)
-            at += _FOUND_ORGANISATION.width
-            profile.team = _FOUND_TEAM.make(row, at)
-            at += _FOUND_TEAM.width
-            profile.place = _FOUND_PLACE.make(row, at)
-            skill_rows, total = row[at + _FOUND_PLACE.width :]
-            profile._prefetched_objects_cache = {
-                "profile_skills": [
-                    _skill_row(profile, *skill) for skill in json.loads(skill_rows or "[]")
-                ]
-            }
-            profiles.append(profile)
-        return profiles, total
+    def make(self, row: tuple) -> Profile:
+        profile, user, organisation, profile.team, profile.place = Columns.make_each(
+            row, _FOUND_PROFILE, _FOUND_USER, _FOUND_ORGANISATION, _FOUND_TEAM, _FOUND_PLACE
+        )
+        profile.user, user.organisation = user, organisation
+        skills = json.loads(row[-2] or "[]")
+        profile._prefetched_objects_cache = {
+            "profile_skills": [_skill_row(profile, *skill) for skill in skills]
+        }
+        return profile
 
 
 def _skill_row(profile: Profile, relation, pk, name, slug, kind) -> ProfileSkill:

@@ -35,6 +35,8 @@ class Found:
 
     #: The most results any search of this kind finds (its candidates' bound).
     most: int = 1000
+    #: The words searched for (nothing is found for none).
+    q: str
     #: What it finds: the router says where it is read (a replica, in the views that read
     #: from one: sociable.db).
     model: type[Model]
@@ -43,8 +45,16 @@ class Found:
         """The query of results ``start`` to ``stop``, and its parameters."""
         raise NotImplementedError
 
-    def page(self, start: int, stop: int) -> tuple[list[Any], int]:
+    def make(self, row: tuple) -> Any:
+        """The result one row of ``sql`` reads (its last column is the count)."""
         raise NotImplementedError
+
+    def page(self, start: int, stop: int) -> tuple[list[Any], int]:
+        """Results ``start`` to ``stop``, best first, and how many there are."""
+        if not self.q or stop <= start:
+            return [], 0
+        rows = self.rows(start, stop)
+        return [self.make(row) for row in rows], (rows[0][-1] if rows else 0)
 
     def rows(self, start: int, stop: int) -> list[tuple]:
         """The rows of ``sql(start, stop)``, the query prepared: each search's SQL is a few

@@ -88,6 +88,15 @@ class Columns:
         self.width = len(self.attnames)
         self.pk_at = self.attnames.index(model._meta.pk.attname)
 
+    @staticmethod
+    def make_each(row: Sequence, *columns: "Columns") -> list[Model | None]:
+        """The instances of ``columns`` read one after the other from the start of ``row``."""
+        made, at = [], 0
+        for run in columns:
+            made.append(run.make(row, at))
+            at += run.width
+        return made
+
     def make(self, row: Sequence, start: int = 0) -> Model | None:
         """The instance from ``row[start:start + width]``; None when its pk is NULL (a LEFT
         JOIN that found nothing)."""
