@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,7 +24,7 @@ def _page_number(number) -> int:
         return 1
 
 
-class Found:
+class Found(ABC):
     """What a search found, ranked by one hand-written query (``sociable.queries.fetch``):
     ``page(start, stop)`` reads those results, best first, and how many there are (at most
     the search's bound), in one query. Subclasses write the query.
@@ -41,13 +42,13 @@ class Found:
     #: from one: sociable.db).
     model: type[Model]
 
+    @abstractmethod
     def sql(self, start: int, stop: int) -> tuple[str, list]:
         """The query of results ``start`` to ``stop``, and its parameters."""
-        raise NotImplementedError
 
+    @abstractmethod
     def make(self, row: tuple) -> Any:
         """The result one row of ``sql`` reads (its last column is the count)."""
-        raise NotImplementedError
 
     def page(self, start: int, stop: int) -> tuple[list[Any], int]:
         """Results ``start`` to ``stop``, best first, and how many there are."""
