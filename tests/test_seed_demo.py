@@ -158,7 +158,7 @@ class TestTheSeededDirectory:
     def test_staff_find_the_opera_singer_first_and_even_with_a_typo(self):
         amara = person("amara.okafor@kirkfield.gov.uk")
 
-        found = selectors.directory_search(amara, DirectoryFilters(q="opera"))
+        found = list(selectors.directory_search(amara, DirectoryFilters(q="opera")))
         typo = selectors.directory_search(amara, DirectoryFilters(q="opra singer"))
 
         assert found[0].user.name == "Eleanor Sutcliffe"
