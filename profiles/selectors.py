@@ -216,28 +216,48 @@ def named_like(text: str) -> Q:
 
 
 # The SQL of a search's candidates: the ids of the viewer's search rows that match the words
-# (at most CANDIDATES of them, matched once), or, only when none does, of the TYPOS rows
-# nearest the text, nearest first then by id, kept when close enough. Each level's words are
-# read through its own index (ProfileSearch), in its own branch; the nearest in one scan of
-# the typo index for the viewer's levels. The words are matched once: NOT EXISTS reads the
-# materialized CTE, not the index again.
-# The nearest are read in order of distance from the GiST index, which cannot order by id
-# too: the scan reads the TYPOS nearest and those as near as the last (WITH TIES), but no
-# more than TYPO_WINDOW, and the cut by distance then id is made among those. It is exact
-# unless more than TYPO_WINDOW rows are as near as the last, where reading them all would
-# cost a read of each (3,291 rows, 0.6 s, for one "Execl" at scale S).
+# (at most CANDIDATES of them, matched once); only when none does, of those whose words
+# match the skill named nearest the text, when it is close enough ("opra singer": "Opera
+# singing"), read through the same indexes; and only when neither does, of the TYPOS rows
+# nearest the text, nearest first then by id, kept when close enough (a misspelt name).
+# Each level's words are read through its own index (ProfileSearch), in its own branch;
+# the nearest in one scan of the typo index for the viewer's levels. The words are matched
+# once: NOT EXISTS reads the materialized CTE, not the index again.
+# The nearest skill is read from ``skill_name_nearest`` (1,606 names at L: under a
+# millisecond), where the nearest search rows are read from the typo index of the viewer's
+# levels, which for staff at L holds 2 million rows and is read nearly whole (3.2 s): a
+# typo in a skill's name, the usual one, never goes there (ADR 0019, decision 9).
+# The nearest rows are read in order of distance from the GiST index, which cannot order
+# by id too: the scan reads the TYPOS nearest and those as near as the last (WITH TIES),
+# but no more than TYPO_WINDOW, and the cut by distance then id is made among those. It is
+# exact unless more than TYPO_WINDOW rows are as near as the last, where reading them all
+# would cost a read of each (3,291 rows, 0.6 s, for one "Execl" at scale S).
 _WORDS = """(SELECT s.id FROM profiles_profilesearch s WHERE {level}
-    AND s.document @@ websearch_to_tsquery('english'::regconfig, unaccent(%s))
+    AND s.document @@ {query}
     LIMIT {candidates})"""
+_TYPED = "websearch_to_tsquery('english'::regconfig, unaccent(%s))"
+# The words of the skill named nearest the text, if it is close enough (or NULL, which
+# matches nothing): ties by id. Its parameters: the text, twice.
+NEAREST_SKILL = """(SELECT plainto_tsquery('english'::regconfig, unaccent(k.name))
+    FROM (SELECT k.name FROM profiles_skill k
+        ORDER BY UPPER(unaccent(%s)) <<-> UPPER(k.name), k.id LIMIT 1) k
+    WHERE word_similarity(UPPER(unaccent(%s)), UPPER(k.name)) >= {threshold})"""
 _CANDIDATES = """WITH words AS MATERIALIZED (
-    SELECT id FROM ({words}) found LIMIT {candidates})
+    SELECT id FROM ({words}) found LIMIT {candidates}),
+skill AS MATERIALIZED (
+    SELECT {nearest_skill} AS query WHERE NOT EXISTS (SELECT FROM words)),
+named AS MATERIALIZED (
+    SELECT id FROM ({named}) found LIMIT {candidates})
 SELECT id FROM words
+UNION ALL
+SELECT id FROM named
 UNION ALL
 SELECT id FROM (
     SELECT id, terms FROM (
         SELECT * FROM (
             SELECT s.id, s.terms, unaccent(%s) <<-> s.terms AS distance
             FROM profiles_profilesearch s WHERE {levels} AND NOT EXISTS (SELECT FROM words)
+                AND NOT EXISTS (SELECT FROM named)
             ORDER BY distance FETCH FIRST {typos} ROWS WITH TIES
         ) tied LIMIT {window}
     ) nearest ORDER BY distance, id LIMIT {typos}
@@ -249,24 +269,32 @@ def _candidates(viewer, q: str) -> tuple[str, list]:
     """The SQL (and its parameters) of the ids of the search rows ``q`` may find for
     ``viewer``: see ``_CANDIDATES``."""
     levels = search_level_sql(viewer, "s")
-    words = " UNION ALL ".join(
-        _WORDS.format(level=level, candidates=CANDIDATES) for level, _ in levels
-    )
+
+    def branches(query: str) -> str:
+        return " UNION ALL ".join(
+            _WORDS.format(level=level, query=query, candidates=CANDIDATES) for level, _ in levels
+        )
+
     together, together_params = search_levels_sql(viewer, "s")
+    threshold = float(TYPO_THRESHOLD)
     sql = _CANDIDATES.format(
-        words=words,
+        words=branches(_TYPED),
+        nearest_skill=NEAREST_SKILL.format(threshold=threshold),
+        named=branches("(SELECT query FROM skill)"),
         levels=together,
         candidates=CANDIDATES,
         typos=TYPOS,
         window=TYPO_WINDOW,
-        threshold=float(TYPO_THRESHOLD),
+        threshold=threshold,
     )
     params = [
         *(param for _, level_params in levels for param in (*level_params, q)),
+        q, q,  # the nearest skill
+        *(param for _, level_params in levels for param in level_params),
         q,
         *together_params,
         q,
-    ]
+    ]  # fmt: skip
     return sql, params
 
 
@@ -287,6 +315,7 @@ WITH ranked AS (
     SELECT p.id, u.name,
         CASE WHEN s.document @@ websearch_to_tsquery('english'::regconfig, unaccent(%s))
             THEN ts_rank(s.document, websearch_to_tsquery('english'::regconfig, unaccent(%s)), 1)
+            WHEN s.document @@ {{nearest_skill}} THEN ts_rank(s.document, {{nearest_skill}}, 1)
             ELSE word_similarity(unaccent(%s), s.terms) END AS score,
         count(*) OVER () AS total
     FROM profiles_profilesearch s
@@ -364,10 +393,12 @@ class FoundPeople(Found):
         visible, visible_params = group_sql(self.viewer, "profile", profile="p", user="u")
         conditions, filter_params = _filters_sql(self.viewer, self.filters)
         sql = _FOUND_PEOPLE.format(
-            candidates=candidates, visible=" AND ".join([visible, *conditions])
+            nearest_skill=NEAREST_SKILL.format(threshold=float(TYPO_THRESHOLD)),
+            candidates=candidates,
+            visible=" AND ".join([visible, *conditions]),
         )
         q = self.q
-        params = [q, q, q, *candidate_params, *visible_params, *filter_params]
+        params = [q, q, q, q, q, q, q, *candidate_params, *visible_params, *filter_params]
         return sql, [*params, start, stop - start]
 
     def make(self, row: tuple) -> Profile:
@@ -393,14 +424,16 @@ def directory_search(viewer, filters: DirectoryFilters):
     With a query, the viewer's search rows are matched first, once (``_candidates``): at most
     CANDIDATES of the rows matching its words, since a common skill matches thousands of
     people and ranking them all would cost time in proportion (past that, people narrow the
-    search instead); and only when no row matches a word, the nearest few to the text, which
-    forgives typos ("opra singer"). Then only those rows are ranked and joined to their
-    profiles.
+    search instead). Only when no row matches a word, a typo is forgiven: the rows matching
+    the words of the skill named nearest the text, if it is close enough ("opra singer":
+    "Opera singing"); and only when there are none, the nearest few rows to the text (a
+    misspelt name). Then only those rows are ranked and joined to their profiles.
 
     Ranking (issue 19): word matches by ``ts_rank`` with length normalisation 1 (a name or
-    a skill, weight A, counts most, then job title, team and learning, B); typo matches by
-    how close the text is to the person's names and skills (pg_trgm's ``word_similarity``).
-    A search has one kind or the other, never both. Ties by name, then pk. Until issue 19,
+    a skill, weight A, counts most, then job title, team and learning, B), and so the
+    matches of the nearest skill's words; typo matches by how close the text is to the
+    person's names and skills (pg_trgm's ``word_similarity``). A search has one kind or
+    another, never two. Ties by name, then pk. Until issue 19,
     every match was ranked by ``ts_rank`` plus half its ``word_similarity``: scoring word
     similarity on a thousand candidates cost more than the rest of the search.
     """

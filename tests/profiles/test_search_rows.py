@@ -122,26 +122,47 @@ def _skill_names(profiles) -> dict[int, dict[str, list[str]]]:
 
 
 _SCORE = """
-SELECT v @@ q, ts_rank(v, q, 1), word_similarity(unaccent(%s), %s)
+SELECT v @@ q, ts_rank(v, q, 1), word_similarity(unaccent(%s), %s),
+    COALESCE(v @@ k, false), ts_rank(v, k, 1)
 FROM (SELECT setweight(to_tsvector('english', unaccent(%s)), 'A') ||
     setweight(to_tsvector('english', unaccent(%s)), 'B') ||
     setweight(to_tsvector('english', unaccent(%s)), 'C') ||
     setweight(to_tsvector('english', unaccent(%s)), 'D') AS v,
-    websearch_to_tsquery('english', unaccent(%s)) AS q) d
+    websearch_to_tsquery('english', unaccent(%s)) AS q,
+    plainto_tsquery('english', unaccent(%s)) AS k) d
 """
+
+
+def nearest_skill(q: str) -> str | None:
+    """The name of the skill most like ``q`` (word similarity, ties by pk), if it is as
+    close as a typo may be: every skill scored, plainly."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT id, name, word_similarity(UPPER(unaccent(%s)), UPPER(name))"
+            " FROM profiles_skill",
+            [q],
+        )
+        scored = cursor.fetchall()
+    if not scored:
+        return None
+    _, name, similarity = min(scored, key=lambda row: (-row[2], row[0]))
+    return name if similarity >= TYPO_THRESHOLD else None
 
 
 def plain_ranking(viewer, q: str) -> list[int]:
     """The directory's ranking read straight from the rule, not from the search rows: the
     listed profiles ``viewer`` may see (``group_q``), each as ``viewer``'s audience sees it
-    (its owner too), words matched and ranked by ts_rank; only if none matches, the TYPOS
-    nearest by word similarity (ties by pk), the close enough, most similar first."""
+    (its owner too), words matched and ranked by ts_rank; only if none matches, the words
+    of the skill most like the text, if close enough, matched and ranked the same; only if
+    none matches those either, the TYPOS nearest by word similarity (ties by pk), the close
+    enough, most similar first."""
     visible = list(
         Profile.objects.listed()
         .filter(group_q(viewer, "profile"))
         .select_related("user__organisation", "team", "place")
     )
     names = _skill_names(visible)
+    skill = nearest_skill(q)
     scored = []
     with connection.cursor() as cursor:
         for profile in visible:
@@ -149,14 +170,20 @@ def plain_ranking(viewer, q: str) -> list[int]:
             if not groups:
                 continue
             terms, *texts = services.search_texts(profile, names[profile.pk], groups)
-            cursor.execute(_SCORE, [q, terms, *texts, q])
-            matched, rank, similarity = cursor.fetchone()
-            scored.append((profile, matched, rank, similarity))
-    words = [(p, rank) for p, matched, rank, _ in scored if matched]
+            cursor.execute(_SCORE, [q, terms, *texts, q, skill])
+            scored.append((profile, *cursor.fetchone()))
+
+    def best_first(matches):
+        return [p.pk for p, rank in sorted(matches, key=lambda s: (-s[1], s[0].user.name, s[0].pk))]
+
+    words = [(p, rank) for p, matched, rank, _, _, _ in scored if matched]
     if words:
-        return [p.pk for p, rank in sorted(words, key=lambda s: (-s[1], s[0].user.name, s[0].pk))]
+        return best_first(words)
+    named = [(p, rank) for p, _, _, _, matched, rank in scored if matched]
+    if named:
+        return best_first(named)
     nearest = sorted(scored, key=lambda s: (-s[3], s[0].pk))[:TYPOS]
-    close = [(p, sim) for p, _, _, sim in nearest if sim >= TYPO_THRESHOLD]
+    close = [(p, sim) for p, _, _, sim, _, _ in nearest if sim >= TYPO_THRESHOLD]
     return [p.pk for p, sim in sorted(close, key=lambda s: (-s[1], s[0].user.name, s[0].pk))]
 
 
@@ -201,13 +228,27 @@ def test_typos_accents_and_other_names_still_find_people(people, staff_member):
     assert names("Execl") == [] and did_you_mean(viewer, "Execl") == ["Excel"]
 
 
-def test_a_typo_cut_breaks_ties_by_distance_then_pk(people, staff_member):
-    """Everyone who has Excel is as near to "Exccel": the first TYPOS of them by pk."""
+def test_a_typo_of_a_skill_finds_everyone_with_the_skill(people, staff_member):
+    """ "Exccel" is nearest the skill Excel: everyone the viewer sees with it, as "Excel"
+    finds them (and more than a typo of a name could: TYPOS)."""
     viewer = Viewer.of(staff_member)
     typo = found(viewer, "Exccel")
 
-    assert len(typo) == TYPOS
+    assert len(typo) > TYPOS
+    assert set(typo) == set(found(viewer, "Excel"))
     assert typo == plain_ranking(viewer, "Exccel")
+
+
+def test_a_typo_near_no_skill_takes_the_nearest_few_ties_by_pk(people, staff_member):
+    """A misspelt name near no skill: the TYPOS nearest rows, ties by distance then pk."""
+    viewer = Viewer.of(staff_member)
+    for n in range(TYPOS + 5):
+        make_profile(staff_of(staff_member.organisation, name=f"Quentin Quarrington {n:02}"))
+    typo = found(viewer, "Quentn Quarington")
+
+    assert nearest_skill("Quentn Quarington") is None
+    assert len(typo) == TYPOS
+    assert typo == plain_ranking(viewer, "Quentn Quarington")
 
 
 def _levels(profile: Profile) -> set[str]:
