@@ -385,39 +385,24 @@ class Matches(models.Model):
 ALONE_LEVELS = (Audience.PUBLIC.value, Audience.COMMUNITY.value)
 OWN_LEVEL = Audience.ORGANISATION.value
 STAFF_LEVELS = (Audience.STAFF.value, OWN_LEVEL)
-# gist_trgm_ops with signatures of 256 bytes, not the default 12: a person's terms hold about
-# a hundred trigrams, which fill 12 bytes, so the index could not tell rows apart (the 20
-# nearest to "Execl" at scale M: 263 ms with 12 bytes, 9 ms with 256).
-WIDE_TRIGRAMS = "gist_trgm_ops(siglen=256)"
 
 
 def _search_indexes() -> list:
     """Indexes holding only the rows one kind of viewer searches, so that no search skips
-    rows it may not see (a signed-out typo walked every level's GiST: 2.3 s at scale M,
-    21 ms with its own). ``visibility.search_level_sql`` writes the conditions exactly as
-    these predicates, so PostgreSQL can use them.
+    rows it may not see. ``visibility.search_level_sql`` writes the conditions exactly as
+    these predicates, so PostgreSQL can use them: one GIN index of the words per level; the
+    organisation level's leads with the organisation (btree_gin), so its staff read only
+    their own organisation's rows.
 
-    Words (GIN): one per level; the organisation level's leads with the organisation
-    (btree_gin), so its staff read only their own organisation's rows. Typos (GiST): one
-    each for public and community, and one for the staff and organisation levels together:
-    staff of an organisation read both in one ordered scan. Apart (the organisation's
-    leading with it, btree_gist), the two scans read 1.5 to 2.5 times the pages of one
-    ("opra singer" at scale S: 3,638 against 2,456; "Execl": 377 against 157), as each
-    nearest-first scan starts by reading much of its tree.
+    Until ADR 0019's decision 10 the terms had trigram indexes too, for typos: 848 MB at
+    scale L, read nearly whole by a misspelt name. Typos are now spelt right against a list
+    of the words (``SearchWord``) and searched through these.
     """
-    indexes = []
-    for level in ALONE_LEVELS:
-        condition = Q(level=level)
-        indexes += [
-            GinIndex(fields=["document"], condition=condition, name=f"profile_words_{level}"),
-            GistIndex(
-                OpClass("terms", name=WIDE_TRIGRAMS),
-                condition=condition,
-                name=f"profile_typos_{level}",
-            ),
-        ]
     return [
-        *indexes,
+        *(
+            GinIndex(fields=["document"], condition=Q(level=level), name=f"profile_words_{level}")
+            for level in ALONE_LEVELS
+        ),
         GinIndex(
             fields=["document"],
             condition=Q(level=Audience.STAFF.value),
@@ -427,11 +412,6 @@ def _search_indexes() -> list:
             fields=["organisation", "document"],
             condition=Q(level=OWN_LEVEL),
             name=f"profile_words_{OWN_LEVEL}",
-        ),
-        GistIndex(
-            OpClass("terms", name=WIDE_TRIGRAMS),
-            condition=Q(level__in=STAFF_LEVELS),
-            name="profile_typos_staff",
         ),
     ]
 
@@ -454,7 +434,7 @@ class ProfileSearch(models.Model):
         "accounts.Organisation", on_delete=models.SET_NULL, null=True, blank=True, db_index=False
     )
     document = SearchVectorField()
-    terms = models.TextField(help_text="Names and skills, for typo-tolerant matching.")
+    terms = models.TextField(help_text="Names and skills: their words spell typos right.")
 
     class Meta:
         constraints = [
@@ -464,6 +444,38 @@ class ProfileSearch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.profile} ({self.level})"
+
+
+class SearchWord(models.Model):
+    """A word of the search rows' terms at one level (and, at the organisation level, of one
+    organisation), for spelling a search's words right: "Imogn Hart" is searched as "imogen
+    hart" through the word indexes (ADR 0019, decision 10). Kept per level, as the rows
+    are, so no search is corrected towards a word only a wider audience may see: a hidden
+    name must not change what a stranger finds. Counted as search rows are written
+    (``words.counted``): a word goes when no row of its level holds it any more, so a name
+    hidden from a level, or gone with its person, stops spelling that level's searches.
+    """
+
+    level = models.CharField(max_length=20, choices=PROFILE_AUDIENCES)
+    # Only at the organisation level: the other levels' words are everyone's at that level.
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, null=True, blank=True, db_index=False
+    )
+    word = models.TextField()
+    uses = models.IntegerField(help_text="How many search rows of the level hold the word.")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["level", "organisation", "word"],
+                nulls_distinct=False,
+                name="search_word_once",
+            ),
+        ]
+        indexes = [GistIndex(OpClass("word", name="gist_trgm_ops"), name="search_word_nearest")]
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.level})"
 
 
 class ProfileCorrection(models.Model):

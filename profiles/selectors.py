@@ -35,14 +35,14 @@ from sociable.accounts.models import Organisation, User
 from sociable.paging import Found
 from sociable.queries import Columns, containing, count_of, fetch
 
+from . import words
 from .holdings import ORGANISATION, seen_levels, seen_q
 from .models import Matches, Place, Profile, ProfileSkill, Skill, SkillCount, Team
 from .visibility import GROUPS, group_q, group_sql, search_level_sql, search_levels_sql
 
 Relation = ProfileSkill.Relation
 TYPO_THRESHOLD = 0.45  # word similarity (pg_trgm) at which "opra singer" finds "Opera singing"
-TYPOS = 20  # the most people a search with a typo in it finds: one page of the nearest
-TYPO_WINDOW = 2 * TYPOS  # the most rows as near as the TYPOS-th read to cut them by id
+TYPOS = 20  # the nearest skill names a search of skills checks against TYPO_THRESHOLD
 # The most matches a directory search ranks (and counts): see directory_search.
 CANDIDATES = 1000
 # Profiles of people still here who are in the directory: ProfileQuerySet.listed() by hand,
@@ -218,20 +218,14 @@ def named_like(text: str) -> Q:
 # The SQL of a search's candidates: the ids of the viewer's search rows that match the words
 # (at most CANDIDATES of them, matched once); only when none does, of those whose words
 # match the skill named nearest the text, when it is close enough ("opra singer": "Opera
-# singing"), read through the same indexes; and only when neither does, of the TYPOS rows
-# nearest the text, nearest first then by id, kept when close enough (a misspelt name).
-# Each level's words are read through its own index (ProfileSearch), in its own branch;
-# the nearest in one scan of the typo index for the viewer's levels. The words are matched
-# once: NOT EXISTS reads the materialized CTE, not the index again.
-# The nearest skill is read from ``skill_name_nearest`` (1,606 names at L: under a
-# millisecond), where the nearest search rows are read from the typo index of the viewer's
-# levels, which for staff at L holds 2 million rows and is read nearly whole (3.2 s): a
-# typo in a skill's name, the usual one, never goes there (ADR 0019, decision 9).
-# The nearest rows are read in order of distance from the GiST index, which cannot order
-# by id too: the scan reads the TYPOS nearest and those as near as the last (WITH TIES),
-# but no more than TYPO_WINDOW, and the cut by distance then id is made among those. It is
-# exact unless more than TYPO_WINDOW rows are as near as the last, where reading them all
-# would cost a read of each (3,291 rows, 0.6 s, for one "Execl" at scale S).
+# singing"); and only when neither does, of those matching the text's words each spelt as
+# the nearest word of the viewer's search rows (``words.CORRECTED``: "Imogn Hart" as
+# "imogen hart"). Every level is read through its own word index (ProfileSearch), in its
+# own branch, and the words are matched once: NOT EXISTS reads the materialized CTE, not
+# the index again. The nearest skill is read from ``skill_name_nearest`` (1,606 names at
+# L) and the nearest words from ``search_word_nearest``: each under a millisecond, where
+# the nearest search rows to a misspelt name, read from a trigram index of the rows
+# themselves, took 2 s for staff at L (ADR 0019, decision 10).
 _WORDS = """(SELECT s.id FROM profiles_profilesearch s WHERE {level}
     AND s.document @@ {query}
     LIMIT {candidates})"""
@@ -247,22 +241,22 @@ _CANDIDATES = """WITH words AS MATERIALIZED (
 skill AS MATERIALIZED (
     SELECT {nearest_skill} AS query WHERE NOT EXISTS (SELECT FROM words)),
 named AS MATERIALIZED (
-    SELECT id FROM ({named}) found LIMIT {candidates})
+    SELECT id FROM ({named}) found LIMIT {candidates}),
+corrected AS MATERIALIZED (
+    SELECT {corrected} AS query
+    WHERE NOT EXISTS (SELECT FROM words) AND NOT EXISTS (SELECT FROM named))
 SELECT id FROM words
 UNION ALL
 SELECT id FROM named
 UNION ALL
-SELECT id FROM (
-    SELECT id, terms FROM (
-        SELECT * FROM (
-            SELECT s.id, s.terms, unaccent(%s) <<-> s.terms AS distance
-            FROM profiles_profilesearch s WHERE {levels} AND NOT EXISTS (SELECT FROM words)
-                AND NOT EXISTS (SELECT FROM named)
-            ORDER BY distance FETCH FIRST {typos} ROWS WITH TIES
-        ) tied LIMIT {window}
-    ) nearest ORDER BY distance, id LIMIT {typos}
-) near
-WHERE word_similarity(unaccent(%s), near.terms) >= {threshold}"""
+SELECT id FROM ({spelt}) found LIMIT {candidates}"""
+
+
+def _corrected(viewer) -> tuple[str, list]:
+    """``words.CORRECTED`` for ``viewer``'s levels, and the levels' parameters (the text
+    follows them)."""
+    levels, params = search_levels_sql(viewer, "w")
+    return words.CORRECTED.format(levels=levels), params
 
 
 def _candidates(viewer, q: str) -> tuple[str, list]:
@@ -275,25 +269,27 @@ def _candidates(viewer, q: str) -> tuple[str, list]:
             _WORDS.format(level=level, query=query, candidates=CANDIDATES) for level, _ in levels
         )
 
-    together, together_params = search_levels_sql(viewer, "s")
-    threshold = float(TYPO_THRESHOLD)
+    def level_params() -> list:
+        return [param for _, params in levels for param in params]
+
+    def each_level(q: str) -> list:
+        return [param for _, params in levels for param in (*params, q)]
+
+    corrected, corrected_params = _corrected(viewer)
     sql = _CANDIDATES.format(
         words=branches(_TYPED),
-        nearest_skill=NEAREST_SKILL.format(threshold=threshold),
+        nearest_skill=NEAREST_SKILL.format(threshold=float(TYPO_THRESHOLD)),
         named=branches("(SELECT query FROM skill)"),
-        levels=together,
+        corrected=corrected,
+        spelt=branches("(SELECT query FROM corrected)"),
         candidates=CANDIDATES,
-        typos=TYPOS,
-        window=TYPO_WINDOW,
-        threshold=threshold,
     )
     params = [
-        *(param for _, level_params in levels for param in (*level_params, q)),
+        *each_level(q),
         q, q,  # the nearest skill
-        *(param for _, level_params in levels for param in level_params),
-        q,
-        *together_params,
-        q,
+        *level_params(),
+        *corrected_params, q,
+        *level_params(),
     ]  # fmt: skip
     return sql, params
 
@@ -316,7 +312,7 @@ WITH ranked AS (
         CASE WHEN s.document @@ websearch_to_tsquery('english'::regconfig, unaccent(%s))
             THEN ts_rank(s.document, websearch_to_tsquery('english'::regconfig, unaccent(%s)), 1)
             WHEN s.document @@ {{nearest_skill}} THEN ts_rank(s.document, {{nearest_skill}}, 1)
-            ELSE word_similarity(unaccent(%s), s.terms) END AS score,
+            ELSE ts_rank(s.document, {{corrected}}, 1) END AS score,
         count(*) OVER () AS total
     FROM profiles_profilesearch s
     JOIN profiles_profile p ON p.id = s.profile_id
@@ -392,13 +388,20 @@ class FoundPeople(Found):
         candidates, candidate_params = _candidates(self.viewer, self.q)
         visible, visible_params = group_sql(self.viewer, "profile", profile="p", user="u")
         conditions, filter_params = _filters_sql(self.viewer, self.filters)
+        corrected, corrected_params = _corrected(self.viewer)
         sql = _FOUND_PEOPLE.format(
             nearest_skill=NEAREST_SKILL.format(threshold=float(TYPO_THRESHOLD)),
+            corrected=corrected,
             candidates=candidates,
             visible=" AND ".join([visible, *conditions]),
         )
         q = self.q
-        params = [q, q, q, q, q, q, q, *candidate_params, *visible_params, *filter_params]
+        params = [
+            q, q,  # the words
+            q, q, q, q,  # the nearest skill, matched and ranked
+            *corrected_params, q,
+            *candidate_params, *visible_params, *filter_params,
+        ]  # fmt: skip
         return sql, [*params, start, stop - start]
 
     def make(self, row: tuple) -> Profile:
@@ -426,16 +429,16 @@ def directory_search(viewer, filters: DirectoryFilters):
     people and ranking them all would cost time in proportion (past that, people narrow the
     search instead). Only when no row matches a word, a typo is forgiven: the rows matching
     the words of the skill named nearest the text, if it is close enough ("opra singer":
-    "Opera singing"); and only when there are none, the nearest few rows to the text (a
-    misspelt name). Then only those rows are ranked and joined to their profiles.
+    "Opera singing"); and only when there are none, the rows matching its words each spelt
+    as the nearest word the viewer's search rows hold ("Imogn Hart": "imogen hart"). Then
+    only those rows are ranked and joined to their profiles.
 
-    Ranking (issue 19): word matches by ``ts_rank`` with length normalisation 1 (a name or
-    a skill, weight A, counts most, then job title, team and learning, B), and so the
-    matches of the nearest skill's words; typo matches by how close the text is to the
-    person's names and skills (pg_trgm's ``word_similarity``). A search has one kind or
-    another, never two. Ties by name, then pk. Until issue 19,
-    every match was ranked by ``ts_rank`` plus half its ``word_similarity``: scoring word
-    similarity on a thousand candidates cost more than the rest of the search.
+    Ranking (issue 19): matches by ``ts_rank`` with length normalisation 1 (a name or a
+    skill, weight A, counts most, then job title, team and learning, B), whether of the
+    words as typed, of the nearest skill's or of the words spelt right. A search has one
+    kind or another, never two. Ties by name, then pk. Until issue 19, every match was
+    ranked by ``ts_rank`` plus half its ``word_similarity``: scoring word similarity on a
+    thousand candidates cost more than the rest of the search.
     """
     profiles = listed_profiles(viewer)
     if filters.organisation:

@@ -15,7 +15,7 @@ from django.utils.text import slugify
 from sociable.accounts.models import User
 from sociable.markdown import render_markdown
 
-from . import holdings
+from . import holdings, words
 from .models import (
     Place,
     Profile,
@@ -403,7 +403,7 @@ def refresh_search(*, profiles: Iterable[Profile]) -> None:
             else:
                 stale.append((profile.pk, level))
     holdings.settle([profile.pk for profile in profiles])  # who may see each skill they hold
-    with connection.cursor() as cursor:
+    with words.counted(profile.pk for profile in profiles), connection.cursor() as cursor:
         if rows:
             cursor.executemany(_UPSERT, rows)
         if stale:

@@ -27,9 +27,9 @@ __all__ = ["LEVELS", "Plan", "seed_scale"]
 
 ANALYSED = [
     "accounts_user", "account_emailaddress", "profiles_profile", "profiles_profileskill",
-    "profiles_skillcount", "profiles_profilesearch", "groups_group", "groups_membership",
-    "groups_event", "groups_rsvp", "forums_board", "forums_thread", "forums_post",
-    "forums_subscription", "forums_reaction",
+    "profiles_skillcount", "profiles_profilesearch", "profiles_searchword", "groups_group",
+    "groups_membership", "groups_event", "groups_rsvp", "forums_board", "forums_thread",
+    "forums_post", "forums_subscription", "forums_reaction",
 ]  # fmt: skip
 
 

@@ -23,8 +23,18 @@ from django.db import connection
 from django.utils.text import slugify
 
 from profiles import demo as profiles_demo
+from profiles import words
 from profiles.holdings import ORGANISATION, holding_level
-from profiles.models import Place, Profile, ProfileSearch, ProfileSkill, Skill, SkillAlias, Team
+from profiles.models import (
+    Place,
+    Profile,
+    ProfileSearch,
+    ProfileSkill,
+    SearchWord,
+    Skill,
+    SkillAlias,
+    Team,
+)
 from profiles.services import search_texts
 from profiles.visibility import LEVELS, groups_at_level
 from profiles.vocabulary import normalise_name, skill_key
@@ -309,6 +319,7 @@ def seed_people(world: World) -> None:
             world.tally.say(f"  {start:,} people")
     with connection.cursor() as cursor:  # (on failure, rolling back removes it too)
         cursor.execute("DROP TABLE scale_profile_search")
+    world.tally.add(SearchWord._meta.db_table, words.rebuild())
     _make_moderators(world)
 
 

@@ -6,16 +6,19 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from profiles import services
-from profiles.models import Profile, ProfileSearch, Skill, SkillAlias
+from profiles import services, words
+from profiles.models import Profile, ProfileSearch, SearchWord, Skill, SkillAlias
 from profiles.search import did_you_mean
-from profiles.selectors import TYPO_THRESHOLD, TYPOS, DirectoryFilters, directory_search
+from profiles.selectors import TYPO_THRESHOLD, DirectoryFilters, directory_search
 from profiles.visibility import _groups_for_audience, group_q
+from profiles.words import NEAR_ENOUGH, SHORTEST
 from sociable.viewer import Viewer
 from tests.accounts.factories import UserFactory, staff_of
 from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
+
+ALIKE = 25  # analysts who hold Excel, and nothing else, alike
 
 WORDS = [
     "opera",
@@ -87,7 +90,7 @@ def people(council, trust, staff_member):
     closed.is_active = False
     closed.save()
     # Many who hold Excel alike: "Execl" is as near to all of them.
-    for n in range(TYPOS + 5):
+    for n in range(ALIKE):
         make_profile(staff_of(trust, name=f"Analyst {n:02d}"), has=["Excel"])
     # The viewer's own profile, found by what their audience sees of it.
     make_profile(staff_member, teach=["Opera singing"], interests=["Canal boats"])
@@ -122,15 +125,21 @@ def _skill_names(profiles) -> dict[int, dict[str, list[str]]]:
 
 
 _SCORE = """
-SELECT v @@ q, ts_rank(v, q, 1), word_similarity(unaccent(%s), %s),
-    COALESCE(v @@ k, false), ts_rank(v, k, 1)
+SELECT v @@ q, ts_rank(v, q, 1), COALESCE(v @@ k, false), ts_rank(v, k, 1),
+    v @@ c, ts_rank(v, c, 1)
 FROM (SELECT setweight(to_tsvector('english', unaccent(%s)), 'A') ||
     setweight(to_tsvector('english', unaccent(%s)), 'B') ||
     setweight(to_tsvector('english', unaccent(%s)), 'C') ||
     setweight(to_tsvector('english', unaccent(%s)), 'D') AS v,
     websearch_to_tsquery('english', unaccent(%s)) AS q,
-    plainto_tsquery('english', unaccent(%s)) AS k) d
+    plainto_tsquery('english', unaccent(%s)) AS k,
+    plainto_tsquery('english', %s) AS c) d
 """
+
+
+def _words_of(cursor, text: str) -> list[str]:
+    cursor.execute("SELECT regexp_split_to_table(lower(unaccent(%s)), '[^[:alnum:]]+')", [text])
+    return [word for (word,) in cursor.fetchall() if word]
 
 
 def nearest_skill(q: str) -> str | None:
@@ -149,13 +158,30 @@ def nearest_skill(q: str) -> str | None:
     return name if similarity >= TYPO_THRESHOLD else None
 
 
+def spelt_right(q: str, seen_terms: list[str]) -> str:
+    """``q`` with each word (of SHORTEST letters or more) the nearest of the words the
+    viewer sees in people's names and skills (``seen_terms``), ties by the word, if near
+    enough: every word scored, plainly."""
+    with connection.cursor() as cursor:
+        known = sorted({w for terms in seen_terms for w in _words_of(cursor, terms)})
+        known = [w for w in known if len(w) >= SHORTEST]
+        spelt = []
+        for typed in _words_of(cursor, q):
+            cursor.execute("SELECT w, similarity(w, %s) FROM unnest(%s::text[]) w", [typed, known])
+            scored = cursor.fetchall()
+            word, similarity = min(scored, key=lambda row: (-row[1], row[0]), default=("", 0))
+            near = len(typed) >= SHORTEST and similarity >= NEAR_ENOUGH
+            spelt.append(word if near else typed)
+    return " ".join(spelt)
+
+
 def plain_ranking(viewer, q: str) -> list[int]:
     """The directory's ranking read straight from the rule, not from the search rows: the
     listed profiles ``viewer`` may see (``group_q``), each as ``viewer``'s audience sees it
     (its owner too), words matched and ranked by ts_rank; only if none matches, the words
     of the skill most like the text, if close enough, matched and ranked the same; only if
-    none matches those either, the TYPOS nearest by word similarity (ties by pk), the close
-    enough, most similar first."""
+    none matches those either, the text spelt with the words of what the viewer sees
+    (``spelt_right``), matched and ranked the same."""
     visible = list(
         Profile.objects.listed()
         .filter(group_q(viewer, "profile"))
@@ -163,28 +189,24 @@ def plain_ranking(viewer, q: str) -> list[int]:
     )
     names = _skill_names(visible)
     skill = nearest_skill(q)
+    texts = {}
+    for profile in visible:
+        if groups := _groups_for_audience(viewer, profile):
+            texts[profile] = services.search_texts(profile, names[profile.pk], groups)
+    spelt = spelt_right(q, [terms for terms, *_ in texts.values()])
     scored = []
     with connection.cursor() as cursor:
-        for profile in visible:
-            groups = _groups_for_audience(viewer, profile)
-            if not groups:
-                continue
-            terms, *texts = services.search_texts(profile, names[profile.pk], groups)
-            cursor.execute(_SCORE, [q, terms, *texts, q, skill])
+        for profile, (_, *weighted) in texts.items():
+            cursor.execute(_SCORE, [*weighted, q, skill, spelt])
             scored.append((profile, *cursor.fetchone()))
 
     def best_first(matches):
         return [p.pk for p, rank in sorted(matches, key=lambda s: (-s[1], s[0].user.name, s[0].pk))]
 
-    words = [(p, rank) for p, matched, rank, _, _, _ in scored if matched]
-    if words:
-        return best_first(words)
-    named = [(p, rank) for p, _, _, _, matched, rank in scored if matched]
-    if named:
-        return best_first(named)
-    nearest = sorted(scored, key=lambda s: (-s[3], s[0].pk))[:TYPOS]
-    close = [(p, sim) for p, _, _, sim, _, _ in nearest if sim >= TYPO_THRESHOLD]
-    return [p.pk for p, sim in sorted(close, key=lambda s: (-s[1], s[0].user.name, s[0].pk))]
+    for matched, ranked in [(1, 2), (3, 4), (5, 6)]:
+        if matches := [(row[0], row[ranked]) for row in scored if row[matched]]:
+            return best_first(matches)
+    return []
 
 
 def found(viewer, q: str) -> list[int]:
@@ -230,25 +252,74 @@ def test_typos_accents_and_other_names_still_find_people(people, staff_member):
 
 def test_a_typo_of_a_skill_finds_everyone_with_the_skill(people, staff_member):
     """ "Exccel" is nearest the skill Excel: everyone the viewer sees with it, as "Excel"
-    finds them (and more than a typo of a name could: TYPOS)."""
+    finds them."""
     viewer = Viewer.of(staff_member)
     typo = found(viewer, "Exccel")
 
-    assert len(typo) > TYPOS
+    assert len(typo) > ALIKE
     assert set(typo) == set(found(viewer, "Excel"))
     assert typo == plain_ranking(viewer, "Exccel")
 
 
-def test_a_typo_near_no_skill_takes_the_nearest_few_ties_by_pk(people, staff_member):
-    """A misspelt name near no skill: the TYPOS nearest rows, ties by distance then pk."""
+def test_a_misspelt_name_is_searched_spelt_right(people, staff_member):
+    """A misspelt name near no skill is searched as the nearest names the viewer's rows
+    hold: everyone so named, as the names find them."""
     viewer = Viewer.of(staff_member)
-    for n in range(TYPOS + 5):
+    for n in range(25):
         make_profile(staff_of(staff_member.organisation, name=f"Quentin Quarrington {n:02}"))
     typo = found(viewer, "Quentn Quarington")
 
     assert nearest_skill("Quentn Quarington") is None
-    assert len(typo) == TYPOS
-    assert typo == plain_ranking(viewer, "Quentn Quarington")
+    assert len(typo) == 25
+    assert (
+        typo == found(viewer, "Quentin Quarrington") == plain_ranking(viewer, "Quentn Quarington")
+    )
+
+
+def test_a_name_hidden_from_a_level_never_spells_its_searches(people, staff_member):
+    """A name only staff may see is not a word a stranger's search is spelt towards: the
+    stranger's "Quentn" is spelt as the name they may see, and once the hidden profile is
+    public, as its own."""
+    organisation = staff_member.organisation
+    quentin = make_profile(staff_of(organisation, name="Quentin Quarrington"), audience="staff")
+    quentina = make_profile(staff_of(organisation, name="Quentina Smith"), audience="public")
+    anonymous, staff = Viewer.of(AnonymousUser()), Viewer.of(staff_member)
+
+    assert found(staff, "Quentn") == [quentin.pk]
+    assert found(anonymous, "Quentn") == [quentina.pk]
+    assert found(anonymous, "Quentn Quarington") == []
+
+    services.update_profile(profile=quentin, fields={"audience": "public"})
+    assert found(anonymous, "Quentn Quarington") == [quentin.pk]
+
+    services.update_profile(profile=quentin, fields={"audience": "staff"})
+    assert found(anonymous, "Quentn") == [quentina.pk]
+    assert not SearchWord.objects.filter(level="public", word="quarrington").exists()
+
+
+def test_the_word_list_counts_what_the_rows_hold(people, staff_member, other_staff):
+    """After changes of every kind (a new skill, a move, leaving, an account closed, a
+    profile deleted) the list holds each level's words as many times as its rows do: what
+    building it again from the rows gives."""
+    moved = make_profile(staff_of(staff_member.organisation, name="Wendeline Moss"), has=["Excel"])
+    services.update_profile(profile=moved, fields={}, skills={"has": ["Excel", "Falconry"]})
+    moved.user.organisation = other_staff.organisation
+    moved.user.save()
+    left = Profile.objects.get(user__name="Dev Patel")
+    services.archive_profile(profile=left)
+    closed = Profile.objects.get(user__name="Chloe Dunn").user
+    closed.is_active = False
+    closed.save()
+    Profile.objects.get(user__name="Zoe Walsh").user.delete()
+
+    def listed():
+        return sorted(SearchWord.objects.values_list("level", "organisation_id", "word", "uses"))
+
+    kept = listed()
+    words.rebuild()
+    assert kept == listed()
+    assert ("staff", None, "falconry", 1) in kept
+    assert not SearchWord.objects.filter(word="walsh").exists()
 
 
 def _levels(profile: Profile) -> set[str]:
