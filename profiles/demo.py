@@ -168,7 +168,7 @@ class DemoProfile:
     working_on: str = ""
     bio: str = ""
     pronouns: str = ""
-    open_to: str = ""  # any of "loan shadowing mentoring"
+    open_to: str = ""  # any of "chat loan shadowing mentoring"
     sharing: str = ""  # "public", "organisation" or "unlisted"; empty: the defaults
     show_interests: bool = False  # most people keep what they do outside work to themselves
     interests_audience: str = Audience.STAFF
@@ -196,7 +196,7 @@ PROFILES = [
       "Education centre, level 1", teach="Public speaking; Coaching; Manual handling",
       has="Facilitation; PowerPoint; Microsoft Teams",
       show_interests=True, interests="Running; Fell walking",
-      networks="Armed forces network", pronouns="he/him", open_to="mentoring shadowing",
+      networks="Armed forces network", pronouns="he/him", open_to="chat mentoring shadowing",
       ask_me_about="Getting over nerves before a presentation; the Thursday lunchtime run club",
       working_on="Preceptorship teaching for newly qualified physios",
       bio="Physio for twelve years, now teaching. I run **Speak Up**, a monthly lunchtime "
@@ -228,7 +228,7 @@ PROFILES = [
     P("Mei Chen", KTH, "Senior data analyst", "Informatics", KGI, "Floor 4, Jubilee Wing",
       teach="Excel; Power BI; SQL", has="Data analysis; Python; Information governance",
       interests="Board games; Cooking", languages="English; Cantonese", pronouns="she/her",
-      open_to="mentoring", ask_me_about="Pivot tables, Power BI dashboards, waiting-list data",
+      open_to="chat mentoring", ask_me_about="Pivot tables, Power BI dashboards, waiting-list data",
       working_on="The emergency department flow dashboard",
       bio="I run **Excel clinic** on Tuesday lunchtimes: bring a spreadsheet that annoys you."),
     P("Siobhan Byrne", KCH, "District nurse team leader", "District nursing (East)", SEACROFT,
@@ -246,7 +246,7 @@ PROFILES = [
     P("Fatima Hussain", COUNCIL, "Social worker", "Adult social care", MERRION, "Floor 2",
       has="Care Act assessments; Mental Capacity Act; Safeguarding adults",
       show_interests=True, interests="Fostering; Parenting", languages="English; Urdu; Punjabi",
-      networks="Carers' network", pronouns="she/her", open_to="shadowing",
+      networks="Carers' network", pronouns="she/her", open_to="chat shadowing",
       ask_me_about="What fostering is really like: the highs, the lows, and the paperwork",
       working_on="Strengths-based conversations at the front door",
       bio="My husband and I have fostered for nine years, mostly teenagers. If you are "
@@ -270,7 +270,7 @@ PROFILES = [
     P("Callum Price", COUNCIL, "Digital content officer", "Communications and marketing", MERRION,
       "Floor 3", teach="Video editing; Social media; Photography for work",
       has="Web content; Graphic design", interests="Photography", pronouns="he/him",
-      open_to="mentoring shadowing", sharing="public",
+      open_to="chat mentoring shadowing", sharing="public",
       ask_me_about="Editing video on your phone: shooting, trimming, captions, in half an hour",
       working_on="Short videos of the bin crews for the recycling campaign",
       bio="Everything I make is shot and edited on a phone. I'll teach anyone:\n\n"
@@ -279,7 +279,7 @@ PROFILES = [
     P("Nadia Rahman", COUNCIL, "Communications officer", "Communications and marketing", MERRION,
       "Floor 3", teach="Blogging; Plain English writing", has="Social media; Web content; "
       "Public speaking", languages="English; Bengali", networks="Race equality network",
-      pronouns="she/her", sharing="public", open_to="mentoring",
+      pronouns="she/her", sharing="public", open_to="chat mentoring",
       ask_me_about="Starting a blog, weeknotes, writing for the intranet",
       working_on="Weeknotes for the digital team",
       bio="I've blogged for ten years, mostly about food and Kirkfield. I'll help you start "
@@ -314,7 +314,7 @@ PROFILES = [
       ask_me_about="Family group conferences and how to prepare families for them"),
     P("Paul Hirst", COUNCIL, "Senior social worker", "Adult social care", MERRION, "Floor 2",
       teach="Mental Capacity Act; Court skills", has="Care Act assessments; "
-      "Safeguarding adults; Risk assessment", interests="Fell walking", open_to="mentoring",
+      "Safeguarding adults; Risk assessment", interests="Fell walking", open_to="chat mentoring",
       ask_me_about="Capacity assessments, best interests meetings, the Court of Protection",
       bio="Happy to **shadow or be shadowed** on a capacity assessment; it demystifies them."),
     P("Margaret Dyson", COUNCIL, "Business support officer", "Adult social care", MERRION,
@@ -339,7 +339,7 @@ PROFILES = [
       bio="I climb at the Depot most Thursdays and will belay anyone who wants to try."),
     P("Michael Carr", COUNCIL, "Finance business partner", "Financial services", MERRION,
       "Floor 4", teach="Excel; Budget management", has="Risk assessment; Procurement",
-      interests="Brass band", open_to="mentoring",
+      interests="Brass band", open_to="chat mentoring",
       ask_me_about="Budget monitoring and the spreadsheet everyone fears",
       bio="I'll show you the five Excel formulas that do most of the work."),
     P("Sophie Turner", COUNCIL, "Procurement officer", "Procurement", MERRION, "Floor 4",
@@ -382,7 +382,7 @@ PROFILES = [
     P("Rachel Moorhouse", COUNCIL, "Customer services adviser", "Customer access", MERRION,
       "Ground floor", teach="Deaf awareness", has="Customer service; Safeguarding adults",
       languages="English; British Sign Language", networks="Disabled staff network",
-      interests="Knitting", pronouns="she/her", open_to="shadowing",
+      interests="Knitting", pronouns="she/her", open_to="chat shadowing",
       ask_me_about="Deaf awareness, booking BSL interpreters, basic BSL",
       bio="I grew up with Deaf parents; BSL was my first language. I can teach you to "
           "fingerspell your name in ten minutes."),
@@ -462,7 +462,7 @@ PROFILES = [
       has="Manual handling; First aid", interests="Cycling", ask_me_about="Falls prevention"),
     P("Deborah Haigh", KCH, "Head of nursing", "Nursing directorate", STOCKDALE, "Floor 3",
       teach="Coaching; Mentoring", has="Change management; Quality improvement",
-      networks="Women's network", open_to="mentoring shadowing",
+      networks="Women's network", open_to="chat mentoring shadowing",
       ask_me_about="Careers in community nursing, leading through change"),
     # Kirkfield Voluntary Action.
     P("Marcus Thompson", VA, "Funding and development officer", "Funding and development", HUB,
@@ -567,6 +567,7 @@ def _fields(index: int, person: DemoProfile, user: User, places: dict[str, Place
         "mobile": f"07700 900{100 + 11 * index:03d}" if staff and index % 3 == 0 else "",
         "working_on": person.working_on,
         "ask_me_about": person.ask_me_about,
+        "open_to_chat": "chat" in person.open_to,
         "open_to_loan": "loan" in person.open_to,
         "open_to_shadowing": "shadowing" in person.open_to,
         "open_to_mentoring": "mentoring" in person.open_to,

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 
 from .models import Profile, ProfileCorrection, ProfileSkill, Skill
 from .photos import PHOTO_HELP_TEXT, process_photo
+from .selectors import OPEN_TO
 from .services import RELATION_KIND, find_skill
 from .vocabulary import MAX_NAME_LENGTH, split_names
 
@@ -85,7 +86,8 @@ class ProfileForm(forms.ModelForm):
         fields = [
             "preferred_name", "pronouns", "job_title", "working_on", "ask_me_about", "bio",
             "floor", "working_days", "phone", "mobile", "other_contact",
-            "open_to_loan", "open_to_shadowing", "open_to_mentoring", "show_interests",
+            "open_to_chat", "open_to_loan", "open_to_shadowing", "open_to_mentoring",
+            "show_interests",
             "audience", "contact_audience", "location_audience", "skills_audience",
             "about_audience", "interests_audience", "in_directory",
         ]  # fmt: skip
@@ -131,8 +133,9 @@ class ProfileForm(forms.ModelForm):
         ("Where you work", ["team_name", "place_name", "floor", "working_days",
                             "location_audience"]),
         ("What you know and do", ["working_on", "ask_me_about", "can_teach", "has_skills",
-                                  "wants_to_learn", "languages", "networks", "open_to_loan",
-                                  "open_to_shadowing", "open_to_mentoring", "skills_audience"]),
+                                  "wants_to_learn", "languages", "networks", "open_to_chat",
+                                  "open_to_loan", "open_to_shadowing", "open_to_mentoring",
+                                  "skills_audience"]),
         ("Outside work", ["interests", "show_interests", "interests_audience"]),
         ("About me", ["bio", "about_audience"]),
         ("How to reach you", ["phone", "mobile", "other_contact", "contact_audience"]),
@@ -183,6 +186,11 @@ class DirectorySearchForm(forms.Form):
     )
     skill = forms.CharField(label="Skill", required=False, max_length=100)
     teaches = forms.BooleanField(label="Only people who can teach", required=False)
+    open_to = forms.ChoiceField(
+        label="Open to",
+        required=False,
+        choices=[("", "Anything or nothing")] + list(OPEN_TO.items()),
+    )
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -198,6 +198,7 @@ class Profile(models.Model):
     # What you do and know
     working_on = models.TextField("currently working on", max_length=1000, blank=True)
     ask_me_about = models.TextField(max_length=1000, blank=True)
+    open_to_chat = models.BooleanField("open to a chat about what I do", default=False)
     open_to_loan = models.BooleanField("open to a short loan or secondment", default=False)
     open_to_shadowing = models.BooleanField("happy to be shadowed", default=False)
     open_to_mentoring = models.BooleanField("open to mentoring", default=False)

@@ -47,6 +47,7 @@ PROFILE_FIELDS = [
     "other_contact",
     "working_on",
     "ask_me_about",
+    "open_to_chat",
     "open_to_loan",
     "open_to_shadowing",
     "open_to_mentoring",

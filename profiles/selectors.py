@@ -208,6 +208,17 @@ class DirectoryFilters:
     place: str = ""  # a building's slug, or all or part of its name
     skill: str = ""  # skill slug
     teaches: bool = False
+    open_to: str = ""  # one of OPEN_TO: people open to a chat, shadowing, mentoring or a loan
+
+
+# What people may say they are open to (``Profile.open_to_<this>``), as the directory's
+# filter offers it. Shown with their skills, so seen by whoever sees those.
+OPEN_TO = {
+    "chat": "Open to a chat",
+    "shadowing": "Happy to be shadowed",
+    "mentoring": "Open to mentoring",
+    "loan": "Open to a short loan or secondment",
+}
 
 
 def named_like(text: str) -> Q:
@@ -337,6 +348,10 @@ ORDER BY ranked.score DESC, ranked.name, ranked.id
 """  # noqa: S608 (the listing rule, column names and the rule's SQL; values are parameters)
 
 
+def _open_column(filters: DirectoryFilters) -> str:
+    return f"open_to_{filters.open_to}"
+
+
 def _filters_sql(viewer, filters: DirectoryFilters) -> tuple[list[str], list]:
     """The directory's filters as SQL conditions on a profile ``p`` and its account ``u``
     (as ``directory_search`` filters a queryset), and their parameters."""
@@ -357,6 +372,10 @@ def _filters_sql(viewer, filters: DirectoryFilters) -> tuple[list[str], list]:
                 " WHERE slug = %s OR UPPER(name::text) LIKE UPPER(%s))"
             )
             params += [*location_params, value, containing(value)]
+    if filters.open_to in OPEN_TO:
+        skills, skills_params = group_sql(viewer, "skills", profile="p", user="u")
+        conditions.append(f"{skills} AND p.{_open_column(filters)}")
+        params += skills_params
     if filters.skill or filters.teaches:
         relations = [Relation.TEACH] if filters.teaches else [Relation.TEACH, Relation.HAS]
         skills, skills_params = group_sql(viewer, "skills", profile="p", user="u")
@@ -449,6 +468,8 @@ def directory_search(viewer, filters: DirectoryFilters):
     if filters.place:
         places = Place.objects.filter(named_like(filters.place))
         profiles = profiles.filter(group_q(viewer, "location"), place__in=places)
+    if filters.open_to in OPEN_TO:
+        profiles = profiles.filter(group_q(viewer, "skills"), **{_open_column(filters): True})
     if filters.skill or filters.teaches:
         relations = [Relation.TEACH] if filters.teaches else [Relation.TEACH, Relation.HAS]
         rows = ProfileSkill.objects.filter(profile=OuterRef("pk"), relation__in=relations)
