@@ -22,6 +22,7 @@ urlpatterns = [
     path("skills/<str:slug>/", profiles_views.skill_page, name="skill-detail"),
     path("", include("groups.urls")),
     path("", include("forums.urls")),
+    path("conversations/", include("conversations.urls")),
     path("search/", search_views.search, name="search"),
     path("", include("sociable.notifications.urls")),
     path("admin/", admin.site.urls),

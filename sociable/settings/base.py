@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "profiles",
     "groups",
     "forums",
+    "conversations",
     "sociable.notifications",
     "django_tasks",
     "django_tasks_db",

@@ -1,0 +1,22 @@
+"""What conversations add to the site as a whole, registered in ``ready``: their
+notifications (anchored to the request, so only its two people hear), their part of a
+person's data and of deleting it, and their daily job."""
+
+from datetime import time
+
+from sociable import registry
+from sociable.notifications import anchors, kinds
+
+from . import notifications, personal_data
+from .models import Conversation
+
+
+def register() -> None:
+    for kind in notifications.KINDS:
+        kinds.register(kind)
+    anchors.register("conversations.Conversation", Conversation.objects.of)
+    registry.data_exports.add(personal_data.export, order=40)
+    registry.erasure_steps.add(personal_data.leave_conversations, order=30)
+    registry.daily_jobs.add(
+        "conversation_days", ("conversations.tasks.remind_and_ask_afterwards", time(8, 30))
+    )

@@ -1,0 +1,244 @@
+"""Asking for a conversation, answering, and your conversations (/conversations/)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_POST
+
+from profiles.permissions import get_visible_profile
+
+from . import ics, selectors, services
+from .forms import (
+    AcceptForm,
+    AfterwardsForm,
+    AskForm,
+    DeclineForm,
+    MessageForm,
+    OpennessForm,
+    SuggestForm,
+)
+from .models import Conversation, Kind
+from .permissions import get_conversation_for_user
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on the form, beside the field it is about."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
+
+
+@require_GET
+def conversation_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "conversations/conversation_list.html",
+        {"sections": selectors.sections(request.user)},
+    )
+
+
+def ask(request: HttpRequest, username: str) -> HttpResponse:
+    """Ask the person of ``username``: 404 if the asker may not see their profile, so that
+    nobody learns by trying that a hidden profile exists."""
+    profile, view = get_visible_profile(request.viewer, username)
+    kinds = [kind for kind in Kind.values if services.is_open_to(profile, kind)]
+    refusals = {kind: services.refusal(request.user, profile, kind) for kind in kinds}
+    askable = [kind for kind in kinds if not refusals[kind]]
+    skills = [s for relation in ("teach", "has") for s in view.skills.get(relation, [])]
+    form = AskForm(
+        request.POST or None,
+        kinds=askable,
+        skills=skills,
+        ask_me_about=profile.ask_me_about if view.sees["skills"] else "",
+    )
+    if request.method == "POST" and askable and form.is_valid():
+        data = form.cleaned_data
+        try:
+            conversation = services.ask(
+                asker=request.user,
+                profile=profile,
+                kind=data["kind"],
+                way=data["way"],
+                times=data["times"],
+                skill=data["skill"],
+                about=data["about"],
+                note=data["note"],
+                form_key=data["form_key"],
+            )
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            if conversation.status == Conversation.Status.QUEUED:
+                messages.success(
+                    request,
+                    f"Your request is in {profile.display_name}'s queue: they will open it "
+                    "when they have time.",
+                )
+            else:
+                messages.success(request, f"Your request is with {profile.display_name}.")
+            return redirect(conversation)
+    reasons = sorted({reason for reason in refusals.values() if reason})
+    return render(
+        request,
+        "conversations/ask.html",
+        {"profile": profile, "form": form, "askable": askable, "reasons": reasons},
+        status=400 if request.method == "POST" and form.errors else 200,
+    )
+
+
+@require_GET
+def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk)
+    return render(
+        request,
+        "conversations/conversation_detail.html",
+        selectors.detail_context(conversation, request.user),
+    )
+
+
+def _act(request: HttpRequest, pk: int, form_class, action, done: str, **form_kwargs):
+    """Run one answer (``action(conversation, data)``) from a posted form; on a refusal,
+    show the request again with the message and what was typed."""
+    conversation = get_conversation_for_user(request.user, pk)
+    form = form_class(request.POST, **form_kwargs(conversation) if callable(form_kwargs) else {})
+    if form.is_valid():
+        try:
+            action(conversation, form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            message = " ".join(getattr(error, "messages", [str(error)]))
+            form.add_error(None, message)
+        else:
+            messages.success(request, done)
+            return redirect(conversation)
+    context = selectors.detail_context(conversation, request.user)
+    context["forms"][form_class.__name__] = form
+    return render(request, "conversations/conversation_detail.html", context, status=400)
+
+
+def _times(conversation):
+    return {"times": services.latest_times(conversation)}
+
+
+@require_POST
+def accept(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(conversation, data):
+        services.accept(conversation=conversation, by=request.user, time_id=data["time"])
+
+    return _act(request, pk, AcceptForm, action, "Accepted: it is in both your calendars.", _times)
+
+
+@require_POST
+def suggest(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(conversation, data):
+        services.suggest(conversation=conversation, by=request.user, starts_at=data["starts_at"])
+
+    return _act(request, pk, SuggestForm, action, "Your suggestion has been sent.", None)
+
+
+@require_POST
+def decline(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(conversation, data):
+        services.decline(conversation=conversation, by=request.user, reason=data["reason"])
+
+    return _act(request, pk, DeclineForm, action, "You have declined, kindly.", None)
+
+
+@require_POST
+def send_message(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(conversation, data):
+        services.send_message(conversation=conversation, by=request.user, body=data["body"])
+
+    return _act(request, pk, MessageForm, action, "Message sent.", None)
+
+
+@require_POST
+def afterwards(request: HttpRequest, pk: int) -> HttpResponse:
+    def action(conversation, data):
+        services.record_afterwards(
+            conversation=conversation,
+            by=request.user,
+            happened=data["happened"],
+            thanks=data["thanks"],
+        )
+
+    return _act(request, pk, AfterwardsForm, action, "Thank you for saying.", None)
+
+
+@require_POST
+def change(request: HttpRequest, pk: int) -> HttpResponse:
+    """The one-button changes: withdraw, cancel, open from the queue, show the thanks."""
+    conversation = get_conversation_for_user(request.user, pk)
+    what = request.POST.get("change")
+    done = {
+        "withdraw": (services.withdraw, {}, "You have withdrawn your request."),
+        "cancel": (services.cancel, {}, "Called off: both your calendars are told."),
+        "open": (services.open_from_queue, {}, "Opened: it waits for your answer."),
+        "show_thanks": (services.show_thanks, {"shown": True}, "The thanks is on your profile."),
+        "hide_thanks": (services.show_thanks, {"shown": False}, "The thanks is hidden."),
+    }
+    if what not in done:
+        messages.error(request, "Choose what to change.")
+        return redirect(conversation)
+    service, kwargs, message = done[what]
+    try:
+        service(conversation=conversation, by=request.user, **kwargs)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    else:
+        messages.success(request, message)
+    return redirect(conversation)
+
+
+@require_GET
+def calendar_file(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = get_conversation_for_user(request.user, pk)
+    if conversation.starts_at is None:
+        raise Http404("Not booked")
+    response = HttpResponse(
+        ics.invitation(conversation, request.user), content_type="text/calendar; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="conversation-{pk}.ics"'
+    return response
+
+
+def openness(request: HttpRequest) -> HttpResponse:
+    """Say how open you are to each kind of request."""
+    profile = services.own_profile(request.user)
+    forms = {
+        kind: OpennessForm(
+            request.POST or None,
+            prefix=kind,
+            instance=services.openness_of(request.user, kind),
+            initial={"is_open": services.is_open_to(profile, kind)},
+        )
+        for kind in Kind.values
+    }
+    if request.method == "POST" and all(form.is_valid() for form in forms.values()):
+        for kind, form in forms.items():
+            data = form.cleaned_data
+            services.set_openness(
+                user=request.user,
+                kind=kind,
+                is_open=data["is_open"],
+                per_month=data["per_month"],
+                who_may_ask=data["who_may_ask"],
+                when_full=data["when_full"],
+                paused_from=data["paused_from"],
+                paused_until=data["paused_until"],
+            )
+        messages.success(request, "Saved: people see how open you are on your profile.")
+        return redirect("conversations:openness")
+    return render(
+        request,
+        "conversations/openness.html",
+        {"forms": [(Kind(kind).label, form) for kind, form in forms.items()]},
+        status=400 if request.method == "POST" else 200,
+    )
