@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('profiles', '0012_search_words'),
+        ("profiles", "0012_search_words"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='profile',
-            name='open_to_chat',
-            field=models.BooleanField(default=False, verbose_name='open to a chat about what I do'),
+            model_name="profile",
+            name="open_to_chat",
+            field=models.BooleanField(default=False, verbose_name="open to a chat about what I do"),
         ),
     ]
