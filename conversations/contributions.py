@@ -7,7 +7,7 @@ from datetime import time
 from sociable import registry
 from sociable.notifications import anchors, kinds
 
-from . import notifications, personal_data
+from . import notifications, parts, personal_data
 from .models import Conversation
 
 
@@ -15,6 +15,8 @@ def register() -> None:
     for kind in notifications.KINDS:
         kinds.register(kind)
     anchors.register("conversations.Conversation", Conversation.objects.of)
+    registry.profile_actions.add(parts.ask_action, order=10)
+    registry.skill_sections.add(parts.skill_open_people, order=5)
     registry.data_exports.add(personal_data.export, order=40)
     registry.erasure_steps.add(personal_data.leave_conversations, order=30)
     registry.daily_jobs.add(

@@ -117,9 +117,9 @@ class Openness(models.Model):
 class ConversationQuerySet(models.QuerySet):
     def of(self, user) -> ConversationQuerySet:
         """The requests ``user`` made or was asked: nobody else's."""
-        if not user.is_authenticated:
+        if user is None or not user.is_authenticated:
             return self.none()
-        return self.filter(Q(asker=user) | Q(asked=user))
+        return self.filter(Q(asker_id=user.pk) | Q(asked_id=user.pk))
 
     def open(self) -> ConversationQuerySet:
         return self.filter(status__in=Conversation.OPEN)

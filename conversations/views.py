@@ -104,11 +104,12 @@ def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _act(request: HttpRequest, pk: int, form_class, action, done: str, **form_kwargs):
+def _act(request: HttpRequest, pk: int, form_class, action, done: str, form_kwargs=None):
     """Run one answer (``action(conversation, data)``) from a posted form; on a refusal,
-    show the request again with the message and what was typed."""
+    show the request again with the message and what was typed. ``form_kwargs`` gives the
+    form's arguments from the request (the times one may accept)."""
     conversation = get_conversation_for_user(request.user, pk)
-    form = form_class(request.POST, **form_kwargs(conversation) if callable(form_kwargs) else {})
+    form = form_class(request.POST, **(form_kwargs(conversation) if form_kwargs else {}))
     if form.is_valid():
         try:
             action(conversation, form.cleaned_data)

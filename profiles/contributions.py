@@ -23,4 +23,3 @@ def register() -> None:
     for kind in notifications.KINDS:
         kinds.register(kind)
     registry.daily_jobs.add("stale_profiles", ("profiles.tasks.remind_stale_profiles", time(10, 0)))
-    registry.daily_jobs.add("search_words", ("profiles.tasks.rebuild_search_words", time(2, 0)))

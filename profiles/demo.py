@@ -184,7 +184,7 @@ P = DemoProfile
 PROFILES = [
     # The people sociable.demo already lists (the README's sign-ins first).
     P("Amara Okafor", COUNCIL, "Neighbourhood improvement officer", "Communities", MERRION,
-      "Floor 3", has="Community engagement; Consultation; Excel; Facilitation",
+      "Floor 3", has="Community engagement; Consultation; Excel; Facilitation", open_to="chat",
       learn="Video editing; Blogging",
       languages="English; Igbo", networks="Race equality network", pronouns="she/her",
       ask_me_about="Community payback, litter picks and getting residents to the table",

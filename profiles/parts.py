@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.utils.http import urlencode
 
+from sociable import registry
 from sociable.content import content
 from sociable.links import reverse
 from sociable.paging import FoundPaginator
@@ -95,7 +96,16 @@ def profile(viewer, username: str) -> Part:
     """A person's profile as the viewer's audience sees it; owned by the person, who sees all
     of it and how to make it better (how complete it is, who matches them)."""
     person, view = get_visible_profile(viewer, username)
-    context = {"view": view, "profile": person, "signed_in": viewer.signed_in}
+    context = {
+        "view": view,
+        "profile": person,
+        "signed_in": viewer.signed_in,
+        "actions": [
+            action
+            for offer in registry.profile_actions
+            if (action := offer(person, view, viewer.signed_in))
+        ],
+    }
     if view.is_owner:
         percent, next_step = completeness(person)
         teachers = selectors.matches_for(viewer, person, give=Relation.TEACH, take=Relation.LEARN)

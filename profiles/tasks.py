@@ -5,7 +5,6 @@ from django_tasks import task
 from sociable.links import reverse
 from sociable.notifications.services import notify
 
-from . import words
 from .models import Profile
 from .notifications import STALE_PROFILE
 
@@ -26,9 +25,3 @@ def remind_stale_profiles() -> int:
             )
         )
     return told
-
-
-@task()
-def rebuild_search_words() -> int:
-    """The search rows' words again, forgetting those no row holds (ADR 0019, decision 10)."""
-    return words.rebuild()

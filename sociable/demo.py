@@ -14,6 +14,7 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 
+from conversations import demo as conversations_demo
 from forums import demo as forums_demo
 from groups import demo as groups_demo
 from profiles import demo as profiles_demo
@@ -141,6 +142,7 @@ def seed() -> list[User]:
     recount_all()  # the services kept them; this makes sure, whatever the demo wrote by hand
     groups_demo.seed()
     forums_demo.seed()
+    conversations_demo.seed()
     notifications_demo.deliver()
     forums_demo.date_post_notifications()
     notifications_demo.settle()

@@ -152,6 +152,10 @@ privacy_facts = Registry("privacy facts")
 #: The skill page's sections below its people: ``section(request, skill) -> html``.
 skill_sections = Registry("skill sections")
 
+#: What other parts offer on a person's profile, as the viewer's audience sees it (the page
+#: is shared by the audience): ``action(profile, view, signed_in) -> (label, url) | None``.
+profile_actions = Registry("profile actions")
+
 
 # --- notifications and jobs ----------------------------------------------------------------
 

@@ -59,6 +59,13 @@ NOT_PAGES = {
     "forums:report-claim": "POST only",
     "forums:suspension-lift": "POST only",
     "notifications:mark-all-read": "POST only",
+    "conversations:accept": "POST only",
+    "conversations:suggest": "POST only",
+    "conversations:decline": "POST only",
+    "conversations:message": "POST only",
+    "conversations:afterwards": "POST only",
+    "conversations:change": "POST only",
+    "conversations:calendar": "a calendar file",
     "notifications:notify-receipt": "GOV.UK Notify's delivery receipts (JSON, POST)",
     "mfa_download_recovery_codes": "a text file",
     # Redirects, not pages: where they lead is crawled.
