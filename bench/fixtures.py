@@ -15,6 +15,7 @@ import json
 import math
 import os
 import sys
+from datetime import timedelta
 from importlib import import_module
 
 
@@ -68,6 +69,47 @@ def session_cookie(user) -> dict[str, str]:
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.save()
     return {"name": settings.SESSION_COOKIE_NAME, "value": store.session_key}
+
+
+BENCH_CONVERSATIONS = 40  # the bench user's requests, in every state
+
+
+def bench_conversations(user) -> int:
+    """Give ``user`` (the bench user) requests with people of its organisation, some
+    asked of it and some by it, in each state, the first time; return how many it has.
+    Written as rows (the bench's own data), not through the services' checks."""
+    from django.utils import timezone
+
+    from conversations.models import Conversation, ProposedTime
+    from sociable.accounts.models import User
+
+    mine = Conversation.objects.of(user)
+    if not mine.exists():
+        others = list(
+            User.objects.filter(organisation_id=user.organisation_id, is_active=True)
+            .exclude(pk=user.pk)
+            .order_by("pk")[:BENCH_CONVERSATIONS]
+        )
+        states = list(Conversation.Status.values)
+        now = timezone.now()
+        rows = []
+        for n, other in enumerate(others):
+            status = states[n % len(states)]
+            asker, asked = (user, other) if n % 2 else (other, user)
+            starts = now + timedelta(days=(n % 20) - 5, hours=1)
+            booked = status in ("accepted", "cancelled")
+            rows.append(Conversation(
+                asker=asker, asked=asked, status=status, about=f"Bench request {n}",
+                waiting_on=asked if status in ("waiting", "queued") else None,
+                starts_at=starts if booked else None,
+                ends_at=starts + timedelta(hours=1) if booked else None,
+            ))  # fmt: skip
+        Conversation.objects.bulk_create(rows)
+        ProposedTime.objects.bulk_create(
+            ProposedTime(conversation=c, starts_at=now + timedelta(days=3), proposed_by=c.asker)
+            for c in rows
+        )
+    return mine.count()
 
 
 def full_profile_user():
@@ -197,6 +239,15 @@ def pages(viewer) -> list[dict[str, str]]:
             "note": how_many(common.people),
         }
     )
+    pages.append(
+        {
+            "name": "directory: open to a chat",
+            "path": "/people/?" + urlencode({"skill": common.slug, "open_to": "chat"}),
+            "note": f"with {common.name}",
+        }
+    )
+    asked = bench_conversations(viewer)
+    pages.append({"name": "conversations", "path": "/conversations/", "note": f"{asked} requests"})
     pages.append({"name": "group list", "path": "/groups/", "note": ""})
 
     group = busiest(
