@@ -22,3 +22,4 @@ def register() -> None:
     registry.daily_jobs.add(
         "conversation_days", ("conversations.tasks.remind_and_ask_afterwards", time(8, 30))
     )
+    registry.daily_jobs.add("roulette", ("conversations.tasks.run_roulette", time(7, 30)))

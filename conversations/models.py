@@ -260,3 +260,48 @@ class Message(models.Model):
 
     def __str__(self) -> str:
         return f"Message {self.pk}"
+
+
+class RouletteMember(models.Model):
+    """Someone who has opted in to coffee roulette: once a month or a fortnight, an
+    introduction to someone from another team or organisation."""
+
+    class Every(models.TextChoices):
+        MONTH = "month", "Once a month"
+        FORTNIGHT = "fortnight", "Once a fortnight"
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="roulette"
+    )
+    every = models.CharField("how often", max_length=10, choices=Every.choices, default=Every.MONTH)
+    skip_until = models.DateField(null=True, blank=True, help_text="Skip the rounds until then.")
+    joined_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.every})"
+
+
+class Introduction(models.Model):
+    """Two people paired in one round of coffee roulette; the chat it proposes is a
+    conversation like any other, waiting for one of them to suggest a time."""
+
+    round = models.DateField()
+    first = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    second = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    conversation = models.OneToOneField(
+        Conversation, on_delete=models.SET_NULL, null=True, blank=True, related_name="introduction"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["round", "first"], name="introduced_once_a_round_1"),
+            models.UniqueConstraint(fields=["round", "second"], name="introduced_once_a_round_2"),
+        ]
+        indexes = [models.Index(fields=["round"], name="introduction_round")]
+
+    def __str__(self) -> str:
+        return f"{self.round}: {self.first_id} and {self.second_id}"

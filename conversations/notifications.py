@@ -135,3 +135,25 @@ def _invite(conversation: Conversation) -> None:
 
     pk, sequence = conversation.pk, conversation.sequence
     transaction.on_commit(lambda: send_invitations.enqueue(pk, sequence))
+
+
+def introduced(conversation: Conversation) -> int:
+    """Both people of a coffee roulette introduction: whom they meet, and that either may
+    suggest a time."""
+    told = 0
+    for person in (conversation.asker, conversation.asked):
+        other = conversation.other(person) if person is not None else None
+        if person is None or other is None:
+            continue
+        told += len(
+            notify(
+                kind=REQUESTS,
+                recipients=[person],
+                title=f"Coffee roulette: meet {name(other)}",
+                body="Suggest a time for a coffee or a call; or skip this one, no need to say why.",
+                url=conversation.get_absolute_url(),
+                anchor=conversation,
+                key=f"conversation:{conversation.pk}:introduced:{person.pk}",
+            )
+        )
+    return told

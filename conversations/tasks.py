@@ -18,7 +18,7 @@ from sociable.notifications.models import Channel
 from sociable.notifications.services import notify, preferences_for, unsubscribe_token
 from sociable.notifications.tasks import MAIL_ERRORS, _retry
 
-from . import ics
+from . import ics, notifications
 from .models import Conversation
 from .notifications import CALENDAR, REQUESTS, name, when
 
@@ -128,3 +128,25 @@ def _tell(conversation: Conversation, person, title: str, key: str) -> int:
             key=f"conversation:{conversation.pk}:{key}:{person.pk}",
         )
     )
+
+
+@task()
+def tell_introduced(introduction_ids: list[int]) -> int:
+    """Tell both people of each coffee roulette introduction (``roulette.run_round``)."""
+    from .models import Introduction
+
+    told = 0
+    for introduction in Introduction.objects.filter(pk__in=introduction_ids).select_related(
+        "conversation__asker", "conversation__asked"
+    ):
+        if introduction.conversation is not None:
+            told += notifications.introduced(introduction.conversation)
+    return told
+
+
+@task()
+def run_roulette() -> int:
+    """Today's round of coffee roulette, if today is a round's day."""
+    from .roulette import run_round
+
+    return len(run_round(timezone.localdate()))

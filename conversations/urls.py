@@ -7,6 +7,7 @@ app_name = "conversations"
 urlpatterns = [
     path("", views.conversation_list, name="list"),
     path("open/", views.openness, name="openness"),
+    path("roulette/", views.roulette_page, name="roulette"),
     path("ask/<str:username>/", views.ask, name="ask"),
     path("<int:pk>/", views.conversation_detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),

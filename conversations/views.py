@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from profiles.permissions import get_visible_profile
 
-from . import ics, selectors, services
+from . import ics, roulette, selectors, services
 from .forms import (
     AcceptForm,
     AfterwardsForm,
@@ -20,7 +21,7 @@ from .forms import (
     OpennessForm,
     SuggestForm,
 )
-from .models import Conversation, Kind
+from .models import Conversation, Kind, RouletteMember
 from .permissions import get_conversation_for_user
 
 
@@ -242,4 +243,38 @@ def openness(request: HttpRequest) -> HttpResponse:
         "conversations/openness.html",
         {"forms": [(Kind(kind).label, form) for kind, form in forms.items()]},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+def roulette_page(request: HttpRequest) -> HttpResponse:
+    """Coffee roulette: opt in, choose how often, skip the next round, or leave."""
+    member = RouletteMember.objects.filter(user=request.user).first()
+    today = timezone.localdate()
+    if request.method == "POST":
+        what = request.POST.get("change")
+        try:
+            if what == "join":
+                roulette.join(user=request.user, every=request.POST.get("every", ""))
+                messages.success(request, "You are in: we will introduce you at the next round.")
+            elif what == "skip" and member:
+                roulette.skip_next(user=request.user, today=today)
+                messages.success(request, "You will sit out the next round.")
+            elif what == "leave":
+                roulette.leave(user=request.user)
+                messages.success(request, "You have left coffee roulette.")
+            else:
+                messages.error(request, "Choose what to change.")
+        except (ValidationError, PermissionDenied) as error:
+            messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+        return redirect("conversations:roulette")
+    return render(
+        request,
+        "conversations/roulette.html",
+        {
+            "member": member,
+            "choices": RouletteMember.Every.choices,
+            "next_round": roulette.next_round(today),
+            "introductions": roulette.introductions_of(request.user),
+            "staff": request.user.organisation_id is not None,
+        },
     )
