@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from django.utils import timezone
 
@@ -19,7 +19,7 @@ from profiles.models import Profile, Skill
 from sociable.accounts.models import User
 
 from . import services
-from .models import Conversation, Openness, Reason, Way
+from .models import Conversation, Introduction, Openness, Reason, RouletteMember, Way
 
 Status = Conversation.Status
 NAMESPACE = uuid.UUID("5f0c3b1e-1c2d-4e5f-9a8b-7c6d5e4f3a2b")
@@ -68,6 +68,10 @@ ASKS = [
              "carers' drop-in."),
     Ask("amara-michael", "Amara Okafor", "Michael Carr", "mentoring", Way.IN_PERSON, (9,),
         about="Budgets for community projects", then="decline"),
+    Ask("amara-paul", "Amara Okafor", "Paul Hirst", "chat", Way.IN_PERSON, (6, 8),
+        skill="Safeguarding adults",
+        note="A resident told me something worrying at a litter pick. Could we talk about "
+             "what I should have done?"),
     Ask("tom-amara", "Tom Whitaker", "Amara Okafor", "chat", Way.PHONE, (7,),
         about="Community engagement with patients' families", then="queued"),
 ]  # fmt: skip
@@ -78,14 +82,41 @@ def _at(days: int, hour: int):
     return local.replace(hour=hour, minute=0, second=0, microsecond=0)
 
 
+ROULETTE = ["Amara Okafor", "Tendai Moyo", "Kwame Mensah", "Megan Firth", "Hannah Brook"]
+# A past round's introductions (the 1st of last month): Amara met Tendai of the trust.
+PAST_ROUND = [("Amara Okafor", "Tendai Moyo"), ("Kwame Mensah", "Megan Firth")]
+
+
 def seed() -> list[Conversation]:
     people = {u.name: u for u in User.objects.filter(name__in=_names())}
+    _seed_roulette()
     for name, kind, per_month, who, when_full in OPENNESS:
         Openness.objects.update_or_create(
             user=people[name], kind=kind,
             defaults={"per_month": per_month, "who_may_ask": who, "when_full": when_full},
         )  # fmt: skip
     return [_seed(spec, people) for spec in ASKS]
+
+
+def _seed_roulette() -> None:
+    people = {u.name: u for u in User.objects.filter(name__in=ROULETTE)}
+    for n, name in enumerate(ROULETTE):
+        RouletteMember.objects.get_or_create(
+            user=people[name], defaults={"every": RouletteMember.Every.values[n % 2]}
+        )
+    today = timezone.localdate()
+    last_month = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
+    if Introduction.objects.filter(round=last_month).exists():
+        return
+    for first, second in PAST_ROUND:
+        a, b = people[first], people[second]
+        starts = timezone.make_aware(datetime.combine(last_month + timedelta(days=6), time(11)))
+        conversation = Conversation.objects.create(
+            asker=a, asked=b, kind="chat", way=Way.IN_PERSON, status=Status.ACCEPTED,
+            about="Coffee roulette: an introduction", starts_at=starts,
+            ends_at=starts + timedelta(minutes=45), happened=True,
+        )  # fmt: skip
+        Introduction.objects.create(round=last_month, first=a, second=b, conversation=conversation)
 
 
 def _names() -> set[str]:

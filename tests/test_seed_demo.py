@@ -13,6 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations.models import Conversation, Introduction
+from conversations.selectors import sections as conversation_sections
 from forums import demo as forums_demo
 from forums.models import (
     MAX_DEPTH,
@@ -38,6 +40,7 @@ from profiles.models import (
     ProfileCorrection,
     ProfileSearch,
     ProfileSkill,
+    SearchWord,
     Skill,
     Team,
 )
@@ -76,6 +79,9 @@ def counts():
         Subscription.objects.count(),
         ReadMarker.objects.count(),
         ModerationLog.objects.count(),
+        Conversation.objects.count(),
+        Introduction.objects.count(),
+        SearchWord.objects.count(),
     )
 
 
@@ -369,3 +375,19 @@ class TestTheSeededForums:
         assert link not in client.get(choir.get_absolute_url()).content.decode()
         no_board = member.get(books.get_absolute_url())  # a group without a board
         assert no_board.status_code == 200 and "Discussion board" not in no_board.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_once")
+class TestTheDemosConversations:
+    def test_amara_has_something_in_every_section(self):
+        sections = conversation_sections(person("amara.okafor@kirkfield.gov.uk"))
+
+        assert all(section.conversations for section in sections), [
+            section.key for section in sections if not section.conversations
+        ]
+
+    def test_there_was_a_coffee_roulette_round_and_people_are_open(self):
+        assert Introduction.objects.count() == 2
+        assert Profile.objects.filter(open_to_chat=True).count() >= 8
+        assert Conversation.objects.filter(status="queued").count() == 1
