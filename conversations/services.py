@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from profiles.models import Profile, Skill
 from profiles.services import ensure_profile, refresh_search
+from profiles.visibility import visible_groups
 from sociable.accounts.models import User
 from sociable.audience import can_see
 
@@ -76,7 +77,8 @@ def refusal(asker: User, profile: Profile, kind: str, *, today=None) -> str:
         return "This is you: you cannot ask yourself."
     if not asked.is_active or profile.archived_at is not None:
         return f"{profile.display_name} is not taking requests."
-    if not is_open_to(profile, kind):
+    # What someone is open to shows with their skills: unseen, it is as good as unsaid.
+    if "skills" not in visible_groups(asker, profile) or not is_open_to(profile, kind):
         return f"{profile.display_name} has not said they are open to this."
     openness = openness_of(asked, kind)
     if not can_see(asker, openness.who_may_ask, organisation_id=asked.organisation_id):

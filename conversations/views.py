@@ -48,7 +48,8 @@ def ask(request: HttpRequest, username: str) -> HttpResponse:
     """Ask the person of ``username``: 404 if the asker may not see their profile, so that
     nobody learns by trying that a hidden profile exists."""
     profile, view = get_visible_profile(request.viewer, username)
-    kinds = [kind for kind in Kind.values if services.is_open_to(profile, kind)]
+    shown = view.sees["skills"]  # what they are open to shows with their skills
+    kinds = [kind for kind in Kind.values if shown and services.is_open_to(profile, kind)]
     refusals = {kind: services.refusal(request.user, profile, kind) for kind in kinds}
     askable = [kind for kind in kinds if not refusals[kind]]
     skills = [s for relation in ("teach", "has") for s in view.skills.get(relation, [])]

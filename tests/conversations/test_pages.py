@@ -3,9 +3,10 @@ nobody learns a hidden profile or someone else's request exists), bad input kept
 explained, and a fixed number of queries whatever the numbers."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 
 from conversations import services
-from conversations.models import Conversation
+from conversations.models import Conversation, Openness
 from tests.accounts.factories import staff_of
 from tests.conversations.factories import ask, open_profile, soon
 from tests.profiles.factories import make_profile
@@ -208,3 +209,21 @@ def test_a_skill_page_leads_to_those_open_to_a_chat_about_it(client_as, staff_me
     assert "/people/?skill=power-bi&amp;open_to=chat" in page
     found = client_as(staff_member).get("/people/?skill=power-bi&open_to=chat").content.decode()
     assert "Ben Ade" in found
+
+
+def test_what_someone_is_open_to_stays_hidden_with_their_skills(
+    client_as, council, community_member
+):
+    """Open to a chat, but showing their skills to staff only: a community member is not
+    told, by the page or by trying."""
+    private = open_profile(
+        staff_of(council, name="Pat Private"), audience="community", skills_audience="staff"
+    )
+    Openness.objects.create(user=private.user, kind="chat", who_may_ask="community")
+    page = client_as(community_member).get(f"/conversations/ask/{private.user.username}/")
+
+    assert page.status_code == 200
+    assert "has not said they are open" in page.content.decode()
+    assert "A chat" not in page.content.decode()
+    with pytest.raises(PermissionDenied, match="has not said they are open"):
+        ask(community_member, private)
