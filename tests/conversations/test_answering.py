@@ -160,3 +160,23 @@ def test_a_time_that_has_passed_cannot_be_accepted(ben, staff_member):
         services.accept(
             conversation=conversation, by=ben.user, time_id=conversation.times.get().pk, now=later
         )
+
+
+def test_the_day_before_both_are_reminded_and_the_day_after_asked_how_it_went(
+    request_, ben, staff_member
+):
+    from conversations.tasks import remind_and_ask_afterwards
+
+    tomorrow = (timezone.localtime() + timedelta(days=1)).replace(hour=11, minute=0)
+    conversation = ask(staff_member, ben, times=[tomorrow], about="Dashboards")
+    services.accept(conversation=conversation, by=ben.user, time_id=conversation.times.get().pk)
+    services.accept(conversation=request_, by=ben.user, time_id=request_.times.first().pk)
+    yesterday = timezone.now() - timedelta(days=1)
+    Conversation.objects.filter(pk=request_.pk).update(
+        starts_at=yesterday, ends_at=yesterday + timedelta(hours=1)
+    )
+
+    assert remind_and_ask_afterwards.call() == 4
+    assert remind_and_ask_afterwards.call() == 0  # once each
+    assert "Tomorrow: Chat with Ben Ade" in _told(staff_member)
+    assert "Did your conversation with Amara Okafor happen?" in _told(ben.user)
