@@ -31,7 +31,9 @@ class AskForm(forms.Form):
         max_length=200,
         help_text="For example: how you got into fostering",
     )
-    way = forms.ChoiceField(label="How", choices=Way.choices, widget=forms.RadioSelect)
+    way = forms.ChoiceField(
+        label="How", choices=Way.choices, widget=forms.RadioSelect, initial=Way.IN_PERSON
+    )
     time_1 = _time_field("A time that suits you")
     time_2 = _time_field("Another time (optional)")
     time_3 = _time_field("A third time (optional)")

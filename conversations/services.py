@@ -191,6 +191,11 @@ def ask(
     User.objects.select_for_update().filter(pk=asker.pk).first()
     if reason := refusal(asker, profile, kind, today=timezone.localdate(now)):
         raise PermissionDenied(reason)
+    if Conversation.objects.filter(asker=asker, asked=asked, status__in=Conversation.OPEN):
+        raise ValidationError(
+            f"You have asked {profile.display_name} already and they have not answered yet: "
+            "see Your conversations."
+        )
     openness = openness_of(asked, kind)
     _check_times(times, now=now, openness=openness)
     _check_rate(asker, now)

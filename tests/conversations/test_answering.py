@@ -168,9 +168,9 @@ def test_the_day_before_both_are_reminded_and_the_day_after_asked_how_it_went(
     from conversations.tasks import remind_and_ask_afterwards
 
     tomorrow = (timezone.localtime() + timedelta(days=1)).replace(hour=11, minute=0)
+    services.accept(conversation=request_, by=ben.user, time_id=request_.times.first().pk)
     conversation = ask(staff_member, ben, times=[tomorrow], about="Dashboards")
     services.accept(conversation=conversation, by=ben.user, time_id=conversation.times.get().pk)
-    services.accept(conversation=request_, by=ben.user, time_id=request_.times.first().pk)
     yesterday = timezone.now() - timedelta(days=1)
     Conversation.objects.filter(pk=request_.pk).update(
         starts_at=yesterday, ends_at=yesterday + timedelta(hours=1)

@@ -165,3 +165,12 @@ def test_a_pause_must_end_after_it_starts(ben):
             user=ben.user, kind="chat", is_open=True, per_month=None, who_may_ask="staff",
             when_full="queue", paused_from=date(2027, 3, 1), paused_until=date(2027, 2, 1),
         )  # fmt: skip
+
+
+def test_one_open_request_to_a_person_at_a_time(ben, staff_member):
+    first = ask(staff_member, ben)
+    with pytest.raises(ValidationError, match="asked Ben Ade already"):
+        ask(staff_member, ben, kind="mentoring")
+
+    services.withdraw(conversation=first, by=staff_member)
+    assert ask(staff_member, ben, kind="mentoring").status == Status.WAITING
