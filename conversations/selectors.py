@@ -98,7 +98,12 @@ def detail_context(conversation: Conversation, user) -> dict:
         "DeclineForm": (
             DeclineForm() if is_asked and conversation.status in Conversation.OPEN else None
         ),
-        "MessageForm": MessageForm() if conversation.other(user) is not None else None,
+        "MessageForm": (
+            MessageForm()
+            if conversation.other(user) is not None
+            and conversation.status not in (Status.DECLINED, Status.WITHDRAWN)
+            else None
+        ),
         "AfterwardsForm": (AfterwardsForm() if booked and conversation.starts_at <= now else None),
     }
     return {

@@ -388,6 +388,9 @@ def send_message(
     _check_party(conversation, by)
     if conversation.other(by) is None:
         raise ValidationError("The other person has left Sociable.")
+    if conversation.status in (Status.DECLINED, Status.WITHDRAWN):
+        # A "no" is an answer: no messages after it, so that nobody is pressed.
+        raise ValidationError(f"This request is {conversation.get_status_display().lower()}.")
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write something first."})

@@ -92,6 +92,8 @@ def test_declining_kindly_with_a_reason_or_none(request_, ben, staff_member):
     assert told.body == Reason.BUSY.label
     with pytest.raises(ValidationError, match="declined"):
         services.accept(conversation=request_, by=ben.user, time_id=request_.times.first().pk)
+    with pytest.raises(ValidationError, match="declined"):  # a no is an answer: no pressing
+        services.send_message(conversation=request_, by=staff_member, body="Please?")
 
 
 def test_withdrawing_is_the_askers_until_it_is_accepted(request_, ben, staff_member):
