@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from profiles.permissions import get_visible_profile
+from sociable.forms import add_service_errors
 
 from . import ics, roulette, selectors, services
 from .forms import (
@@ -23,16 +24,6 @@ from .forms import (
 )
 from .models import Conversation, Kind, RouletteMember
 from .permissions import get_conversation_for_user
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, beside the field it is about."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 @require_GET
@@ -76,7 +67,7 @@ def ask(request: HttpRequest, username: str) -> HttpResponse:
         except PermissionDenied as refusal:
             form.add_error(None, str(refusal))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             if conversation.status == Conversation.Status.QUEUED:
                 messages.success(

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.views.decorators.http import require_GET, require_POST
 
-from sociable.forms import LocalDateTimeInput
+from sociable.forms import LocalDateTimeInput, add_service_errors
 from sociable.two_factor import two_factor_required
 
 from . import moderation, services
@@ -91,16 +91,6 @@ class LogFilterForm(forms.Form):
     )
 
 
-def _add_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, beside the field it is about."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
-
-
 def moderators_need_two_factor(view):
     """Send moderators without two-factor to set it up; the view itself refuses everyone else."""
     guarded = two_factor_required(view)
@@ -147,7 +137,7 @@ def moderate_post(request: HttpRequest, pk: int) -> HttpResponse:
                 post=post, moderator=request.user, action=action, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, POST_DONE[action])
             if from_queue:
@@ -193,7 +183,7 @@ def moderate_thread(request: HttpRequest, pk: int) -> HttpResponse:
                 thread=thread, moderator=request.user, action=action, **bound.cleaned_data
             )
         except ValidationError as error:
-            _add_errors(bound, error)
+            add_service_errors(bound, error)
         else:
             messages.success(request, THREAD_DONE[action])
             return redirect("forums:moderate-thread", thread.pk)
@@ -231,7 +221,7 @@ def suspend(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.suspend(user=person, moderator=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, f"{person.display_name} is suspended.")
             return redirect("forums:suspend", person.pk)

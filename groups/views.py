@@ -13,6 +13,7 @@ from profiles.models import Skill
 from profiles.services import resolve_skills
 from sociable.accounts.models import User
 from sociable.db import reads_from_replica
+from sociable.forms import add_service_errors
 from sociable.pagecache import cache_public_page
 from sociable.params import row_id
 
@@ -42,16 +43,6 @@ from .permissions import (
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    """Show a service's refusal on the form, beside the field it is about."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for field, field_messages in error.message_dict.items():
-        for message in field_messages:
-            form.add_error(field if field in form.fields else None, message)
 
 
 # --- groups --------------------------------------------------------------------------------
@@ -284,7 +275,7 @@ def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         try:
             services.update_event(event=event, **_event_fields(form, request.user))
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The event has been changed. People going have been told.")
             return redirect(event)

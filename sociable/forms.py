@@ -13,6 +13,7 @@ checks the value, and a line break typed into a one-line field is a space.
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.renderers import TemplatesSetting
 from django.forms.widgets import Input
 
@@ -86,3 +87,14 @@ class LocalDateTimeInput(forms.DateTimeInput):
 
     def __init__(self, **kwargs):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def add_service_errors(form, error: ValidationError) -> None:
+    """Show a service's refusal on ``form``, beside the field it is about (or above the
+    form), so that what the person typed stays and they see why it was refused."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, field_messages in error.message_dict.items():
+        for message in field_messages:
+            form.add_error(field if field in form.fields else None, message)
