@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from profiles.models import Profile, Skill
-from profiles.services import ensure_profile, refresh_search
+from profiles.services import ensure_profile
 from profiles.visibility import visible_groups
 from sociable.accounts.models import User
 from sociable.audience import can_see
@@ -104,8 +104,7 @@ def set_openness(
     """Save how open ``user`` is to ``kind``; the profile's flag says whether at all."""
     profile = Profile.objects.select_for_update().get(user=user)
     setattr(profile, f"open_to_{kind}", is_open)
-    profile.save(update_fields=[f"open_to_{kind}"])
-    refresh_search(profiles=[profile])
+    profile.save(update_fields=[f"open_to_{kind}"])  # (not in the search rows' texts)
     openness = openness_of(user, kind)
     openness.per_month, openness.who_may_ask, openness.when_full = (
         per_month,
