@@ -34,25 +34,31 @@ def name(user) -> str:
     return user.display_name if user is not None else "A former member"
 
 
-def _tell(conversation: Conversation, recipient, *, title: str, key: str, body: str = "", by=None):
+def tell(
+    conversation: Conversation, recipient, *, title: str, key: str, body: str = "", by=None
+) -> int:
+    """Tell one of the two people of ``conversation``, once per ``key`` (none if they have
+    left); return how many were told."""
     if recipient is None:
-        return
-    notify(
-        kind=REQUESTS,
-        recipients=[recipient],
-        actor=by,
-        title=title,
-        body=body,
-        url=conversation.get_absolute_url(),
-        anchor=conversation,
-        key=f"conversation:{conversation.pk}:{key}",
+        return 0
+    return len(
+        notify(
+            kind=REQUESTS,
+            recipients=[recipient],
+            actor=by,
+            title=title,
+            body=body,
+            url=conversation.get_absolute_url(),
+            anchor=conversation,
+            key=f"conversation:{conversation.pk}:{key}",
+        )
     )
 
 
 def asked(conversation: Conversation) -> None:
     queued = conversation.status == Conversation.Status.QUEUED
     what = conversation.get_kind_display().lower()
-    _tell(
+    tell(
         conversation,
         conversation.asked,
         by=conversation.asker,
@@ -67,7 +73,7 @@ def asked(conversation: Conversation) -> None:
 
 
 def accepted(conversation: Conversation, *, by) -> None:
-    _tell(
+    tell(
         conversation,
         conversation.other(by),
         by=by,
@@ -78,7 +84,7 @@ def accepted(conversation: Conversation, *, by) -> None:
 
 
 def suggested(conversation: Conversation, *, by, starts_at: datetime) -> None:
-    _tell(
+    tell(
         conversation,
         conversation.other(by),
         by=by,
@@ -88,7 +94,7 @@ def suggested(conversation: Conversation, *, by, starts_at: datetime) -> None:
 
 
 def declined(conversation: Conversation) -> None:
-    _tell(
+    tell(
         conversation,
         conversation.asker,
         by=conversation.asked,
@@ -99,7 +105,7 @@ def declined(conversation: Conversation) -> None:
 
 
 def cancelled(conversation: Conversation, *, by) -> None:
-    _tell(
+    tell(
         conversation,
         conversation.other(by),
         by=by,
@@ -110,7 +116,7 @@ def cancelled(conversation: Conversation, *, by) -> None:
 
 
 def messaged(conversation: Conversation, *, by) -> None:
-    _tell(
+    tell(
         conversation,
         conversation.other(by),
         by=by,
@@ -120,7 +126,7 @@ def messaged(conversation: Conversation, *, by) -> None:
 
 
 def thanked(conversation: Conversation) -> None:
-    _tell(
+    tell(
         conversation,
         conversation.asked,
         by=conversation.asker,
@@ -142,18 +148,13 @@ def introduced(conversation: Conversation) -> int:
     suggest a time."""
     told = 0
     for person in (conversation.asker, conversation.asked):
-        other = conversation.other(person) if person is not None else None
-        if person is None or other is None:
+        if person is None or conversation.other(person) is None:
             continue
-        told += len(
-            notify(
-                kind=REQUESTS,
-                recipients=[person],
-                title=f"Coffee roulette: meet {name(other)}",
-                body="Suggest a time for a coffee or a call; or skip this one, no need to say why.",
-                url=conversation.get_absolute_url(),
-                anchor=conversation,
-                key=f"conversation:{conversation.pk}:introduced:{person.pk}",
-            )
+        told += tell(
+            conversation,
+            person,
+            title=f"Coffee roulette: meet {name(conversation.other(person))}",
+            body="Suggest a time for a coffee or a call; or skip this one, no need to say why.",
+            key=f"introduced:{person.pk}",
         )
     return told

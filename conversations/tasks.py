@@ -15,12 +15,12 @@ from django_tasks import task
 
 from sociable.links import reverse, site_address
 from sociable.notifications.models import Channel
-from sociable.notifications.services import notify, preferences_for, unsubscribe_token
+from sociable.notifications.services import preferences_for, unsubscribe_token
 from sociable.notifications.tasks import MAIL_ERRORS, _retry
 
 from . import ics, notifications
 from .models import Conversation
-from .notifications import CALENDAR, REQUESTS, name, when
+from .notifications import CALENDAR, name, when
 
 logger = logging.getLogger(__name__)
 
@@ -104,30 +104,21 @@ def remind_and_ask_afterwards() -> int:
     )
     for conversation in booked.filter(starts_at__date=today + timedelta(days=1)):
         for person in (conversation.asker, conversation.asked):
-            told += _tell(conversation, person, f"Tomorrow: {ics.summary(conversation, person)}",
-                          f"reminder:{conversation.sequence}")  # fmt: skip
+            title = f"Tomorrow: {ics.summary(conversation, person)}"
+            told += _remind(conversation, person, title, f"reminder:{conversation.sequence}")
     for conversation in booked.filter(
         starts_at__date=today - timedelta(days=1), happened__isnull=True
     ):
         for person in (conversation.asker, conversation.asked):
             title = f"Did your conversation with {name(conversation.other(person))} happen?"
-            told += _tell(conversation, person, title, "afterwards")
+            told += _remind(conversation, person, title, "afterwards")
     return told
 
 
-def _tell(conversation: Conversation, person, title: str, key: str) -> int:
+def _remind(conversation: Conversation, person, title: str, key: str) -> int:
     if person is None:
         return 0
-    return len(
-        notify(
-            kind=REQUESTS,
-            recipients=[person],
-            title=title,
-            url=conversation.get_absolute_url(),
-            anchor=conversation,
-            key=f"conversation:{conversation.pk}:{key}:{person.pk}",
-        )
-    )
+    return notifications.tell(conversation, person, title=title, key=f"{key}:{person.pk}")
 
 
 @task()
