@@ -7,6 +7,10 @@ class ConversationsConfig(AppConfig):
     name = "conversations"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import contributions
+        from .roles import let_moderators_read_reports
 
         contributions.register()
+        post_migrate.connect(let_moderators_read_reports, sender=self)

@@ -4,14 +4,23 @@ person's data and of deleting it, and their daily job."""
 
 from datetime import time
 
+from django.db.models.signals import post_save
+
 from sociable import registry
+from sociable.accounts.models import Block
 from sociable.notifications import anchors, kinds
 
-from . import notifications, parts, personal_data
+from . import notifications, parts, personal_data, services
 from .models import Conversation
 
 
+def _closed_on_block(sender, instance, created, **kwargs) -> None:
+    if created:
+        services.close_requests_from(blocked=instance.blocked, blocker=instance.blocker)
+
+
 def register() -> None:
+    post_save.connect(_closed_on_block, sender=Block, dispatch_uid="conversations_block")
     for kind in notifications.KINDS:
         kinds.register(kind)
     anchors.register("conversations.Conversation", Conversation.objects.of)

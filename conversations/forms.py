@@ -7,7 +7,7 @@ from django import forms
 from profiles.models import Skill
 from sociable.forms import LocalDateTimeInput
 
-from .models import Kind, Openness, Reason, Way
+from .models import Kind, Openness, Reason, Report, Way
 from .notifications import when
 
 TIME_FORMATS = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
@@ -113,6 +113,24 @@ class AfterwardsForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="They can choose to show it on their profile.",
+    )
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong?", choices=Report.Reason.choices, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label="What happened (optional)",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="A moderator will read this request and its messages, and this note.",
+    )
+    block = forms.BooleanField(
+        label="Also block them: they will not be able to ask you again, and are not told",
+        required=False,
+        initial=True,
     )
 
 

@@ -305,3 +305,49 @@ class Introduction(models.Model):
 
     def __str__(self) -> str:
         return f"{self.round}: {self.first_id} and {self.second_id}"
+
+
+class Report(models.Model):
+    """One of the two people reporting a request as abusive: the only way a moderator ever
+    sees a request, and then only this one."""
+
+    class Reason(models.TextChoices):
+        ABUSIVE = "abusive", "Abusive or harassing"
+        UNWELCOME = "unwelcome", "Unwelcome or inappropriate"
+        SPAM = "spam", "Spam or selling"
+        ILLEGAL = "illegal", "Illegal"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Acted on"
+        DISMISSED = "dismissed", "Dismissed"
+
+    conversation = models.ForeignKey(Conversation, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reported = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.CharField("what happened", max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["conversation", "reporter"],
+                condition=Q(status="open"),
+                name="conversation_reported_once_while_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} on request {self.conversation_id}"

@@ -11,7 +11,7 @@ from django.utils import timezone
 from sociable.accounts.models import User
 
 from . import services
-from .models import Conversation, Message
+from .models import Conversation, Message, Report
 from .notifications import name
 
 Status = Conversation.Status
@@ -46,7 +46,17 @@ def export(user: User) -> dict:
                 "asked_at": c.created_at,
             }
             for c in conversations
-        ]
+        ],
+        "conversation_reports_you_made": [
+            {
+                "request_asked_at": r.conversation.created_at,
+                "reason": r.reason,
+                "details": r.details,
+                "at": r.created_at,
+                "status": r.status,
+            }
+            for r in Report.objects.filter(reporter=user).select_related("conversation")
+        ],  # fmt: skip
     }
 
 

@@ -21,11 +21,12 @@ from django.utils import timezone
 from profiles.models import Profile, Skill
 from profiles.services import ensure_profile
 from profiles.visibility import visible_groups
+from sociable.accounts import blocks
 from sociable.accounts.models import User
 from sociable.audience import can_see
 
 from . import notifications
-from .models import LENGTH, Conversation, Kind, Message, Openness, ProposedTime, Reason
+from .models import LENGTH, Conversation, Kind, Message, Openness, ProposedTime, Reason, Report
 
 Status = Conversation.Status
 
@@ -75,7 +76,8 @@ def refusal(asker: User, profile: Profile, kind: str, *, today=None) -> str:
     asked = profile.user
     if asker.pk == asked.pk:
         return "This is you: you cannot ask yourself."
-    if not asked.is_active or profile.archived_at is not None:
+    # A block reads as any other closed door: the blocked person is not told.
+    if not asked.is_active or profile.archived_at is not None or blocks.has_blocked(asked, asker):
         return f"{profile.display_name} is not taking requests."
     # What someone is open to shows with their skills: unseen, it is as good as unsaid.
     if "skills" not in visible_groups(asker, profile) or not is_open_to(profile, kind):
@@ -368,6 +370,14 @@ def cancel(*, conversation: Conversation, by: User, now: datetime | None = None)
     return conversation
 
 
+def close_requests_from(*, blocked: User, blocker: User) -> int:
+    """On a block: the blocked person's requests still open for the blocker are closed as
+    declined with no reason, which they see as any quiet "no"; nobody is told."""
+    return Conversation.objects.filter(
+        asker=blocked, asked=blocker, status__in=Conversation.OPEN
+    ).update(status=Status.DECLINED, reason="", waiting_on=None, updated_at=timezone.now())
+
+
 def _check_messages_rate(user: User, now: datetime) -> None:
     limit = limits_for(user, now).messages_per_hour
     recent = Message.objects.filter(author=user, created_at__gte=now - timedelta(hours=1))
@@ -390,6 +400,8 @@ def send_message(
     if conversation.status in (Status.DECLINED, Status.WITHDRAWN):
         # A "no" is an answer: no messages after it, so that nobody is pressed.
         raise ValidationError(f"This request is {conversation.get_status_display().lower()}.")
+    if blocks.has_blocked(conversation.other(by), by):
+        raise ValidationError(f"{conversation.other(by).display_name} is not taking messages.")
     body = (body or "").strip()
     if not body:
         raise ValidationError({"body": "Write something first."})
@@ -439,6 +451,42 @@ def show_thanks(*, conversation: Conversation, by: User, shown: bool) -> Convers
     conversation.thanks_shown = shown
     conversation.save(update_fields=["thanks_shown", "updated_at"])
     return conversation
+
+
+@transaction.atomic
+def report(
+    *, conversation: Conversation, by: User, reason: str, details: str = "", block: bool = False
+) -> Report:
+    """Report a request as abusive: moderators may then read it (and only it). Reporting
+    may also block the other person, which closes their requests still waiting for you."""
+    _check_party(conversation, by)
+    other = conversation.other(by)
+    if reason not in Report.Reason.values:
+        raise ValidationError({"reason": "Choose what is wrong."})
+    if conversation.reports.filter(reporter=by, status=Report.Status.OPEN).exists():
+        raise ValidationError("You have reported this already: a moderator will look at it.")
+    found = Report(
+        conversation=conversation, reporter=by, reported=other, reason=reason,
+        details=(details or "").strip(),
+    )  # fmt: skip
+    found.full_clean()
+    found.save()
+    if block and other is not None:
+        blocks.block(by=by, person=other)
+    return found
+
+
+@transaction.atomic
+def close_report(*, report: Report, moderator: User, acted: bool) -> Report:
+    """A moderator closes a report: acted on (they may also have suspended the account, in
+    the admin's suspensions) or dismissed."""
+    report = Report.objects.select_for_update().get(pk=report.pk)
+    if report.status != Report.Status.OPEN:
+        return report
+    report.status = Report.Status.RESOLVED if acted else Report.Status.DISMISSED
+    report.handled_by, report.handled_at = moderator, timezone.now()
+    report.save(update_fields=["status", "handled_by", "handled_at"])
+    return report
 
 
 def own_profile(user: User) -> Profile:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("<int:pk>/decline/", views.decline, name="decline"),
     path("<int:pk>/message/", views.send_message, name="message"),
     path("<int:pk>/afterwards/", views.afterwards, name="afterwards"),
+    path("<int:pk>/report/", views.report, name="report"),
     path("<int:pk>/change/", views.change, name="change"),
     path("<int:pk>/calendar.ics", views.calendar_file, name="calendar"),
 ]

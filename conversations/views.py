@@ -20,6 +20,7 @@ from .forms import (
     DeclineForm,
     MessageForm,
     OpennessForm,
+    ReportForm,
     SuggestForm,
 )
 from .models import Conversation, Kind, RouletteMember
@@ -189,6 +190,30 @@ def change(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, message)
     return redirect(conversation)
+
+
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report a request as abusive (and block the other person, as the form suggests)."""
+    conversation = get_conversation_for_user(request.user, pk)
+    other = conversation.other(request.user)
+    if other is None:
+        raise Http404("The other person has left")
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report(conversation=conversation, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            blocked = " You have blocked them." if form.cleaned_data["block"] else ""
+            messages.success(request, f"Thank you: a moderator will look at it.{blocked}")
+            return redirect(conversation)
+    return render(
+        request,
+        "conversations/report.html",
+        {"conversation": conversation, "other": other, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @require_GET

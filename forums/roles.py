@@ -6,7 +6,8 @@ post_migrate handler, so the role never depends on data a flush can remove.
 
 from django.contrib.auth.models import Group, Permission
 
-MODERATORS = "Moderators"
+from sociable.accounts.roles import MODERATORS
+
 # What moderators need in the site and the admin, and nothing more.
 MODERATOR_PERMISSIONS = {
     "board": ["moderate_board", "view_board"],

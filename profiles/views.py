@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from sociable import registry
+from sociable.accounts import blocks
 from sociable.accounts.models import Organisation
 from sociable.db import reads_from_replica
 from sociable.pagecache import cache_public_page
@@ -139,6 +140,30 @@ def report_correction(request: HttpRequest, username: str) -> HttpResponse:
         )
         return redirect(profile.get_absolute_url())
     return render(request, "profiles/correction_form.html", {"form": form, "profile": profile})
+
+
+def block_person(request: HttpRequest, username: str) -> HttpResponse:
+    """Block someone whose profile you may see, or unblock them; they are never told."""
+    profile, view = get_visible_profile(request.viewer, username)
+    if view.is_owner:
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("block") == "off":
+            blocks.unblock(by=request.user, person=profile.user)
+            messages.success(request, f"You have unblocked {profile.display_name}.")
+        else:
+            blocks.block(by=request.user, person=profile.user)
+            name = profile.display_name
+            messages.success(request, f"You have blocked {name}. They are not told.")
+        return redirect("profiles:block", username=username)
+    context = {"profile": profile, "blocked": blocks.has_blocked(request.user, profile.user)}
+    return render(request, "profiles/block.html", context)
+
+
+@require_GET
+def blocked_people(request: HttpRequest) -> HttpResponse:
+    found = blocks.blocked_by(request.user)
+    return render(request, "profiles/blocked.html", {"blocks": found})
 
 
 @require_POST

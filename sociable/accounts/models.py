@@ -181,3 +181,24 @@ class User(AbstractUser):
     def is_partner_staff(self) -> bool:
         """Whether this person works for one of the partner organisations."""
         return self.organisation_id is not None
+
+
+class Block(models.Model):
+    """One person blocking another: the blocked person can no longer ask them for a
+    conversation (or, as parts learn to, reply to or mention them), and is not told."""
+
+    blocker = models.ForeignKey(User, on_delete=models.CASCADE, related_name="blocks")
+    blocked = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["blocker", "blocked"], name="block_once"),
+            models.CheckConstraint(
+                condition=~models.Q(blocker=models.F("blocked")), name="block_not_yourself"
+            ),
+        ]
+        indexes = [models.Index(fields=["blocked", "blocker"], name="block_blocked")]
+
+    def __str__(self) -> str:
+        return f"{self.blocker_id} blocks {self.blocked_id}"

@@ -9,12 +9,16 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.socialaccount.models import SocialAccount
 
-from .models import User
+from .models import Block, User
 
 
 def export(user: User) -> dict:
-    """The person's account: names, addresses, sign-in methods."""
-    return {"account": _account(user)}
+    """The person's account: names, addresses, sign-in methods; whom they have blocked."""
+    blocked = Block.objects.filter(blocker=user).select_related("blocked").order_by("created_at")
+    return {
+        "account": _account(user),
+        "blocked": [{"person": b.blocked.display_name, "since": b.created_at} for b in blocked],
+    }
 
 
 def _account(user: User) -> dict:
