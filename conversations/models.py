@@ -22,6 +22,7 @@ class Kind(models.TextChoices):
     CHAT = "chat", "A chat"
     SHADOWING = "shadowing", "To shadow them"
     MENTORING = "mentoring", "To be mentored"
+    BUDDY = "buddy", "A buddy for a new starter"
 
 
 # How long each kind takes in a calendar: a chat over a coffee, a working day, a first
@@ -30,6 +31,7 @@ LENGTH = {
     Kind.CHAT: timedelta(minutes=45),
     Kind.SHADOWING: timedelta(hours=7),
     Kind.MENTORING: timedelta(hours=1),
+    Kind.BUDDY: timedelta(minutes=45),  # a first coffee together
 }
 
 

@@ -26,6 +26,7 @@ from sociable.accounts.models import User
 from sociable.audience import can_see
 
 from . import notifications
+from .buddies import is_new_starter
 from .models import LENGTH, Conversation, Kind, Message, Openness, ProposedTime, Reason, Report
 
 Status = Conversation.Status
@@ -82,10 +83,14 @@ def refusal(asker: User, profile: Profile, kind: str, *, today=None) -> str:
     # What someone is open to shows with their skills: unseen, it is as good as unsaid.
     if "skills" not in visible_groups(asker, profile) or not is_open_to(profile, kind):
         return f"{profile.display_name} has not said they are open to this."
+    today = today or timezone.localdate()
+    if kind == Kind.BUDDY and not is_new_starter(
+        asker, Profile.objects.filter(user=asker).first(), today
+    ):
+        return "Buddies are for new starters, in their first three months here."
     openness = openness_of(asked, kind)
     if not can_see(asker, openness.who_may_ask, organisation_id=asked.organisation_id):
         return f"{profile.display_name} takes requests like this from {_who(openness)} only."
-    today = today or timezone.localdate()
     if openness.paused_on(today):
         return (
             f"{profile.display_name} is taking a break from requests until "

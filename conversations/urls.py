@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.conversation_list, name="list"),
     path("open/", views.openness, name="openness"),
     path("roulette/", views.roulette_page, name="roulette"),
+    path("buddy/", views.buddy_page, name="buddy"),
     path("ask/<str:username>/", views.ask, name="ask"),
     path("<int:pk>/", views.conversation_detail, name="detail"),
     path("<int:pk>/accept/", views.accept, name="accept"),

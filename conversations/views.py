@@ -9,10 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from profiles.models import Profile
 from profiles.permissions import get_visible_profile
 from sociable.forms import add_service_errors
 
-from . import ics, roulette, selectors, services
+from . import buddies, ics, roulette, selectors, services
 from .forms import (
     AcceptForm,
     AfterwardsForm,
@@ -25,6 +26,8 @@ from .forms import (
 )
 from .models import Conversation, Kind, RouletteMember
 from .permissions import get_conversation_for_user
+
+BUDDY_ABOUT = "Being my buddy in my first weeks here"
 
 
 @require_GET
@@ -45,8 +48,13 @@ def ask(request: HttpRequest, username: str) -> HttpResponse:
     refusals = {kind: services.refusal(request.user, profile, kind) for kind in kinds}
     askable = [kind for kind in kinds if not refusals[kind]]
     skills = [s for relation in ("teach", "has") for s in view.skills.get(relation, [])]
+    wanted = request.GET.get("kind")
+    initial = {"kind": wanted} if wanted in askable else {}
+    if wanted == Kind.BUDDY and wanted in askable:
+        initial["about"] = BUDDY_ABOUT
     form = AskForm(
         request.POST or None,
+        initial=initial,
         kinds=askable,
         skills=skills,
         ask_me_about=profile.ask_me_about if view.sees["skills"] else "",
@@ -260,6 +268,23 @@ def openness(request: HttpRequest) -> HttpResponse:
         "conversations/openness.html",
         {"forms": [(Kind(kind).label, form) for kind, form in forms.items()]},
         status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_GET
+def buddy_page(request: HttpRequest) -> HttpResponse:
+    """A new starter's buddies offered: the nearest volunteers first."""
+    profile = Profile.objects.filter(user=request.user).select_related("team", "place").first()
+    new = buddies.is_new_starter(request.user, profile)
+    return render(
+        request,
+        "conversations/buddy.html",
+        {
+            "new_starter": new,
+            "asked": buddies.asked_already(request.user) if new else None,
+            "offers": buddies.offered(request.viewer, profile) if new else [],
+            "staff": request.user.organisation_id is not None,
+        },
     )
 
 

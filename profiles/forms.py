@@ -87,7 +87,7 @@ class ProfileForm(forms.ModelForm):
             "preferred_name", "pronouns", "job_title", "working_on", "ask_me_about", "bio",
             "floor", "working_days", "phone", "mobile", "other_contact",
             "open_to_chat", "open_to_loan", "open_to_shadowing", "open_to_mentoring",
-            "show_interests",
+            "open_to_buddy", "show_interests",
             "audience", "contact_audience", "location_audience", "skills_audience",
             "about_audience", "interests_audience", "in_directory",
         ]  # fmt: skip
@@ -135,7 +135,7 @@ class ProfileForm(forms.ModelForm):
         ("What you know and do", ["working_on", "ask_me_about", "can_teach", "has_skills",
                                   "wants_to_learn", "languages", "networks", "open_to_chat",
                                   "open_to_loan", "open_to_shadowing", "open_to_mentoring",
-                                  "skills_audience"]),
+                                  "open_to_buddy", "skills_audience"]),
         ("Outside work", ["interests", "show_interests", "interests_audience"]),
         ("About me", ["bio", "about_audience"]),
         ("How to reach you", ["phone", "mobile", "other_contact", "contact_audience"]),

@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from pathlib import Path
 
 from allauth.account.adapter import get_adapter
@@ -39,7 +40,7 @@ from .services import (
 from .vocabulary import MAX_NAME_LENGTH, normalise_name
 
 REQUIRED_COLUMNS = ("email", "name")
-OPTIONAL_COLUMNS = ("job_title", "team", "place")
+OPTIONAL_COLUMNS = ("job_title", "team", "place", "start_date")
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
 LABELS = {
     "email": "email address",
@@ -47,7 +48,9 @@ LABELS = {
     "job_title": "job title",
     "team": "team",
     "place": "place",
+    "start_date": "start date",
 }
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")  # as HR systems and UK spreadsheets write them
 SAVE_AS_CSV = "save it as 'CSV UTF-8' and try again"
 _HEADER_GAPS = re.compile(r"[\s-]+")
 
@@ -74,6 +77,7 @@ class Row:
     job_title: str | None = None
     team: str | None = None
     place: str | None = None
+    start_date: date | None = None  # when they start (or started): new starters may ask for a buddy
     problem: str = ""  # why the line could not be read, e.g. a stray comma
 
 
@@ -200,7 +204,7 @@ def _check_header(columns: list[str], *, name: str) -> None:
         raise ImportFileError(
             f"{name} is missing the required column{'s' if len(missing) > 1 else ''} "
             f"{', '.join(missing)} (found: {found}). The first row must name the columns: "
-            f"email, name and, if you have them, job_title, team, place.{hint}"
+            f"email, name and, if you have them, job_title, team, place, start_date.{hint}"
         )
 
 
@@ -218,6 +222,11 @@ def _row(line: int, record: list[str], index: dict[str, int], *, width: int) -> 
     # Trailing empty cells are harmless (spreadsheets add them); values are not.
     if any(value.strip() for value in record[width:]):
         problem = "has more values than the file has columns (a stray comma?)"
+    start_date = _date(cell("start_date"))
+    if start_date is False:
+        problem = problem or (
+            f"start date {cell('start_date')!r} is not a date: write it as 2027-01-04 or 04/01/2027"
+        )
     return Row(
         line=line,
         email=cell("email"),
@@ -225,8 +234,21 @@ def _row(line: int, record: list[str], index: dict[str, int], *, width: int) -> 
         job_title=cell("job_title") or None,
         team=cell("team") or None,
         place=cell("place") or None,
+        start_date=start_date or None,
         problem=problem,
     )
+
+
+def _date(text: str) -> date | None | bool:
+    """The day ``text`` names, None for a blank cell, False for one that is not a date."""
+    if not text:
+        return None
+    for form in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, form).date()  # noqa: DTZ007 (a day, not a moment)
+        except ValueError:
+            continue
+    return False
 
 
 # --- checking and writing -----------------------------------------------------------------
@@ -414,6 +436,8 @@ def _changes(row: Row, user: User, organisation: Organisation | None) -> list[st
         changes.append("team")
     if row.place is not None and not _same_name(profile.place if profile else None, row.place):
         changes.append("place")
+    if row.start_date is not None and (profile is None or profile.started_on != row.start_date):
+        changes.append("start_date")
     return changes
 
 
@@ -427,7 +451,9 @@ def _apply(plan: _Plan) -> None:
             user.save(update_fields=["name"])
         sync_organisation(user=user)
         profile = ensure_profile(user=user)
-        wanted = set(plan.changes) if plan.user else {"job_title", "team", "place"}
+        wanted = set(plan.changes) if plan.user else {"job_title", "team", "place", "start_date"}
+        if "start_date" in wanted and row.start_date is not None:  # not searched: no rows to redo
+            Profile.objects.filter(pk=profile.pk).update(started_on=row.start_date)
         fields: dict[str, object] = {}
         if "job_title" in wanted and row.job_title is not None:
             fields["job_title"] = row.job_title

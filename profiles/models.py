@@ -7,7 +7,7 @@ vocabulary (``Skill``), attached to profiles through ``ProfileSkill`` with the
 relation (can teach, has, wants to learn, ...).
 """
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
@@ -33,6 +33,14 @@ PROFILE_AUDIENCES = [
 ]
 AUDIENCE_ORDER = [value for value, _ in PROFILE_AUDIENCES]
 STALE_AFTER = timedelta(days=182)  # six months
+# A new starter: in their first three months, or in the weeks before their first day.
+NEW_STARTER_FOR = timedelta(days=90)
+NEW_STARTER_EARLY = timedelta(days=60)
+
+
+def starting_around(started: date, today: date) -> bool:
+    """Whether someone who started (or starts) on ``started`` is a new starter on ``today``."""
+    return today - NEW_STARTER_FOR <= started <= today + NEW_STARTER_EARLY
 
 
 def audience_field(label: str, default: str) -> models.CharField:
@@ -202,6 +210,9 @@ class Profile(models.Model):
     open_to_loan = models.BooleanField("open to a short loan or secondment", default=False)
     open_to_shadowing = models.BooleanField("happy to be shadowed", default=False)
     open_to_mentoring = models.BooleanField("open to mentoring", default=False)
+    open_to_buddy = models.BooleanField("happy to buddy a new starter", default=False)
+    # From the HR import: new starters may ask for a buddy in their first months.
+    started_on = models.DateField("started here on", null=True, blank=True, editable=False)
     show_interests = models.BooleanField(
         "show my interests and experience outside work", default=False
     )
@@ -247,6 +258,12 @@ class Profile(models.Model):
     @property
     def display_name(self) -> str:
         return self.preferred_name or self.user.display_name
+
+    @property
+    def started_recently(self) -> bool:
+        """Whether HR says this person is a new starter (home then offers them a buddy)."""
+        today = timezone.localdate()
+        return self.started_on is not None and starting_around(self.started_on, today)
 
     @property
     def working_days_display(self) -> str:

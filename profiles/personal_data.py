@@ -51,6 +51,8 @@ PROFILE_FIELDS = [
     "open_to_loan",
     "open_to_shadowing",
     "open_to_mentoring",
+    "open_to_buddy",
+    "started_on",
     "show_interests",
     "in_directory",
     "audience",

@@ -157,6 +157,7 @@ _OWN_PROFILE = Columns(
     "photo",
     "working_on",
     "bio",
+    "started_on",
 )
 _OWN_USER = Columns(User, "u", "organisation")
 _OWN_ORGANISATION = Columns(Organisation, "o", "name")
@@ -218,6 +219,7 @@ OPEN_TO = {
     "shadowing": "Happy to be shadowed",
     "mentoring": "Open to mentoring",
     "loan": "Open to a short loan or secondment",
+    "buddy": "Happy to buddy a new starter",
 }
 
 

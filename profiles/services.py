@@ -190,7 +190,8 @@ def find_or_create_place(*, name: str) -> Place | None:
 PROFILE_FIELDS = [
     "preferred_name", "pronouns", "job_title", "bio", "team", "place", "floor",
     "working_days", "phone", "mobile", "other_contact", "working_on", "ask_me_about",
-    "open_to_chat", "open_to_loan", "open_to_shadowing", "open_to_mentoring", "show_interests",
+    "open_to_chat", "open_to_loan", "open_to_shadowing", "open_to_mentoring", "open_to_buddy",
+    "show_interests",
     "in_directory", "audience", "contact_audience", "location_audience", "skills_audience",
     "about_audience", "interests_audience",
 ]  # fmt: skip

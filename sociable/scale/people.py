@@ -344,7 +344,7 @@ class _ProfileWriter:
         "id", "user_id", "preferred_name", "pronouns", "photo", "job_title", "bio", "bio_html",
         "team_id", "place_id", "floor", "working_days", "phone", "mobile", "other_contact",
         "working_on", "ask_me_about", "open_to_chat", "open_to_loan", "open_to_shadowing",
-        "open_to_mentoring",
+        "open_to_mentoring", "open_to_buddy", "started_on",
         "show_interests", "in_directory", *AUDIENCE_FIELDS, "created_at", "updated_at",
         "confirmed_at", "archived_at",
     ]  # fmt: skip
@@ -489,13 +489,14 @@ class _ProfileWriter:
         loan, shadowing, mentoring = rng.random() < 0.08, rng.random() < 0.12, rng.random() < 0.1
         # Not drawn from rng, so that the rest of the data set stays as it was before it.
         chat = shadowing or mentoring or i % 5 == 0
+        buddy = staff and i % 7 == 0  # nor these: about one in seven staff
         in_directory = rng.random() < 0.97
         profiles.append((
             profile_id, user_id, preferred, pronouns, "", job_title, bio, bio_html,
             team[0] if team else None, place[0] if place else None,
             floor, days, phone, mobile, other_contact,
             working_on, ask_me_about, chat, loan, shadowing,
-            mentoring, show_interests, in_directory, *chosen_audiences,
+            mentoring, buddy, None, show_interests, in_directory, *chosen_audiences,
             when(created), when(updated), when(confirmed), archived,
         ))  # fmt: skip
         # Who may see each skill they hold, as profiles.holdings writes it (recount_all

@@ -32,9 +32,7 @@ def moderator(db):
     return user
 
 
-def test_a_blocked_person_cannot_ask_and_is_told_only_what_anyone_closed_out_is(
-    ben, staff_member
-):
+def test_a_blocked_person_cannot_ask_and_is_told_only_what_anyone_closed_out_is(ben, staff_member):
     waiting = ask(staff_member, ben)
     Notification.objects.all().delete()
 

@@ -149,7 +149,7 @@ def test_accepting_from_the_page_gives_a_calendar_file(client_as, staff_member, 
 
 def test_saying_how_open_you_are(client_as, staff_member):
     form = {}
-    for kind in ("chat", "shadowing", "mentoring"):
+    for kind in ("chat", "shadowing", "mentoring", "buddy"):
         form.update({f"{kind}-who_may_ask": "staff", f"{kind}-when_full": "queue"})
     form.update(
         {"chat-is_open": "on", "chat-per_month": "2", "mentoring-paused_from": "2027-02-01"}

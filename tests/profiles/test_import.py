@@ -93,7 +93,8 @@ def test_columns_are_found_in_any_order_and_case_and_extra_ones_are_reported_onc
 
     assert output == [
         "Created 1, updated 0, unchanged 0, rejected 0.",
-        "Ignored columns: staff_number (the import reads email, name, job_title, team, place).",
+        "Ignored columns: staff_number "
+        "(the import reads email, name, job_title, team, place, start_date).",
     ]
     profile = Profile.objects.get(user__email="helen.marsh@council.example.gov.uk")
     assert (profile.job_title, profile.team.name) == ("Developer", "Digital Services")
@@ -406,3 +407,29 @@ def test_a_person_whose_work_address_is_not_their_primary_one_gets_no_team(tmp_p
     assert run(path) == ["Created 0, updated 1, unchanged 0, rejected 0."]
     assert Profile.objects.get(user=person).job_title == "Clerk"
     assert User.objects.count() == 1
+
+
+def test_a_start_date_is_read_in_either_form_and_a_wrong_one_is_rejected(
+    tmp_path, council, staff_member
+):
+    profile = make_profile(staff_member)
+    path = write(
+        tmp_path,
+        "email,name,start_date\n"
+        f"{staff_member.email},Amara Okafor,04/01/2027\n"
+        "new.starter@council.example.gov.uk,Nia New,2027-01-11\n"
+        "late@council.example.gov.uk,Lee Late,next Monday\n",
+    )
+
+    output = run(path)
+
+    assert output == [
+        "Created 1, updated 1, unchanged 0, rejected 1.",
+        "line 4: late@council.example.gov.uk: start date 'next Monday' is not a date: write it "
+        "as 2027-01-04 or 04/01/2027",
+    ]
+    profile.refresh_from_db()
+    assert str(profile.started_on) == "2027-01-04"
+    assert str(Profile.objects.get(user__name="Nia New").started_on) == "2027-01-11"
+    assert not User.objects.filter(name="Lee Late").exists()
+    assert run(path)[0] == "Created 0, updated 0, unchanged 2, rejected 1."
