@@ -25,6 +25,7 @@ def register() -> None:
         kinds.register(kind)
     anchors.register("conversations.Conversation", Conversation.objects.of)
     registry.profile_actions.add(parts.ask_action, order=10)
+    registry.profile_sections.add(parts.profile_thanks, order=10)
     registry.skill_sections.add(parts.skill_open_people, order=5)
     registry.data_exports.add(personal_data.export, order=40)
     registry.erasure_steps.add(personal_data.leave_conversations, order=30)

@@ -1,14 +1,25 @@
-"""What conversations add to other parts' pages: the ask button on a profile, and on a
-skill page the way to the people with the skill who are open to a chat about it."""
+"""What conversations add to other parts' pages: the ask button on a profile and the thanks
+its owner chose to show there, and on a skill page the way to the people with the skill who
+are open to a chat about it."""
 
 from __future__ import annotations
 
 from django.utils.html import format_html
 from django.utils.http import urlencode
 
+from profiles.selectors import listed_profiles
+from sociable.content import content
 from sociable.links import reverse
+from sociable.parts import Part, render_part, shared
 
-from .models import Kind
+from .models import Conversation, Kind
+
+# Every column of a request but its thank-you note and whether it is shown.
+BOOKKEEPING = tuple(
+    field.name
+    for field in Conversation._meta.concrete_fields
+    if field.name not in ("thanks", "thanks_shown")
+)
 
 
 def ask_action(profile, view, signed_in: bool) -> tuple[str, str] | None:
@@ -36,3 +47,43 @@ def skill_open_people(request, skill) -> str:
         query,
         skill.name,
     )
+
+
+# The thanks people chose to show change rarely; a request written is not a change of them.
+content("conversations.Conversation", bookkeeping=BOOKKEEPING)
+
+SHOWN_THANKS = 5  # the newest thank-you notes a profile shows
+
+
+@shared(varies=("audience",), ends_on=("conversations", "profiles", "accounts"))
+def thanks_on_profile(viewer, user_id: int, sees_skills: bool) -> Part:
+    """The thank-you notes the person ``user_id`` chose to show on their profile, with their
+    skills' audience; each from its writer by name where the viewer's audience may see the
+    writer's profile, else "a colleague". Theirs alone when they look (they see it all)."""
+    notes = []
+    if sees_skills:
+        notes = list(
+            Conversation.objects.filter(
+                asked_id=user_id, thanks_shown=True, status=Conversation.Status.ACCEPTED
+            )
+            .exclude(thanks="")
+            .select_related("asker")
+            .order_by("-starts_at")[:SHOWN_THANKS]
+        )
+    named = set(
+        listed_profiles(viewer)
+        .filter(user_id__in=[n.asker_id for n in notes if n.asker_id])
+        .values_list("user_id", flat=True)
+    ) if notes else set()  # fmt: skip
+    context = {
+        "notes": [
+            (note, note.asker.display_name if note.asker_id in named else "A colleague")
+            for note in notes
+        ]
+    }
+    return render_part("conversations/partials/_thanks_on_profile.html", context, owners={user_id})
+
+
+def profile_thanks(request, person: dict) -> Part:
+    """The profile page's section of thanks (``registry.profile_sections``)."""
+    return thanks_on_profile(request, person["user_id"], "skills" in person["sees"])

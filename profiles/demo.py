@@ -168,10 +168,11 @@ class DemoProfile:
     working_on: str = ""
     bio: str = ""
     pronouns: str = ""
-    open_to: str = ""  # any of "chat loan shadowing mentoring"
+    open_to: str = ""  # any of "chat loan shadowing mentoring buddy"
     sharing: str = ""  # "public", "organisation" or "unlisted"; empty: the defaults
     show_interests: bool = False  # most people keep what they do outside work to themselves
     interests_audience: str = Audience.STAFF
+    started_days_ago: int | None = None  # HR's start date, for a new starter
 
     @property
     def email(self) -> str:
@@ -320,6 +321,7 @@ PROFILES = [
     P("Margaret Dyson", COUNCIL, "Business support officer", "Adult social care", MERRION,
       "Floor 2", days="mon tue wed", has="Minute taking; Excel; Customer service",
       show_interests=True, interests="Family history; Local history", pronouns="she/her",
+      open_to="buddy",
       ask_me_about="Tracing your family tree: census records, parish registers, where to start "
           "for free", bio="I've traced my family back to a Kirkfield flax mill in 1790. "
           "Happy to help you start yours — the **Central Library** has free Ancestry access."),
@@ -362,7 +364,8 @@ PROFILES = [
       ask_me_about="Detached youth work, what young people actually use online"),
     P("Chris Walsh", COUNCIL, "Democratic services officer", "Democratic services", CIVIC,
       "Room 1.06", has="Minute taking; Report writing; Freedom of Information",
-      interests="Amateur dramatics", ask_me_about="Committee papers and council procedure"),
+      interests="Amateur dramatics", ask_me_about="Committee papers and council procedure",
+      open_to="buddy"),
     P("Ioana Popescu", COUNCIL, "Environmental health officer", "Environmental health", MERRION,
       "Floor 1", has="Risk assessment; Health and safety; Report writing",
       interests="Wild swimming", languages="English; Romanian; French", pronouns="she/her",
@@ -378,11 +381,11 @@ PROFILES = [
       "Ground floor", has="Microsoft Teams; Customer service",
       learn="Excel; Project management; Public speaking",
       networks="Young professionals network; LGBT+ staff network", pronouns="they/them",
-      ask_me_about="What an apprenticeship here is really like"),
+      ask_me_about="Starting an apprenticeship here, as it happens", started_days_ago=12),
     P("Rachel Moorhouse", COUNCIL, "Customer services adviser", "Customer access", MERRION,
       "Ground floor", teach="Deaf awareness", has="Customer service; Safeguarding adults",
       languages="English; British Sign Language", networks="Disabled staff network",
-      interests="Knitting", pronouns="she/her", open_to="chat shadowing",
+      interests="Knitting", pronouns="she/her", open_to="chat shadowing buddy",
       ask_me_about="Deaf awareness, booking BSL interpreters, basic BSL",
       bio="I grew up with Deaf parents; BSL was my first language. I can teach you to "
           "fingerspell your name in ten minutes."),
@@ -432,7 +435,7 @@ PROFILES = [
     P("Megan Firth", KTH, "Learning and development coordinator", "Learning and development",
       JAMES, "Education centre, level 1", has="Microsoft Teams; PowerPoint; Project management",
       learn="Video editing; Blogging", interests="Baking", networks="Young professionals network",
-      ask_me_about="Booking training rooms, the learning platform"),
+      ask_me_about="Booking training rooms, the learning platform", open_to="buddy"),
     P("Peter Crowther", KTH, "Director of finance", "Finance", JAMES, "Trust headquarters",
       has="Budget management; Negotiation", sharing="unlisted"),
     # Kirkfield Community Health.
@@ -571,6 +574,7 @@ def _fields(index: int, person: DemoProfile, user: User, places: dict[str, Place
         "open_to_loan": "loan" in person.open_to,
         "open_to_shadowing": "shadowing" in person.open_to,
         "open_to_mentoring": "mentoring" in person.open_to,
+        "open_to_buddy": "buddy" in person.open_to,
         "show_interests": person.show_interests,
         "in_directory": True,
         "audience": Audience.COMMUNITY,
@@ -601,6 +605,10 @@ def seed_profiles(users: dict[str, User]) -> dict[str, Profile]:
                 Relation.NETWORK: _names(person.networks),
             },
         )
+        if person.started_days_ago is not None:  # as the HR import sets it
+            started = timezone.localdate() - timedelta(days=person.started_days_ago)
+            Profile.objects.filter(pk=profile.pk).update(started_on=started)
+            profile.started_on = started
         profiles[person.email] = profile
     return profiles
 

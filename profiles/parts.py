@@ -121,7 +121,12 @@ def profile(viewer, username: str) -> Part:
         "profiles/partials/_profile.html",
         context,
         owners={person.user_id},
-        facts={"title": person.display_name},
+        # What the sections below it need (registry.profile_sections): no second read.
+        facts={
+            "title": person.display_name,
+            "user_id": person.user_id,
+            "sees": sorted(view.groups),
+        },
     )
 
 

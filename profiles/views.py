@@ -60,10 +60,11 @@ def _views(viewer, profiles) -> list:
 def profile_detail(request: HttpRequest, username: str) -> HttpResponse:
     check_profile_visible(request.viewer, username)
     profile = parts.profile(request, username)
+    sections_html = [section(request, profile.facts) for section in registry.profile_sections]
     return render(
         request,
         "profiles/profile_detail.html",
-        {"title": profile.facts["title"], "profile_html": profile},
+        {"title": profile.facts["title"], "profile_html": profile, "sections_html": sections_html},
     )
 
 

@@ -156,6 +156,11 @@ skill_sections = Registry("skill sections")
 #: is shared by the audience): ``action(profile, view, signed_in) -> (label, url) | None``.
 profile_actions = Registry("profile actions")
 
+#: A person's profile page's sections below the profile, as the viewer's audience sees them:
+#: ``section(request, person) -> html``, where ``person`` is what the profile part found
+#: (its facts: "user_id", and "sees", the field groups of the profile the viewer may see).
+profile_sections = Registry("profile sections")
+
 
 # --- notifications and jobs ----------------------------------------------------------------
 

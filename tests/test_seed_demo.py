@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from conversations import buddies
 from conversations.models import Conversation, Introduction
 from conversations.selectors import sections as conversation_sections
 from forums import demo as forums_demo
@@ -48,6 +49,7 @@ from profiles.selectors import DirectoryFilters
 from profiles.services import RELATION_KIND
 from sociable import demo
 from sociable.accounts.models import Organisation, OrganisationDomain, User
+from sociable.viewer import Viewer
 
 
 def counts():
@@ -391,3 +393,18 @@ class TestTheDemosConversations:
         assert Introduction.objects.count() == 2
         assert Profile.objects.filter(open_to_chat=True).count() >= 8
         assert Conversation.objects.filter(status="queued").count() == 1
+
+    def test_a_new_starter_is_offered_buddies_near_them(self):
+        sam = person("sam.lister@kirkfield.gov.uk")
+        profile = Profile.objects.get(user=sam)
+        offers = buddies.offered(Viewer.of(sam), profile)
+
+        assert profile.started_recently and buddies.is_new_starter(sam, profile)
+        assert [offer.nearness for offer in offers][:2] == ["In your team", "In your building"]
+        assert len(offers) >= 4
+
+    def test_a_thank_you_is_on_fatimas_profile(self, client):
+        fatima = Profile.objects.get(user__name="Fatima Hussain")
+        client.force_login(person("amara.okafor@kirkfield.gov.uk"))
+        page = client.get(fatima.get_absolute_url()).content.decode()
+        assert "Thanks from colleagues" in page and "three ideas for the carers" in page

@@ -26,9 +26,7 @@ def _volunteer(organisation, name, **fields):
 @pytest.fixture
 def newcomer(council):
     """Nia started two weeks ago in Insight, at the Civic Centre (HR says so)."""
-    profile = make_profile(
-        staff_of(council, name="Nia New"), team="Insight", place="Civic Centre"
-    )
+    profile = make_profile(staff_of(council, name="Nia New"), team="Insight", place="Civic Centre")
     profile.started_on = timezone.localdate() - timedelta(days=14)
     profile.save(update_fields=["started_on"])
     return profile
