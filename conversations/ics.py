@@ -18,6 +18,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 from sociable.links import site_address
 from sociable.text import strip_invisible
 
+from . import wording
 from .models import Conversation, Way
 
 PRODID = "-//Sociable//Conversations//EN"
@@ -44,10 +45,9 @@ def _person(user) -> vCalAddress:
 def summary(conversation: Conversation, viewer) -> str:
     other = conversation.other(viewer)
     who = _clean(other.display_name) if other is not None else "a former member"
-    kind = {"chat": "Chat with", "shadowing": "Shadowing", "mentoring": "Mentoring with"}
     if conversation.kind == "shadowing" and viewer.pk == conversation.asked_id:
         return f"{who} shadows you"
-    return f"{kind[conversation.kind]} {who}"
+    return wording.CALENDAR[conversation.kind].format(other=who)
 
 
 def invitation(conversation: Conversation, viewer, *, stamp: datetime | None = None) -> bytes:

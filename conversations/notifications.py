@@ -15,6 +15,7 @@ from django.utils import timezone
 from sociable.notifications.kinds import NotificationKind
 from sociable.notifications.services import notify
 
+from . import wording
 from .models import Conversation
 
 REQUESTS = NotificationKind(
@@ -57,16 +58,12 @@ def tell(
 
 def asked(conversation: Conversation) -> None:
     queued = conversation.status == Conversation.Status.QUEUED
-    what = conversation.get_kind_display().lower()
+    asks = wording.ASKED[conversation.kind].format(other=name(conversation.asker))
     tell(
         conversation,
         conversation.asked,
         by=conversation.asker,
-        title=(
-            f"{name(conversation.asker)} asks for {what}: waiting in your queue"
-            if queued
-            else f"{name(conversation.asker)} asks for {what}"
-        ),
+        title=f"{asks}: waiting in your queue" if queued else asks,
         body=conversation.about,
         key="asked",
     )

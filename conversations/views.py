@@ -27,7 +27,7 @@ from .forms import (
 from .models import Conversation, Kind, RouletteMember
 from .permissions import get_conversation_for_user
 
-BUDDY_ABOUT = "Being my buddy in my first weeks here"
+BUDDY_ABOUT = "My first weeks here"
 
 
 @require_GET

@@ -12,6 +12,7 @@ from conversations.models import Conversation
 from tests.accounts.factories import PASSWORD, OrganisationFactory, staff_of
 from tests.browser.conftest import serious_accessibility_violations, sign_in
 from tests.conversations.factories import open_profile
+from tests.profiles.factories import make_profile
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -66,3 +67,43 @@ def test_ask_accept_and_both_have_it_in_their_calendars(live_server, browser):
     amaras = _calendar_entry(page, calendar_url)
     assert bens["uid"] == amaras["uid"] and bens.decoded("dtstart") == when
     assert str(amaras["summary"]) == "Chat with Ben Ade"
+
+
+def test_a_new_starter_asks_for_a_buddy_and_the_buddy_can_report_and_block(live_server, browser):
+    """Nia, in her second week, finds "Ask for a buddy" on home (on her phone), asks Rachel
+    from her team; Rachel could report the request and block Nia: both pages pass axe."""
+    council = OrganisationFactory(
+        name="Kirkfield City Council", slug="council", domain="council.example"
+    )
+    nia = make_profile(staff_of(council, name="Nia New"), team="Customer access")
+    nia.started_on = timezone.localdate() - timedelta(days=10)
+    nia.save(update_fields=["started_on"])
+    rachel = open_profile(
+        staff_of(council, name="Rachel Moorhouse"), kinds=("buddy",), team="Customer access"
+    )
+
+    phone = browser.new_context(viewport={"width": 375, "height": 740}).new_page()
+    sign_in(phone, live_server, nia.user.email, PASSWORD)
+    phone.get_by_role("link", name="Ask for a buddy").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("A buddy for your first weeks")
+    expect(phone.locator(".sociable-people")).to_contain_text("In your team")
+    assert serious_accessibility_violations(phone) == []
+    phone.get_by_role("button", name="Ask Rachel Moorhouse to be your buddy").click()
+    expect(phone.get_by_label("A buddy for a new starter")).to_be_checked()
+    phone.get_by_role("button", name="Send the request").click()
+    expect(phone.locator(".govuk-notification-banner")).to_contain_text("Your request is with")
+    (asked,) = Conversation.objects.filter(asker=nia.user, kind="buddy")
+
+    desk = browser.new_context().new_page()
+    sign_in(desk, live_server, rachel.user.email, PASSWORD)
+    desk.goto(live_server.url + asked.get_absolute_url())
+    desk.get_by_role("link", name="Report this request").click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text("Report this request")
+    assert serious_accessibility_violations(desk) == []
+    desk.goto(live_server.url + nia.get_absolute_url())
+    desk.get_by_role("link", name="Block Nia New").click()
+    assert serious_accessibility_violations(desk) == []
+    desk.get_by_role("button", name="Block Nia New").click()
+    expect(desk.get_by_role("heading", level=1)).to_have_text("You have blocked Nia New")
+    asked.refresh_from_db()
+    assert asked.status == "declined"  # closed quietly

@@ -11,6 +11,7 @@ from conversations import buddies
 from conversations.models import Conversation, Kind
 from sociable.accounts import blocks
 from sociable.links import reverse
+from sociable.notifications.models import Notification
 from sociable.viewer import Viewer
 from tests.accounts.factories import staff_of
 from tests.conversations.factories import ask, open_profile, set_openness
@@ -106,6 +107,10 @@ def test_only_new_starters_may_ask_for_a_buddy(client_as, council, staff_member,
 
     asked = ask(newcomer.user, volunteer, kind=Kind.BUDDY, times=[])
     assert (asked.kind, asked.status) == (Kind.BUDDY, Conversation.Status.WAITING)
+    told = Notification.objects.get(recipient=volunteer.user)
+    assert told.title == "Nia New asks you to be their buddy"
+    rachel_sees = client_as(volunteer.user).get(asked.get_absolute_url()).content.decode()
+    assert "Nia New asks you to be their buddy</h1>" in rachel_sees
     after = client_as(newcomer.user).get(reverse("conversations:buddy")).content.decode()
     assert "You have asked Xavier Sameteam to be your buddy" in after
 
@@ -139,8 +144,8 @@ def test_the_ask_page_starts_on_a_buddy_request(client_as, council, newcomer):
     plain = client_as(newcomer.user).get(url).content.decode()
 
     assert 'value="buddy" checked' in chosen and 'value="chat" checked' not in chosen
-    assert "Being my buddy in my first weeks here" in chosen
-    assert 'value="buddy" checked' not in plain and "Being my buddy" not in plain
+    assert "My first weeks here" in chosen
+    assert 'value="buddy" checked' not in plain and "My first weeks here" not in plain
 
 
 def _viewer(user):
