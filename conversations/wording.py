@@ -21,6 +21,13 @@ CALENDAR = {
     Kind.MENTORING: "Mentoring with {other}",
     Kind.BUDDY: "Buddy coffee with {other}",
 }
+# What a thank-you on a profile was for.
+THANKED_FOR = {
+    Kind.CHAT: "after a chat",
+    Kind.SHADOWING: "after a day's shadowing",
+    Kind.MENTORING: "after mentoring",
+    Kind.BUDDY: "for being a new starter's buddy",
+}
 # Said in full by the kind itself: no "about" after it.
 WHOLE = {Kind.BUDDY}
 

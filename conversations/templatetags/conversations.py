@@ -7,6 +7,11 @@ register = template.Library()
 
 
 @register.simple_tag
+def thanked_for(conversation) -> str:
+    return wording.THANKED_FOR[conversation.kind]
+
+
+@register.simple_tag
 def conversation_title(conversation, user) -> str:
     """ "A chat with Ben Ade about Excel", or "Amara Okafor asks for a chat", as ``user``
     sees it."""

@@ -47,7 +47,7 @@ def test_a_shown_thanks_is_on_the_profile_from_the_day_it_is_shown(
     services.show_thanks(conversation=request_, by=ben.user, shown=True)
     shown = colleague.get(page).content.decode()
     assert "You made &lt;b&gt;budgets&lt;/b&gt; make sense." in shown
-    assert "Amara Okafor, after a chat" in shown
+    assert "Amara Okafor, after a chat," in shown
     # Signed out, the note shows (Ben's skills are public) but not who wrote it (Amara's
     # profile is for staff).
     stranger = Client().get(page).content.decode()
