@@ -9,10 +9,12 @@ from conversations import roulette
 from conversations.models import Conversation, Introduction, RouletteMember
 from conversations.roulette import Person, pair
 from profiles.models import Profile, ProfileSkill, Skill, Team
+from sociable.accounts import blocks
 from sociable.accounts.models import User
 from sociable.notifications.models import Notification
 from tests.accounts.factories import staff_of
 from tests.helpers import run_tasks
+from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
 
@@ -122,3 +124,17 @@ def test_the_roulette_page(client_as, staff_member, community_member):
     assert staff_member.roulette.every == "fortnight"
     refused = client_as(community_member).get("/conversations/roulette/").content.decode()
     assert "Take part" not in refused and "introduces staff" in refused
+
+
+def test_a_blocked_pair_is_never_introduced(council, trust):
+    amara, ben = staff_of(council, name="Amara Okafor"), staff_of(trust, name="Ben Ade")
+    for user in (amara, ben):
+        make_profile(user)
+        RouletteMember.objects.create(user=user, every=RouletteMember.Every.FORTNIGHT)
+    day = date(2027, 1, 15)
+    assert len(pair(roulette.people_for(day), seed=1)) == 1  # they would be introduced
+
+    blocks.block(by=ben, person=amara)
+
+    assert pair(roulette.people_for(day), seed=1) == []
+    assert roulette.run_round(day) == []
