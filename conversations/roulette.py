@@ -7,8 +7,8 @@ Rounds fall on the 1st and the 15th of each month (UK dates): people who chose "
 month" take the 1st's only. Pairing is greedy, in a shuffled order fixed by the round:
 each person still unpaired takes the best of the next ``LOOK_AHEAD`` people still
 unpaired, from their own building first and then from everyone, who may meet them. It
-reads everything it needs in five queries; a round of 100,000 opted in takes about half a
-minute on 2 cores, two thirds of it pairing (``bench/roulette.py``, bench/RESULTS.md). The
+reads everything it needs in five queries; a round of 100,000 opted in takes about 16 s on
+2 cores, a quarter of it pairing and half writing (``bench/roulette.py``, bench/RESULTS.md). The
 odd one out, or someone nobody may meet, waits for the next round.
 """
 
