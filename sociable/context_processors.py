@@ -14,6 +14,7 @@ SECTIONS = [
     ("Skills", "profiles:skill-index"),
     ("Groups", "groups:group-list"),
     ("Discussions", "forums:board-list"),
+    ("Opportunities", "opportunities:list"),
     ("Search", "search"),
 ]
 

@@ -17,6 +17,7 @@ from django.db import transaction
 from conversations import demo as conversations_demo
 from forums import demo as forums_demo
 from groups import demo as groups_demo
+from opportunities import demo as opportunities_demo
 from profiles import demo as profiles_demo
 from profiles.holdings import recount_all
 
@@ -143,6 +144,7 @@ def seed() -> list[User]:
     groups_demo.seed()
     forums_demo.seed()
     conversations_demo.seed()
+    opportunities_demo.seed()
     notifications_demo.deliver()
     forums_demo.date_post_notifications()
     notifications_demo.settle()

@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("groups.urls")),
     path("", include("forums.urls")),
     path("conversations/", include("conversations.urls")),
+    path("opportunities/", include("opportunities.urls")),
     path("search/", search_views.search, name="search"),
     path("", include("sociable.notifications.urls")),
     path("admin/", admin.site.urls),

@@ -66,6 +66,11 @@ NOT_PAGES = {
     "conversations:afterwards": "POST only",
     "conversations:change": "POST only",
     "conversations:calendar": "a calendar file",
+    "opportunities:interest": "POST only",
+    "opportunities:answer": "POST only",
+    "opportunities:withdraw-interest": "POST only",
+    "opportunities:change": "POST only",
+    "opportunities:agree": "a line manager's link, sent by email, that works once",
     "notifications:notify-receipt": "GOV.UK Notify's delivery receipts (JSON, POST)",
     "mfa_download_recovery_codes": "a text file",
     # Redirects, not pages: where they lead is crawled.

@@ -7,9 +7,9 @@ function), so a late import to dodge a cycle counts like any other:
   Markdown, the page cache, accounts, notifications) and the pages gathered from every app
   (home, the one search, your data, the skill page's frame), which read
   ``sociable.registry`` and so import no app;
-- **profiles** imports no groups, forums or conversations; **groups** no forums;
-  **conversations** stands beside groups and forums: it imports neither, and neither
-  imports it;
+- **profiles** imports no groups, forums, conversations or opportunities; **groups** no
+  forums; **conversations** and **opportunities** stand beside groups and forums: each
+  imports none of the others, and none of the others imports them;
 - **composition** is what must name the apps to put the site together, and nothing else:
   ``sociable/urls.py`` and ``sociable/settings/`` (which apps, at which addresses), and the
   demo and scale seeding (``sociable/demo.py``, ``sociable/scale/`` and the two commands
@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("profiles", "groups", "forums", "conversations")  # from the ground up
+APPS = ("profiles", "groups", "forums", "conversations", "opportunities")  # ground up
 COMPOSITION = (
     "sociable.urls",
     "sociable.settings",
@@ -111,11 +111,13 @@ def test_core_imports_no_app_and_no_composition():
 @pytest.mark.parametrize(
     ("app", "above"),
     [
-        ("profiles", ("groups", "forums", "conversations")),
-        ("groups", ("forums", "conversations")),
-        ("forums", ("conversations",)),
-        # Beside groups and forums, above profiles: it takes neither, and neither takes it.
-        ("conversations", ("groups", "forums")),
+        ("profiles", ("groups", "forums", "conversations", "opportunities")),
+        ("groups", ("forums", "conversations", "opportunities")),
+        ("forums", ("conversations", "opportunities")),
+        # Beside groups and forums, above profiles: they take none of the others, and none
+        # of the others takes them.
+        ("conversations", ("groups", "forums", "opportunities")),
+        ("opportunities", ("groups", "forums", "conversations")),
     ],
 )
 def test_an_app_imports_nothing_above_it_and_no_composition(app, above):

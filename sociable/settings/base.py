@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "groups",
     "forums",
     "conversations",
+    "opportunities",
     "sociable.notifications",
     "django_tasks",
     "django_tasks_db",

@@ -68,7 +68,7 @@ def test_the_scheduler_queues_each_daily_job_once_however_often_it_wakes(relay):
 
     morning = datetime(2026, 11, 23, 7, 30, tzinfo=ZoneInfo("Europe/London"))
     assert run_due_jobs(morning.replace(hour=6)) == []  # before 7am: nothing due
-    assert run_due_jobs(morning) == ["digests", "roulette"]
+    assert run_due_jobs(morning) == ["digests", "opportunities", "roulette"]
     assert run_due_jobs(morning) == []  # a second node, or the next minute
     assert run_due_jobs(morning.replace(hour=11)) == [
         "conversation_days",

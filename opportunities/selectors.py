@@ -1,0 +1,106 @@
+"""What the opportunities' pages read: a fixed number of queries whatever the numbers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, IntegerField, Prefetch, Q, Value
+from django.utils import timezone
+
+from profiles.models import ProfileSkill, Skill
+
+from .models import Interest, Opportunity
+
+PAGE_SIZE = 20
+FOR_YOU = 5
+
+
+@dataclass
+class Filters:
+    q: str = ""
+    kind: str = ""
+    skill: str = ""
+    organisation: str = ""
+    where: str = ""
+    most_hours: int | None = None
+    closing_soon: bool = False
+
+
+def with_card_data(opportunities):
+    return opportunities.select_related("organisation", "place", "team").prefetch_related(
+        Prefetch("skills_needed", queryset=Skill.objects.only("name", "slug")),
+        Prefetch("skills_taught", queryset=Skill.objects.only("name", "slug")),
+    )
+
+
+def find(viewer, filters: Filters, today: date | None = None):
+    """The open opportunities ``viewer`` may see that match ``filters``, newest first."""
+    today = today or timezone.localdate()
+    found = Opportunity.objects.open().visible_to(viewer).filter(closes_on__gte=today)
+    if filters.q.strip():
+        for word in filters.q.split()[:8]:
+            found = found.filter(Q(title__icontains=word) | Q(description__icontains=word))
+    if filters.kind:
+        found = found.filter(kind=filters.kind)
+    if filters.skill.strip():
+        wanted = Skill.objects.filter(Q(slug=filters.skill) | Q(name__iexact=filters.skill))
+        found = found.filter(Q(skills_needed__in=wanted) | Q(skills_taught__in=wanted)).distinct()
+    if filters.organisation:
+        found = found.filter(organisation__slug=filters.organisation)
+    if filters.where:
+        found = found.filter(where=filters.where)
+    if filters.most_hours:
+        found = found.filter(Q(hours_a_week__lte=filters.most_hours) | Q(hours_a_week__isnull=True))
+    if filters.closing_soon:
+        found = found.filter(closes_on__lte=today + timedelta(days=7))
+    return with_card_data(found).order_by("-published_at", "-pk")
+
+
+def for_you(viewer, today: date | None = None, limit: int = FOR_YOU) -> list[Opportunity]:
+    """Open opportunities for ``viewer``, best first: two points for each skill it teaches
+    that they want to learn, one for each it needs that they have; never their own or one
+    they have shown interest in. One query for what they know, one for the opportunities."""
+    if not viewer.is_authenticated:
+        return []
+    today = today or timezone.localdate()
+    rows = ProfileSkill.objects.filter(profile__user_id=viewer.pk).values_list(
+        "skill_id", "relation"
+    )
+    learn = [s for s, r in rows if r == ProfileSkill.Relation.LEARN]
+    know = [s for s, r in rows if r in (ProfileSkill.Relation.TEACH, ProfileSkill.Relation.HAS)]
+    if not learn and not know:
+        return []
+    found = (
+        Opportunity.objects.open()
+        .visible_to(viewer)
+        .filter(closes_on__gte=today)
+        .exclude(posted_by_id=viewer.pk)
+        .exclude(interest__person_id=viewer.pk)
+        .annotate(
+            score=Count("skills_taught", filter=Q(skills_taught__in=learn), distinct=True) * 2
+            + Count("skills_needed", filter=Q(skills_needed__in=know), distinct=True)
+            if learn or know
+            else Value(0, output_field=IntegerField())
+        )
+        .filter(score__gt=0)
+        .order_by("-score", "closes_on", "pk")
+    )
+    return list(with_card_data(found)[:limit])
+
+
+def interest_for_poster(opportunity: Opportunity) -> list[Interest]:
+    return list(opportunity.interest.select_related("person__profile").order_by("created_at", "pk"))
+
+
+def mine(user) -> dict:
+    """What ``user`` posted (every state) and the interest they have shown."""
+    posted = with_card_data(
+        Opportunity.objects.filter(posted_by=user).annotate(
+            interested=Count("interest", filter=~Q(interest__status__in=["withdrawn", "declined"]))
+        )
+    ).order_by("-created_at")
+    shown = (
+        Interest.objects.filter(person=user).select_related("opportunity").order_by("-created_at")
+    )
+    return {"posted": list(posted), "shown": list(shown)}
