@@ -82,6 +82,11 @@ OFFERS = [
           interest=(("Jordan Reid", "I can bring five people from our residents' group.",
                      "offered"),
                     ("Tom Whitaker", "Happy to run a first-aid tent.", "interested"))),
+    Offer("Callum Price", "shadowing", "Shadow the comms team: video for social media",
+          "A day with the council's digital content team: plan, film and edit a short video "
+          "for our social media on a phone, and write the post that goes with it.", 15,
+          place="Merrion House", days=1, starts_in=24, places=2,
+          teaches=("Video editing", "Blogging")),
     Offer("Sam Lister", "apprenticeship", "Business administration apprenticeship",
           "An 18-month apprenticeship in customer access: answering residents' questions, "
           "working towards a level 3 qualification, with a day a week of study. Open to "

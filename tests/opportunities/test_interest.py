@@ -248,3 +248,23 @@ def test_your_data_holds_what_you_offered_and_your_interest_and_leaving_withdraw
     loan.refresh_from_db()
     assert loan.status == Opportunity.Status.WITHDRAWN and loan.posted_by is None
     assert _titles(other_staff)[-1] == "Leaver's loan: withdrawn by the poster"
+
+
+def test_marked_done_what_happened_is_published_if_the_poster_chooses(
+    client_as, staff_member, other_staff
+):
+    loan = post(staff_member, title="Done loan")
+    url = reverse("opportunities:change", args=[loan.pk])
+    poster = client_as(staff_member)
+
+    poster.post(url, {"change": "done", "what_happened": "Two people learnt <b>a lot</b>."})
+    page = client_as(other_staff).get(loan.get_absolute_url()).content.decode()
+    assert "Done" in page and "learnt" not in page  # not published
+
+    poster.post(url, {"change": "done", "what_happened": "Two people learnt <b>a lot</b>.",
+                      "shown": "on"})  # fmt: skip
+    page = client_as(other_staff).get(loan.get_absolute_url()).content.decode()
+    assert "Two people learnt &lt;b&gt;a lot&lt;/b&gt;." in page
+    assert client_as(other_staff).post(url, {"change": "withdraw"}).status_code == 302
+    loan.refresh_from_db()
+    assert loan.status == Opportunity.Status.DONE  # only the poster changes it
