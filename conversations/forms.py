@@ -5,7 +5,7 @@ import uuid
 from django import forms
 
 from profiles.models import Skill
-from sociable.forms import LocalDateTimeInput
+from sociable.forms import LocalDateInput, LocalDateTimeInput
 
 from .models import Kind, Openness, Reason, Report, Way
 from .notifications import when
@@ -143,8 +143,8 @@ class OpennessForm(forms.ModelForm):
         widgets = {
             "who_may_ask": forms.RadioSelect,
             "when_full": forms.RadioSelect,
-            "paused_from": forms.DateInput(attrs={"type": "date"}),
-            "paused_until": forms.DateInput(attrs={"type": "date"}),
+            "paused_from": LocalDateInput(),
+            "paused_until": LocalDateInput(),
         }
 
     def clean(self):

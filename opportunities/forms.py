@@ -5,6 +5,7 @@ from django import forms
 from profiles.forms import NamesField
 from profiles.models import Skill
 from sociable.audience import Audience
+from sociable.forms import LocalDateInput
 
 from .models import Interest, Kind, Opportunity, Where
 
@@ -14,10 +15,6 @@ AUDIENCES = [
     (Audience.COMMUNITY, "Anyone signed in, residents too (volunteering and apprenticeships)"),
     (Audience.PUBLIC, "Everyone, signed in or not (volunteering and apprenticeships)"),
 ]
-
-
-def _date() -> forms.DateInput:
-    return forms.DateInput(attrs={"type": "date"})
 
 
 class OpportunityForm(forms.ModelForm):
@@ -46,9 +43,9 @@ class OpportunityForm(forms.ModelForm):
             "where": forms.RadioSelect,
             "audience": forms.RadioSelect,
             "description": forms.Textarea(attrs={"rows": 8}),
-            "starts_on": _date(),
-            "ends_on": _date(),
-            "closes_on": _date(),
+            "starts_on": LocalDateInput(),
+            "ends_on": LocalDateInput(),
+            "closes_on": LocalDateInput(),
         }
 
     def __init__(self, *args, **kwargs):

@@ -89,6 +89,16 @@ class LocalDateTimeInput(forms.DateTimeInput):
         super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
 
 
+class LocalDateInput(forms.DateInput):
+    """A day picked in the browser's own date control, which reads and writes ISO dates
+    only: a value in any other form shows as empty, and saving would lose it."""
+
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
 def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's refusal on ``form``, beside the field it is about (or above the
     form), so that what the person typed stays and they see why it was refused."""

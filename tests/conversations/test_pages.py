@@ -227,3 +227,15 @@ def test_what_someone_is_open_to_stays_hidden_with_their_skills(
     assert "A chat" not in page.content.decode()
     with pytest.raises(PermissionDenied, match="has not said they are open"):
         ask(community_member, private)
+
+
+def test_a_pause_shows_again_in_the_form_the_date_control_reads(client_as, staff_member):
+    from datetime import date
+
+    from tests.conversations.factories import set_openness
+
+    set_openness(staff_member, paused_from=date(2027, 2, 1), paused_until=date(2027, 3, 1))
+
+    html = client_as(staff_member).get("/conversations/open/").content.decode()
+
+    assert 'value="2027-02-01"' in html and 'value="2027-03-01"' in html

@@ -104,3 +104,13 @@ def test_the_closing_date_cannot_be_moved_into_the_past(staff_member):
         services.save(poster=staff_member, opportunity=loan, closes_on=TODAY() - timedelta(days=1))
     loan.refresh_from_db()
     assert loan.closes_on > TODAY()
+
+
+def test_editing_keeps_the_dates_in_the_form_the_date_control_reads(client_as, staff_member):
+    loan = post(staff_member, starts_on=TODAY() + timedelta(days=30))
+
+    page = client_as(staff_member).get(reverse("opportunities:edit", args=[loan.pk]))
+
+    html = page.content.decode()
+    assert f'value="{loan.closes_on.isoformat()}"' in html
+    assert f'value="{loan.starts_on.isoformat()}"' in html
