@@ -1,9 +1,26 @@
 """Who may open an opportunity: its audience while it is listed, its poster always; anyone
 else gets 404, the same answer as for none at all."""
 
+from django.contrib.auth.models import Group as AuthGroup
 from django.http import Http404
 
+from sociable.accounts.models import Organisation
+
 from .models import Interest, Opportunity
+
+HR_GROUP = "HR"  # a Django auth group, given in the admin
+
+
+def stats_organisations(viewer):
+    """The organisations whose figures ``viewer`` may see: every one for administrators,
+    their own for staff in the HR group, none for anyone else."""
+    if viewer.is_superuser:
+        return Organisation.objects.all()
+    if viewer.organisation_id is not None and (
+        AuthGroup.objects.filter(name=HR_GROUP, user=viewer.pk).exists()
+    ):
+        return Organisation.objects.filter(pk=viewer.organisation_id)
+    return Organisation.objects.none()
 
 
 def get_opportunity_for_viewer(viewer, pk: int) -> Opportunity:

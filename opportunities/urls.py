@@ -1,13 +1,17 @@
+from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import views
+from . import feeds, stats_views, views
 
 app_name = "opportunities"
 
 urlpatterns = [
     path("", views.opportunity_list, name="list"),
+    path("feed/", login_not_required(feeds.OpenOpportunitiesFeed()), name="feed"),
     path("new/", views.opportunity_new, name="new"),
     path("mine/", views.mine, name="mine"),
+    path("stats/", stats_views.stats, name="stats"),
+    path("stats.csv", stats_views.stats_csv, name="stats-csv"),
     path("agree/<str:token>/", views.agree, name="agree"),
     path("<int:pk>/", views.opportunity_detail, name="detail"),
     path("<int:pk>/edit/", views.opportunity_edit, name="edit"),

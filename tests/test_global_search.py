@@ -208,7 +208,7 @@ def test_a_skill_kept_to_an_organisation_is_not_found_outside_it(council, client
     outside = search(client_as(other_staff), "wombat care")
     inside = search(client_as(colleague), "wombat care")
 
-    assert totals(outside) == dict.fromkeys(SECTIONS, 0)
+    assert totals(outside) == dict.fromkeys([*SECTIONS, "opportunities"], 0)
     assert "Wombat" not in outside.content.decode().replace("“wombat care”", "")
     assert totals(inside)["people"] == 1 and totals(inside)["skills"] == 1
     assert "Can teach:</span> Wombat care" in inside.content.decode()
@@ -304,7 +304,7 @@ def test_sections_without_results_are_summed_up_in_one_line(council, client_as):
 
     assert 'id="groups-heading"' in html
     assert 'id="people-heading"' not in html
-    assert "No people, skills, events or posts match “ukulele”." in html
+    assert "No people, skills, events, posts or opportunities match “ukulele”." in html
 
 
 def test_each_section_shows_its_best_few_and_links_to_all_of_them(council, client_as):
@@ -457,6 +457,7 @@ def test_the_page_runs_the_same_few_queries_however_much_matches(
         "groups": 13,
         "events": 26,
         "discussions": 26,
+        "opportunities": 0,
     }
 
 
