@@ -7,6 +7,10 @@ class OpportunitiesConfig(AppConfig):
     name = "opportunities"
 
     def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
         from . import contributions
+        from .roles import let_moderators_moderate
 
         contributions.register()
+        post_migrate.connect(let_moderators_moderate, sender=self)

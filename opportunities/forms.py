@@ -7,7 +7,7 @@ from profiles.models import Skill
 from sociable.audience import Audience
 from sociable.forms import LocalDateInput
 
-from .models import Interest, Kind, Opportunity, Where
+from .models import Decision, Interest, Kind, Opportunity, Report, Where
 
 AUDIENCES = [
     (Audience.ORGANISATION, "Staff of my organisation"),
@@ -130,3 +130,22 @@ class DoneForm(forms.Form):
         help_text="A few lines: who took part, what they did, what came of it.",
     )  # fmt: skip
     shown = forms.BooleanField(label="Publish it on this page", required=False)
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label="What is wrong?", choices=Report.Reason.choices, widget=forms.RadioSelect
+    )
+    details = forms.CharField(
+        label="Tell the moderators more (optional)", required=False, max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )  # fmt: skip
+
+
+class ModerateForm(forms.Form):
+    action = forms.ChoiceField(
+        label="What to do", choices=Decision.Action.choices, widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label="Why (told to the poster when you hide it)", required=False, max_length=300
+    )

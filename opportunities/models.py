@@ -30,7 +30,7 @@ class Kind(models.TextChoices):
 
 
 # Only these may be offered beyond the partners' staff (to residents too).
-OPEN_TO_RESIDENTS = {Kind.VOLUNTEERING, Kind.APPRENTICESHIP}
+OPEN_TO_RESIDENTS = (Kind.APPRENTICESHIP, Kind.VOLUNTEERING)  # (sorted, as migrations write it)
 
 
 class Where(models.TextChoices):
@@ -41,15 +41,19 @@ class Where(models.TextChoices):
 
 class OpportunityQuerySet(AudienceQuerySet):
     def listed(self) -> OpportunityQuerySet:
-        """Published and not withdrawn: what lists and search may show (to its audience)."""
-        return self.filter(status__in=Opportunity.LISTED)
+        """Published, approved, not withdrawn nor hidden: what lists and search may show
+        (to its audience)."""
+        return self.filter(status__in=Opportunity.LISTED, hidden_at__isnull=True)
 
     def open(self) -> OpportunityQuerySet:
-        return self.filter(status=Opportunity.Status.OPEN)
+        return self.filter(status=Opportunity.Status.OPEN, hidden_at__isnull=True)
 
-    def findable_by(self, user) -> OpportunityQuerySet:
-        """What ``user`` may open: listed ones in their audience, and their own of any state."""
-        q = self.visible_q(user) & Q(status__in=Opportunity.LISTED)
+    def findable_by(self, user, *, moderator: bool = False) -> OpportunityQuerySet:
+        """What ``user`` may open: listed ones in their audience, and their own of any state;
+        a moderator also what waits for approval or is hidden (never drafts)."""
+        q = self.visible_q(user) & Q(status__in=Opportunity.LISTED, hidden_at__isnull=True)
+        if moderator:
+            q |= ~Q(status=Opportunity.Status.DRAFT)
         if user is not None and user.is_authenticated:
             q |= Q(posted_by_id=user.pk)
         return self.filter(q)
@@ -58,6 +62,7 @@ class OpportunityQuerySet(AudienceQuerySet):
 class Opportunity(AudienceModel):
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
+        PENDING = "pending", "Waiting for approval"
         OPEN = "open", "Open"
         CLOSED = "closed", "Closed"
         DONE = "done", "Done"
@@ -100,6 +105,10 @@ class Opportunity(AudienceModel):
     what_happened = models.TextField("what happened", max_length=2000, blank=True)
     what_happened_shown = models.BooleanField("publish what happened", default=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Hidden by a moderator (with the reason the poster is told): out of every list and
+    # page but the poster's and the moderators'.
+    hidden_at = models.DateTimeField(null=True, blank=True, editable=False)
+    hidden_reason = models.CharField(max_length=300, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -109,6 +118,7 @@ class Opportunity(AudienceModel):
     class Meta(AudienceModel.Meta):
         ordering = ["closes_on", "pk"]
         verbose_name_plural = "opportunities"
+        permissions = [("moderate_opportunity", "Can approve, hide and restore opportunities")]
         constraints = [
             *AudienceModel.Meta.constraints,
             models.CheckConstraint(
@@ -205,3 +215,78 @@ def interests_of(user):
     if user is None or not user.is_authenticated:
         return Interest.objects.none()
     return Interest.objects.filter(Q(person_id=user.pk) | Q(opportunity__posted_by_id=user.pk))
+
+
+class ApprovalRule(models.Model):
+    """An organisation whose opportunities a moderator approves before they go live."""
+
+    organisation = models.OneToOneField(
+        "accounts.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Approval for {self.organisation_id}"
+
+
+class Report(models.Model):
+    """Someone who may see an opportunity reporting it to the moderators."""
+
+    class Reason(models.TextChoices):
+        MISLEADING = "misleading", "Misleading, or not what it says"
+        SPAM = "spam", "Spam, selling or recruitment from outside"
+        DISCRIMINATORY = "discriminatory", "Unfair or discriminatory"
+        PERSONAL_DATA = "personal_data", "Shares someone's personal data"
+        ILLEGAL = "illegal", "Illegal"
+        OTHER = "other", "Something else"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        RESOLVED = "resolved", "Acted on"
+        DISMISSED = "dismissed", "Dismissed"
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="reports")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.CharField(max_length=20, choices=Reason.choices)
+    details = models.CharField("what is wrong", max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["opportunity", "reporter"],
+                condition=Q(status="open"),
+                name="opportunity_reported_once_while_open",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Report {self.pk} on {self.opportunity_id}"
+
+
+class Decision(models.Model):
+    """What a moderator did to an opportunity, and why: written once, never changed."""
+
+    class Action(models.TextChoices):
+        APPROVE = "approve", "Approved"
+        HIDE = "hide", "Hid"
+        RESTORE = "restore", "Restored"
+        DISMISS = "dismiss", "Dismissed the reports"
+
+    opportunity = models.ForeignKey(Opportunity, on_delete=models.CASCADE, related_name="decisions")
+    moderator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    action = models.CharField(max_length=10, choices=Action.choices)
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.opportunity_id}"

@@ -106,3 +106,15 @@ def closed(opportunity: Opportunity, *, interested: int) -> int:
         url=opportunity.get_absolute_url() + "#interest",
         key=f"opportunity:{opportunity.pk}:closed",
     )
+
+
+def moderated(opportunity: Opportunity, *, what: str, reason: str, stamp: int) -> int:
+    """Tell the poster what a moderator did, and why."""
+    return _tell(
+        [opportunity.posted_by],
+        anchor=opportunity,
+        title=f"{opportunity.title}: {what}",
+        body=reason,
+        url=opportunity.get_absolute_url(),
+        key=f"opportunity:{opportunity.pk}:moderated:{stamp}",
+    )

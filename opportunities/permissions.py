@@ -23,9 +23,21 @@ def stats_organisations(viewer):
     return Organisation.objects.none()
 
 
+def is_opportunity_moderator(user) -> bool:
+    """Staff status and the right to moderate opportunities (the Moderators role has it)."""
+    return bool(
+        user is not None
+        and user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm("opportunities.moderate_opportunity")
+    )
+
+
 def get_opportunity_for_viewer(viewer, pk: int) -> Opportunity:
+    moderator = is_opportunity_moderator(getattr(viewer, "user", viewer))
     found = (
-        Opportunity.objects.findable_by(viewer)
+        Opportunity.objects.findable_by(viewer, moderator=moderator)
         .select_related("organisation", "place", "team", "posted_by__profile")
         .filter(pk=pk)
         .first()

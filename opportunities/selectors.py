@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from profiles.models import ProfileSkill, Skill
 
-from .models import Interest, Opportunity
+from .models import Interest, Opportunity, Report
 
 PAGE_SIZE = 20
 FOR_YOU = 5
@@ -104,3 +104,17 @@ def mine(user) -> dict:
         Interest.objects.filter(person=user).select_related("opportunity").order_by("-created_at")
     )
     return {"posted": list(posted), "shown": list(shown)}
+
+
+def moderation_queue() -> dict:
+    """What waits for a moderator: approvals, open reports (oldest first), and what is hidden."""
+    rows = Opportunity.objects.select_related("organisation", "posted_by")
+    return {
+        "pending": list(rows.filter(status=Opportunity.Status.PENDING).order_by("created_at")),
+        "reported": list(
+            rows.filter(reports__status=Report.Status.OPEN)
+            .annotate(open_reports=Count("reports"))
+            .order_by("created_at")
+        ),
+        "hidden": list(rows.filter(hidden_at__isnull=False).order_by("-hidden_at")[:50]),
+    }

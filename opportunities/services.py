@@ -21,7 +21,7 @@ from sociable.audience import Audience
 from sociable.markdown import render_markdown
 
 from . import notifications
-from .models import OPEN_TO_RESIDENTS, Interest, Opportunity
+from .models import OPEN_TO_RESIDENTS, ApprovalRule, Decision, Interest, Opportunity, Report
 
 Status = Opportunity.Status
 # A change to any of these is one the people interested are told of.
@@ -83,7 +83,7 @@ def save(
         opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
         if opportunity.posted_by_id != poster.pk:
             raise PermissionDenied("Only the person who posted it can change it.")
-        if opportunity.status not in (Status.DRAFT, Status.OPEN):
+        if opportunity.status not in (Status.DRAFT, Status.PENDING, Status.OPEN):
             raise ValidationError(f"It is {opportunity.get_status_display().lower()}.")
     before = {name: getattr(opportunity, name) for name in MATERIAL}
     for name in FIELDS:
@@ -96,8 +96,11 @@ def save(
     _check_audience(opportunity)
     _check_dates(opportunity, today)
     if publish and opportunity.status == Status.DRAFT:
-        opportunity.status = Status.OPEN
-        opportunity.published_at = timezone.now()
+        if ApprovalRule.objects.filter(organisation_id=opportunity.organisation_id).exists():
+            opportunity.status = Status.PENDING  # a moderator approves it first
+        else:
+            opportunity.status = Status.OPEN
+            opportunity.published_at = timezone.now()
     opportunity.full_clean(exclude=["posted_by"])
     changed = opportunity.pk is not None and any(
         getattr(opportunity, name) != value for name, value in before.items()
@@ -122,7 +125,7 @@ def withdraw(*, opportunity: Opportunity, by: User) -> Opportunity:
     opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
     if opportunity.posted_by_id != by.pk:
         raise PermissionDenied("Only the person who posted it can withdraw it.")
-    if opportunity.status not in (Status.DRAFT, Status.OPEN, Status.CLOSED):
+    if opportunity.status not in (Status.DRAFT, Status.PENDING, Status.OPEN, Status.CLOSED):
         raise ValidationError(f"It is {opportunity.get_status_display().lower()}.")
     live = list(opportunity.interest.live().select_related("person"))
     opportunity.status = Status.WITHDRAWN
@@ -321,3 +324,69 @@ def manager_agrees(*, token: str) -> Interest:
     interest.save(update_fields=["manager", "manager_token", "updated_at"])
     notifications.manager_agreed(interest)
     return interest
+
+
+# --- moderation ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def report(*, opportunity: Opportunity, by: User, reason: str, details: str = "") -> Report:
+    """Report an opportunity you may see to the moderators (once while your report is open)."""
+    if not opportunity.is_visible_to(by) or opportunity.posted_by_id == by.pk:
+        raise PermissionDenied("You cannot report this.")
+    if reason not in Report.Reason.values:
+        raise ValidationError({"reason": "Choose what is wrong."})
+    if opportunity.reports.filter(reporter=by, status=Report.Status.OPEN).exists():
+        raise ValidationError("You have reported this already: a moderator will look at it.")
+    found = Report(opportunity=opportunity, reporter=by, reason=reason, details=details.strip())
+    found.full_clean()
+    found.save()
+    return found
+
+
+MODERATED = {
+    Decision.Action.APPROVE: "approved",
+    Decision.Action.HIDE: "hidden by a moderator",
+    Decision.Action.RESTORE: "shown again by a moderator",
+}
+
+
+@transaction.atomic
+def moderate(
+    *, opportunity: Opportunity, moderator: User, action: str, reason: str = ""
+) -> Decision:
+    """A moderator approves one waiting for approval, hides one (the reason is told to its
+    poster) or restores it, or dismisses its reports. Each is written to its decisions, and
+    closes its open reports."""
+    opportunity = Opportunity.objects.select_for_update().get(pk=opportunity.pk)
+    reason = (reason or "").strip()
+    if action == Decision.Action.APPROVE:
+        if opportunity.status != Status.PENDING:
+            raise ValidationError("It is not waiting for approval.")
+        opportunity.status = Status.OPEN
+        opportunity.published_at = timezone.now()
+    elif action == Decision.Action.HIDE:
+        if not reason:
+            raise ValidationError({"reason": "Say why: its poster is told."})
+        if opportunity.hidden_at is not None:
+            raise ValidationError("It is hidden already.")
+        opportunity.hidden_at, opportunity.hidden_reason = timezone.now(), reason
+    elif action == Decision.Action.RESTORE:
+        if opportunity.hidden_at is None:
+            raise ValidationError("It is not hidden.")
+        opportunity.hidden_at, opportunity.hidden_reason = None, ""
+    elif action != Decision.Action.DISMISS:
+        raise ValidationError({"action": "Choose what to do."})
+    opportunity.save()
+    acted = action != Decision.Action.DISMISS
+    opportunity.reports.filter(status=Report.Status.OPEN).update(
+        status=Report.Status.RESOLVED if acted else Report.Status.DISMISSED
+    )
+    decision = Decision.objects.create(
+        opportunity=opportunity, moderator=moderator, action=action, reason=reason
+    )
+    if action in MODERATED:
+        notifications.moderated(
+            opportunity, what=MODERATED[action], reason=reason, stamp=decision.pk
+        )
+    return decision

@@ -3,23 +3,37 @@
 from __future__ import annotations
 
 from dataclasses import asdict
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from profiles.services import find_or_create_place
 from sociable.accounts.models import Organisation
 from sociable.forms import add_service_errors
+from sociable.two_factor import two_factor_required
 
 from . import selectors, services
-from .forms import AnswerForm, DoneForm, FindForm, InterestForm, OpportunityForm
-from .models import Interest, Opportunity
-from .permissions import get_interest_for_user, get_opportunity_for_viewer
+from .forms import (
+    AnswerForm,
+    DoneForm,
+    FindForm,
+    InterestForm,
+    ModerateForm,
+    OpportunityForm,
+    ReportForm,
+)
+from .models import Interest, Opportunity, Report
+from .permissions import (
+    get_interest_for_user,
+    get_opportunity_for_viewer,
+    is_opportunity_moderator,
+)
 
 
 @login_not_required
@@ -59,8 +73,16 @@ def _detail(request: HttpRequest, opportunity: Opportunity, **forms) -> dict:
     mine = None
     if user.is_authenticated and not poster:
         mine = Interest.objects.filter(opportunity=opportunity, person=user).first()
+    moderator = is_opportunity_moderator(user)
     context = {
         "opportunity": opportunity,
+        "moderator": moderator,
+        "reports": list(
+            opportunity.reports.filter(status=Report.Status.OPEN).select_related("reporter")
+        )
+        if moderator
+        else [],
+        "moderate_form": forms.get("moderate_form") or ModerateForm(),
         "needs": list(opportunity.skills_needed.all()),
         "teaches": list(opportunity.skills_taught.all()),
         "poster": poster,
@@ -98,6 +120,10 @@ def _edit(request: HttpRequest, opportunity: Opportunity | None) -> HttpResponse
         else:
             if saved.status == Opportunity.Status.DRAFT:
                 messages.success(request, "Saved as a draft: only you can see it.")
+            elif saved.status == Opportunity.Status.PENDING:
+                messages.success(
+                    request, "Sent for approval: a moderator checks it before it goes live."
+                )
             else:
                 messages.success(request, "It is published: the people it is for can find it.")
             return redirect(saved)
@@ -220,3 +246,62 @@ def agree(request: HttpRequest, token: str) -> HttpResponse:
         {"interest": interest},
         status=200 if interest is not None else 404,
     )
+
+
+def report(request: HttpRequest, pk: int) -> HttpResponse:
+    """Report an opportunity to the moderators."""
+    opportunity = get_opportunity_for_viewer(request.viewer, pk)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report(opportunity=opportunity, by=request.user, **form.cleaned_data)
+        except PermissionDenied as refusal:
+            form.add_error(None, str(refusal))
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Thank you: a moderator will look at it.")
+            return redirect(opportunity)
+    return render(
+        request,
+        "opportunities/report.html",
+        {"opportunity": opportunity, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def moderators_only(view):
+    """404 for everyone but moderators, who must have set up two-factor first."""
+    guarded = two_factor_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not is_opportunity_moderator(request.user):
+            raise Http404
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+@moderators_only
+@require_POST
+def moderate(request: HttpRequest, pk: int) -> HttpResponse:
+    opportunity = get_opportunity_for_viewer(request.viewer, pk)
+    form = ModerateForm(request.POST)
+    if form.is_valid():
+        try:
+            services.moderate(opportunity=opportunity, moderator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "Done, and written down.")
+            return redirect(opportunity)
+    context = _detail(request, opportunity, moderate_form=form)
+    return render(request, "opportunities/opportunity_detail.html", context, status=400)
+
+
+@moderators_only
+@require_GET
+def moderation(request: HttpRequest) -> HttpResponse:
+    """The moderators' queue: waiting for approval, reported, hidden."""
+    return render(request, "opportunities/moderation.html", selectors.moderation_queue())

@@ -72,6 +72,7 @@ NOT_PAGES = {
     "opportunities:withdraw-interest": "POST only",
     "opportunities:change": "POST only",
     "opportunities:stats-csv": "a CSV download",
+    "opportunities:moderate": "POST only",
     "opportunities:agree": "a line manager's link, sent by email, that works once",
     "notifications:notify-receipt": "GOV.UK Notify's delivery receipts (JSON, POST)",
     "mfa_download_recovery_codes": "a text file",

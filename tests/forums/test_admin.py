@@ -77,6 +77,10 @@ def test_moderators_cannot_reach_the_people_admin(moderator_client, moderator):
     assert moderator.get_all_permissions() - {
         "conversations.view_report",
         "conversations.change_report",
+        "opportunities.moderate_opportunity",
+        "opportunities.view_report",
+        "opportunities.change_report",
+        "opportunities.view_decision",
     } == {perm for perm in moderator.get_all_permissions() if perm.startswith("forums.")}
 
 
