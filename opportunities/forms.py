@@ -143,9 +143,23 @@ class ReportForm(forms.Form):
 
 
 class ModerateForm(forms.Form):
-    action = forms.ChoiceField(
-        label="What to do", choices=Decision.Action.choices, widget=forms.RadioSelect
-    )
+    """What a moderator may do to ``opportunity`` as it stands."""
+
+    action = forms.ChoiceField(label="What to do", widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Why (told to the poster when you hide it)", required=False, max_length=300
     )
+
+    def __init__(self, *args, opportunity: Opportunity, reported: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        Action = Decision.Action
+        choices = []
+        if opportunity.status == Opportunity.Status.PENDING:
+            choices.append((Action.APPROVE, "Approve it: it goes live"))
+        if opportunity.hidden_at is None:
+            choices.append((Action.HIDE, "Hide it, and tell the poster why"))
+        else:
+            choices.append((Action.RESTORE, "Show it again"))
+        if reported:
+            choices.append((Action.DISMISS, "Dismiss the reports: nothing is wrong"))
+        self.fields["action"].choices = choices

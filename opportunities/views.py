@@ -74,15 +74,15 @@ def _detail(request: HttpRequest, opportunity: Opportunity, **forms) -> dict:
     if user.is_authenticated and not poster:
         mine = Interest.objects.filter(opportunity=opportunity, person=user).first()
     moderator = is_opportunity_moderator(user)
+    reports = []
+    if moderator:
+        reports = list(opportunity.reports.filter(status=Report.Status.OPEN))
     context = {
         "opportunity": opportunity,
         "moderator": moderator,
-        "reports": list(
-            opportunity.reports.filter(status=Report.Status.OPEN).select_related("reporter")
-        )
-        if moderator
-        else [],
-        "moderate_form": forms.get("moderate_form") or ModerateForm(),
+        "reports": reports,
+        "moderate_form": forms.get("moderate_form")
+        or ModerateForm(opportunity=opportunity, reported=bool(reports)),
         "needs": list(opportunity.skills_needed.all()),
         "teaches": list(opportunity.skills_taught.all()),
         "poster": poster,
@@ -287,7 +287,8 @@ def moderators_only(view):
 @require_POST
 def moderate(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_opportunity_for_viewer(request.viewer, pk)
-    form = ModerateForm(request.POST)
+    reported = opportunity.reports.filter(status=Report.Status.OPEN).exists()
+    form = ModerateForm(request.POST, opportunity=opportunity, reported=reported)
     if form.is_valid():
         try:
             services.moderate(opportunity=opportunity, moderator=request.user, **form.cleaned_data)
