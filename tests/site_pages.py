@@ -293,8 +293,10 @@ def start_urls(user) -> list[str]:
 
 def _own_pages(user) -> list[str]:
     """Pages only some viewers have: an organiser's tools for their group and its next event,
-    a skill they teach, and someone else's profile (with its "something wrong?" link)."""
+    a skill they teach, the opportunity they offered and its form, and someone else's
+    profile (with its "something wrong?" link)."""
     from groups.models import Membership
+    from opportunities.models import Opportunity
     from profiles.models import ProfileSkill
     from sociable.accounts.models import User
 
@@ -326,6 +328,12 @@ def _own_pages(user) -> list[str]:
         profile__user=user, relation=ProfileSkill.Relation.TEACH
     ).select_related("skill")
     urls += [reverse("groups:teach", args=[found.skill.slug]) for found in taught[:1]]
+    offered = Opportunity.objects.filter(posted_by=user, status=Opportunity.Status.OPEN)
+    for opportunity in offered.order_by("pk")[:1]:
+        urls += [
+            reverse("opportunities:detail", args=[opportunity.pk]),
+            reverse("opportunities:edit", args=[opportunity.pk]),
+        ]
     other = User.objects.filter(email__in=VIEWERS[1:]).exclude(pk=user.pk).order_by("email")
     urls += [reverse("profiles:profile-detail", args=[person.username]) for person in other[:1]]
     return urls
