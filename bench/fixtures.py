@@ -6,7 +6,9 @@ Prints one JSON object: the session cookie of a signed-in member of staff, the p
 path, note; for a varied row, the pages it draws from in each login state) and the
 database's row counts. It runs with the same settings and SECRET_KEY as the server it
 prepares for, because a session is only valid under the key that signed it. The only rows
-it writes are the bench user (staff of the council, an empty profile) and one session.
+it writes are the bench user (staff of the council, an empty profile, and requests in
+its conversations), its session, and the sessions of the people a row is measured as (the
+full profile's, and the 300 of "varied: opportunities for you").
 """
 
 from __future__ import annotations
@@ -324,7 +326,24 @@ def pages(viewer) -> list[dict[str, str]]:
             "note": "",
         }
     )
+    pages.append(
+        {
+            "name": "opportunities list",
+            "path": "/opportunities/",
+            "note": f"{open_opportunities().count():,} open (every audience)",
+        }
+    )
     return pages
+
+
+def open_opportunities():
+    """What the opportunities' list shows, before the audience rule: open, not past its
+    closing date."""
+    from django.utils import timezone
+
+    from opportunities.models import Opportunity
+
+    return Opportunity.objects.open().filter(closes_on__gte=timezone.localdate())
 
 
 # --- varied rows (issue 19) -----------------------------------------------------------
@@ -383,6 +402,50 @@ def search_words(n: int = VARIED_PAGES) -> tuple[list[str], str]:
     return words, note + "; the data has no other names of skills"
 
 
+def opportunity_filters(n: int = VARIED_PAGES) -> tuple[list[str], str]:
+    """What people look for in the opportunities' list (issue 21): every kind, every k-th
+    skill an open opportunity needs or teaches (by name), and words as ``search_words``
+    chooses them for the rest (skill names with a few slips), each a query of its own."""
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils.http import urlencode
+
+    from opportunities.models import Kind
+    from profiles.models import Skill
+
+    listed = open_opportunities()
+    on_one = Q(
+        Exists(listed.filter(skills_needed=OuterRef("pk")))
+        | Exists(listed.filter(skills_taught=OuterRef("pk")))
+    )
+    slugs = list(Skill.objects.filter(on_one).order_by("name", "pk").values_list("slug", flat=True))
+    skills = spread(slugs, n // 2)
+    kinds = list(Kind.values)
+    words, words_note = search_words(max(0, n - len(kinds) - len(skills)))
+    paths = [f"/opportunities/?{urlencode({'kind': k})}" for k in kinds]
+    paths += [f"/opportunities/?{urlencode({'skill': s})}" for s in skills]
+    paths += [f"/opportunities/?{urlencode({'q': w})}" for w in words]
+    note = (
+        f"{len(kinds)} kinds, {len(skills):,} of the {len(slugs):,} skills open ones need or "
+        f"teach, {len(words):,} words ({words_note})"
+    )
+    return paths, note
+
+
+def people_with_skills(n: int = VARIED_PAGES) -> tuple[list, int]:
+    """Every k-th active person (by id) with a skill to learn, teach or use: the viewers of
+    "for you", which ranks open opportunities by those skills."""
+    from django.db.models import Exists, OuterRef
+
+    from profiles.models import ProfileSkill
+    from sociable.accounts.models import User
+
+    relation = ProfileSkill.Relation
+    skilled = ProfileSkill.objects.filter(
+        profile__user=OuterRef("pk"), relation__in=[relation.LEARN, relation.TEACH, relation.HAS]
+    )
+    return every_kth(User.objects.filter(Exists(skilled), is_active=True))
+
+
 def pages_note(chosen: int, total: int, what: str) -> str:
     note = f"{chosen:,} of {total:,} {what}"
     if chosen < VARIED_PAGES:
@@ -394,8 +457,10 @@ def varied_pages(viewer) -> list[dict]:
     """The varied rows: for each, the pages a request draws from in each login state.
 
     Words and skill pages are the same signed in and out (anyone may search, and every
-    skill has a public page). People, threads, groups and events are chosen among those
-    the login state can see: the public ones signed out, the bench user's signed in.
+    skill has a public page), and so are the opportunities' filters. People, threads,
+    groups, events and opportunities are chosen among those the login state can see: the
+    public ones signed out, the bench user's signed in. "For you" is signed in only, each
+    of its pages the list as one of 300 people with skills (a cookie for each page).
     """
     from django.contrib.auth.models import AnonymousUser
     from django.utils.http import urlencode
@@ -407,6 +472,9 @@ def varied_pages(viewer) -> list[dict]:
     viewers = {"anonymous": AnonymousUser(), "staff": viewer}
     words, words_note = search_words()
     skills, skill_count = every_kth(held_skills())
+    filters, filters_note = opportunity_filters()
+    people, people_count = people_with_skills()
+    cookies = [session_cookie(person) for person in people]
 
     def same(paths: list[str], note: str) -> dict:
         return {state: {"paths": paths, "note": note} for state in viewers}
@@ -480,12 +548,36 @@ def varied_pages(viewer) -> list[dict]:
                 "events not cancelled",
             ),
         ),
+        row(
+            "varied: opportunities search",
+            "/opportunities/?<kind, skill or q>",
+            same(filters, filters_note),
+        ),
+        row(
+            "varied: opportunity page",
+            "/opportunities/<id>/",
+            visible(lambda who: open_opportunities().visible_to(who), "open opportunities"),
+        ),
+        # Signed in only, each page as someone else: "for you" is theirs.
+        row(
+            "varied: opportunities for you",
+            "/opportunities/ as <someone with skills>",
+            {
+                "staff": {
+                    "paths": ["/opportunities/"] * len(people),
+                    "cookies": [f"{c['name']}={c['value']}" for c in cookies],
+                    "note": pages_note(len(people), people_count, "people with skills")
+                    + ", one page each, signed in as them",
+                }
+            },
+        ),
     ]
 
 
 def row_counts() -> dict[str, int]:
     from forums.models import Board, Post, Thread
     from groups.models import RSVP, Event, Group, Membership
+    from opportunities.models import Interest, Opportunity
     from profiles.models import Profile, ProfileSkill, Skill
     from sociable.accounts.models import Organisation, User
 
@@ -502,6 +594,8 @@ def row_counts() -> dict[str, int]:
         ("boards", Board),
         ("threads", Thread),
         ("posts", Post),
+        ("opportunities", Opportunity),
+        ("interest shown", Interest),
     ]
     return {label: model.objects.count() for label, model in models}
 

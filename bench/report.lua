@@ -7,7 +7,9 @@
 --   wrk -t1 -c4 -d10s -s bench/report.lua http://127.0.0.1:PORT/ -- PATHS SEED
 --
 -- and each request then draws one of those paths at random, seeded, so a run asks for the
--- same pages in the same order. Without them, every request asks for the URL's path.
+-- same pages in the same order. Without them, every request asks for the URL's path. A
+-- line may give a cookie after the path and a tab: that page is asked for with it (as
+-- someone else than the -H Cookie's user), the other headers as given.
 --
 -- Runs with one thread (-t1): done() reads that thread's counters.
 
@@ -29,9 +31,17 @@ end
 
 function draw_from(file, seed)
   local requests = {}
-  for path in io.lines(file) do
-    if path ~= "" then
-      table.insert(requests, wrk.format(nil, path))
+  for line in io.lines(file) do
+    local path, cookie = line:match("^([^\t]*)\t(.+)$")
+    if path then
+      local headers = {}
+      for name, value in pairs(wrk.headers) do
+        headers[name] = value
+      end
+      headers["Cookie"] = cookie
+      table.insert(requests, wrk.format(nil, path, headers))
+    elseif line ~= "" then
+      table.insert(requests, wrk.format(nil, line))
     end
   end
   pages = #requests

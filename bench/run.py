@@ -298,9 +298,11 @@ class Row:
     error: str = ""
     ceiling_rps: float | None = None  # the ceiling's rate, measured just before this row
     # A varied row's pages, each request drawing one (path is then their pattern), and the
-    # file of them that wrk reads.
+    # file of them that wrk reads. A row measured as many people has a cookie for each page
+    # ("name=value"); without them, every page is asked for in the row's login state.
     pages: list[str] = field(default_factory=list)
     pages_file: Path | None = None
+    cookies: list[str] = field(default_factory=list)
 
     @property
     def varied(self) -> bool:
@@ -354,19 +356,21 @@ def _counts(counts: list[int], varied: bool) -> str:
 def warm_up(server: Server, row: Row, cookie: str) -> bool:
     """Send the warm-up requests; False when the page is not for this login state.
 
-    A varied row's go to a sample of its pages, one each, the same sample every run.
+    A varied row's go to a sample of its pages, one each, the same sample every run (with
+    the page's own cookie when it has one).
     """
     fewest, most = WARMUP_REQUESTS
-    paths = [row.path] * most
+    requests = [(row.path, cookie)] * most
     if row.varied:
         sample = random.Random(VARIED_SEED)  # noqa: S311 a repeatable sample, not a secret
-        paths = sample.sample(row.pages, min(most, len(row.pages)))
+        chosen = sample.sample(range(len(row.pages)), min(most, len(row.pages)))
+        requests = [(row.pages[i], row.cookies[i] if row.cookies else cookie) for i in chosen]
     started = time.monotonic()
-    for sent, path in enumerate(paths):
+    for sent, (path, jar) in enumerate(requests):
         if sent >= fewest and time.monotonic() - started > WARMUP_SECONDS:
             break
         try:
-            status, headers, _body = server.get(path, cookie)
+            status, headers, _body = server.get(path, jar)
         except OSError as failure:  # a timeout, or gunicorn ending a request after 30 s
             row.error = f"no answer to a warm-up request ({type(failure).__name__})"
             return True
@@ -729,6 +733,8 @@ def run_rows(wrk, server, pages, states, cookie, seconds, folder: Path) -> list[
             if own and state != "staff":
                 continue
             if "varied" in page:
+                if state not in page["varied"]:  # measured as other people: signed in only
+                    continue
                 row = varied_row(page, state, folder)
                 if not row.pages:
                     print(f"  {row.name:<26} {state:<9} sees none: not measured", flush=True)
@@ -743,12 +749,19 @@ def run_rows(wrk, server, pages, states, cookie, seconds, folder: Path) -> list[
 
 
 def varied_row(page: dict, state: str, folder: Path) -> Row:
-    """A varied row in one login state, its pages written to a file for wrk to read."""
+    """A varied row in one login state, its pages written to a file for wrk to read (a line
+    each: the path, and after a tab the page's own cookie when it has one)."""
     chosen = page["varied"][state]
-    row = Row(page["name"], state, page["path"], chosen["note"], pages=chosen["paths"])
+    row = Row(
+        page["name"], state, page["path"], chosen["note"], pages=chosen["paths"],
+        cookies=chosen.get("cookies", []),
+    )  # fmt: skip
     slug = re.sub(r"[^a-z0-9]+", "-", row.name.lower()).strip("-")
     row.pages_file = folder / f"{slug}-{state}.txt"
-    row.pages_file.write_text("".join(f"{path}\n" for path in row.pages))
+    lines = row.pages
+    if row.cookies:
+        lines = [f"{p}\t{c}" for p, c in zip(row.pages, row.cookies, strict=True)]
+    row.pages_file.write_text("".join(f"{line}\n" for line in lines))
     return row
 
 

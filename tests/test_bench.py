@@ -7,11 +7,12 @@ and which pages the varied rows draw from (bench/fixtures.py).
 
 import json
 from datetime import timedelta
+from importlib import import_module
 
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.test import override_settings
+from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
@@ -19,6 +20,7 @@ from django.utils import timezone
 from bench import fixtures, run
 from forums.models import Board, Thread
 from groups.models import Event, Group
+from opportunities.models import Kind, Opportunity
 from profiles.models import Profile, ProfileSkill, Skill
 from sociable import bench
 from sociable.accounts.models import User
@@ -134,6 +136,9 @@ VARIED_ROWS = [
     "varied: thread page",
     "varied: group page",
     "varied: event page",
+    "varied: opportunities search",
+    "varied: opportunity page",
+    "varied: opportunities for you",
 ]
 
 
@@ -148,8 +153,9 @@ def test_spread_takes_every_kth_through_the_whole_list_or_all_of_a_short_one():
 
 @pytest.fixture
 def partnership(staff_member, other_staff):
-    """More public people, skills, threads, groups and events than a varied row takes, and
-    some of each that signed-out visitors, or the council's staff too, may not see.
+    """More public people, skills, threads, groups, events and open opportunities than a
+    varied row takes, and some of each that signed-out visitors, or the council's staff
+    too, may not see.
 
     Written in bulk: a few hundred of each through the services would take minutes.
     Returns the addresses of what the public may not see, and of what the council may not.
@@ -217,16 +223,48 @@ def partnership(staff_member, other_staff):
     trust_events = events(trust_groups)
     cancelled = events(public_groups[:few], cancelled_at=timezone.now())
 
+    closes = timezone.localdate() + timedelta(days=14)
+
+    def opportunities(n: int, **fields) -> list[Opportunity]:
+        fields = {
+            "kind": Kind.VOLUNTEERING,
+            "organisation": council,
+            "closes_on": closes,
+            "status": Opportunity.Status.OPEN,
+            "audience": Audience.PUBLIC,
+        } | fields
+        return Opportunity.objects.bulk_create(
+            Opportunity(title=f"Help {i}", description="Help us", **fields) for i in range(n)
+        )  # fmt: skip
+
+    public_opportunities = opportunities(many)
+    Opportunity.skills_taught.through.objects.bulk_create(
+        Opportunity.skills_taught.through(opportunity_id=o.pk, skill_id=skills[i].pk)
+        for i, o in enumerate(public_opportunities)
+    )
+    community_opportunities = opportunities(few, audience=Audience.COMMUNITY)
+    trust_opportunities = opportunities(
+        few, organisation=trust, audience=Audience.ORGANISATION, audience_organisation=trust
+    )
+    not_open = [
+        *opportunities(few, status=Opportunity.Status.CLOSED),
+        *opportunities(few, status=Opportunity.Status.DRAFT),
+        *opportunities(few, closes_on=timezone.localdate() - timedelta(days=1)),
+    ]
+
     def addresses(*rows) -> set[str]:
         return {row.get_absolute_url() for row in rows}
 
-    left_out = addresses(*closed, *cancelled, *waiting)
+    left_out = addresses(*closed, *cancelled, *waiting, *not_open)
     for event in [*community_events, *trust_events, *cancelled]:
         event.group = Group.objects.get(pk=event.group_id)  # for its address
-    not_for_council = left_out | addresses(*theirs, *trust_threads, *trust_groups, *trust_events)
-    not_for_public = not_for_council | addresses(
-        *community, *community_threads, *community_groups, *community_events
+    not_for_council = left_out | addresses(
+        *theirs, *trust_threads, *trust_groups, *trust_events, *trust_opportunities
     )
+    not_for_public = not_for_council | addresses(
+        *community, *community_threads, *community_groups, *community_events,
+        *community_opportunities,
+    )  # fmt: skip
     return {"anonymous": not_for_public, "staff": not_for_council}
 
 
@@ -242,11 +280,39 @@ def test_each_varied_row_draws_from_300_pages_its_login_state_can_see(
     for row in varied:
         for state, chosen in row["varied"].items():
             paths = chosen["paths"]
-            assert len(set(paths)) == len(paths) >= fixtures.VARIED_PAGES, (row["name"], state)
+            # A page is its address, and the cookie it is asked for with when it has one.
+            pages = list(zip(paths, chosen.get("cookies") or paths, strict=True))
+            assert len(set(pages)) == len(pages) >= fixtures.VARIED_PAGES, (row["name"], state)
             assert not set(paths) & partnership[state], (row["name"], state)
             assert "fewer than" not in chosen["note"]
-            for address in paths[:: len(paths) // 3]:  # three of them, through HTTP
-                assert viewers[state].get(address).status_code == 200, (state, address)
+            for address, cookie in pages[:: len(pages) // 3]:  # three of them, through HTTP
+                viewer = viewers[state] if "cookies" not in chosen else as_cookie(cookie)
+                assert viewer.get(address).status_code == 200, (state, address)
+
+
+def as_cookie(cookie: str) -> Client:
+    name, _, value = cookie.partition("=")
+    client = Client()
+    client.cookies[name] = value
+    return client
+
+
+def test_for_you_is_measured_signed_in_as_300_different_people_with_skills(
+    partnership, staff_member, tmp_path
+):
+    row = next(r for r in fixtures.varied_pages(staff_member) if "for you" in r["name"])
+    chosen = row["varied"]["staff"]
+    store = import_module(settings.SESSION_ENGINE).SessionStore
+
+    people = {store(session_key=c.partition("=")[2])["_auth_user_id"] for c in chosen["cookies"]}
+
+    assert list(row["varied"]) == ["staff"]  # signed in only
+    assert set(chosen["paths"]) == {"/opportunities/"}
+    assert len(people) == len(chosen["cookies"]) == fixtures.VARIED_PAGES
+    with_skills = Profile.objects.filter(user__in=people, profile_skills__isnull=False)
+    assert with_skills.distinct().count() == len(people)
+    lines = run.varied_row(row, "staff", tmp_path).pages_file.read_text().splitlines()
+    assert lines == [f"/opportunities/\t{c}" for c in chosen["cookies"]]
 
 
 def test_search_words_are_skill_names_with_a_few_typos_each_once(partnership):

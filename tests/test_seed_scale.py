@@ -1,7 +1,7 @@
 """`manage.py seed_scale` adds a large partnership whose derived data is what the services write.
 
-Seeded once (small: 300 people, 3,000 posts, one 1,000-post thread) for the read-only
-checks, and rolled back after them.
+Seeded once (small: 300 people, 3,000 posts, one 1,000-post thread, 40 opportunities) for
+the read-only checks, and rolled back after them.
 """
 
 import io
@@ -10,16 +10,21 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
+from django.db.models import Count, F, Q
 from django.test import Client
+from django.utils import timezone
 
 from forums.models import MAX_DEPTH, Board, Post, Thread
 from groups.models import RSVP, Event, Group, Membership
+from opportunities.models import OPEN_TO_RESIDENTS, Interest, Opportunity
 from profiles.models import Profile, ProfileSearch, ProfileSkill
 from profiles.selectors import DirectoryFilters, directory_search
 from profiles.services import refresh_search
 from sociable.accounts.models import User
 from sociable.accounts.services import organisation_for_email
 from sociable.audience import Audience
+from sociable.markdown import render_markdown
+from sociable.scale import Plan
 
 PEOPLE, POSTS, BIG = 300, 3000, 1000
 SMALL = ["--people", str(PEOPLE), "--posts", str(POSTS), "--big-threads", "1"]
@@ -79,6 +84,10 @@ def test_the_same_seed_writes_the_same_partnership():
                 list(User.objects.order_by("date_joined").values_list("username", "name")),
                 list(Thread.objects.order_by("created_at").values_list("title", "next_seq")),
                 list(Post.objects.order_by("created_at").values_list("body", "depth")),
+                list(
+                    Opportunity.objects.order_by("pk").values_list("title", "status", "closes_on")
+                ),
+                list(Interest.objects.order_by("pk").values_list("person__username", "status")),
             )
             transaction.set_rollback(True)
         return described
@@ -222,3 +231,61 @@ class TestTheSeededPartnership:
         assert Post.objects.filter(status=Post.Status.PENDING).exists()
         assert Post.objects.filter(hidden_at__isnull=False).exists()
         assert Post.objects.filter(deleted_at__isnull=False).exists()
+
+    def test_opportunities_keep_the_audience_rule_and_open_ones_close_in_the_future(self):
+        today = timezone.localdate()
+        opportunities = Opportunity.objects.all()
+        beyond_staff = opportunities.exclude(audience__in=[Audience.STAFF, Audience.ORGANISATION])
+        mine = opportunities.filter(audience=Audience.ORGANISATION)
+        open_ones = opportunities.filter(status=Opportunity.Status.OPEN)
+
+        assert opportunities.count() == Plan(people=PEOPLE, posts=POSTS).opportunity_count == 40
+        assert {"draft", "open", "closed", "done", "withdrawn"} <= set(
+            opportunities.values_list("status", flat=True)
+        )
+        assert {"public", "community"} <= set(beyond_staff.values_list("audience", flat=True))
+        assert set(beyond_staff.values_list("kind", flat=True)) <= set(OPEN_TO_RESIDENTS)
+        assert mine.exists()
+        assert not mine.exclude(audience_organisation=F("organisation")).exists()
+        assert not opportunities.exclude(audience=Audience.ORGANISATION).filter(
+            audience_organisation__isnull=False
+        )
+        assert not opportunities.exclude(posted_by__organisation=F("organisation")).exists()
+        assert open_ones.count() >= 4
+        assert not open_ones.filter(closes_on__lte=today).exists()
+        assert not open_ones.filter(published_at__isnull=True).exists()
+        assert not opportunities.filter(status__in=["closed", "done"], closes_on__gte=today)
+        assert not opportunities.filter(status="draft", published_at__isnull=False).exists()
+        assert not opportunities.filter(starts_on__lt=F("closes_on")).exists()
+        for opportunity in opportunities.order_by("pk")[::5]:
+            assert opportunity.description_html == render_markdown(opportunity.description)
+
+    def test_interest_is_from_people_who_may_see_it_once_each_within_the_places(self):
+        interest = Interest.objects.select_related("opportunity", "person")
+        offered = Count("interest", filter=Q(interest__status=Interest.Status.OFFERED))
+        counted = Opportunity.objects.annotate(offered=offered)
+
+        assert interest.count() > 40
+        assert {"interested", "offered", "declined"} <= set(
+            interest.values_list("status", flat=True)
+        )
+        for row in interest:
+            assert row.opportunity.is_visible_to(row.person), row.pk
+            assert row.person_id != row.opportunity.posted_by_id
+            assert row.created_at >= row.person.date_joined
+        assert not interest.filter(opportunity__status=Opportunity.Status.DRAFT).exists()
+        assert not counted.filter(offered__gt=F("places")).exists()
+        assert not counted.filter(status="open", offered__gte=F("places")).exists()
+        assert not interest.filter(status="offered", manager=Interest.ManagerAnswer.WAITING)
+
+    def test_the_opportunities_list_an_open_ones_page_and_the_one_search_open_for_staff(self):
+        viewer = staff_viewer()
+        client = signed_in(viewer)
+        opportunity = (
+            Opportunity.objects.open().visible_to(viewer).exclude(posted_by=viewer).first()
+        )
+
+        assert client.get("/opportunities/").status_code == 200
+        assert client.get(opportunity.get_absolute_url()).status_code == 200
+        assert client.get("/search/", {"q": opportunity.title.split()[0]}).status_code == 200
+        assert Client().get("/opportunities/").status_code == 200

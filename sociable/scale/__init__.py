@@ -1,8 +1,9 @@
 """A large, believable partnership for performance work: ``manage.py seed_scale``.
 
 Tens of thousands to a million people with skills and interests drawn from
-realistic distributions, teams and places, groups with events and RSVPs, and
-boards with threaded discussions, some 10,000 posts long. Rows are streamed in
+realistic distributions, teams and places, groups with events and RSVPs,
+boards with threaded discussions, some 10,000 posts long, and opportunities
+with the interest shown in them. Rows are streamed in
 with COPY (``bulk.py``); everything derived (search rows, paths, counters,
 rendered HTML, organisations) is what the services would have produced, so the
 site behaves on this data exactly as it would on the real thing.
@@ -19,7 +20,7 @@ from django.db import connection, transaction
 
 from profiles.holdings import recount_all
 
-from . import forums, groups, people
+from . import forums, groups, opportunities, people
 from .bulk import Tally
 from .world import LEVELS, Plan, World
 
@@ -29,13 +30,16 @@ ANALYSED = [
     "accounts_user", "account_emailaddress", "profiles_profile", "profiles_profileskill",
     "profiles_skillcount", "profiles_profilesearch", "profiles_searchword", "groups_group",
     "groups_membership", "groups_event", "groups_rsvp", "forums_board", "forums_thread",
-    "forums_post", "forums_subscription", "forums_reaction",
+    "forums_post", "forums_subscription", "forums_reaction", "opportunities_opportunity",
+    "opportunities_opportunity_skills_needed", "opportunities_opportunity_skills_taught",
+    "opportunities_interest",
 ]  # fmt: skip
 
 
 def seed_scale(plan: Plan, say: Callable[[str], None] = print) -> Tally:
-    """Add ``plan.people`` people and ``plan.posts`` posts (and all around them); return the
-    time each phase took and the rows it wrote."""
+    """Add ``plan.people`` people, ``plan.posts`` posts and ``plan.opportunity_count``
+    opportunities (and all around them); return the time each phase took and the rows it
+    wrote."""
     tally = Tally(say=say)
     world = World.start(plan, tally)
     with transaction.atomic():
@@ -60,6 +64,9 @@ def seed_scale(plan: Plan, say: Callable[[str], None] = print) -> Tally:
             forums.seed_boards(world)
         with tally.phase("threads, posts, follows and reactions"):
             forums.seed_threads(world)
+        # Last, so that the rest is what the same seed wrote before opportunities were seeded.
+        with tally.phase("opportunities, their skills and interest"):
+            opportunities.seed_opportunities(world)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     with tally.phase("planner statistics (ANALYZE)"), connection.cursor() as cursor:

@@ -24,6 +24,9 @@ LEVELS = {  # --scale: people, posts
     "L": (1_000_000, 10_000_000),
 }
 BIG_THREAD_SIZE = 10_000
+# Opportunities at each level (issue 21): fewer per person as the partnership grows, as a
+# few hundred teams post them whatever the number of people who may answer.
+OPPORTUNITIES = {"S": 2_000, "M": 10_000, "L": 50_000}
 
 
 @dataclass(frozen=True)
@@ -33,10 +36,27 @@ class Plan:
     seed: int = 2024
     big_threads: int | None = None  # None: worked out from the number of posts
     big_thread_size: int = BIG_THREAD_SIZE
+    opportunities: int | None = None  # None: worked out from the number of people
 
     @property
     def groups(self) -> int:
         return max(5, self.people // 50)
+
+    @property
+    def opportunity_count(self) -> int:
+        """The level's number at a level's people (2,000 at S, 10,000 at M, 50,000 at L),
+        on the straight line between the two levels around any other number (from none at
+        no people), and in proportion to the people beyond L."""
+        if self.opportunities is not None:
+            return self.opportunities
+        points = sorted((LEVELS[level][0], count) for level, count in OPPORTUNITIES.items())
+        below = (0, 0)
+        for people, count in points:
+            if self.people <= people:
+                share = (self.people - below[0]) / (people - below[0])
+                return round(below[1] + share * (count - below[1]))
+            below = (people, count)
+        return round(self.people * below[1] / below[0])
 
     @property
     def big_thread_count(self) -> int:
