@@ -11,8 +11,10 @@ passes or its places are filled, then closed; its poster marks it done, with a s
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Upper
 
 from profiles.models import Place, Skill, Team
 from sociable.audience import Audience, AudienceModel, AudienceQuerySet
@@ -142,6 +144,17 @@ class Opportunity(AudienceModel):
             ),
         ]
         indexes = [
+            # Words found in what is open, as the list's search asks (icontains: UPPER LIKE).
+            GinIndex(
+                OpClass(Upper("title"), name="gin_trgm_ops"),
+                name="opportunity_open_title_trgm",
+                condition=Q(status="open"),
+            ),
+            GinIndex(
+                OpClass(Upper("description"), name="gin_trgm_ops"),
+                name="opportunity_open_text_trgm",
+                condition=Q(status="open"),
+            ),
             models.Index(fields=["status", "closes_on"], name="opportunity_open_closing"),
             models.Index(fields=["posted_by", "status"], name="opportunity_poster"),
         ]

@@ -5,7 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, IntegerField, Prefetch, Q, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from profiles.models import ProfileSkill, Skill
@@ -14,6 +24,9 @@ from .models import Interest, Opportunity, Report
 
 PAGE_SIZE = 20
 FOR_YOU = 5
+# The tables naming the skills an opportunity teaches and needs.
+Taught = Opportunity.skills_taught.through
+Needed = Opportunity.skills_needed.through
 
 
 @dataclass
@@ -45,7 +58,10 @@ def find(viewer, filters: Filters, today: date | None = None):
         found = found.filter(kind=filters.kind)
     if filters.skill.strip():
         wanted = Skill.objects.filter(Q(slug=filters.skill) | Q(name__iexact=filters.skill))
-        found = found.filter(Q(skills_needed__in=wanted) | Q(skills_taught__in=wanted)).distinct()
+        found = found.filter(
+            Exists(_naming(Needed, wanted.values("pk")))
+            | Exists(_naming(Taught, wanted.values("pk")))
+        )
     if filters.organisation:
         found = found.filter(organisation__slug=filters.organisation)
     if filters.where:
@@ -71,22 +87,30 @@ def for_you(viewer, today: date | None = None, limit: int = FOR_YOU) -> list[Opp
     know = [s for s, r in rows if r in (ProfileSkill.Relation.TEACH, ProfileSkill.Relation.HAS)]
     if not learn and not know:
         return []
+    # Candidates through the skill tables' indexes, each scored by two counts: not every
+    # open opportunity joined to both tables and grouped (bench/RESULTS.md, issue 21).
+    taught, needed = _naming(Taught, learn), _naming(Needed, know)
     found = (
         Opportunity.objects.open()
         .visible_to(viewer)
-        .filter(closes_on__gte=today)
+        .filter(Exists(taught) | Exists(needed), closes_on__gte=today)
         .exclude(posted_by_id=viewer.pk)
-        .exclude(interest__person_id=viewer.pk)
-        .annotate(
-            score=Count("skills_taught", filter=Q(skills_taught__in=learn), distinct=True) * 2
-            + Count("skills_needed", filter=Q(skills_needed__in=know), distinct=True)
-            if learn or know
-            else Value(0, output_field=IntegerField())
-        )
-        .filter(score__gt=0)
+        .exclude(Exists(Interest.objects.filter(opportunity=OuterRef("pk"), person_id=viewer.pk)))
+        .annotate(score=2 * _count(taught) + _count(needed))
         .order_by("-score", "closes_on", "pk")
     )
     return list(with_card_data(found)[:limit])
+
+
+def _naming(table, skills):
+    """The rows of a skill table (taught or needed) naming one of ``skills`` for the
+    opportunity of the outer query."""
+    return table.objects.filter(opportunity_id=OuterRef("pk"), skill_id__in=skills)
+
+
+def _count(rows) -> Coalesce:
+    counted = rows.order_by().values("opportunity_id").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
 def interest_for_poster(opportunity: Opportunity) -> list[Interest]:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 from profiles.services import find_or_create_place
 from sociable.accounts.models import Organisation
 from sociable.forms import add_service_errors
+from sociable.pagecache import cache_public_page
 from sociable.two_factor import two_factor_required
 
 from . import selectors, services
@@ -37,6 +38,7 @@ from .permissions import (
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     form = FindForm(request.GET or None, organisations=Organisation.objects.only("name", "slug"))
@@ -61,6 +63,7 @@ def opportunity_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_not_required
+@cache_public_page
 @require_GET
 def opportunity_detail(request: HttpRequest, pk: int) -> HttpResponse:
     opportunity = get_opportunity_for_viewer(request.viewer, pk)
