@@ -76,17 +76,15 @@ def find(viewer, filters: Filters, today: date | None = None):
 def for_you(viewer, today: date | None = None, limit: int = FOR_YOU) -> list[Opportunity]:
     """Open opportunities for ``viewer``, best first: two points for each skill it teaches
     that they want to learn, one for each it needs that they have; never their own or one
-    they have shown interest in. One query for what they know, one for the opportunities."""
+    they have shown interest in. One query, what they know read inside it (and two for
+    the cards' skills)."""
     if not viewer.is_authenticated:
         return []
     today = today or timezone.localdate()
-    rows = ProfileSkill.objects.filter(profile__user_id=viewer.pk).values_list(
-        "skill_id", "relation"
-    )
-    learn = [s for s, r in rows if r == ProfileSkill.Relation.LEARN]
-    know = [s for s, r in rows if r in (ProfileSkill.Relation.TEACH, ProfileSkill.Relation.HAS)]
-    if not learn and not know:
-        return []
+    theirs = ProfileSkill.objects.filter(profile__user_id=viewer.pk).values("skill_id")
+    Relation = ProfileSkill.Relation
+    learn = theirs.filter(relation=Relation.LEARN)
+    know = theirs.filter(relation__in=[Relation.TEACH, Relation.HAS])
     # Candidates through the skill tables' indexes, each scored by two counts: not every
     # open opportunity joined to both tables and grouped (bench/RESULTS.md, issue 21).
     taught, needed = _naming(Taught, learn), _naming(Needed, know)
