@@ -150,3 +150,22 @@ def test_the_ask_page_starts_on_a_buddy_request(client_as, council, newcomer):
 
 def _viewer(user):
     return Viewer.of(user)
+
+
+def test_the_new_pages_take_a_fixed_number_of_queries(client_as, council, newcomer):
+    from tests.cold import cold_queries
+
+    client = client_as(newcomer.user)
+
+    def counts(n: int) -> list[int]:
+        for i in range(n):
+            volunteer = _volunteer(council, f"Volunteer {n}-{i}", team="Insight")
+            blocks.block(by=newcomer.user, person=staff_of(council, name=f"Blocked {n}-{i}"))
+            ask(volunteer.user, open_profile(staff_of(council, name=f"Asked {n}-{i}")))
+        pages = [reverse("conversations:buddy"), reverse("profiles:blocked")]
+        return [cold_queries(client, url) for url in pages]
+
+    small, large = counts(2), counts(8)
+
+    assert small == large
+    assert max(large) <= 8, large
