@@ -6,7 +6,7 @@ from django.http import Http404
 
 from sociable.accounts.models import Organisation
 
-from .models import Interest, Opportunity
+from .models import Interest, Opportunity, interests_of
 
 HR_GROUP = "HR"  # a Django auth group, given in the admin
 
@@ -49,12 +49,7 @@ def get_opportunity_for_viewer(viewer, pk: int) -> Opportunity:
 
 def get_interest_for_user(user, pk: int) -> Interest:
     """An interest its person or the opportunity's poster may act on (404 for anyone else)."""
-    found = (
-        Interest.objects.filter(pk=pk)
-        .filter(person_id=user.pk)
-        .union(Interest.objects.filter(pk=pk, opportunity__posted_by_id=user.pk))
-        .first()
-    )
+    found = interests_of(user).filter(pk=pk).select_related("opportunity", "person").first()
     if found is None:
         raise Http404("No such interest")
-    return Interest.objects.select_related("opportunity", "person").get(pk=found.pk)
+    return found
