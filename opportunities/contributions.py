@@ -1,6 +1,6 @@
 """What opportunities add to the site as a whole, registered in ``ready``: their
 notifications (anchored to the interest, or for the poster's reminders to the opportunity),
-their section of the one search and their daily job."""
+their section of the one search, home's "for you" and their daily job."""
 
 from datetime import time
 
@@ -8,7 +8,7 @@ from sociable import registry
 from sociable.content import content
 from sociable.notifications import anchors, kinds
 
-from . import notifications, personal_data, search
+from . import home, notifications, personal_data, search
 from .models import Opportunity, interests_of
 
 
@@ -21,4 +21,5 @@ def register() -> None:
     registry.data_exports.add(personal_data.export, order=50)
     registry.erasure_steps.add(personal_data.leave_opportunities, order=40)
     registry.search_parts.add(search.search_opportunities, order=40)
+    registry.home_panels.add(home.panel, order=40)
     registry.daily_jobs.add("opportunities", ("opportunities.tasks.close_and_remind", time(7, 0)))

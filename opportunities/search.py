@@ -14,13 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import Count, OuterRef, Window
+from django.db.models import Count, Window
 
 from sociable.parts import Part, shared
 from sociable.search import TOP, Section, sections_part, url
 
-from .models import Opportunity
 from .selectors import Filters, find
 
 # A result shows its organisation's name, its place and the skills it teaches.
@@ -36,20 +34,10 @@ class OpportunitiesSection(Section):
         return "opportunities/partials/_search_results.html"
 
 
-def _taught():
-    """The names of the skills the outer opportunity teaches, in order of name."""
-    taught = Opportunity.skills_taught.through.objects.filter(opportunity_id=OuterRef("pk"))
-    return ArraySubquery(taught.order_by("skill__name").values("skill__name"))
-
-
 def opportunities_section(viewer, q: str) -> Section:
     rows = []
     if q.strip():
-        found = (
-            find(viewer, Filters(q=q))
-            .prefetch_related(None)
-            .annotate(total=Window(Count("*")), teaches=_taught())
-        )
+        found = find(viewer, Filters(q=q)).annotate(total=Window(Count("*")))
         rows = list(found[:TOP])
     total = rows[0].total if rows else 0
     see_all = url("opportunities:list", q=q)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Count,
     Exists,
     IntegerField,
     OuterRef,
-    Prefetch,
     Q,
     Subquery,
     Value,
@@ -27,6 +28,7 @@ FOR_YOU = 5
 # The tables naming the skills an opportunity teaches and needs.
 Taught = Opportunity.skills_taught.through
 Needed = Opportunity.skills_needed.through
+Relation = ProfileSkill.Relation
 
 
 @dataclass
@@ -41,10 +43,18 @@ class Filters:
 
 
 def with_card_data(opportunities):
-    return opportunities.select_related("organisation", "place", "team").prefetch_related(
-        Prefetch("skills_needed", queryset=Skill.objects.only("name", "slug")),
-        Prefetch("skills_taught", queryset=Skill.objects.only("name", "slug")),
+    """What a card shows: the organisation, place and team, and the names of the skills it
+    teaches (``teaches``) and needs (``needs``), read in the same query."""
+    return opportunities.select_related("organisation", "place", "team").annotate(
+        teaches=_names(Taught), needs=_names(Needed)
     )
+
+
+def _names(table) -> ArraySubquery:
+    """The names of the skills a skill table (taught or needed) names for the outer
+    opportunity, in order of name."""
+    rows = table.objects.filter(opportunity_id=OuterRef("pk"))
+    return ArraySubquery(rows.order_by("skill__name").values("skill__name"))
 
 
 def find(viewer, filters: Filters, today: date | None = None):
@@ -73,18 +83,34 @@ def find(viewer, filters: Filters, today: date | None = None):
     return with_card_data(found).order_by("-published_at", "-pk")
 
 
-def for_you(viewer, today: date | None = None, limit: int = FOR_YOU) -> list[Opportunity]:
+def for_you(
+    viewer,
+    today: date | None = None,
+    limit: int = FOR_YOU,
+    *,
+    skills: tuple[Collection[int], Collection[int]] | None = None,
+    since=None,
+) -> list[Opportunity]:
     """Open opportunities for ``viewer``, best first: two points for each skill it teaches
     that they want to learn, one for each it needs that they have; never their own or one
-    they have shown interest in. One query, what they know read inside it (and two for
-    the cards' skills)."""
+    they have shown interest in; only those published after ``since`` when given. One
+    query, cards and all.
+
+    ``skills`` are the pks of the skills they want to learn and of those they know (teach
+    or have), when the caller has read them already (home reads their profile); nothing is
+    asked when both are empty. Without them they are read inside the query.
+    """
     if not viewer.is_authenticated:
         return []
     today = today or timezone.localdate()
-    theirs = ProfileSkill.objects.filter(profile__user_id=viewer.pk).values("skill_id")
-    Relation = ProfileSkill.Relation
-    learn = theirs.filter(relation=Relation.LEARN)
-    know = theirs.filter(relation__in=[Relation.TEACH, Relation.HAS])
+    if skills is None:
+        theirs = ProfileSkill.objects.filter(profile__user_id=viewer.pk).values("skill_id")
+        learn = theirs.filter(relation=Relation.LEARN)
+        know = theirs.filter(relation__in=[Relation.TEACH, Relation.HAS])
+    else:
+        learn, know = skills
+        if not learn and not know:
+            return []
     # Candidates through the skill tables' indexes, each scored by two counts: not every
     # open opportunity joined to both tables and grouped (bench/RESULTS.md, issue 21).
     taught, needed = _naming(Taught, learn), _naming(Needed, know)
@@ -97,6 +123,8 @@ def for_you(viewer, today: date | None = None, limit: int = FOR_YOU) -> list[Opp
         .annotate(score=2 * _count(taught) + _count(needed))
         .order_by("-score", "closes_on", "pk")
     )
+    if since is not None:
+        found = found.filter(published_at__gt=since)
     return list(with_card_data(found)[:limit])
 
 
@@ -117,11 +145,13 @@ def interest_for_poster(opportunity: Opportunity) -> list[Interest]:
 
 def mine(user) -> dict:
     """What ``user`` posted (every state) and the interest they have shown."""
-    posted = with_card_data(
-        Opportunity.objects.filter(posted_by=user).annotate(
+    posted = (
+        Opportunity.objects.filter(posted_by=user)
+        .annotate(
             interested=Count("interest", filter=~Q(interest__status__in=["withdrawn", "declined"]))
         )
-    ).order_by("-created_at")
+        .order_by("-created_at")
+    )
     shown = (
         Interest.objects.filter(person=user).select_related("opportunity").order_by("-created_at")
     )

@@ -1,12 +1,14 @@
 """What profiles add to the site as a whole, registered in ``ProfilesConfig.ready``: the
-profile's part of a person's data and of deleting it."""
+profile's part of a person's data and of deleting it, home's people panels, and the
+viewer's own profile (the viewer fact ``own_profile``) for the other panels that suggest
+from it."""
 
 from datetime import time
 
 from sociable import registry
 from sociable.notifications import kinds
 
-from . import home, notifications, parts, personal_data, search
+from . import home, notifications, parts, personal_data, search, selectors
 
 
 def register() -> None:
@@ -19,6 +21,8 @@ def register() -> None:
     registry.full_search_sections.add("skills", ("Skills and interests", search.search_skills))
     registry.search_suggestions.add(search.did_you_mean)
     registry.home_panels.add(home.panel, order=10)
+    # The viewer's own profile and skills, read once a request for every panel that asks.
+    registry.viewer_facts.add("own_profile", selectors.own_profile)
     registry.privacy_facts.add(home.privacy_facts)
     for kind in notifications.KINDS:
         kinds.register(kind)

@@ -9,15 +9,19 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.fields import ArrayField
+from django.db.models import BigIntegerField, F, Value
 from django.http import HttpRequest
 from django.utils import timezone
 
 from sociable.legal import duration
+from sociable.queries import fetch
+from sociable.viewer import viewer_of
 
 from . import selectors as profile_selectors
 from .cards import shared_cards
 from .completeness import completeness
-from .models import STALE_AFTER, Matches, Profile, ProfileSkill
+from .models import STALE_AFTER, Profile, ProfileSkill
 
 NEW_PEOPLE_SINCE = timedelta(days=30)
 # How long the people home suggests are kept before they are found again (unless what they
@@ -59,8 +63,8 @@ def learning_matches(request: HttpRequest, *, now=None) -> dict:
     Each panel finds its people's pks; their cards are shared ones (``profiles.cards``),
     and one more query brings any not kept.
     """
-    user = request.viewer
-    profile = profile_selectors.own_profile(user)
+    user = viewer_of(request)
+    profile = user.fact("own_profile")
     if profile is None:
         return {
             "profile": None,
@@ -105,8 +109,8 @@ def kept_or_found_matches(user, profile, skills: dict[str, list[int]], *, now) -
     want to learn what it can teach, MATCHES of each, best first.
 
     Kept for the profile (``profiles.models.Matches``) while what they were found from is
-    unchanged and they are younger than MATCHES_LAST; otherwise found again, in one query,
-    and kept, in one more. Either way home asks the same few queries.
+    unchanged and they are younger than MATCHES_LAST; otherwise found again and kept in one
+    statement (an ``INSERT ... SELECT``). Either way home asks the same few queries.
     """
     basis = _basis(profile, skills)
     kept = profile.kept_matches
@@ -116,7 +120,6 @@ def kept_or_found_matches(user, profile, skills: dict[str, list[int]], *, now) -
         "teachers": (Relation.TEACH, Relation.LEARN),
         "learners": (Relation.LEARN, Relation.TEACH),
     }
-    found = {"teachers": [], "learners": []}
     ranked = {
         panel: profile_selectors.best_matches(
             user, profile, give=give, take=take, skills=skills.get(take, [])
@@ -125,18 +128,25 @@ def kept_or_found_matches(user, profile, skills: dict[str, list[int]], *, now) -
     }
     lists = {
         panel: ArraySubquery(people.values("pk")[:MATCHES])
-        for panel, people in ranked.items()
         if not people.query.is_empty()
+        else Value([], output_field=ArrayField(BigIntegerField()))
+        for panel, people in ranked.items()
     }
-    if lists:
-        found |= Profile.objects.filter(pk=profile.pk).values(**lists).get()
-    Matches.objects.bulk_create(
-        [Matches(profile=profile, basis=basis, found_at=now, **found)],
-        update_conflicts=True,
-        unique_fields=["profile"],
-        update_fields=["basis", "teachers", "learners", "found_at"],
+    found = Profile.objects.filter(pk=profile.pk).values(
+        profile_id=F("pk"), basis=Value(basis), found_at=Value(now), **lists
     )
-    return found["teachers"], found["learners"]
+    select, params = found.query.sql_with_params()
+    rows = fetch(
+        f"""INSERT INTO profiles_matches (profile_id, basis, found_at, teachers, learners)
+        SELECT found.profile_id, found.basis, found.found_at, found.teachers, found.learners
+        FROM ({select}) found
+        ON CONFLICT (profile_id) DO UPDATE SET basis = EXCLUDED.basis,
+            found_at = EXCLUDED.found_at, teachers = EXCLUDED.teachers,
+            learners = EXCLUDED.learners
+        RETURNING teachers, learners""",  # noqa: S608 - the ORM's SQL, its values as params
+        params,
+    )
+    return rows[0]
 
 
 def _basis(profile, skills: dict[str, list[int]]) -> str:

@@ -517,15 +517,16 @@ def test_panels_known_to_be_empty_ask_the_database_nothing(client_as, council, s
             found.append(len(context))
         return found
 
-    # The empty profile, with no skills, team or building, asks for no one; its (empty)
-    # matches are kept on the first visit. The full one finds its teachers and learners and
-    # keeps them on the first visit (2 queries), and asks only for new people nearby after
-    # that; finding nobody, it needs no cards.
+    # The empty profile, with no skills, team or building, asks for no one and for no
+    # opportunities; its (empty) matches are kept on the first visit. The full one finds
+    # its teachers and learners and keeps them on the first visit (2 queries), and asks
+    # only for new people nearby after that; finding nobody, it needs no cards. Having
+    # skills, it is asked the opportunities that suit them (1 query, cards and all).
     first_empty, then_empty = counts(empty)
     first_full, then_full = counts(full)
     assert first_empty == then_empty + 1
     assert first_full == then_empty + 3 <= BUDGET
-    assert then_full == then_empty + 1
+    assert then_full == then_empty + 2
 
 
 def test_home_runs_the_same_few_queries_however_much_there_is(
