@@ -1,6 +1,6 @@
 """What opportunities add to the site as a whole, registered in ``ready``: their
 notifications (anchored to the interest, or for the poster's reminders to the opportunity),
-their section of the one search, home's "for you" and their daily job."""
+their section of the one search, home's "for you", their daily job and Monday's suggestions."""
 
 from datetime import time
 
@@ -23,3 +23,6 @@ def register() -> None:
     registry.search_parts.add(search.search_opportunities, order=40)
     registry.home_panels.add(home.panel, order=40)
     registry.daily_jobs.add("opportunities", ("opportunities.tasks.close_and_remind", time(7, 0)))
+    registry.daily_jobs.add(
+        "opportunities_week", ("opportunities.tasks.suggest_this_week", time(8, 0))
+    )

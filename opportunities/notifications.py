@@ -1,9 +1,11 @@
 """What opportunities tell people: interest shown, where it stands, a change or a
 withdrawal, the closing date near. Each notice is anchored to the interest it is about
-(its person and the poster only) or, for the poster's own reminders, to the opportunity."""
+(its person and the poster only) or, for the poster's own reminders, to the opportunity.
+And once a week, new ones that suit your skills (a kind of its own, to turn off alone)."""
 
 from __future__ import annotations
 
+from sociable.links import reverse
 from sociable.notifications.kinds import NotificationKind
 from sociable.notifications.services import notify
 
@@ -12,16 +14,21 @@ from .models import Interest, Opportunity
 OPPORTUNITIES = NotificationKind(
     "opportunity", "Interest in your opportunities, and answers to yours", order=40
 )
-KINDS = [OPPORTUNITIES]
+SUIT_YOU = NotificationKind(
+    "opportunity_week", "New opportunities that suit your skills (once a week)", order=41
+)
+KINDS = [OPPORTUNITIES, SUIT_YOU]
 
 
-def _tell(recipients, *, anchor, title: str, key: str, url: str, body: str = "", by=None) -> int:
+def _tell(
+    recipients, *, anchor, title: str, key: str, url: str, body="", by=None, kind=OPPORTUNITIES
+) -> int:
     recipients = [r for r in recipients if r is not None]
     if not recipients:
         return 0
     return len(
         notify(
-            kind=OPPORTUNITIES, recipients=recipients, actor=by, title=title, body=body,
+            kind=kind, recipients=recipients, actor=by, title=title, body=body,
             url=url, anchor=anchor, key=key,
         )
     )  # fmt: skip
@@ -60,8 +67,9 @@ def answered(interest: Interest, *, by) -> int:
     )
 
 
-def changed(opportunity: Opportunity, interests, *, what: str, stamp: str) -> int:
-    """Tell everyone whose interest is live that the poster changed or withdrew it."""
+def changed(opportunity: Opportunity, interests, *, what: str, stamp: str, details="") -> int:
+    """Tell everyone whose interest is live that the poster changed (``details``: what) or
+    withdrew it."""
     told = 0
     for interest in interests:
         told += _tell(
@@ -69,6 +77,7 @@ def changed(opportunity: Opportunity, interests, *, what: str, stamp: str) -> in
             anchor=interest,
             by=opportunity.posted_by,
             title=f"{opportunity.title}: {what}",
+            body=details,
             url=opportunity.get_absolute_url(),
             key=f"interest:{interest.pk}:{stamp}",
         )
@@ -117,4 +126,21 @@ def moderated(opportunity: Opportunity, *, what: str, reason: str, stamp: int) -
         body=reason,
         url=opportunity.get_absolute_url(),
         key=f"opportunity:{opportunity.pk}:moderated:{stamp}",
+    )
+
+
+def suit_you(person, found: list[Opportunity], *, week: str) -> int:
+    """Once a week: the new open opportunities that suit ``person``'s skills (each one
+    they may see, checked as they were found), best first. Anchored to none of them: the
+    notice names several, and leads to the list's "for you"."""
+    more = len(found) - 1
+    return _tell(
+        [person],
+        anchor=None,
+        kind=SUIT_YOU,
+        title=f"New this week for your skills: {found[0].title}"
+        + (f", and {more} more" if more else ""),
+        body=" · ".join(opportunity.title for opportunity in found),
+        url=reverse("opportunities:list") + "#for-you",
+        key=f"opportunities:week:{week}",
     )

@@ -128,6 +128,26 @@ def for_you(
     return list(with_card_data(found)[:limit])
 
 
+def people_suited(since) -> list[int]:
+    """The pks of the people a new opportunity (open, published after ``since``) might
+    suit: it teaches a skill they want to learn, or needs one they teach or have. Whether
+    they may see it is for ``for_you`` to say, person by person."""
+    new = Opportunity.objects.open().filter(published_at__gt=since)
+    taught = Taught.objects.filter(opportunity__in=new).values("skill_id")
+    needed = Needed.objects.filter(opportunity__in=new).values("skill_id")
+    return list(
+        ProfileSkill.objects.filter(
+            Q(relation=Relation.LEARN, skill_id__in=taught)
+            | Q(relation__in=[Relation.TEACH, Relation.HAS], skill_id__in=needed),
+            profile__archived_at__isnull=True,
+            profile__user__is_active=True,
+        )
+        .values_list("profile__user_id", flat=True)
+        .distinct()
+        .order_by("profile__user_id")
+    )
+
+
 def _naming(table, skills):
     """The rows of a skill table (taught or needed) naming one of ``skills`` for the
     opportunity of the outer query."""

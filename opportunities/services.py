@@ -111,8 +111,40 @@ def save(
     if changed and opportunity.status == Status.OPEN:
         live = opportunity.interest.live().select_related("person")
         stamp = f"changed:{timezone.now():%Y%m%d%H%M%S}"
-        notifications.changed(opportunity, live, what="the poster changed it", stamp=stamp)
+        notifications.changed(
+            opportunity, live, what="the poster changed it", stamp=stamp,
+            details="; ".join(material_changes(before, opportunity)),
+        )  # fmt: skip
     return opportunity
+
+
+def material_changes(before: dict, opportunity: Opportunity) -> list[str]:
+    """What changed that someone interested would want to know, in words: "closes 21
+    January (was 14 January)". ``before`` holds the MATERIAL fields as they were."""
+
+    def day(value) -> str:
+        return f"{value:%-d %B %Y}" if value else "no date"
+
+    said, was = [], before
+    if was["title"] != opportunity.title:
+        said.append(f"new title (was “{was['title']}”)")
+    if was["description"] != opportunity.description:
+        said.append("what you would do and learn is rewritten")
+    if was["where"] != opportunity.where or was["place_id"] != opportunity.place_id:
+        place = f", {opportunity.place.name}" if opportunity.place else ""
+        said.append(f"now {opportunity.get_where_display().lower()}{place}")
+    for name, words in (("starts_on", "starts"), ("ends_on", "ends"), ("closes_on", "closes")):
+        if before[name] != getattr(opportunity, name):
+            said.append(f"{words} {day(getattr(opportunity, name))} (was {day(before[name])})")
+    if (was["hours_a_week"], was["days"]) != (opportunity.hours_a_week, opportunity.days):
+        said.append(f"time asked: {opportunity.time_asked or 'not said'}")
+    if was["manager_must_agree"] != opportunity.manager_must_agree:
+        said.append(
+            "your line manager must now agree"
+            if opportunity.manager_must_agree
+            else "your line manager's agreement is no longer asked"
+        )
+    return said
 
 
 def _skills(names: Iterable[str]) -> list[Skill]:

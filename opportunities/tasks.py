@@ -1,18 +1,21 @@
-"""Background work for opportunities: asking a line manager to agree, and the daily close
-and reminders."""
+"""Background work for opportunities: asking a line manager to agree, the daily close
+and reminders, and each Monday the new ones that suit each person's skills."""
 
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django_tasks import task
 
+from sociable.accounts.models import User
 from sociable.links import reverse, site_address
 
-from . import services
+from . import services, suggestions
 from .models import Interest
 
 logger = logging.getLogger(__name__)
@@ -49,3 +52,21 @@ def ask_manager(interest_id: int) -> str:
 def close_and_remind() -> str:
     closed, reminded = services.close_and_remind()
     return f"closed {closed}, reminded {reminded}"
+
+
+@task()
+def suggest_this_week() -> str:
+    """The daily job behind Monday's suggestions (``opportunities.suggestions``)."""
+    people = suggestions.people_to_tell(timezone.now())
+    for user_id in people:
+        suggest_to.enqueue(user_id, timezone.now().isoformat())
+    return f"queued {len(people)}"
+
+
+@task()
+def suggest_to(user_id: int, when: str) -> str:
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        return "gone"
+    told = suggestions.tell(person, datetime.fromisoformat(when))
+    return f"told of {told}"

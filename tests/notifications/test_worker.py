@@ -71,6 +71,7 @@ def test_the_scheduler_queues_each_daily_job_once_however_often_it_wakes(relay):
     assert run_due_jobs(morning) == ["digests", "opportunities", "roulette"]
     assert run_due_jobs(morning) == []  # a second node, or the next minute
     assert run_due_jobs(morning.replace(hour=11)) == [
+        "opportunities_week",  # queued daily; it tells people on Mondays only
         "conversation_days",
         "event_reminders",
         "stale_profiles",

@@ -92,10 +92,19 @@ def test_only_the_poster_changes_it_and_the_interested_are_told(staff_member, ot
     with pytest.raises(PermissionDenied):
         services.save(poster=other_staff, opportunity=loan, title="Mine now")
 
-    services.save(poster=staff_member, opportunity=loan, closes_on=TODAY() + timedelta(days=20))
+    was = loan.closes_on
+    services.save(
+        poster=staff_member, opportunity=loan, closes_on=TODAY() + timedelta(days=20),
+        hours_a_week=7, manager_must_agree=True,
+    )  # fmt: skip
+    services.save(poster=staff_member, opportunity=loan, places=2)  # not material: untold
 
-    told = Notification.objects.filter(recipient=other_staff).values_list("title", flat=True)
-    assert list(told) == [f"{loan.title}: the poster changed it"]
+    [told] = Notification.objects.filter(recipient=other_staff)
+    assert told.title == f"{loan.title}: the poster changed it"
+    assert told.body == (
+        f"closes {TODAY() + timedelta(days=20):%-d %B %Y} (was {was:%-d %B %Y}); "
+        "time asked: 7 hours a week; your line manager must now agree"
+    )
 
 
 def test_the_closing_date_cannot_be_moved_into_the_past(staff_member):
