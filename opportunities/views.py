@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import astuple
 from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from profiles.services import find_or_create_place
@@ -19,7 +19,7 @@ from sociable.forms import add_service_errors
 from sociable.pagecache import cache_public_page
 from sociable.two_factor import two_factor_required
 
-from . import selectors, services
+from . import parts, selectors, services
 from .forms import (
     AnswerForm,
     DoneForm,
@@ -43,20 +43,21 @@ from .permissions import (
 def opportunity_list(request: HttpRequest) -> HttpResponse:
     form = FindForm(request.GET or None, organisations=Organisation.objects.only("name", "slug"))
     filters = selectors.Filters(**form.cleaned_data) if form.is_valid() else selectors.Filters()
-    page = Paginator(selectors.find(request.viewer, filters), selectors.PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
     params = request.GET.copy()
     params.pop("page", None)
+    today = timezone.localdate()
+    listed = parts.opportunity_list(
+        request, astuple(filters), request.GET.get("page", "1"), params.urlencode(),
+        today.isoformat(),
+    )  # fmt: skip
     return render(
         request,
         "opportunities/opportunity_list.html",
         {
             "form": form,
-            "page": page,
-            "filtered": any(asdict(filters).values()),
+            "listed": listed,
             "query_string": params.urlencode(),
-            "for_you": selectors.for_you(request.viewer) if not params else [],
+            "for_you": selectors.for_you(request.viewer, today) if not params else [],
             "staff": request.user.is_authenticated and request.user.organisation_id is not None,
         },
     )

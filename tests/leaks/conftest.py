@@ -23,6 +23,7 @@ from profiles.models import Skill
 from sociable.cache import PAGES
 from tests.accounts.factories import OrganisationFactory, UserFactory, add_totp, staff_of
 from tests.groups.factories import make_event, make_group
+from tests.opportunities.factories import post as post_opportunity
 from tests.profiles.factories import make_profile
 
 from .oracle import Viewers
@@ -149,6 +150,13 @@ def _world() -> SimpleNamespace:
     choir_board = Board.objects.create(name="Choir", slug="choir", audience="members", group=choir)
     with override_settings(FORUMS_POSTS_PER_10_MINUTES=1_000):
         forums = _forums(p, open_board, staff_room, choir_board)
+
+    # Opportunities: the council's own, one for all staff, one for everyone. Dev wants to
+    # learn Welsh, so his list has a "for you"; Amara's (she posted it) has none.
+    post_opportunity(p.amara, title="Welsh translation loan", teaches=["Welsh"],
+                     audience="organisation")  # fmt: skip
+    post_opportunity(p.tom, title="Welsh on the wards", teaches=["Welsh"])
+    post_opportunity(p.olu, kind="volunteering", title="Welsh fun day", audience="public")
     return SimpleNamespace(
         people=people,
         council=council,

@@ -55,6 +55,11 @@ def _post_by(world, person: str) -> int:
 
 
 PAGES = [
+    Page(
+        "opportunities",
+        lambda w: "/opportunities/",
+        (("dev", "amara", 'id="for-you"'),),
+    ),
     Page("profile", _profile("amara"), (("amara", "dev", "Edit your profile"),)),
     Page("profile for one organisation", _profile("grace"), (("grace", "dev", "Your data"),)),
     Page(
