@@ -16,7 +16,7 @@ from django.utils import timezone
 from profiles.services import find_or_create_place
 from sociable.accounts.models import User
 
-from . import services
+from . import selectors, services, suggestions
 from .models import Interest, Opportunity
 
 MANAGER_EMAIL = "stuart.bell@kirkfield.gov.uk"  # Imran's manager, for the secondment
@@ -124,7 +124,12 @@ OFFERS = [
 def seed() -> list[Opportunity]:
     names = {o.poster for o in OFFERS} | {who for o in OFFERS for who, *_ in o.interest}
     people = {u.name: u for u in User.objects.filter(name__in=names)}
-    return [_seed(offer, people) for offer in OFFERS]
+    seeded = [_seed(offer, people) for offer in OFFERS]
+    # This week's suggestions, as Monday's job would make them: what suits each person.
+    now = timezone.now()
+    for person in User.objects.filter(pk__in=selectors.people_suited(now - suggestions.NEW_FOR)):
+        suggestions.tell(person, now)
+    return seeded
 
 
 def _seed(offer: Offer, people: dict[str, User]) -> Opportunity:

@@ -140,7 +140,7 @@ def suit_you(person, found: list[Opportunity], *, week: str) -> int:
         kind=SUIT_YOU,
         title=f"New this week for your skills: {found[0].title}"
         + (f", and {more} more" if more else ""),
-        body=" · ".join(opportunity.title for opportunity in found),
+        body=" · ".join(opportunity.title for opportunity in found) if more else "",
         url=reverse("opportunities:list") + "#for-you",
         key=f"opportunities:week:{week}",
     )

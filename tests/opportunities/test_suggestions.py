@@ -90,12 +90,15 @@ def test_each_week_brings_only_new_ones_and_by_email_only_if_people_want(staff_m
 
     _monday_job(_monday(weeks_on=1))
 
-    bodies = list(
+    titles = list(
         Notification.objects.filter(recipient=other_staff)
         .order_by("pk")
-        .values_list("body", flat=True)
+        .values_list("title", flat=True)
     )
-    assert bodies == ["Shadow our designers", "Design the fun day"]
+    assert titles == [
+        "New this week for your skills: Shadow our designers",
+        "New this week for your skills: Design the fun day",
+    ]
 
     notification_services.set_preferences(
         user=other_staff, channels={"opportunity_week": Channel.SITE}
@@ -127,4 +130,6 @@ def test_the_daily_job_is_scheduled_and_its_task_tells_the_person(staff_member, 
     suggest_to.enqueue(other_staff.pk, monday.isoformat())
     run_tasks()
 
-    assert Notification.objects.get(recipient=other_staff).body == "Check the budget sums"
+    told = Notification.objects.get(recipient=other_staff)
+    assert told.title == "New this week for your skills: Check the budget sums"
+    assert told.body == ""  # one: its title says it
