@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -83,34 +82,31 @@ def find(viewer, filters: Filters, today: date | None = None):
     return with_card_data(found).order_by("-published_at", "-pk")
 
 
+def skills_of(viewer) -> tuple[list[int], list[int]]:
+    """The pks of the skills ``viewer`` wants to learn, and of those they teach or have,
+    from their own profile (the viewer fact ``own_profile``: read once a request, and not
+    again when home's people panels have read it)."""
+    profile = viewer.fact("own_profile") if viewer.is_authenticated else None
+    rows = profile.own_skills if profile is not None else []
+    learn = [row["skill"] for row in rows if row["relation"] == Relation.LEARN]
+    know = [row["skill"] for row in rows if row["relation"] in (Relation.TEACH, Relation.HAS)]
+    return learn, know
+
+
 def for_you(
-    viewer,
-    today: date | None = None,
-    limit: int = FOR_YOU,
-    *,
-    skills: tuple[Collection[int], Collection[int]] | None = None,
-    since=None,
+    viewer, today: date | None = None, limit: int = FOR_YOU, *, since=None
 ) -> list[Opportunity]:
     """Open opportunities for ``viewer``, best first: two points for each skill it teaches
     that they want to learn, one for each it needs that they have; never their own or one
-    they have shown interest in; only those published after ``since`` when given. One
-    query, cards and all.
+    they have shown interest in; only those published after ``since`` when given.
 
-    ``skills`` are the pks of the skills they want to learn and of those they know (teach
-    or have), when the caller has read them already (home reads their profile); nothing is
-    asked when both are empty. Without them they are read inside the query.
+    One query, cards and all, with their skills (``skills_of``) written into it, so it is
+    planned for them; none when they have no skills to learn, teach or use.
     """
-    if not viewer.is_authenticated:
+    learn, know = skills_of(viewer)
+    if not learn and not know:
         return []
     today = today or timezone.localdate()
-    if skills is None:
-        theirs = ProfileSkill.objects.filter(profile__user_id=viewer.pk).values("skill_id")
-        learn = theirs.filter(relation=Relation.LEARN)
-        know = theirs.filter(relation__in=[Relation.TEACH, Relation.HAS])
-    else:
-        learn, know = skills
-        if not learn and not know:
-            return []
     # Candidates through the skill tables' indexes, each scored by two counts: not every
     # open opportunity joined to both tables and grouped (bench/RESULTS.md, issue 21).
     taught, needed = _naming(Taught, learn), _naming(Needed, know)
