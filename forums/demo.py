@@ -591,6 +591,8 @@ class _Seeder:
         organisation = (
             Organisation.objects.get(slug=spec.organisation) if spec.organisation else None
         )
+        if group is not None:  # the board made with the group takes the demo's name
+            Board.objects.filter(group=group).exclude(slug=spec.slug).update(slug=spec.slug)
         board, _ = Board.objects.update_or_create(slug=spec.slug, defaults={
             "name": spec.name, "description": spec.description, "audience": spec.audience,
             "audience_organisation": organisation, "group": group, "position": position,

@@ -42,6 +42,7 @@ class GroupForm(forms.ModelForm):
             "audience",
             "join_policy",
             "image",
+            "image_alt",
         ]
         labels = {
             "name": "Group name",
@@ -74,6 +75,16 @@ class GroupForm(forms.ModelForm):
     def clean_image(self):
         upload = self.cleaned_data.get("image")
         return process_photo(upload) if upload else None
+
+    def clean(self):
+        cleaned = super().clean()
+        has_image = bool(cleaned.get("image")) or bool(self.instance.image)
+        if has_image and not cleaned.get("image_alt", "").strip():
+            self.add_error(
+                "image_alt",
+                "Describe the image for people who cannot see it, for example what is in it.",
+            )
+        return cleaned
 
     def save_fields(self) -> dict:
         """The model fields to pass to the service (the image and tags go separately)."""

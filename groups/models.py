@@ -70,6 +70,14 @@ class Group(AudienceModel):
         max_length=10, choices=JoinPolicy.choices, default=JoinPolicy.OPEN
     )
     image = models.ImageField(upload_to="group-images/", blank=True)
+    image_alt = models.CharField(
+        "describe the image",
+        max_length=200,
+        blank=True,
+        db_default="",  # rows written by COPY (seed_scale) name no description
+        help_text="For people who cannot see it, for example: Twelve of us singing in the "
+        "atrium at Merrion House.",
+    )
     tags = TaggableManager(through=GroupTag, blank=True, related_name="owls_groups")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
+from sociable import audience
+
 from .models import Event, Group, Membership
 
 _LOOK_UP = object()  # "not given": find the membership
@@ -89,3 +91,17 @@ def get_managed_event(user, slug: str, pk: int) -> Event:
     if not can_manage_group(user, event.group):
         raise PermissionDenied("Only the group's organisers can do that.")
     return event
+
+
+def board_shown(user, group: Group, membership: Membership | None):
+    """The group's discussion board (the forums make one with each group) if ``user`` may
+    see it, by its own audience (never wider than the group's; an administrator may have
+    narrowed it to the members); None otherwise. Read with the group: no query."""
+    board = getattr(group, "board", None)  # None when the forums made it none
+    if board is None:
+        return None
+    is_member = membership is not None and membership.status == Membership.Status.ACTIVE
+    shown = audience.can_see(
+        user, board.audience, organisation_id=board.audience_organisation_id, is_member=is_member
+    )
+    return board if shown else None

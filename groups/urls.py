@@ -15,6 +15,7 @@ urlpatterns = [
     path("groups/teach/<str:skill_slug>/", views.teach, name="teach"),
     path("groups/<slug:slug>/", views.group_detail, name="group-detail"),
     path("groups/<slug:slug>/edit/", views.group_edit, name="group-edit"),
+    path("groups/<slug:slug>/image/", views.group_image, name="group-image"),
     path("groups/<slug:slug>/join/", views.group_join, name="group-join"),
     path("groups/<slug:slug>/leave/", views.group_leave, name="group-leave"),
     path("groups/<slug:slug>/members/", views.member_list, name="member-list"),

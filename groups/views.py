@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.views.decorators.http import require_GET, require_POST
@@ -29,6 +29,7 @@ from .forms import (
 )
 from .models import RSVP, Event, Group, Membership, Suggestion
 from .permissions import (
+    board_shown,
     can_join_group,
     can_manage_group,
     can_rsvp,
@@ -94,6 +95,7 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "can_manage": can_manage_group(request.viewer, group, membership),
         "can_join": can_join_group(request.viewer, group),
         "join_form": JoinForm(),
+        "board": board_shown(request.viewer, group, membership),
     }
     pieces = {
         slot: render_to_string(f"groups/partials/_group_{slot}.html", context, request)
@@ -101,6 +103,18 @@ def group_detail(request: HttpRequest, slug: str) -> HttpResponse:
     }
     about_html = about.keep("members", [members]).fill(**pieces)
     return render(request, "groups/group_detail.html", {**context, "about_html": about_html})
+
+
+@login_not_required
+@require_GET
+def group_image(request: HttpRequest, slug: str) -> FileResponse:
+    """A group's image, to whoever may see the group (404 otherwise, and when it has none)."""
+    group = get_group_for_user(request.viewer, slug)
+    if not group.image:
+        raise Http404("No image")
+    response = FileResponse(group.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 def group_edit(request: HttpRequest, slug: str) -> HttpResponse:

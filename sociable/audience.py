@@ -39,6 +39,21 @@ class Audience(models.TextChoices):
     MEMBERS = "members", "Members of the group only"
 
 
+# From the widest audience to the narrowest.
+WIDEST_FIRST = (
+    Audience.PUBLIC,
+    Audience.COMMUNITY,
+    Audience.STAFF,
+    Audience.ORGANISATION,
+    Audience.MEMBERS,
+)
+
+
+def narrower(one: str, other: str) -> str:
+    """The narrower of two audiences: what something shown to both may show."""
+    return max(one, other, key=WIDEST_FIRST.index)
+
+
 def _is_signed_in(user: Viewer | None) -> bool:
     return bool(user is not None and user.is_authenticated and user.is_active)
 

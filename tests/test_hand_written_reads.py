@@ -52,6 +52,7 @@ from profiles.models import Matches, Profile, ProfileSkill, Skill
 from profiles.visibility import group_q
 from sociable.accounts.models import User
 from tests.accounts.factories import OrganisationFactory, UserFactory, staff_of
+from tests.forums.factories import group_board
 from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -298,12 +299,8 @@ class World:
                 audience="organisation",
                 audience_organisation=self.trust,
             ),
-            Board.objects.create(
-                name="Foster carers", slug="foster", audience="members", group=self.groups[-1]
-            ),
-            Board.objects.create(
-                name="Walkers", slug="walkers", audience="members", group=self.groups[0]
-            ),
+            group_board(self.groups[-1], name="Foster carers", slug="foster", audience="members"),
+            group_board(self.groups[0], name="Walkers", slug="walkers", audience="members"),
         ]
         for board in self.boards[3], self.boards[5]:
             board.moderators.add(people["moderator"])

@@ -25,6 +25,7 @@ from profiles.models import Matches, Profile, ProfileSkill
 from profiles.services import update_profile
 from sociable.pagecache import cache
 from tests.accounts.factories import UserFactory, add_totp, staff_of
+from tests.forums.factories import group_board
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
 
@@ -303,7 +304,7 @@ def test_moderators_never_see_the_readers_page_nor_readers_theirs(thread, client
 def test_a_group_boards_thread_stays_with_its_members(client_as, staff_member, council):
     """However its pages are kept, a group's board is read by its members alone."""
     group = make_group(staff_member, name="Council choir", audience="staff")
-    board = Board.objects.create(name="Choir", slug="choir", audience="members", group=group)
+    board = group_board(group, name="Choir", slug="choir", audience="members")
     thread, _ = start_thread(board=board, author=staff_member, title="Rota", body="Altos first")
     _page(client_as(staff_member), thread)
 
@@ -349,7 +350,7 @@ def test_your_thread_waiting_for_a_moderator_is_listed_to_you_alone(
 
 def test_a_groups_board_is_listed_to_its_members_alone(client_as, staff_member, council):
     group = make_group(staff_member, name="Council choir", audience="staff")
-    Board.objects.create(name="Choir", slug="choir", audience="members", group=group)
+    group_board(group, name="Choir", slug="choir", audience="members")
     Board.objects.create(name="Staff room", slug="staff-room", audience="staff")
     colleague = client_as(staff_of(council, name="Dev Patel"))  # same audience, not a member
 
@@ -568,9 +569,7 @@ def _puffins(organiser) -> Group:
     """A members-only group with an event and a thread on its board, all about puffins."""
     group = make_group(organiser, name="Puffin club", audience="members")
     make_event(group, title="Puffin walk")
-    board = Board.objects.create(
-        name="Puffin board", slug="puffins", audience="members", group=group
-    )
+    board = group_board(group, name="Puffin board", slug="puffins", audience="members")
     start_thread(board=board, author=organiser, title="Puffin sightings", body="Seen any?")
     return group
 

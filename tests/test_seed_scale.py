@@ -166,6 +166,18 @@ class TestTheSeededPartnership:
         assert {p.pk for p in found[:10]} <= have_excel
         assert {p.pk for p in typo} & have_excel
 
+    def test_every_group_has_its_board_never_wider_than_the_group(self):
+        from forums.models import Board
+        from sociable.audience import narrower
+
+        boards = {b.group_id: b for b in Board.objects.filter(group__isnull=False)}
+        groups = list(Group.objects.all())
+
+        assert groups and {g.pk for g in groups} == set(boards)
+        for group in groups:
+            board = boards[group.pk]
+            assert narrower(board.audience, group.audience) == board.audience
+
     def test_a_long_thread_and_a_group_page_open_for_staff(self):
         viewer = staff_viewer()
         client = signed_in(viewer)

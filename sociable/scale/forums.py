@@ -110,6 +110,7 @@ def seed_boards(world: World) -> None:
     ]  # fmt: skip
     world.tally.add("forums_board", copy_rows(Board._meta.db_table, columns, rows))
     world.boards = boards
+    _seed_quiet_group_boards(world, taken, {board.group.id for board in boards if board.group})
 
     # A few people follow whole boards (new threads there reach their home page).
     follows = []
@@ -120,6 +121,35 @@ def seed_boards(world: World) -> None:
             follows.append((people.user_id(board.pool.indices[j]), board.id))
     table = Subscription._meta.db_table
     world.tally.add(table, copy_rows(table, ["user_id", "board_id"], follows))
+
+
+def _seed_quiet_group_boards(world: World, taken: set[str], talking: set[int]) -> None:
+    """Every other group's board, as it is made with the group (forums/group_boards.py):
+    its name and audience, after the partnership's boards, and nothing written on it yet."""
+    created = when(world.beginning - 10 * DAY)
+    rows = []
+    for group in world.groups:
+        if group.id in talking:
+            continue
+        organisation = (
+            world.organisations[group.organisation][0].pk
+            if group.audience == A.ORGANISATION
+            else None
+        )
+        description = f"Discussion for the members and followers of {group.name}"[:300]
+        rows.append([
+            _free_slug(group.slug, taken), group.name[:120], description, group.audience,
+            organisation, group.id, 1000, created,
+        ])  # fmt: skip
+    if not rows:
+        return
+    first_id = reserve_ids(Board._meta.db_table, len(rows))
+    rows = [[first_id + n, *row] for n, row in enumerate(rows)]
+    columns = [
+        "id", "slug", "name", "description", "audience", "audience_organisation_id", "group_id",
+        "position", "created_at",
+    ]  # fmt: skip
+    world.tally.add("forums_board", copy_rows(Board._meta.db_table, columns, rows))
 
 
 def _free_slug(slug: str, taken: set[str]) -> str:

@@ -18,6 +18,7 @@ from forums.models import Board, Thread
 from groups import services as group_services
 from groups.models import Group, Membership
 from tests.accounts.factories import UserFactory, add_totp, staff_of
+from tests.forums.factories import group_board
 
 BOARDS = ["public", "community", "staff", "organisation", "group"]
 WORD = "heron"
@@ -60,9 +61,7 @@ def forum(council, staff_member, settings):
             audience="organisation",
             audience_organisation=council,
         ),
-        "group": Board.objects.create(
-            name="Board of the choir", slug="choir", audience="members", group=group
-        ),
+        "group": group_board(group, name="Board of the choir", slug="choir", audience="members"),
     }
     threads, posts = {}, {}
     for key, board in boards.items():

@@ -22,6 +22,7 @@ from forums.selectors import POSTS_PER_PAGE
 from sociable.accounts.models import User
 from tests.accounts.factories import staff_of
 from tests.cold import cold_queries, page_budget
+from tests.forums.factories import group_board
 from tests.groups.factories import make_group
 
 pytestmark = pytest.mark.django_db
@@ -70,9 +71,7 @@ def test_the_board_list_runs_the_same_queries_however_many_boards(
         make_threads(board, staff_member, 3, start=n * 3)
     for n in range(3):
         group = make_group(staff_member, name=f"Group {n}")
-        board = Board.objects.create(
-            name=f"Group board {n}", slug=f"group-{n}", audience="members", group=group
-        )
+        board = group_board(group, name=f"Group board {n}", slug=f"group-{n}", audience="members")
         make_threads(board, staff_member, 2, start=100 + n * 2)
     large = {who: count_queries(client, url) for who, client in viewers.items()}
 

@@ -20,6 +20,7 @@ from forums.permissions import visible_boards
 from groups import services as group_services
 from sociable.viewer import Viewer
 from tests.accounts.factories import UserFactory, staff_of
+from tests.forums.factories import group_board
 from tests.groups.factories import make_group
 
 WORD = "heron"
@@ -88,12 +89,8 @@ def world(council, trust, settings):
         "trust": Board.objects.create(
             name="Trust", slug="trust", audience="organisation", audience_organisation=trust
         ),
-        "birders": Board.objects.create(
-            name="Birders", slug="birders", audience="members", group=choir
-        ),
-        "walkers": Board.objects.create(
-            name="Walkers", slug="walkers", audience="members", group=walkers
-        ),
+        "birders": group_board(choir, name="Birders", slug="birders", audience="members"),
+        "walkers": group_board(walkers, name="Walkers", slug="walkers", audience="members"),
     }
     moderator = UserFactory(name="Priya Shah", is_staff=True)
     moderator.groups.add(AuthGroup.objects.get(name="Moderators"))

@@ -22,6 +22,7 @@ from groups.services import add_member, rsvp_to_event
 from profiles.models import Skill
 from sociable.cache import PAGES
 from tests.accounts.factories import OrganisationFactory, UserFactory, add_totp, staff_of
+from tests.forums.factories import group_board
 from tests.groups.factories import make_event, make_group
 from tests.opportunities.factories import post as post_opportunity
 from tests.profiles.factories import make_profile
@@ -147,7 +148,7 @@ def _world() -> SimpleNamespace:
     # Forums: an open board, a staff board and the choir's own board.
     open_board = Board.objects.create(name="Open discussion", slug="open", audience="public")
     staff_room = Board.objects.create(name="Staff room", slug="staff-room", audience="staff")
-    choir_board = Board.objects.create(name="Choir", slug="choir", audience="members", group=choir)
+    choir_board = group_board(choir, name="Choir", slug="choir", audience="members")
     with override_settings(FORUMS_POSTS_PER_10_MINUTES=1_000):
         forums = _forums(p, open_board, staff_room, choir_board)
 

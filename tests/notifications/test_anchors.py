@@ -19,6 +19,7 @@ from sociable.notifications import kinds
 from sociable.notifications.kinds import NotificationKind
 from sociable.notifications.models import Notification
 from sociable.notifications.services import notify
+from tests.forums.factories import group_board as board_of
 from tests.groups.factories import make_event, make_group
 from tests.helpers import run_tasks
 
@@ -62,9 +63,7 @@ def test_deleting_a_board_or_a_group_deletes_its_notifications_and_no_others(
     board = Board.objects.create(name="Open", slug="open", audience="community")
     other_board = Board.objects.create(name="Other", slug="other", audience="community")
     group = make_group(staff_member)
-    group_board = Board.objects.create(
-        name="Choir board", slug="choir", audience="members", group=group
-    )
+    group_board = board_of(group, name="Choir board", slug="choir", audience="members")
     groups.add_member(group=group, user=other_staff)
     note(other_staff, board, key="board")
     note(other_staff, other_board, key="other board")
@@ -93,9 +92,7 @@ def test_an_anchor_whose_audience_shuts_someone_out_hides_the_notification(
     group = make_group(staff_member, audience="members", join_policy="approval")
     groups.add_member(group=group, user=other_staff)
     board = Board.objects.create(name="Staff room", slug="staff", audience="staff")
-    group_board = Board.objects.create(
-        name="Council", slug="council", audience="members", group=group
-    )
+    group_board = board_of(group, name="Council", slug="council", audience="members")
     anchors = {"group": group, "board": board, "bare": None, "group board": group_board}
     for key, anchor in anchors.items():
         note(other_staff, anchor, key=key)
