@@ -40,7 +40,7 @@ def _tidy(q: str) -> str:
 
 # --- groups ---------------------------------------------------------------------------------
 
-_GROUP = Columns(Group, "g", "name", "slug", "summary", "kind")
+_GROUP = Columns(Group, "g", "name", "slug", "summary", "kind", "image")
 
 # The groups a search may find (``{listed}``: open, seen by the viewer, and the list's
 # filters), each way of matching read through its own index: the words (group_search) or
