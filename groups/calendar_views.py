@@ -1,4 +1,5 @@
-"""Calendar files: one event, a group's events, and a person's private feed.
+"""Calendar files: one event, a group's events (public, or on a person's private token for
+any group they may see), and a person's private feed.
 
 The private feed is read by calendar apps that cannot sign in: its secret token
 is the credential, and every event in it is checked again against the audience
@@ -18,7 +19,9 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from sociable.audience import Audience
 from sociable.links import reverse, site_address
+from sociable.viewer import Viewer
 
 from . import services
 from .ics import build_calendar
@@ -49,22 +52,72 @@ def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_group_for_user(request.viewer, slug)
-    events = (
+    body = build_calendar(
+        _group_events(group), name=f"{group.name} (Sociable)", site_url=site_address(request)
+    )
+    return _calendar_response(body)
+
+
+def _feed_owner(token: str):
+    """Whose private calendar address ``token`` is (404 for none, or a closed account)."""
+    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    if not feed.user.is_active:
+        raise Http404("No such calendar")
+    return feed.user
+
+
+@login_not_required
+@require_GET
+def group_private_ics(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+    """A group's events for a calendar app that cannot sign in: the person's private token
+    is the credential, and the group is checked against the audience rule for them at every
+    fetch (404 once they may no longer see it)."""
+    user = _feed_owner(token)
+    group = get_group_for_user(Viewer.of(user), slug)
+    body = build_calendar(
+        _group_events(group), name=f"{group.name} (Sociable)", site_url=site_address(request)
+    )
+    response = _calendar_response(body)
+    response["Cache-Control"] = "private, max-age=900"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _group_events(group: Group):
+    return (
         group.events.filter(starts_at__gte=timezone.now() - KEEP_PAST)
         .select_related("group")
         .order_by("starts_at", "pk")
     )
-    body = build_calendar(events, name=f"{group.name} (Sociable)", site_url=site_address(request))
-    return _calendar_response(body)
+
+
+# The page shows a secret address: keep it out of shared caches and the back button.
+@never_cache
+@require_GET
+def group_calendar(request: HttpRequest, slug: str) -> HttpResponse:
+    """How to put a group's events in your calendar: its public address when the group is
+    public, otherwise an address of your own for it (on your private token)."""
+    group = get_group_for_user(request.viewer, slug)
+    if group.audience == Audience.PUBLIC:
+        feed_url = request.build_absolute_uri(reverse("groups:group-ics", args=[group.slug]))
+    else:
+        feed = services.calendar_feed_for(user=request.user)
+        feed_url = request.build_absolute_uri(
+            reverse("groups:group-private-ics", args=[feed.token, group.slug])
+        )
+    context = {
+        "group": group,
+        "feed_url": feed_url,
+        "webcal_url": "webcal://" + feed_url.split("://", 1)[1],
+        "private": group.audience != Audience.PUBLIC,
+    }
+    return render(request, "groups/group_calendar.html", context)
 
 
 @login_not_required
 @require_GET
 def personal_ics(request: HttpRequest, token: str) -> HttpResponse:
-    feed = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
-    user = feed.user
-    if not user.is_active:
-        raise Http404("No such calendar")
+    user = _feed_owner(token)
     rsvps = list(
         RSVP.objects.filter(
             user=user,

@@ -26,6 +26,7 @@ urlpatterns = [
         name="member-change",
     ),
     path("groups/<slug:slug>/calendar.ics", calendar_views.group_ics, name="group-ics"),
+    path("groups/<slug:slug>/calendar/", calendar_views.group_calendar, name="group-calendar"),
     path(
         "groups/<slug:slug>/feed/", login_not_required(feeds.GroupEventsFeed()), name="group-feed"
     ),
@@ -53,4 +54,9 @@ urlpatterns = [
         "groups/<slug:slug>/events/<int:pk>/event.ics", calendar_views.event_ics, name="event-ics"
     ),
     path("calendar/<str:token>.ics", calendar_views.personal_ics, name="personal-ics"),
+    path(
+        "calendar/<str:token>/groups/<slug:slug>.ics",
+        calendar_views.group_private_ics,
+        name="group-private-ics",
+    ),
 ]

@@ -42,6 +42,8 @@ NOT_PAGES = {
     "groups:group-ics": "a calendar file",
     "groups:event-ics": "a calendar file",
     "groups:personal-ics": "a calendar file",
+    "groups:group-private-ics": "a calendar file",
+    "groups:group-image": "an image",
     "groups:group-feed": "an Atom feed",
     "groups:event-attendees-csv": "a CSV download",
     "groups:group-join": "POST only",

@@ -23,6 +23,7 @@ from forums.models import Board
 from groups import services as group_services
 from tests.accounts.factories import UserFactory, staff_of
 from tests.cold import cold_queries
+from tests.forums.factories import group_board
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
 
@@ -97,13 +98,16 @@ def world(council, member, staff_member):
         make_event(group, title=f"{word} walk")
         if audience == "members":
             group_services.add_member(group=group, user=member)
-        board = Board.objects.create(
-            name=f"{audience.title()} board",
-            slug=f"{audience}-board",
-            audience=audience,
-            audience_organisation=council if audience == "organisation" else None,
-            group=group if audience == "members" else None,
-        )
+        fields = {
+            "name": f"{audience.title()} board",
+            "slug": f"{audience}-board",
+            "audience": audience,
+            "audience_organisation": council if audience == "organisation" else None,
+        }
+        if audience == "members":  # the group's own board, made with it
+            board = group_board(group, **fields)
+        else:
+            board = Board.objects.create(**fields)
         forum_services.start_thread(
             board=board, author=organiser, title=f"{word} sightings", body="Seen any lately?"
         )

@@ -21,6 +21,7 @@ from groups.models import RSVP
 from profiles import selectors as profile_selectors
 from profiles.models import Matches, Profile, ProfileSkill
 from tests.accounts.factories import UserFactory, staff_of
+from tests.forums.factories import group_board
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
 
@@ -190,13 +191,16 @@ def everything(staff_member, council):
     made = {}
     for audience in AUDIENCES:
         group = make_group(staff_member, name=f"Group {audience}", audience=audience)
-        board = Board.objects.create(
-            name=f"Board {audience}",
-            slug=f"board-{audience}",
-            audience=audience,
-            audience_organisation=council if audience == "organisation" else None,
-            group=group if audience == "members" else None,
-        )
+        fields = {
+            "name": f"Board {audience}",
+            "slug": f"board-{audience}",
+            "audience": audience,
+            "audience_organisation": council if audience == "organisation" else None,
+        }
+        if audience == "members":  # the group's own board, made with it
+            board = group_board(group, **fields)
+        else:
+            board = Board.objects.create(**fields)
         forum_services.start_thread(
             board=board, author=staff_member, title=f"Thread {audience}", body="Hello"
         )

@@ -382,3 +382,54 @@ def test_the_settings_page_asks_people_to_sign_in():
 
     assert response.status_code == 302
     assert "/groups/calendar/" in response["Location"]
+
+
+def _summaries(body: bytes) -> list[str]:
+    return [str(c["SUMMARY"]) for c in Calendar.from_ical(body).walk("VEVENT")]
+
+
+def test_a_group_only_some_may_see_has_an_address_of_your_own_for_your_calendar(
+    client_as, staff_member, other_staff, community_member
+):
+    walkers = make_group(staff_member, name="Canal walkers", audience=Audience.STAFF)
+    make_event(walkers, title="Towpath walk")
+    colleague = client_as(other_staff)
+
+    group_page = colleague.get(walkers.get_absolute_url()).content.decode()
+    assert f'href="/groups/{walkers.slug}/calendar/"' in group_page
+    page = colleague.get(f"/groups/{walkers.slug}/calendar/")
+    token = calendar_feed_for(user=other_staff).token
+    address = f"/calendar/{token}/groups/{walkers.slug}.ics"
+    assert page.status_code == 200 and f'{address}"' in page.content.decode()
+    assert page["Cache-Control"].startswith("max-age=0")
+
+    calendar_app = Client()  # no session: the token is the credential
+    fetched = calendar_app.get(address)
+    assert fetched.status_code == 200 and _summaries(fetched.content) == ["Towpath walk"]
+    # A community member's own address for the same staff group finds nothing.
+    theirs = calendar_feed_for(user=community_member).token
+    assert calendar_app.get(f"/calendar/{theirs}/groups/{walkers.slug}.ics").status_code == 404
+    assert calendar_app.get(f"/calendar/not-a-token/groups/{walkers.slug}.ics").status_code == 404
+    # A new private address ends the old one for the group too.
+    renew_calendar_feed(user=other_staff)
+    assert calendar_app.get(address).status_code == 404
+
+
+def test_leaving_a_members_only_group_ends_its_calendar_for_you(staff_member, other_staff):
+    choir = make_group(staff_member, name="Secret choir", audience=Audience.MEMBERS)
+    add_member(group=choir, user=other_staff)
+    make_event(choir, title="Altos only")
+    address = f"/calendar/{calendar_feed_for(user=other_staff).token}/groups/{choir.slug}.ics"
+    assert _summaries(Client().get(address).content) == ["Altos only"]
+
+    leave_group(group=choir, user=other_staff)
+
+    assert Client().get(address).status_code == 404
+
+
+def test_a_public_group_keeps_its_public_calendar_address(client_as, staff_member):
+    parkrun = make_group(staff_member, name="Parkrunners")
+
+    page = Client().get(parkrun.get_absolute_url()).content.decode()
+
+    assert f'href="/groups/{parkrun.slug}/calendar.ics"' in page

@@ -64,6 +64,7 @@ def test_a_group_without_an_image_has_none_to_serve(client_as, staff_member):
     client_as(staff_member).post(reverse("groups:group-create"), _fields())
     group = Group.objects.get()
 
-    assert client_as(staff_member).get(
-        reverse("groups:group-image", args=[group.slug])
-    ).status_code == 404
+    assert (
+        client_as(staff_member).get(reverse("groups:group-image", args=[group.slug])).status_code
+        == 404
+    )
