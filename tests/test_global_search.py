@@ -23,7 +23,7 @@ from forums.models import Board
 from groups import services as group_services
 from tests.accounts.factories import UserFactory, staff_of
 from tests.cold import cold_queries
-from tests.forums.factories import group_board
+from tests.forums.factories import board_shown_to
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
 
@@ -98,16 +98,13 @@ def world(council, member, staff_member):
         make_event(group, title=f"{word} walk")
         if audience == "members":
             group_services.add_member(group=group, user=member)
-        fields = {
-            "name": f"{audience.title()} board",
-            "slug": f"{audience}-board",
-            "audience": audience,
-            "audience_organisation": council if audience == "organisation" else None,
-        }
-        if audience == "members":  # the group's own board, made with it
-            board = group_board(group, **fields)
-        else:
-            board = Board.objects.create(**fields)
+        board = board_shown_to(
+            audience,
+            group=group,
+            organisation=council,
+            name=f"{audience.title()} board",
+            slug=f"{audience}-board",
+        )
         forum_services.start_thread(
             board=board, author=organiser, title=f"{word} sightings", body="Seen any lately?"
         )

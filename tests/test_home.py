@@ -21,7 +21,7 @@ from groups.models import RSVP
 from profiles import selectors as profile_selectors
 from profiles.models import Matches, Profile, ProfileSkill
 from tests.accounts.factories import UserFactory, staff_of
-from tests.forums.factories import group_board
+from tests.forums.factories import board_shown_to
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
 
@@ -191,16 +191,13 @@ def everything(staff_member, council):
     made = {}
     for audience in AUDIENCES:
         group = make_group(staff_member, name=f"Group {audience}", audience=audience)
-        fields = {
-            "name": f"Board {audience}",
-            "slug": f"board-{audience}",
-            "audience": audience,
-            "audience_organisation": council if audience == "organisation" else None,
-        }
-        if audience == "members":  # the group's own board, made with it
-            board = group_board(group, **fields)
-        else:
-            board = Board.objects.create(**fields)
+        board = board_shown_to(
+            audience,
+            group=group,
+            organisation=council,
+            name=f"Board {audience}",
+            slug=f"board-{audience}",
+        )
         forum_services.start_thread(
             board=board, author=staff_member, title=f"Thread {audience}", body="Hello"
         )
