@@ -29,7 +29,7 @@ def board_for(group: Group) -> Board:
             group=group,
             name=group.name[:120],
             slug=_free_slug(group.slug),
-            description=f"Discussion for the members and followers of {group.name}"[:300],
+            description=f"Between meetings of {group.name}: questions, notes and photos."[:300],
             audience=group.audience,
             audience_organisation_id=group.audience_organisation_id,
             position=GROUP_BOARDS_AFTER,

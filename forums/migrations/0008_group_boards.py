@@ -18,7 +18,7 @@ def make_boards(apps, schema_editor):
             group=group,
             name=group.name[:120],
             slug=slug,
-            description=f"Discussion for the members and followers of {group.name}"[:300],
+            description=f"Between meetings of {group.name}: questions, notes and photos."[:300],
             audience=group.audience,
             audience_organisation_id=group.audience_organisation_id,
             position=1000,  # after the site's own boards

@@ -136,7 +136,7 @@ def _seed_quiet_group_boards(world: World, taken: set[str], talking: set[int]) -
             if group.audience == A.ORGANISATION
             else None
         )
-        description = f"Discussion for the members and followers of {group.name}"[:300]
+        description = f"Between meetings of {group.name}: questions, notes and photos."[:300]
         rows.append([
             _free_slug(group.slug, taken), group.name[:120], description, group.audience,
             organisation, group.id, 1000, created,

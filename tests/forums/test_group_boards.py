@@ -60,3 +60,19 @@ def test_a_group_whose_address_a_board_has_gets_the_next_free_one(staff_member):
 
     assert group.slug == "staff-room"
     assert Board.objects.get(group=group).slug == "staff-room-2"
+
+
+def test_a_group_board_says_who_it_is_for(client_as, staff_member, other_staff):
+    walkers = make_group(staff_member, name="Canal walkers", audience="staff")
+    choir = make_group(staff_member, name="Secret choir", audience="members")
+    client = client_as(staff_member)
+
+    boards = client.get("/forums/").content.decode()
+    walkers_board = client.get(Board.objects.get(group=walkers).get_absolute_url())
+    choir_board = client.get(Board.objects.get(group=choir).get_absolute_url())
+
+    assert "For: staff of any partner organisation" in boards
+    assert "For: members of Secret choir" in boards
+    assert "members of Canal walkers" not in boards
+    assert "for staff of any partner organisation." in walkers_board.content.decode()
+    assert "only its members can see it" in choir_board.content.decode()
