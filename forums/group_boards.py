@@ -15,7 +15,7 @@ from django.db.models.signals import post_save
 from groups.models import Group
 from sociable.audience import Audience, narrower
 
-from .models import Board
+from .models import RESERVED_SLUGS, Board
 
 # Where groups' boards come in the list of boards: after the site's own.
 GROUP_BOARDS_AFTER = 1000
@@ -45,7 +45,9 @@ def board_for(group: Group) -> Board:
 
 
 def _free_slug(slug: str) -> str:
+    """``slug``, or the next free one: not another board's, nor a forums page's ("search")."""
     taken = set(Board.objects.filter(slug__startswith=slug).values_list("slug", flat=True))
+    taken |= set(RESERVED_SLUGS)
     found, n = slug, 1
     while found in taken:
         n += 1

@@ -8,6 +8,7 @@ def make_boards(apps, schema_editor):
     Group = apps.get_model("groups", "Group")
     Board = apps.get_model("forums", "Board")
     taken = set(Board.objects.values_list("slug", flat=True))
+    taken |= {"t", "p", "follow", "search", "moderation"}  # the forums' own pages (0008's)
     for group in Group.objects.filter(board__isnull=True).iterator():
         slug, n = group.slug, 1
         while slug in taken:

@@ -60,6 +60,10 @@ def test_a_group_whose_address_a_board_has_gets_the_next_free_one(staff_member):
 
     assert group.slug == "staff-room"
     assert Board.objects.get(group=group).slug == "staff-room-2"
+    # Nor a forums page's: /forums/search/ is the forums' search.
+    searchers = make_group(staff_member, name="Search", audience="staff")
+    assert searchers.slug == "search"
+    assert Board.objects.get(group=searchers).slug == "search-2"
 
 
 def test_a_group_board_says_who_it_is_for(client_as, staff_member, other_staff):
