@@ -286,6 +286,14 @@ def pages(viewer) -> list[dict[str, str]]:
             }
         )
 
+    upcoming = upcoming_events().count()
+    pages.append(
+        {
+            "name": "what's on",
+            "path": "/whats-on/",
+            "note": f"{upcoming:,} to come (every audience)",
+        }
+    )
     pages.append({"name": "board list", "path": "/forums/", "note": ""})
     board = busiest(
         Board.objects.annotate(n=Count("threads")),
@@ -431,6 +439,66 @@ def opportunity_filters(n: int = VARIED_PAGES) -> tuple[list[str], str]:
     return paths, note
 
 
+def upcoming_events():
+    """What's on before the audience rule (issue 23): events not cancelled nor over."""
+    from django.utils import timezone
+
+    from groups.models import Event
+
+    return Event.objects.filter(cancelled_at__isnull=True, ends_at__gte=timezone.now())
+
+
+# What's on's yes-or-no filters and its kinds, every combination of them: 24.
+WHATS_ON_CHOICES = [
+    {name: value for name, value in asked if value}
+    for kind in ("", "social", "learning")
+    for asked in (
+        (("kind", kind), ("online", online), ("has_places", places), ("this_week", week))
+        for online in ("", "on")
+        for places in ("", "on")
+        for week in ("", "on")
+    )
+]
+
+
+def whats_on_filters(n: int = VARIED_PAGES) -> tuple[list[str], str]:
+    """What people look for in what's on (issue 23): each combination of its kinds and
+    yes-or-no filters, then every k-th place upcoming events are held (a quarter of the
+    rest) and every k-th skill they are about (a session teaches it or its group is tagged
+    with it), each with the next combination in turn. Skills someone has make up the rest
+    when upcoming events are about too few."""
+    from django.db.models import Exists, OuterRef, Q
+    from django.utils.http import urlencode
+
+    from groups.models import GroupTag
+    from profiles.models import Skill
+
+    upcoming = upcoming_events()
+    rest = max(0, n - len(WHATS_ON_CHOICES))
+    places = upcoming.exclude(location="").order_by("location").values_list("location", flat=True)
+    places = spread(list(places.distinct()), rest // 4)
+    tagged = GroupTag.objects.filter(
+        tag=OuterRef("pk"), content_object__in=upcoming.values("group")
+    )
+    about = Q(Exists(upcoming.filter(skill=OuterRef("pk")))) | Q(Exists(tagged))
+    slugs = list(Skill.objects.filter(about).order_by("name", "pk").values_list("slug", flat=True))
+    skills = spread(slugs, rest - len(places))
+    others = held_skills().exclude(slug__in=skills).order_by("name", "pk")
+    filler = spread(list(others.values_list("slug", flat=True)), rest - len(places) - len(skills))
+    asked = [*(("place", p[:100]) for p in places), *(("skill", s) for s in skills + filler)]
+    choices = WHATS_ON_CHOICES
+    paths = ["/whats-on/?" + urlencode(c) if c else "/whats-on/" for c in choices]
+    paths += [
+        "/whats-on/?" + urlencode({name: value, **choices[i % len(choices)]})
+        for i, (name, value) in enumerate(asked)
+    ]
+    note = (
+        f"{len(choices)} combinations of kind and yes-or-no filters, {len(places):,} places, "
+        f"{len(skills):,} of the {len(slugs):,} skills upcoming events are about"
+    )
+    return paths, note + (f", {len(filler):,} other skills" if filler else "")
+
+
 def people_with_skills(n: int = VARIED_PAGES) -> tuple[list, int]:
     """Every k-th active person (by id) with a skill to learn, teach or use: the viewers of
     "for you", which ranks open opportunities by those skills."""
@@ -473,6 +541,7 @@ def varied_pages(viewer) -> list[dict]:
     words, words_note = search_words()
     skills, skill_count = every_kth(held_skills())
     filters, filters_note = opportunity_filters()
+    on, on_note = whats_on_filters()
     people, people_count = people_with_skills()
     cookies = [session_cookie(person) for person in people]
 
@@ -548,6 +617,8 @@ def varied_pages(viewer) -> list[dict]:
                 "events not cancelled",
             ),
         ),
+        # The same filters signed in and out: each state is shown the events it may see.
+        row("varied: what's on", "/whats-on/?<filters>", same(on, on_note)),
         row(
             "varied: opportunities search",
             "/opportunities/?<kind, skill or q>",

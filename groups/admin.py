@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db.models import Count, Q
 
-from .models import RSVP, Backing, Event, Group, Membership, Suggestion
+from .models import RSVP, Backing, Event, EventSeries, Group, Guest, Membership, Suggestion
 
 
 class MembershipInline(admin.TabularInline):
@@ -44,6 +44,7 @@ class MembershipAdmin(admin.ModelAdmin):
 class RSVPInline(admin.TabularInline):
     model = RSVP
     extra = 0
+    exclude = ["answers"]  # for the group's organisers only (groups.organisers)
     autocomplete_fields = ["user"]
     readonly_fields = ["queued_at", "created_at"]
 
@@ -56,7 +57,16 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ["title", "group__name", "location"]
     date_hierarchy = "starts_at"
     autocomplete_fields = ["group", "skill", "teacher"]
-    readonly_fields = ["description_html", "created_by", "created_at", "updated_at", "sequence"]
+    readonly_fields = [
+        "description_html",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "sequence",
+        "series",
+        "original_start",
+        "detached",
+    ]
     inlines = [RSVPInline]
 
     def get_queryset(self, request):
@@ -78,6 +88,7 @@ class RSVPAdmin(admin.ModelAdmin):
     list_select_related = ["user", "event__group"]
     search_fields = ["user__name", "user__email", "event__title"]
     autocomplete_fields = ["user", "event"]
+    exclude = ["answers"]  # for the group's organisers only (groups.organisers)
 
 
 class BackingInline(admin.TabularInline):
@@ -93,3 +104,35 @@ class SuggestionAdmin(admin.ModelAdmin):
     list_select_related = ["created_by"]
     search_fields = ["title", "description"]
     inlines = [BackingInline]
+
+
+@admin.register(EventSeries)
+class EventSeriesAdmin(admin.ModelAdmin):
+    """Series are made and changed by their group's organisers, on the site; the admin
+    shows them, for the sessions' own pages."""
+
+    list_display = ["__str__", "group", "frequency", "starts_at", "until", "count"]
+    list_select_related = ["group"]
+    search_fields = ["group__name"]
+    readonly_fields = [f.name for f in EventSeries._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Guest)
+class GuestAdmin(admin.ModelAdmin):
+    """Guests without an account, for support ("I never got the email"). Their links' token
+    and their answers stay out of sight: the token is their key, the answers the
+    organisers' alone (groups.guests)."""
+
+    list_display = ["name", "email", "event", "status", "created_at", "confirmed_at"]
+    list_filter = ["status"]
+    list_select_related = ["event__group"]
+    search_fields = ["name", "email", "event__title"]
+    autocomplete_fields = ["event"]
+    exclude = ["token", "answers"]
+    readonly_fields = ["status", "queued_at", "confirmed_at", "created_at", "updated_at"]
+
+    def has_add_permission(self, request):
+        return False

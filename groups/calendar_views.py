@@ -23,10 +23,10 @@ from sociable.audience import Audience
 from sociable.links import reverse, site_address
 from sociable.viewer import Viewer
 
-from . import services
+from . import selectors, services
 from .ics import build_calendar
 from .models import RSVP, CalendarFeed, Event, Group
-from .permissions import get_event_for_user, get_group_for_user
+from .permissions import get_event_for_user, get_group_for_user, get_series_for_user
 
 CONTENT_TYPE = "text/calendar; charset=utf-8"
 # Feeds keep the recent past so an event does not vanish from calendars as it ends.
@@ -52,10 +52,7 @@ def event_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 @require_GET
 def group_ics(request: HttpRequest, slug: str) -> HttpResponse:
     group = get_group_for_user(request.viewer, slug)
-    body = build_calendar(
-        _group_events(group), name=f"{group.name} (Sociable)", site_url=site_address(request)
-    )
-    return _calendar_response(body)
+    return _calendar_response(_group_calendar(group, site_address(request)))
 
 
 def _feed_owner(token: str):
@@ -74,21 +71,40 @@ def group_private_ics(request: HttpRequest, token: str, slug: str) -> HttpRespon
     fetch (404 once they may no longer see it)."""
     user = _feed_owner(token)
     group = get_group_for_user(Viewer.of(user), slug)
-    body = build_calendar(
-        _group_events(group), name=f"{group.name} (Sociable)", site_url=site_address(request)
-    )
-    response = _calendar_response(body)
+    response = _calendar_response(_group_calendar(group, site_address(request)))
     response["Cache-Control"] = "private, max-age=900"
     response["X-Robots-Tag"] = "noindex"
     return response
 
 
-def _group_events(group: Group):
-    return (
+def _group_calendar(group: Group, site_url: str) -> bytes:
+    """A group's events from KEEP_PAST ago, each series among them as its rule."""
+    events = list(
         group.events.filter(starts_at__gte=timezone.now() - KEEP_PAST)
         .select_related("group")
         .order_by("starts_at", "pk")
     )
+    return build_calendar(
+        events,
+        name=f"{group.name} (Sociable)",
+        site_url=site_url,
+        series_sessions=selectors.series_sessions({e.series_id for e in events} - {None}),
+    )
+
+
+@login_not_required
+@require_GET
+def series_ics(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """A series of sessions as its rule, for whoever may see its group."""
+    series = get_series_for_user(request.viewer, slug, pk)
+    sessions = selectors.series_sessions({series.pk})
+    body = build_calendar(
+        sessions.get(series.pk, []),
+        name=series.describe(),
+        site_url=site_address(request),
+        series_sessions=sessions,
+    )
+    return _calendar_response(body, filename=f"series-{series.pk}.ics")
 
 
 # The page shows a secret address: keep it out of shared caches and the back button.

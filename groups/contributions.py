@@ -26,3 +26,8 @@ def register() -> None:
         kinds.register(kind)
     anchors.register("groups.Group", Group.objects.visible_to)
     registry.daily_jobs.add("event_reminders", ("groups.tasks.send_event_reminders", time(9, 0)))
+    # Guests' names, addresses and answers, 30 days after the event (groups.guests), late.
+    registry.daily_jobs.add("erase_guests", ("groups.tasks.erase_old_guests", time(22, 30)))
+    # Answers to events' questions (access, dietary needs) go the day after the event (late,
+    # with the site's other tidying up).
+    registry.daily_jobs.add("rsvp_answers", ("groups.tasks.forget_rsvp_answers", time(22, 0)))

@@ -16,10 +16,12 @@ changes nothing, and the demo always has upcoming events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -29,8 +31,8 @@ from profiles.services import find_skill
 from sociable.accounts.models import Organisation, User
 from sociable.audience import Audience
 
-from . import services
-from .models import RSVP, Event, Group, Membership, Suggestion
+from . import guests, series, services
+from .models import RSVP, Event, EventSeries, Group, Membership, Suggestion
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -213,15 +215,12 @@ class DemoEvent:
     deadline: int = 0  # replies close this many days before the start
     cancelled: bool = False
     description: str = ""
+    guests: bool = False  # people without an account may sign up (a public group's event)
+    questions: tuple[str, ...] = ()  # asked of everyone who replies
 
 
 E = DemoEvent
 EVENTS = [
-    E(CHOIR, "Lunchtime rehearsal: warm-ups and rounds", -2, WED, "12:30", 45, CIVIC_2, going=11),
-    E(CHOIR, "Lunchtime rehearsal", -1, WED, "12:30", 45, CIVIC_2, going=9, rotate=4),
-    E(CHOIR, "Lunchtime rehearsal", 1, WED, "12:30", 45, CIVIC_2, going=10, rotate=2,
-      description="New this week: *Va, pensiero* in English, in three parts."),
-    E(CHOIR, "Lunchtime rehearsal", 3, WED, "12:30", 45, CIVIC_2, going=6, rotate=7),
     E(CHOIR, "Sharing concert for friends and family", 6, THU, "17:30", 60,
       "Civic Hall, banqueting suite", going=12, rotate=1,
       description="Our first time singing to an audience. Bring anyone who'll clap."),
@@ -246,16 +245,16 @@ EVENTS = [
       online="blogging-club-weeknotes", going=7, rotate=2, kind=LEARNING, skill="Blogging"),
     E(BLOG, "Blog swap: read each other's drafts", 5, THU, "17:30", 90,
       "Central Library, learning room", capacity=10, going=6, rotate=5, deadline=3),
-    E(RUN, "Lunchtime 5k from St James's", -2, THU, "12:30", 45,
-      "St James's Hospital, education centre entrance", going=6),
     E(RUN, "Kirkfield parkrun", -1, SAT, "09:00", 60, PARKRUN, going=9, rotate=3),
     E(RUN, "Kirkfield parkrun", 1, SAT, "09:00", 60, PARKRUN, going=10, rotate=1,
       description="Meet at the café at 08.50 for the group photo. Bring your barcode."),
-    E(RUN, "Lunchtime 5k from St James's", 2, THU, "12:30", 45,
-      "St James's Hospital, education centre entrance", going=5, rotate=4),
-    E(RUN, "Lunchtime 5k from St James's", 3, THU, "12:30", 45,
-      "St James's Hospital, education centre entrance", going=4, rotate=6, cancelled=True,
-      description="Cancelled: the education centre car park is closed for resurfacing."),
+    E(RUN, "Bring a friend: festive 5k and mince pies", 2, SAT, "10:30", 90, PARKRUN,
+      capacity=30, going=8, rotate=2, guests=True,
+      questions=("Anything that would help you take part? For example a slower group, "
+                 "or somewhere to leave a pushchair.",),
+      description="Friends, family and neighbours welcome: no account needed, just sign up "
+                  "with your email. Walk, jog or run; Santa hats optional. Mince pies at "
+                  "the café after."),
     E(SPEAK, "Speak Up: five minutes on anything", -4, FRI, "12:30", 60, EDUCATION, going=8,
       kind=LEARNING, skill="Public speaking"),
     E(SPEAK, "Speak Up: handling questions", 2, FRI, "12:30", 60, EDUCATION,
@@ -288,6 +287,51 @@ EVENTS = [
     E(CARERS, "Lunchtime drop-in", 5, THU, "12:30", 60, online="carers-network", going=4,
       rotate=4),
 ]  # fmt: skip
+
+# --- series: sessions that repeat -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DemoSeries:
+    """A series of sessions (``groups.series``): the first one as a ``DemoEvent`` says, then
+    the rule. ``going`` members reply to each session, a different few each time."""
+
+    first: DemoEvent
+    frequency: str
+    count: int
+    cancelled: tuple[int, str] | None = None  # (which session, from 0; the reason)
+    moved: tuple[int, str, str] | None = None  # (which session; its new time; its place)
+
+
+SERIES = [
+    DemoSeries(
+        E(CHOIR, "Lunchtime rehearsal", -2, WED, "12:30", 45, CIVIC_2, going=9,
+          description="Warm-ups, rounds, then whatever we are learning this term (*Va, "
+                      "pensiero* in English, in three parts). No auditions, no reading music."),
+        "weekly", 12, moved=(4, "13:00", "Civic Hall, committee room 1"),
+    ),
+    DemoSeries(
+        E(RUN, "Lunchtime 5k from St James's", -2, THU, "12:30", 45,
+          "St James's Hospital, education centre entrance", going=5,
+          description="Two loops of the park at whatever pace you like; someone always "
+                      "walks the second one. Showers in the education centre."),
+        "fortnightly", 8,
+        cancelled=(2, "The education centre car park is closed for resurfacing."),
+    ),
+]  # fmt: skip
+
+# People without an account signed up to events open to guests: (group, event), name, email.
+GUESTS = [
+    ((RUN, "Bring a friend: festive 5k and mince pies"), "Sue Whitaker", "sue.w@example.net"),
+    ((RUN, "Bring a friend: festive 5k and mince pies"), "Dev Patel", "dev.patel@example.org"),
+]
+
+# Pictures the demo's groups show (drawn for the demo: ours, free to use).
+IMAGES = {
+    CHOIR: ("choir.jpg", "A drawing of two rows of singers in bright tops, music notes above."),
+    RUN: ("run.jpg", "A drawing of three runners on a path across a green park in the sun."),
+}
+IMAGE_FOLDER = Path(__file__).resolve().parent / "demo_images"
 
 # --- suggestions ----------------------------------------------------------------------------
 
@@ -422,6 +466,8 @@ def seed_event(
             rsvp_deadline=starts - timedelta(days=spec.deadline) if spec.deadline else None,
             skill=find_skill(spec.skill) if spec.skill else None,
             teacher=organiser if spec.skill else None,
+            guests_allowed=spec.guests,
+            questions=list(spec.questions),
         )
     attendees = _attendees(spec, group_spec, people)
     if ends < timezone.now():
@@ -438,6 +484,78 @@ def seed_event(
         if spec.cancelled:
             event = services.cancel_event(event=event)
     return event
+
+
+def seed_series(
+    spec: DemoSeries, group: Group, group_spec: DemoGroup, people: dict[str, User], monday: date
+) -> EventSeries:
+    """The series, its sessions, the replies to each (the past ones as a record of who came),
+    one session cancelled and one moved, as organisers do."""
+    first = spec.first
+    starts, ends = event_times(first, monday)
+    made = EventSeries.objects.filter(group=group, starts_at=starts).first()
+    if made is not None:
+        return made
+    organiser = people[group_spec.organiser]
+    made = series.create_series(
+        group=group,
+        created_by=organiser,
+        frequency=spec.frequency,
+        count=spec.count,
+        title=first.title,
+        kind=first.kind,
+        description=first.description,
+        starts_at=starts,
+        ends_at=ends,
+        location=first.place,
+        capacity=first.capacity,
+    )
+    sessions = list(made.occurrences.order_by("starts_at"))
+    now = timezone.now()
+    for n, session in enumerate(sessions):
+        going = _attendees(
+            replace(first, rotate=3 * n, going=first.going - n % 3), group_spec, people
+        )
+        if session.ends_at < now:
+            RSVP.objects.bulk_create(
+                [RSVP(event=session, user=user, status=RSVP.Status.GOING) for user in going]
+            )
+        else:
+            for user in going:
+                services.rsvp_to_event(event=session, user=user, going=True)
+    if spec.moved is not None:
+        n, at, place = spec.moved
+        session = sessions[n]
+        moved = datetime.combine(
+            session.starts_at.astimezone(LONDON).date(), time.fromisoformat(at), tzinfo=LONDON
+        )
+        series.change_one(
+            event=session,
+            starts_at=moved,
+            ends_at=moved + (session.ends_at - session.starts_at),
+            location=place,
+        )
+    if spec.cancelled is not None:
+        n, reason = spec.cancelled
+        services.cancel_event(event=sessions[n], reason=reason)
+    return made
+
+
+def seed_image(group: Group, filename: str, alt: str) -> None:
+    if group.image:
+        return
+    with (IMAGE_FOLDER / filename).open("rb") as image:
+        group.image.save(filename, File(image), save=False)
+    group.image_alt = alt
+    group.save(update_fields=["image", "image_alt"])
+
+
+def seed_guest(event: Event, name: str, email: str) -> None:
+    """A guest signed up and confirmed, as one does from the emailed link."""
+    if event.guests.filter(email=email).exists():
+        return
+    guest = guests.sign_up_guest(event=event, name=name, email=email, answers={})
+    guests.confirm_guest(guest=guest)
 
 
 def seed_suggestion(spec: DemoSuggestion, people: dict[str, User], groups, events) -> Suggestion:
@@ -481,6 +599,13 @@ def seed() -> list[Group]:
     for spec in EVENTS:
         event = seed_event(spec, groups[spec.group], specs[spec.group], people, monday)
         events.setdefault((spec.group, spec.title), event)
+    for spec in SERIES:
+        made = seed_series(spec, groups[spec.first.group], specs[spec.first.group], people, monday)
+        events.setdefault((spec.first.group, spec.first.title), made.occurrences.first())
+    for name, (filename, alt) in IMAGES.items():
+        seed_image(groups[name], filename, alt)
     for spec in SUGGESTIONS:
         seed_suggestion(spec, people, groups, events)
+    for (group, title), name, email in GUESTS:
+        seed_guest(events[(group, title)], name, email)
     return list(groups.values())

@@ -1,13 +1,16 @@
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 
 from profiles.forms import NamesField
 from profiles.models import Skill
 from profiles.photos import PHOTO_HELP_TEXT, process_photo
+from sociable.accounts.models import User
 from sociable.audience import Audience
 from sociable.forms import LocalDateTimeInput
 
 from .models import Event, Group, Membership, Suggestion
+from .organisers import ANSWER_LENGTH, MAX_QUESTIONS, QUESTION_LENGTH
 
 GROUP_AUDIENCES = [
     (Audience.PUBLIC.value, "Everyone, including people who are not signed in"),
@@ -99,6 +102,19 @@ class GroupForm(forms.ModelForm):
         return data
 
 
+class TeacherField(forms.ModelChoiceField):
+    def label_from_instance(self, obj) -> str:
+        return obj.display_name
+
+
+def teachers_for(group: Group, current_id: int | None = None):
+    """Who may teach a session of ``group``: its active members (and whoever teaches it
+    now, who may have left since)."""
+    members = Membership.objects.filter(group=group, status=Membership.Status.ACTIVE)
+    chosen = Q(pk__in=members.values("user_id")) | Q(pk=current_id)
+    return User.objects.filter(chosen, is_active=True).order_by("name", "pk")
+
+
 class EventForm(forms.ModelForm):
     online_url = forms.URLField(
         label="Online link",
@@ -121,6 +137,28 @@ class EventForm(forms.ModelForm):
         max_length=100,
         widget=forms.TextInput(attrs={"data-suggest": Skill.Kind.SKILL, "autocomplete": "off"}),
     )
+    teacher = TeacherField(
+        queryset=User.objects.none(),
+        label="Who teaches it (for a learning session)",
+        required=False,
+        empty_label="You",
+        help_text="A member of the group.",
+        error_messages={"invalid_choice": "Choose a member of the group to teach the session."},
+    )
+    question_1 = forms.CharField(
+        label="Question 1 to ask people who are coming (optional)",
+        required=False,
+        max_length=QUESTION_LENGTH,
+        help_text="For example: Do you have any access needs we should know about? Answering "
+        "is optional. Only the group's organisers see the answers, and they are deleted the "
+        "day after the event. Changing or removing a question deletes its answers.",
+    )
+    question_2 = forms.CharField(
+        label="Question 2 (optional)", required=False, max_length=QUESTION_LENGTH
+    )
+    question_3 = forms.CharField(
+        label="Question 3 (optional)", required=False, max_length=QUESTION_LENGTH
+    )
 
     class Meta:
         model = Event
@@ -134,6 +172,7 @@ class EventForm(forms.ModelForm):
             "online_url",
             "capacity",
             "rsvp_deadline",
+            "guests_allowed",
         ]
         labels = {"starts_at": "Starts", "ends_at": "Ends", "kind": "What kind of event?"}
         help_texts = {
@@ -150,15 +189,42 @@ class EventForm(forms.ModelForm):
             "kind": forms.RadioSelect,
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, group: Group | None = None, user=None, **kwargs):
+        """``group``: the event's, whose active members may teach it; ``user``: who adds
+        the event, who teaches unless they choose someone else."""
         super().__init__(*args, **kwargs)
+        self.group = group
         for name in ("starts_at", "ends_at", "rsvp_deadline"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"]
         if self.instance.skill_id and not self.is_bound:
             self.initial["skill_name"] = self.instance.skill.name
+        if group is None:
+            del self.fields["teacher"]
+        else:
+            self.fields["teacher"].queryset = teachers_for(group, self.instance.teacher_id)
+            if not self.is_bound:
+                teacher_id = self.instance.teacher_id or self.instance.created_by_id
+                self.initial.setdefault("teacher", teacher_id or (user and user.pk))
+        if not self.is_bound:
+            for n, question in enumerate(self.instance.questions[:MAX_QUESTIONS], start=1):
+                self.initial[f"question_{n}"] = question
 
     def clean(self):
         data = super().clean()
+        asked = [data.get(f"question_{n}", "").strip() for n in range(1, MAX_QUESTIONS + 1)]
+        seen = set()
+        for n, question in enumerate(asked, start=1):
+            if question and question.casefold() in seen:
+                self.add_error(f"question_{n}", "Ask each question once.")
+            seen.add(question.casefold())
+        data["questions"] = [question for question in asked if question]
+        group = self.group or (self.instance.group if self.instance.group_id else None)
+        if data.get("guests_allowed") and group and group.audience != Audience.PUBLIC:
+            self.add_error(
+                "guests_allowed",
+                "Only a group everyone can see (including people who are not signed in) can "
+                "take guests: people without an account cannot see this group's events.",
+            )
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends <= starts:
             self.add_error("ends_at", "The end must be after the start.")
@@ -221,3 +287,82 @@ class FulfilForm(forms.Form):
         if not data.get("group") and not data.get("event"):
             raise forms.ValidationError("Choose a group or a session.")
         return data
+
+
+class AnswersForm(forms.Form):
+    """An event's questions, each answered (or not) by someone saying they are going."""
+
+    def __init__(self, *args, questions: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        for n, question in enumerate(questions, start=1):
+            self.fields[f"answer_{n}"] = forms.CharField(
+                label=question,
+                required=False,
+                max_length=ANSWER_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+
+    @classmethod
+    def initial_for(cls, questions: list[str], answers: dict[str, str]) -> dict:
+        return {f"answer_{n}": answers.get(q, "") for n, q in enumerate(questions, start=1)}
+
+    def answers(self) -> dict[str, str]:
+        """The answers given, by question."""
+        return {
+            question: self.cleaned_data.get(f"answer_{n}", "")
+            for n, question in enumerate(self.questions, start=1)
+        }
+
+
+class CancelForm(forms.Form):
+    reason = forms.CharField(
+        label="Why is the event cancelled?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Everyone going or on the waiting list is told, and the event's page shows "
+        "it. For example: Our speaker is unwell; we will find a new date soon.",
+        error_messages={"required": "Say why the event is cancelled, so that people know."},
+    )
+
+
+class CheckInForm(forms.Form):
+    """Who came, ticked on the check-in list: the keys of the people on it."""
+
+    came = forms.MultipleChoiceField(
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "The list has changed since you opened it: nothing was saved. "
+            "Tick who came again."
+        },
+    )
+
+    def __init__(self, *args, keys: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["came"].choices = [(key, key) for key in keys]
+
+
+class EventMessageForm(forms.Form):
+    """An organiser's message to the people going to an event, or waiting, or both."""
+
+    who = forms.ChoiceField(
+        label="Who is it for?",
+        choices=[
+            ("going", "Everyone going"),
+            ("waiting", "Everyone on the waiting list"),
+            ("both", "Both: everyone going and everyone waiting"),
+        ],
+        initial="going",
+        widget=forms.RadioSelect,
+    )
+    subject = forms.CharField(
+        label="Subject", max_length=120, help_text="For example: Room change: now in room 4."
+    )
+    body = forms.CharField(
+        label="Message",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="At most 500 characters. Members get it as they choose to hear about "
+        "messages from organisers; guests by email.",
+    )

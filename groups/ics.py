@@ -4,9 +4,17 @@ One VEVENT per event, its UID stable across downloads (``event-<pk>@sociable``)
 so that a re-imported or refreshed file updates the entry instead of adding a
 second one; SEQUENCE goes up with every change, so clients take a cancellation
 (STATUS:CANCELLED) over the copy they have. Times are written in UTC ("Z"), which
-every client reads without a VTIMEZONE block. The icalendar package escapes text
-and folds long lines (for properties it knows as text); we drop the control
-characters RFC 5545 forbids in text (``sociable.text``), whatever is stored.
+every client reads without a VTIMEZONE block.
+
+A group's calendar sends a series as calendar apps keep one (``series_sessions``): one
+VEVENT with the rule (RRULE) in UK time (DTSTART;TZID=Europe/London, with its VTIMEZONE,
+so 18:00 stays 18:00 across the clock changes), its cancelled sessions as EXDATE, and each
+session changed on its own as a VEVENT of the same UID with RECURRENCE-ID, the rule's
+time for it. A person's own calendar keeps one VEVENT per session they reply to.
+
+The icalendar package escapes text and folds long lines (for properties it knows as
+text); we drop the control characters RFC 5545 forbids in text (``sociable.text``),
+whatever is stored.
 """
 
 from __future__ import annotations
@@ -14,12 +22,13 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from datetime import UTC, datetime, timedelta
 
-from icalendar import Calendar, vDuration, vText
+from icalendar import Calendar, Timezone, TimezoneDaylight, TimezoneStandard, vDuration, vText
 from icalendar import Event as VEvent
 
 from sociable.text import strip_invisible
 
-from .models import Event
+from .models import Event, EventSeries
+from .recurrence import LONDON, Rule
 
 PRODID = "-//Sociable//OWLS//EN"
 TIMEZONE = "Europe/London"
@@ -28,6 +37,10 @@ REFRESH = timedelta(hours=1)
 
 def event_uid(event: Event) -> str:
     return f"event-{event.pk}@sociable"
+
+
+def series_uid(series: EventSeries) -> str:
+    return f"series-{series.pk}@sociable"
 
 
 def clean_text(value: str) -> str:
@@ -79,16 +92,79 @@ def build_vevent(
     return vevent
 
 
+def london_timezone() -> Timezone:
+    """Europe/London as calendar apps define it (Outlook, Google): two rules, GMT from the
+    last Sunday of October and BST from the last Sunday of March, true for any year."""
+    zone = Timezone()
+    zone.add("tzid", TIMEZONE)
+    # Each rule's first moment is a wall-clock time: a VTIMEZONE's own DTSTARTs have no zone.
+    gmt_from, bst_from = datetime(1996, 10, 27, 2), datetime(1981, 3, 29, 1)  # noqa: DTZ001
+    for kind, name, first, before, after in (
+        (TimezoneStandard, "GMT", gmt_from, timedelta(hours=1), timedelta(0)),
+        (TimezoneDaylight, "BST", bst_from, timedelta(0), timedelta(hours=1)),
+    ):
+        part = kind()
+        part.add("tzname", name)
+        part.add("dtstart", first)
+        part.add("tzoffsetfrom", before)
+        part.add("tzoffsetto", after)
+        part.add("rrule", {"freq": "YEARLY", "bymonth": first.month, "byday": "-1SU"})
+        zone.add_component(part)
+    return zone
+
+
+def build_series(
+    series: EventSeries, sessions: list[Event], *, site_url: str, stamp: datetime
+) -> list[VEvent]:
+    """The VEVENTs of a series: the rule, then each session changed on its own.
+
+    ``sessions`` are all the series' sessions (their ``group`` loaded), in order."""
+    kept = [s for s in sessions if not s.detached and s.cancelled_at is None]
+    template = (kept or sessions)[0]
+    master = build_vevent(template, site_url=site_url, stamp=stamp)
+    for name in ("uid", "dtstart", "dtend", "url", "sequence", "status", "summary"):
+        master.pop(name, None)
+    uid, url = series_uid(series), site_url.rstrip("/") + series.get_absolute_url()
+    start = series.starts_at.astimezone(LONDON)
+    master.add("uid", uid)
+    master.add("dtstart", start)
+    master.add("dtend", start + (template.ends_at - template.starts_at))
+    master.add("rrule", Rule.of(series).rrule_value())
+    cancelled = [s.original_start.astimezone(LONDON) for s in sessions if s.cancelled_at]
+    if cancelled:
+        master.add("exdate", cancelled)
+    master.add("summary", clean_text(template.title))
+    master.add("url", url)
+    master.add("sequence", series.sequence + max(s.sequence for s in sessions))
+    master.add("status", "CONFIRMED")
+    components = [master]
+    for session in sessions:
+        if session.detached and session.cancelled_at is None:
+            moved = build_vevent(session, site_url=site_url, stamp=stamp)
+            moved.pop("uid")
+            moved.add("uid", uid)
+            moved.add("recurrence-id", session.original_start.astimezone(LONDON))
+            for name in ("dtstart", "dtend"):
+                value = getattr(session, "starts_at" if name == "dtstart" else "ends_at")
+                moved.pop(name)
+                moved.add(name, value.astimezone(LONDON))
+            components.append(moved)
+    return components
+
+
 def build_calendar(
     events: Iterable[Event],
     *,
     name: str,
     site_url: str,
     waitlisted: Collection[int] = (),
+    series_sessions: dict[int, list[Event]] | None = None,
 ) -> bytes:
     """Return an iCalendar file of ``events`` (their ``group`` already loaded).
 
     ``waitlisted`` holds the pks of events the reader is on the waiting list for.
+    ``series_sessions``, by series pk, holds every session of the series among ``events``
+    (with ``series`` loaded): each such series is sent once, as its rule (``build_series``).
     """
     stamp = datetime.now(UTC)
     calendar = Calendar()
@@ -103,8 +179,20 @@ def build_calendar(
     calendar.add("x-wr-timezone", vText(TIMEZONE))
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(REFRESH))
+    sent: set[int] = set()
     for event in events:
+        if series_sessions is not None and event.series_id in series_sessions:
+            if event.series_id not in sent:
+                sent.add(event.series_id)
+                sessions = series_sessions[event.series_id]
+                for component in build_series(
+                    sessions[0].series, sessions, site_url=site_url, stamp=stamp
+                ):
+                    calendar.add_component(component)
+            continue
         calendar.add_component(
             build_vevent(event, site_url=site_url, stamp=stamp, waitlisted=event.pk in waitlisted)
         )
+    if sent:
+        calendar.add_component(london_timezone())
     return calendar.to_ical()

@@ -14,7 +14,7 @@ from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Upper
+from django.db.models.functions import Lower, Upper
 from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
@@ -171,6 +171,54 @@ class EventQuerySet(AudienceQuerySet):
         return self.filter(ends_at__lt=now or timezone.now()).order_by("-starts_at", "-pk")
 
 
+class EventSeries(models.Model):
+    """Sessions that repeat on a rule: weekly, fortnightly, or monthly on the nth weekday.
+
+    Every session of a series is an ``Event`` of its own (``occurrences``), made when the
+    series is, so that replies, places, lists and searches treat it as any other event. The
+    series keeps the rule, for the series page and for calendar apps (an RRULE: see
+    ``groups.recurrence``). A series always ends: on a date or after a count of sessions.
+    """
+
+    class Frequency(models.TextChoices):
+        WEEKLY = "weekly", "Every week"
+        FORTNIGHTLY = "fortnightly", "Every two weeks"
+        MONTHLY = "monthly", "Every month, on the same weekday"
+
+    group = models.ForeignKey("Group", on_delete=models.CASCADE, related_name="series")
+    frequency = models.CharField(max_length=12, choices=Frequency.choices)
+    # For a monthly series: which weekday of the month (1 to 4, or -1 for the last).
+    monthly_week = models.SmallIntegerField(null=True, blank=True)
+    # The first session's start (the rule's DTSTART), read in UK time.
+    starts_at = models.DateTimeField()
+    until = models.DateField(null=True, blank=True)
+    count = models.PositiveSmallIntegerField(null=True, blank=True)
+    sequence = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(until__isnull=False) | Q(count__isnull=False), name="series_ends"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def get_absolute_url(self) -> str:
+        return reverse("groups:series-detail", args=[self.group.slug, self.pk])
+
+    def describe(self) -> str:
+        """The rule in words: 'Every Tuesday at 18:00, until 30 June 2027'."""
+        from .recurrence import Rule
+
+        return Rule.of(self).describe()
+
+
 class Event(models.Model):
     class Kind(models.TextChoices):
         SOCIAL = "social", "Social"
@@ -215,6 +263,32 @@ class Event(models.Model):
     sequence = models.PositiveIntegerField(
         default=0, help_text="iCalendar SEQUENCE: goes up with every change."
     )
+    cancel_reason = models.CharField(
+        "reason", max_length=500, blank=True, db_default="", help_text="Told to everyone going."
+    )
+    # A session of a series: ``original_start`` is where the rule put it (iCalendar's
+    # RECURRENCE-ID), kept when the session moves; ``detached`` when it was changed on its
+    # own, so calendar apps are sent it apart from the rule.
+    series = models.ForeignKey(
+        EventSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="occurrences",
+    )
+    original_start = models.DateTimeField(null=True, blank=True)
+    detached = models.BooleanField(default=False, db_default=False)
+    guests_allowed = models.BooleanField(
+        "people without an account can sign up",
+        default=False,
+        db_default=False,
+        help_text="For example partners or residents invited to a social. They give a name "
+        "and an email address, and confirm by email.",
+    )
+    # Up to three questions asked when people reply, for example about access or dietary
+    # needs: answers may be special-category data, seen by organisers only and deleted
+    # after the event (see groups.organisers).
+    questions = models.JSONField(default=list, blank=True, db_default=[])
     # Copies of the group's audience and of whether it is open, for searches and lists that
     # filter events by who may see them inside one index scan (groups.search). Written by
     # the database, never by the code (migration 0003): on every insert or save of an
@@ -258,6 +332,7 @@ class Event(models.Model):
         ]
         indexes = [
             models.Index(fields=["group", "starts_at"], name="event_by_group"),
+            models.Index(fields=["series", "starts_at"], name="event_by_series"),
             # A skill's or a group's events not yet over and not cancelled (a skill's page:
             # selectors.events_about; a group's next event: with_list_data). By ``ends_at``,
             # not ``starts_at``: the range scan reads only the upcoming ones, however long
@@ -304,6 +379,10 @@ class RSVP(models.Model):
     status = models.CharField(max_length=12, choices=Status.choices)
     # When the person joined the waiting list: its order (first come, first served).
     queued_at = models.DateTimeField(null=True, blank=True)
+    # Answers to the event's questions, by question: organisers only, deleted after the event.
+    answers = models.JSONField(default=dict, blank=True, db_default={})
+    # Whether they came, as the organiser ticked it (None: not yet said).
+    attended = models.BooleanField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -322,6 +401,46 @@ class RSVP(models.Model):
 
 def new_token() -> str:
     return secrets.token_urlsafe(32)
+
+
+class Guest(models.Model):
+    """Someone without an account who signs up to an event that allows guests.
+
+    They give a name and an email address and confirm by a link sent to it (double opt-in):
+    until then they hold no place. Once confirmed they share the event's places and waiting
+    list with members, in order of replying. Their ``token`` is the secret in every link
+    they are sent (confirm, cancel). Seen by organisers only; deleted 30 days after the event.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Waiting for email confirmation"
+        GOING = "going", "Going"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        CANCELLED = "cancelled", "Not going"
+
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(max_length=100)
+    email = models.EmailField(max_length=254)
+    token = models.CharField(max_length=64, unique=True, default=new_token)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PENDING)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    answers = models.JSONField(default=dict, blank=True, db_default={})
+    attended = models.BooleanField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint("event", Lower("email"), name="guest_once"),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "queued_at"], name="guest_by_status"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (guest) {self.get_status_display().lower()} to {self.event_id}"
 
 
 class CalendarFeed(models.Model):

@@ -24,6 +24,9 @@ APPROVAL = NotificationKind(
     "approval", "Decisions on your join requests and posts waiting for approval", order=50
 )
 EVENT_CHANGED = NotificationKind("event_changed", "Changes to events you are going to", order=60)
+EVENT_MESSAGE = NotificationKind(
+    "event_message", "Messages from the organisers of events you are going to", order=65
+)
 EVENT_CANCELLED = NotificationKind(
     "event_cancelled", "Cancelled events you were going to", order=70
 )
@@ -39,6 +42,7 @@ KINDS = [
     JOIN_REQUEST,
     APPROVAL,
     EVENT_CHANGED,
+    EVENT_MESSAGE,
     EVENT_CANCELLED,
     PROMOTED,
     REMINDER,
@@ -112,11 +116,35 @@ def event_changed(event: Event) -> None:
     )
 
 
+def series_changed(sessions: list[Event], series) -> None:
+    """Tell everyone going to (or waiting for) any of ``sessions``, once, that they changed."""
+    first = sessions[0]
+    recipients = [
+        r.user
+        for r in RSVP.objects.filter(
+            event__in=sessions, status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]
+        )
+        .select_related("user")
+        .distinct("user_id")
+        .order_by("user_id")
+    ]
+    day = timezone.localtime(first.starts_at).strftime("%-d %B")
+    notify(
+        kind=EVENT_CHANGED,
+        recipients=recipients,
+        title=f"{first.title}: the sessions from {day} have changed, now from {_when(first)}",
+        url=series.get_absolute_url(),
+        anchor=first.group,
+        key=f"series:{series.pk}:changed:{series.sequence}:{first.pk}",
+    )
+
+
 def event_cancelled(event: Event) -> None:
     notify(
         kind=EVENT_CANCELLED,
         recipients=_attendees(event),
         title=f"Cancelled: {event.title} on {_when(event)}",
+        body=event.cancel_reason,
         url=event.get_absolute_url(),
         anchor=event.group,
         key=f"event:{event.pk}:cancelled",
@@ -135,6 +163,20 @@ def promoted_from_waitlist(rsvp: RSVP) -> None:
     )
 
 
+def organisers_message(event: Event, recipients, *, by, subject: str, body: str, key: str):
+    """Tell members going to (or waiting for) ``event`` what its organiser ``by`` wrote."""
+    return notify(
+        kind=EVENT_MESSAGE,
+        recipients=recipients,
+        actor=by,
+        title=f"{event.title}: {subject}",
+        body=body,
+        url=event.get_absolute_url(),
+        anchor=event.group,
+        key=key,
+    )
+
+
 def suggestion_fulfilled(suggestion: Suggestion) -> None:
     group = suggestion.fulfilled_group
     notify(
@@ -145,6 +187,11 @@ def suggestion_fulfilled(suggestion: Suggestion) -> None:
         anchor=group,
         key=f"suggestion:{suggestion.pk}",
     )
+
+
+def invitation_key(event: Event) -> str:
+    """What makes an invitation to ``event`` once per person."""
+    return f"invite:{event.pk}"
 
 
 def invite_learners(event: Event, learners, *, by) -> int:
@@ -169,7 +216,7 @@ def invite_learners(event: Event, learners, *, by) -> int:
                 ),
                 url=event.get_absolute_url(),
                 anchor=event.group,
-                key=f"invite:{event.pk}",
+                key=invitation_key(event),
             )
         )
     return told

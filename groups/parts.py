@@ -19,7 +19,9 @@ content(
     "groups.GroupTag",
     "groups.Membership",
     "groups.Event",
+    "groups.EventSeries",
     "groups.RSVP",
+    "groups.Guest",
     "groups.Suggestion",
     "groups.Backing",
 )
@@ -82,7 +84,8 @@ def event_about(viewer, event) -> Part:
     attendance = selectors.event_about(event, viewer)
     facts = {
         "places_left": attendance["places_left"],
-        "waiting": [rsvp.user_id for rsvp in attendance["waiting"]],
+        # The whole waiting list in order, guests as None: the viewer's place in it.
+        "waiting": attendance["queue_users"],
     }
     context = {"event": event, "group": event.group, **attendance}
     owners = attendance["going_names"].hidden | attendance["teacher_names"].hidden

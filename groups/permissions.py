@@ -12,7 +12,7 @@ from django.http import Http404
 
 from sociable import audience
 
-from .models import Event, Group, Membership
+from .models import Event, EventSeries, Group, Membership
 
 _LOOK_UP = object()  # "not given": find the membership
 
@@ -79,10 +79,18 @@ def get_event_for_user(user, slug: str, pk: int, *, queryset=None) -> Event:
     annotate."""
     events = (Event.objects.all() if queryset is None else queryset).filter(pk=pk, group__slug=slug)
     # The teacher's profile: whether the viewer may know them by name (the event's page).
-    event = events.select_related("group", "skill", "teacher__profile").first()
+    event = events.select_related("group", "skill", "teacher__profile", "series").first()
     if event is None or not event.group.is_visible_to(user):
         raise Http404("No such event")
     return event
+
+
+def get_series_for_user(user, slug: str, pk: int) -> EventSeries:
+    """Return the series if ``user`` may see its group (404 otherwise)."""
+    series = EventSeries.objects.filter(pk=pk, group__slug=slug).select_related("group").first()
+    if series is None or not series.group.is_visible_to(user):
+        raise Http404("No such series")
+    return series
 
 
 def get_managed_event(user, slug: str, pk: int) -> Event:
@@ -90,6 +98,15 @@ def get_managed_event(user, slug: str, pk: int) -> Event:
     event = get_event_for_user(user, slug, pk)
     if not can_manage_group(user, event.group):
         raise PermissionDenied("Only the group's organisers can do that.")
+    return event
+
+
+def get_event_organised_by(user, slug: str, pk: int) -> Event:
+    """Return an event of a group ``user`` organises, for a page only its organisers have
+    (the check-in list, with people's answers): 404 for everyone else, who may not see it."""
+    event = get_event_for_user(user, slug, pk)
+    if not can_manage_group(user, event.group):
+        raise Http404("No such page")
     return event
 
 

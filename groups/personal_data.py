@@ -82,6 +82,9 @@ def _groups(user: User) -> dict:
                 "url": r.event.get_absolute_url(),
                 "starts_at": r.event.starts_at,
                 "status": r.status,
+                # Kept until the day after the event (groups.organisers.forget_answers).
+                "answers": r.answers,
+                "attended": r.attended,
                 "replied_at": r.created_at,
                 "changed_at": r.updated_at,
             }

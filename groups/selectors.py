@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.db.models import CharField, Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.expressions import RawSQL
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from profiles.models import Profile, ProfileSkill, Skill
-from profiles.selectors import with_card_data
-from profiles.visibility import group_q, names_for, view_profile
+from profiles.models import ProfileSkill, Skill
+from profiles.visibility import names_for
 from sociable.queries import Among, Columns, any_of, count_of, fetch
 
-from .models import RSVP, Event, Group, GroupTag, Membership, Suggestion
+from .models import RSVP, Event, EventSeries, Group, GroupTag, Guest, Membership, Suggestion
 from .search import search_groups
+from .services import queue_order
 
 ACTIVE = Membership.Status.ACTIVE
 
@@ -81,15 +82,19 @@ def group_page(group: Group, viewer):
     now = timezone.now()
     events = (
         Event.objects.filter(group=group)
-        .select_related("skill")
-        .annotate(going=Count("rsvps", filter=Q(rsvps__status=RSVP.Status.GOING)))
+        .select_related("skill", "series")
+        .annotate(
+            # Places taken: members and guests going (guests are counted, never named).
+            going=count_of(RSVP.objects.filter(status=RSVP.Status.GOING), "event")
+            + count_of(Guest.objects.filter(status=Guest.Status.GOING), "event")
+        )
     )
     organisers = (
         Membership.objects.filter(group=group, status=ACTIVE, role=Membership.Role.ORGANISER)
         .select_related("user__profile")
         .order_by("user__name")
     )
-    upcoming = list(events.filter(ends_at__gte=now).order_by("starts_at", "pk"))
+    upcoming = next_of_each_series(events.filter(ends_at__gte=now).order_by("starts_at", "pk"))
     past = list(events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:10])
     for event in (*upcoming, *past):
         event.group = group  # their links need the group's slug: no query per event
@@ -101,8 +106,33 @@ def group_page(group: Group, viewer):
     }
 
 
-def event_page(event: Event):
-    """Who is going and the waiting list in order: the same for everyone who sees the event."""
+def next_of_each_series(events) -> list[Event]:
+    """``events`` in order, a series shown by its next session that is not cancelled, with
+    ``later_sessions``: how many more of it there are (a weekly choir is one line, not
+    twelve)."""
+    shown: list[Event] = []
+    firsts: dict[int, Event] = {}
+    for event in events:
+        first = firsts.get(event.series_id) if event.series_id else None
+        if first is not None:
+            first.later_sessions += 1
+            continue
+        if event.series_id and not event.is_cancelled:
+            firsts[event.series_id] = event
+        event.later_sessions = 0
+        shown.append(event)
+    return shown
+
+
+def event_page(event: Event, *, guests_named: bool = False):
+    """Who is going and the waiting list in order: the same for everyone who sees the event.
+
+    ``going`` and ``waiting`` are the members. Guests take places and wait in the same
+    queue: they count in ``places_left``, ``going_count`` and ``waiting_count``, and hold
+    their place in ``queue_users`` (the waiting list's people in order, None for a guest),
+    but they are named only for the organisers (``guests_named``: ``guests_going``, and
+    ``queue``, the waiting list of members and guests in order).
+    """
     rsvps = list(
         event.rsvps.exclude(status=RSVP.Status.NOT_GOING)
         .select_related("user__organisation", "user__profile")
@@ -110,8 +140,28 @@ def event_page(event: Event):
     )
     going = [r for r in rsvps if r.status == RSVP.Status.GOING]
     waiting = [r for r in rsvps if r.status == RSVP.Status.WAITLISTED]
-    places_left = None if event.capacity is None else max(event.capacity - len(going), 0)
-    return {"going": going, "waiting": waiting, "places_left": places_left}
+    holding = event.guests.filter(status__in=[Guest.Status.GOING, Guest.Status.WAITLISTED])
+    if not guests_named:
+        holding = holding.only("pk", "event_id", "status", "queued_at")
+    guests = list(holding.order_by("queued_at", "pk"))
+    guests_going = [g for g in guests if g.status == Guest.Status.GOING]
+    queue = sorted(
+        [*waiting, *(g for g in guests if g.status == Guest.Status.WAITLISTED)], key=queue_order
+    )
+    taken = len(going) + len(guests_going)
+    page = {
+        "going": going,
+        "waiting": waiting,
+        "places_left": None if event.capacity is None else max(event.capacity - taken, 0),
+        "going_count": taken,
+        "waiting_count": len(queue),
+        "queue_users": [None if isinstance(r, Guest) else r.user_id for r in queue],
+    }
+    if guests_named:
+        for guest in guests:
+            guest.is_guest = True  # for the organisers' lists, which show both
+        page |= {"guests_going": guests_going, "queue": queue}
+    return page
 
 
 def event_about(event: Event, viewer) -> dict:
@@ -176,21 +226,6 @@ def reply_of(viewer, event: Event, waiting: list[int]) -> tuple[str | None, int 
     waitlisted = reply == RSVP.Status.WAITLISTED
     position = waiting.index(viewer.pk) + 1 if waitlisted and viewer.pk in waiting else None
     return reply, position
-
-
-def learners_to_invite(event: Event, viewer):
-    """People who want to learn the session's skill, as far as the organiser may see them."""
-    if event.skill_id is None:
-        return []
-    profiles = (
-        with_card_data(Profile.objects.listed())
-        .filter(group_q(viewer, "skills"))
-        .filter(profile_skills__skill=event.skill, profile_skills__relation="learn")
-        .exclude(user_id__in=event.rsvps.values("user_id"))
-        .order_by("user__name")
-        .distinct()[:50]
-    )
-    return [view_profile(viewer, p) for p in profiles]
 
 
 def events_about(viewer, skill: Skill, limit: int = 10):
@@ -327,3 +362,36 @@ def suggestions_for(user) -> QuerySet[Suggestion]:
         .select_related("fulfilled_group", "fulfilled_event__group")
         .order_by("fulfilled_at", "-backer_count", "-created_at")
     )
+
+
+# --- series --------------------------------------------------------------------------------
+
+
+def series_sessions(series_ids: set[int]) -> dict[int, list[Event]]:
+    """Every session of each series in ``series_ids``, in the rule's order, with its group
+    and series: what a calendar needs to send a series as its rule (one query, or none)."""
+    if not series_ids:
+        return {}
+    sessions: dict[int, list[Event]] = {}
+    rows = (
+        Event.objects.filter(series_id__in=series_ids)
+        .select_related("group", "series")
+        .order_by("original_start", "pk")
+    )
+    for session in rows:
+        sessions.setdefault(session.series_id, []).append(session)
+    return sessions
+
+
+def series_page(series: EventSeries, viewer) -> list[Event]:
+    """A series' sessions, each with how many are going and ``viewer``'s own reply
+    (``with_viewer``), in order of when they happen: one query."""
+
+    def going(rows):
+        counted = rows.filter(event=OuterRef("pk"), status="going").order_by().values("event")
+        return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
+
+    sessions = series.occurrences.annotate(
+        going_count=going(RSVP.objects) + going(Guest.objects)
+    ).order_by("starts_at", "pk")
+    return list(with_viewer(sessions, viewer))

@@ -10,6 +10,7 @@ inside the same locked transaction that frees the place.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -22,8 +23,8 @@ from profiles.services import resolve_skills
 from sociable.accounts.models import User
 from sociable.markdown import render_markdown
 
-from . import notifications
-from .models import RSVP, Backing, CalendarFeed, Event, Group, Membership, Suggestion
+from . import guest_mail, notifications
+from .models import RSVP, Backing, CalendarFeed, Event, Group, Guest, Membership, Suggestion
 
 Status = RSVP.Status
 
@@ -181,9 +182,12 @@ def create_event(*, group: Group, created_by: User, **fields) -> Event:
 def update_event(*, event: Event, **fields) -> Event:
     """Change an event; capacity may not drop below the people already going."""
     event = Event.objects.select_for_update().get(pk=event.pk)
+    moved = "starts_at" in fields and fields["starts_at"] != event.starts_at
+    if moved and fields["starts_at"] < timezone.now():
+        raise ValidationError({"starts_at": "An event cannot be moved into the past."})
     for name, value in fields.items():
         setattr(event, name, value)
-    going = event.rsvps.filter(status=Status.GOING).count()
+    going = going_count(event)
     if event.capacity is not None and event.capacity < going:
         raise ValidationError(
             {"capacity": f"{going} people are already going: the capacity cannot be lower."}
@@ -192,35 +196,32 @@ def update_event(*, event: Event, **fields) -> Event:
     event.sequence += 1
     event.full_clean()
     event.save()
-    _fill_places(event)
+    fill_places(event)
     notifications.event_changed(event)
+    tell_guests(event, "changed")
     return event
 
 
 @transaction.atomic
-def cancel_event(*, event: Event) -> Event:
+def cancel_event(*, event: Event, reason: str = "") -> Event:
+    """Cancel an event, saying why (``reason``): everyone going or waiting is told it."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.is_cancelled:
         return event
     event.cancelled_at = timezone.now()
+    event.cancel_reason = reason.strip()[:500]  # the form says so; others give none
     event.sequence += 1
-    event.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+    event.save(update_fields=["cancelled_at", "cancel_reason", "sequence", "updated_at"])
     notifications.event_cancelled(event)
+    tell_guests(event, "cancelled")
     return event
 
 
-@transaction.atomic
-def invite_learners(*, event: Event, by: User) -> int:
-    """Invite everyone who wants to learn the session's skill and may see its group.
-
-    Returns how many were told; inviting again tells nobody twice.
-    """
-    from .selectors import learners_to_invite
-
-    if event.is_cancelled or event.skill_id is None:
-        raise ValidationError("Only a coming learning session with a skill can invite learners.")
-    learners = [view.profile.user for view in learners_to_invite(event, by)]
-    return notifications.invite_learners(event, learners, by=by)
+def tell_guests(event: Event, what: str) -> None:
+    """Email the guests going to or waiting for ``event`` (``guest_mail.EMAILS``)."""
+    on_the_lists = [Guest.Status.GOING, Guest.Status.WAITLISTED]
+    for guest in event.guests.filter(status__in=on_the_lists):
+        guest_mail.queue(guest, what)
 
 
 @dataclass(frozen=True)
@@ -266,11 +267,11 @@ def _rsvp_locked(event_id: int, user: User, going: bool) -> RsvpResult:
             rsvp.status, rsvp.queued_at = Status.NOT_GOING, None
             rsvp.save(update_fields=["status", "queued_at", "updated_at"])
         if was_going:
-            _fill_places(event)
+            fill_places(event)
         return RsvpResult(rsvp, None)
     if rsvp.status in (Status.GOING, Status.WAITLISTED):
         return RsvpResult(rsvp, waitlist_position(rsvp))
-    if event.capacity is None or _going_count(event) < event.capacity:
+    if event.capacity is None or going_count(event) < event.capacity:
         rsvp.status, rsvp.queued_at = Status.GOING, None
     else:
         rsvp.status, rsvp.queued_at = Status.WAITLISTED, timezone.now()
@@ -278,38 +279,68 @@ def _rsvp_locked(event_id: int, user: User, going: bool) -> RsvpResult:
     return RsvpResult(rsvp, waitlist_position(rsvp))
 
 
-def _going_count(event: Event) -> int:
-    return RSVP.objects.filter(event=event, status=Status.GOING).count()
+def going_count(event: Event) -> int:
+    """The places taken: members going and confirmed guests going."""
+    members = RSVP.objects.filter(event=event, status=Status.GOING).count()
+    return members + Guest.objects.filter(event=event, status=Guest.Status.GOING).count()
 
 
-def _fill_places(event: Event) -> list[RSVP]:
-    """Promote people from the waiting list into free places, first come first served.
+_NEVER = datetime.min.replace(tzinfo=UTC)
+
+
+def queue_order(reply: RSVP | Guest) -> tuple:
+    """Where a reply waits in the one waiting list of members and guests: by when they
+    joined it (``queued_at``); at the same moment, members first, then in order of rows."""
+    return (reply.queued_at is None, reply.queued_at or _NEVER, isinstance(reply, Guest), reply.pk)
+
+
+def fill_places(event: Event) -> list[RSVP | Guest]:
+    """Promote people from the waiting list into free places, first come first served,
+    members and guests alike (one queue: ``queue_order``).
 
     Call only with the event's row locked.
     """
-    waiting = RSVP.objects.filter(event=event, status=Status.WAITLISTED).order_by("queued_at", "pk")
+    members = RSVP.objects.filter(event=event, status=Status.WAITLISTED).order_by("queued_at", "pk")
+    guests = Guest.objects.filter(event=event, status=Guest.Status.WAITLISTED).order_by(
+        "queued_at", "pk"
+    )
+    free = None
     if event.capacity is not None:
-        free = event.capacity - _going_count(event)
+        free = event.capacity - going_count(event)
         if free <= 0:
             return []
-        waiting = waiting[:free]
-    promoted = list(waiting.select_related("user"))
-    for rsvp in promoted:
-        rsvp.status, rsvp.queued_at = Status.GOING, None
-        rsvp.save(update_fields=["status", "queued_at", "updated_at"])
-        notifications.promoted_from_waitlist(rsvp)
+        members, guests = members[:free], guests[:free]
+    waiting = sorted([*members.select_related("user"), *guests], key=queue_order)
+    promoted = waiting if free is None else waiting[:free]
+    for reply in promoted:
+        reply.status, reply.queued_at = Status.GOING, None
+        reply.save(update_fields=["status", "queued_at", "updated_at"])
+        if isinstance(reply, Guest):
+            reply.event = event
+            guest_mail.queue(reply, "promoted")
+        else:
+            notifications.promoted_from_waitlist(reply)
     return promoted
 
 
-def waitlist_position(rsvp: RSVP) -> int | None:
-    if rsvp.status != Status.WAITLISTED:
+def waitlist_position(reply: RSVP | Guest) -> int | None:
+    """A member's or a guest's place on the event's one waiting list (1: next), or None."""
+    if reply.status != Status.WAITLISTED:
         return None
-    ahead = RSVP.objects.filter(
-        Q(queued_at__lt=rsvp.queued_at) | Q(queued_at=rsvp.queued_at, pk__lt=rsvp.pk),
-        event_id=rsvp.event_id,
-        status=Status.WAITLISTED,
-    ).count()
-    return ahead + 1
+    waiting = {"event_id": reply.event_id, "status": Status.WAITLISTED}
+    if reply.queued_at is None:  # not stamped (older rows): after everyone who is
+        ahead = [RSVP.objects.filter(queued_at__isnull=False, **waiting)]
+        ahead.append(Guest.objects.filter(queued_at__isnull=False, **waiting))
+        return sum(rows.count() for rows in ahead) + 1
+    earlier = Q(queued_at__lt=reply.queued_at)
+    same_time = Q(queued_at=reply.queued_at)
+    if isinstance(reply, Guest):
+        members = RSVP.objects.filter(earlier | same_time, **waiting)
+        guests = Guest.objects.filter(earlier | (same_time & Q(pk__lt=reply.pk)), **waiting)
+    else:
+        members = RSVP.objects.filter(earlier | (same_time & Q(pk__lt=reply.pk)), **waiting)
+        guests = Guest.objects.filter(earlier, **waiting)
+    return members.count() + guests.count() + 1
 
 
 @transaction.atomic
@@ -320,7 +351,7 @@ def organiser_set_rsvp(*, rsvp: RSVP, status: str) -> RSVP:
     if status == Status.GOING:
         if rsvp.status != Status.WAITLISTED:
             raise ValidationError("Only people on the waiting list can be given a place.")
-        if event.capacity is not None and _going_count(event) >= event.capacity:
+        if event.capacity is not None and going_count(event) >= event.capacity:
             raise ValidationError("The event is full: raise its capacity first.")
         rsvp.status, rsvp.queued_at = Status.GOING, None
         rsvp.save(update_fields=["status", "queued_at", "updated_at"])
@@ -330,7 +361,7 @@ def organiser_set_rsvp(*, rsvp: RSVP, status: str) -> RSVP:
         rsvp.status, rsvp.queued_at = Status.NOT_GOING, None
         rsvp.save(update_fields=["status", "queued_at", "updated_at"])
         if was_going:
-            _fill_places(event)
+            fill_places(event)
     else:
         raise ValidationError("Unknown change.")
     return rsvp

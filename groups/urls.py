@@ -1,7 +1,16 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import calendar_views, feeds, views
+from . import (
+    calendar_views,
+    feeds,
+    guest_views,
+    message_views,
+    organiser_views,
+    series_views,
+    views,
+    whats_on_views,
+)
 
 app_name = "groups"
 
@@ -31,13 +40,45 @@ urlpatterns = [
         "groups/<slug:slug>/feed/", login_not_required(feeds.GroupEventsFeed()), name="group-feed"
     ),
     path("groups/<slug:slug>/events/new/", views.event_create, name="event-create"),
+    path("groups/<slug:slug>/series/<int:pk>/", series_views.series_detail, name="series-detail"),
+    path(
+        "groups/<slug:slug>/series/<int:pk>/reply/",
+        series_views.series_reply,
+        name="series-reply",
+    ),
+    path(
+        "groups/<slug:slug>/series/<int:pk>/series.ics",
+        calendar_views.series_ics,
+        name="series-ics",
+    ),
     path("groups/<slug:slug>/events/<int:pk>/", views.event_detail, name="event-detail"),
     path("groups/<slug:slug>/events/<int:pk>/edit/", views.event_edit, name="event-edit"),
-    path("groups/<slug:slug>/events/<int:pk>/cancel/", views.event_cancel, name="event-cancel"),
+    path(
+        "groups/<slug:slug>/events/<int:pk>/cancel/",
+        organiser_views.event_cancel,
+        name="event-cancel",
+    ),
+    path(
+        "groups/<slug:slug>/events/<int:pk>/check-in/",
+        organiser_views.event_check_in,
+        name="event-check-in",
+    ),
     path("groups/<slug:slug>/events/<int:pk>/rsvp/", views.event_rsvp, name="event-rsvp"),
     path(
+        "groups/<slug:slug>/events/<int:pk>/guest/",
+        guest_views.guest_signup,
+        name="guest-signup",
+    ),
+    path(
+        "groups/<slug:slug>/events/<int:pk>/message/",
+        message_views.event_message,
+        name="event-message",
+    ),
+    path("guests/<str:token>/confirm/", guest_views.guest_confirm, name="guest-confirm"),
+    path("guests/<str:token>/cancel/", guest_views.guest_cancel, name="guest-cancel"),
+    path(
         "groups/<slug:slug>/events/<int:pk>/invite-learners/",
-        views.event_invite_learners,
+        organiser_views.event_invite_learners,
         name="event-invite-learners",
     ),
     path(
@@ -58,5 +99,12 @@ urlpatterns = [
         "calendar/<str:token>/groups/<slug:slug>.ics",
         calendar_views.group_private_ics,
         name="group-private-ics",
+    ),
+    path("whats-on/", whats_on_views.whats_on_page, name="whats-on"),
+    path("whats-on/calendar.ics", whats_on_views.whats_on_ics, name="whats-on-ics"),
+    path(
+        "calendar/<str:token>/whats-on.ics",
+        whats_on_views.whats_on_private_ics,
+        name="whats-on-private-ics",
     ),
 ]

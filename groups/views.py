@@ -3,10 +3,11 @@ import csv
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET, require_POST
 
 from profiles.models import Skill
@@ -17,9 +18,10 @@ from sociable.forms import add_service_errors
 from sociable.pagecache import cache_public_page
 from sociable.params import row_id
 
-from . import parts, selectors, services
+from . import guests, organisers, parts, selectors, series, services
 from .forms import (
     AddMemberForm,
+    AnswersForm,
     DecisionForm,
     EventForm,
     FulfilForm,
@@ -27,7 +29,8 @@ from .forms import (
     JoinForm,
     SuggestionForm,
 )
-from .models import RSVP, Event, Group, Membership, Suggestion
+from .guest_forms import GuestForm
+from .models import RSVP, Event, Group, Guest, Membership, Suggestion
 from .permissions import (
     board_shown,
     can_join_group,
@@ -40,6 +43,7 @@ from .permissions import (
     get_managed_group,
     membership_of,
 )
+from .series_forms import RepeatForm, ScopeForm
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
@@ -233,14 +237,23 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
         if skill
         else {}
     )
-    form = EventForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        event = services.create_event(
-            group=group, created_by=request.user, **_event_fields(form, request.user)
-        )
-        messages.success(request, "The event has been created.")
-        return redirect(event)
-    return render(request, "groups/event_form.html", {"form": form, "group": group})
+    form = EventForm(request.POST or None, initial=initial, group=group, user=request.user)
+    repeat = RepeatForm(request.POST or None)
+    if request.method == "POST" and all([form.is_valid(), repeat.is_valid()]):
+        fields, rule = _event_fields(form, request.user), repeat.series_fields()
+        try:
+            if rule is not None:
+                made = series.create_series(group=group, created_by=request.user, **rule, **fields)
+                messages.success(request, "The series has been created, with all its sessions.")
+                return redirect(made)
+            event = services.create_event(group=group, created_by=request.user, **fields)
+        except ValidationError as error:
+            add_service_errors(form, error, repeat)
+        else:
+            messages.success(request, "The event has been created.")
+            return redirect(event)
+    context = {"form": form, "group": group, "repeat_form": repeat}
+    return render(request, "groups/event_form.html", context)
 
 
 def _event_fields(form: EventForm, user) -> dict:
@@ -249,8 +262,10 @@ def _event_fields(form: EventForm, user) -> dict:
     data["skill"] = (
         resolve_skills(names=[skill_name], kind=Skill.Kind.SKILL).skills[0] if skill_name else None
     )
-    if data["kind"] == "learning" and data["skill"] is not None:
-        data["teacher"] = form.instance.teacher or user
+    data["questions"] = form.cleaned_data["questions"]
+    # A learning session's teacher: chosen among the group's members, or whoever saves it.
+    chosen = form.cleaned_data.get("teacher") or form.instance.teacher
+    data["teacher"] = (chosen or user) if data["kind"] == "learning" else None
     return data
 
 
@@ -260,6 +275,14 @@ def _event_fields(form: EventForm, user) -> dict:
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     viewing = selectors.with_viewer(Event.objects.all(), request.viewer)
     event = get_event_for_user(request.viewer, slug, pk, queryset=viewing)
+    return event_page(request, event)
+
+
+def event_page(
+    request: HttpRequest, event: Event, *, guest_form: GuestForm | None = None, status: int = 200
+) -> HttpResponse:
+    """An event's page for the request's viewer (``guest_form``: the guest form as sent,
+    with its errors)."""
     about = parts.event_about(request, event)
     reply, position = selectors.reply_of(request.viewer, event, about.facts["waiting"])
     membership = selectors.viewer_membership(request.viewer, event)
@@ -272,53 +295,73 @@ def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "places_left": about.facts["places_left"],
         "can_rsvp": can_rsvp(request.viewer, event, membership),
         "can_manage": can_manage,
-        "learners": selectors.learners_to_invite(event, request.viewer) if can_manage else [],
+        "learners": organisers.learners_preview(event, request.viewer) if can_manage else None,
+        "answers_form": _answers_form(request.viewer, event, reply),
+        **_guest_signup(request.viewer, event, guest_form),
     }
     pieces = {
         slot: render_to_string(f"groups/partials/_event_{slot}.html", context, request)
         for slot in ("reply", "organise")
     }
     context["about_html"] = about.fill(**pieces)
-    return render(request, "groups/event_detail.html", context)
+    response = render(request, "groups/event_detail.html", context, status=status)
+    if context["guest_form"] is not None:
+        # The form carries this visitor's CSRF token: never kept in the shared page cache.
+        patch_cache_control(response, private=True)
+    return response
+
+
+def _guest_signup(viewer, event: Event, form: GuestForm | None) -> dict:
+    """The guest form ("Come as a guest") for a visitor who is not signed in, where the
+    event takes guests, while they can sign up; or why they cannot."""
+    if viewer.is_authenticated or not event.guests_allowed:
+        return {"guest_form": None, "guest_closed": None}
+    closed = guests.closed_to_guests(event)
+    if closed is None and form is None:
+        form = GuestForm(questions=event.questions)
+    return {"guest_form": None if closed else form, "guest_closed": closed}
+
+
+def _answers_form(viewer, event: Event, reply: str | None) -> AnswersForm | None:
+    """The event's questions for the viewer to answer (their own answers filled in) when
+    they say they are going, or change while they hold or wait for a place."""
+    if not event.questions or not viewer.is_authenticated or event.is_cancelled:
+        return None
+    holding = reply in organisers.HOLDING
+    answers = organisers.own_answers(viewer, event) if holding else {}
+    return AnswersForm(
+        questions=event.questions, initial=AnswersForm.initial_for(event.questions, answers)
+    )
 
 
 def event_edit(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_managed_event(request.viewer, slug, pk)
-    form = EventForm(request.POST or None, instance=event)
-    if request.method == "POST" and form.is_valid():
+    form = EventForm(request.POST or None, instance=event, group=event.group, user=request.user)
+    scope = ScopeForm(request.POST or None) if event.series_id else None
+    if request.method == "POST" and all([form.is_valid(), scope is None or scope.is_valid()]):
+        fields = _event_fields(form, request.user)
+        following = scope is not None and scope.cleaned_data["scope"] == ScopeForm.FOLLOWING
         try:
-            services.update_event(event=event, **_event_fields(form, request.user))
+            if following:
+                series.change_following(event=event, **fields)
+            else:
+                series.change_one(event=event, **fields)
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, "The event has been changed. People going have been told.")
+            changed = Event.objects.filter(
+                Q(series_id=event.series_id) if following else Q(pk=event.pk)
+            )
+            organisers.forget_removed_answers(events=changed)
+            messages.success(
+                request,
+                "This and the following sessions have been changed. People going have been told."
+                if following
+                else "The event has been changed. People going have been told.",
+            )
             return redirect(event)
-    return render(
-        request, "groups/event_form.html", {"form": form, "group": event.group, "event": event}
-    )
-
-
-@require_POST
-def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_managed_event(request.viewer, slug, pk)
-    services.cancel_event(event=event)
-    messages.success(request, "The event has been cancelled. People going have been told.")
-    return redirect(event)
-
-
-@require_POST
-def event_invite_learners(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    event = get_managed_event(request.viewer, slug, pk)
-    try:
-        told = services.invite_learners(event=event, by=request.user)
-    except ValidationError as error:
-        messages.error(request, error.messages[0])
-        return redirect(event)
-    if told:
-        messages.success(request, f"Invited {told} {'person' if told == 1 else 'people'}.")
-    else:
-        messages.success(request, "Everyone who wants to learn this has been invited already.")
-    return redirect(event)
+    context = {"form": form, "group": event.group, "event": event, "scope_form": scope}
+    return render(request, "groups/event_form.html", context)
 
 
 @require_POST
@@ -328,15 +371,25 @@ def event_rsvp(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     if not can_rsvp(request.viewer, event):
         raise PermissionDenied("Join the group to reply to its events.")
     going = request.POST.get("going") == "yes"
+    answering = AnswersForm(request.POST, questions=event.questions)
+    if going and not answering.is_valid():
+        messages.error(request, " ".join(e for errors in answering.errors.values() for e in errors))
+        return redirect(event)
     try:
         if going and event.group.join_policy == Group.JoinPolicy.OPEN:
             services.join_group(group=event.group, user=request.user)
         result = services.rsvp_to_event(event=event, user=request.user, going=going)
+        if event.questions or result.rsvp.answers:  # kept while going or waiting, else none
+            organisers.set_answers(rsvp=result.rsvp, answers=answering.answers() if going else {})
     except ValidationError as error:
         _error(request, error)
         return redirect(event)
     if result.rsvp.status == RSVP.Status.GOING:
-        messages.success(request, "You are going. We have saved your place.")
+        messages.success(
+            request,
+            "You are going. We have saved your place"
+            + (" and your answers." if event.questions else "."),
+        )
     elif result.rsvp.status == RSVP.Status.WAITLISTED:
         messages.success(
             request,
@@ -351,41 +404,59 @@ def event_rsvp(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_managed_event(request.viewer, slug, pk)
     if request.method == "POST":
-        rsvp = get_object_or_404(RSVP, event=event, pk=row_id(request.POST.get("rsvp")))
+        status = request.POST.get("status", "")
         try:
-            services.organiser_set_rsvp(rsvp=rsvp, status=request.POST.get("status", ""))
+            if "guest" in request.POST:
+                guest = get_object_or_404(Guest, event=event, pk=row_id(request.POST["guest"]))
+                guests.organiser_set_guest(guest=guest, status=status)
+            else:
+                rsvp = get_object_or_404(RSVP, event=event, pk=row_id(request.POST.get("rsvp")))
+                services.organiser_set_rsvp(rsvp=rsvp, status=status)
         except ValidationError as error:
             _error(request, error)
         else:
             messages.success(request, "The lists have been updated.")
         return redirect("groups:event-attendees", slug=slug, pk=pk)
+    page = selectors.event_page(event, guests_named=True)
+    for replies in (page["going"], page["guests_going"], page["queue"]):
+        organisers.with_answer_list(replies, event.questions)  # organisers only see them
     return render(
-        request,
-        "groups/event_attendees.html",
-        {"event": event, "group": event.group, **selectors.event_page(event)},
+        request, "groups/event_attendees.html", {"event": event, "group": event.group, **page}
     )
 
 
 @require_GET
 def event_attendees_csv(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_managed_event(request.viewer, slug, pk)
-    page = selectors.event_page(event)
+    page = selectors.event_page(event, guests_named=True)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="attendees-{event.pk}.csv"'
+    # Answers may be about health or beliefs: in the file only when the organiser asks.
+    questions = event.questions if request.GET.get("answers") == "1" else []
     writer = csv.writer(response)
-    writer.writerow(["Name", "Organisation", "Status", "Waiting list position", "Replied"])
-    rows = [(r, "Going", "") for r in page["going"]] + [
-        (r, "Waiting list", n) for n, r in enumerate(page["waiting"], start=1)
+    writer.writerow(
+        ["Name", "Organisation", "Status", "Waiting list position", "Replied"]
+        + [_csv_safe(question) for question in questions]
+    )
+    # Guests by name only: never their email addresses.
+    going = [*page["going"], *page["guests_going"]]
+    rows = [(r, "Going", "") for r in going] + [
+        (r, "Waiting list", n) for n, r in enumerate(page["queue"], start=1)
     ]
-    for rsvp, status, position in rows:
-        organisation = rsvp.user.organisation.name if rsvp.user.organisation else "Community"
+    for reply, status, position in rows:
+        if isinstance(reply, Guest):
+            name, organisation = reply.name, "Guest (no account)"
+        else:
+            name = reply.user.display_name
+            organisation = reply.user.organisation.name if reply.user.organisation else "Community"
         writer.writerow(
             [
-                _csv_safe(rsvp.user.display_name),
+                _csv_safe(name),
                 organisation,
                 status,
                 position,
-                rsvp.updated_at.strftime("%Y-%m-%d %H:%M"),
+                reply.updated_at.strftime("%Y-%m-%d %H:%M"),
+                *(_csv_safe(reply.answers.get(question, "")) for question in questions),
             ]
         )
     return response

@@ -13,6 +13,7 @@ SECTIONS = [
     ("People", "profiles:directory"),
     ("Skills", "profiles:skill-index"),
     ("Groups", "groups:group-list"),
+    ("What’s on", "groups:whats-on"),
     ("Discussions", "forums:board-list"),
     ("Opportunities", "opportunities:list"),
     ("Search", "search"),

@@ -43,6 +43,10 @@ NOT_PAGES = {
     "groups:event-ics": "a calendar file",
     "groups:personal-ics": "a calendar file",
     "groups:group-private-ics": "a calendar file",
+    "groups:whats-on-ics": "a calendar file",
+    "groups:series-ics": "a calendar file",
+    "groups:series-reply": "POST only",
+    "groups:whats-on-private-ics": "a calendar file",
     "groups:group-image": "an image",
     "groups:group-feed": "an Atom feed",
     "groups:event-attendees-csv": "a CSV download",
@@ -50,8 +54,10 @@ NOT_PAGES = {
     "groups:group-leave": "POST only",
     "groups:member-add": "POST only",
     "groups:member-change": "POST only",
-    "groups:event-cancel": "POST only",
     "groups:event-rsvp": "POST only",
+    "groups:guest-signup": "POST only (the form is on the event's page, signed out)",
+    "groups:guest-confirm": "a guest's link, sent by email (tests/groups/test_guests.py)",
+    "groups:guest-cancel": "a guest's link, sent by email (tests/groups/test_guests.py)",
     "groups:event-invite-learners": "POST only",
     "groups:suggestion-back": "POST only",
     "forums:board-feed": "an Atom feed",
@@ -246,6 +252,7 @@ def start_urls(user) -> list[str]:
         "/search/?q=choir",
         "/search/?q=zzzxqj",  # nothing found
         "/groups/?q=choir",
+        "/whats-on/?kind=learning&online=on",  # filtered (the page itself is in the menu)
         "/forums/search/?q=welcome",
         "/no-such-page/",
     ]
@@ -325,6 +332,9 @@ def _own_pages(user) -> list[str]:
                 reverse("groups:event-detail", args=[group.slug, event.pk]),
                 reverse("groups:event-edit", args=[group.slug, event.pk]),
                 reverse("groups:event-attendees", args=[group.slug, event.pk]),
+                reverse("groups:event-cancel", args=[group.slug, event.pk]),  # asks why
+                reverse("groups:event-check-in", args=[group.slug, event.pk]),
+                reverse("groups:event-message", args=[group.slug, event.pk]),
             ]
     taught = ProfileSkill.objects.filter(
         profile__user=user, relation=ProfileSkill.Relation.TEACH

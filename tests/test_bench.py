@@ -136,6 +136,7 @@ VARIED_ROWS = [
     "varied: thread page",
     "varied: group page",
     "varied: event page",
+    "varied: what's on",
     "varied: opportunities search",
     "varied: opportunity page",
     "varied: opportunities for you",

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, field
+from datetime import timedelta
 from itertools import accumulate
 
 from django.utils.text import slugify
 
-from groups.models import RSVP, Event, Group, GroupTag, Membership
+from groups.models import RSVP, Event, EventSeries, Group, GroupTag, Membership
+from groups.recurrence import shifted
 from groups.services import RESERVED_SLUGS
 from profiles.models import Skill
 from sociable.audience import Audience
@@ -46,6 +48,7 @@ KINDS = [
 CAPACITIES = [6, 8, 10, 12, 15, 20, 25, 30, 40, 60]
 UPCOMING_DAYS = 90
 START_HOURS = [10, 12, 12, 12.5, 13, 16, 17, 17.5, 18, 19]  # UTC
+SERIES_SHARE = 0.15  # of groups with four events or more: they meet on a rule
 
 
 @dataclass
@@ -229,6 +232,8 @@ def _memberships(world: World, group: SeededGroup):
 
 
 def seed_events(world: World) -> None:
+    """Each group's events: one-off ones at random, or (a group in ``SERIES_SHARE`` of those
+    with a few events) one weekly or fortnightly series of sessions (``groups.series``)."""
     rng = world.rng
     html = _Html()
     places = [name for _, name in world.places.items]
@@ -237,26 +242,78 @@ def seed_events(world: World) -> None:
         n = min(60, 1 + int(rng.expovariate(1 / 8)))
         if index >= len(AUDIENCES) and rng.random() < 0.12:
             n = 0  # some groups never get round to it
-        planned.append((group, n))
-    first_id = reserve_ids(Event._meta.db_table, sum(n for _, n in planned))
-    event_rows, rsvp_rows = [], []
+        planned.append((group, n, n >= 4 and rng.random() < SERIES_SHARE))
+    first_id = reserve_ids(Event._meta.db_table, sum(n for _, n, _ in planned))
+    next_series = reserve_ids(EventSeries._meta.db_table, sum(r for _, _, r in planned))
+    event_rows, rsvp_rows, series_rows = [], [], []
     next_id = first_id
-    for group, n in planned:
+    for group, n, repeats in planned:
+        if repeats:
+            sessions = _series(world, group, next_id, n, html, places)
+            if sessions:
+                first = sessions[0]
+                series_rows.append(
+                    (next_series, group.id, first["frequency"], when(first["starts"]), n, 0,
+                     first["row"][14], when(first["created"]))
+                )  # fmt: skip
+            for session in sessions:
+                event_rows.append((*session["row"], next_series, when(session["starts"])))
+                rsvp_rows += _rsvps(world, group, session)
+            next_series, next_id = next_series + 1, next_id + len(sessions)
+            continue
         for _ in range(n):
             event = _event(world, group, next_id, html, places)
             if event is None:
                 continue
-            event_rows.append(event["row"])
+            event_rows.append((*event["row"], None, None))
             rsvp_rows += _rsvps(world, group, event)
             next_id += 1
+    series_columns = [
+        "id", "group_id", "frequency", "starts_at", "count", "sequence", "created_by_id",
+        "created_at",
+    ]  # fmt: skip
+    world.tally.add(
+        "groups_eventseries", copy_rows(EventSeries._meta.db_table, series_columns, series_rows)
+    )
     columns = [
         "id", "group_id", "title", "kind", "description", "description_html", "starts_at",
         "ends_at", "location", "online_url", "capacity", "rsvp_deadline", "skill_id",
         "teacher_id", "created_by_id", "created_at", "updated_at", "cancelled_at", "sequence",
+        "series_id", "original_start",
     ]  # fmt: skip
     world.tally.add("groups_event", copy_rows(Event._meta.db_table, columns, event_rows))
     rsvp_columns = ["event_id", "user_id", "status", "queued_at", "created_at", "updated_at"]
     world.tally.add("groups_rsvp", copy_rows(RSVP._meta.db_table, rsvp_columns, rsvp_rows))
+
+
+def _series(world: World, group: SeededGroup, first_id: int, n: int, html, places) -> list:
+    """A series of ``n`` sessions (fewer if the group closes first): a first event as
+    ``_event`` makes one, then the same every week or fortnight on the UK wall clock."""
+    first = _event(world, group, first_id, html, places)
+    if first is None:
+        return []
+    first["frequency"] = world.rng.choice(["weekly", "weekly", "fortnightly"])
+    step = timedelta(days=7 if first["frequency"] == "weekly" else 14)
+    latest = group.closed if group.closed else world.end + UPCOMING_DAYS * DAY
+    first["cancelled"] = None  # a session may be cancelled; here the series itself is kept
+    first["row"] = (*first["row"][:17], None, 0)
+    sessions = [first]
+    for k in range(1, n):
+        starts = shifted(when(first["starts"]), k * step).timestamp()
+        if starts > latest:
+            break
+        sessions.append(_session(first, first_id + k, starts))
+    return sessions
+
+
+def _session(first: dict, event_id: int, starts: float) -> dict:
+    """A later session of ``first``'s series, at ``starts``."""
+    shift = starts - first["starts"]
+    deadline = first["deadline"] + shift if first["deadline"] else None
+    row = list(first["row"])
+    row[0], row[6], row[7] = event_id, when(starts), when(first["ends"] + shift)
+    row[11] = when(deadline) if deadline else None
+    return {**first, "id": event_id, "starts": starts, "deadline": deadline, "row": tuple(row)}
 
 
 def _event(world: World, group: SeededGroup, event_id: int, html: _Html, places: list[str]):
@@ -289,8 +346,8 @@ def _event(world: World, group: SeededGroup, event_id: int, html: _Html, places:
         cancelled = min(world.end, created + (starts - created) * (0.3 + 0.65 * rng.random()))
     skill = group.topic[0] if learning and group.topic else None
     event = {
-        "id": event_id, "starts": starts, "created": created, "capacity": capacity,
-        "deadline": deadline, "cancelled": cancelled,
+        "id": event_id, "starts": starts, "ends": ends, "created": created,
+        "capacity": capacity, "deadline": deadline, "cancelled": cancelled,
     }  # fmt: skip
     event["row"] = (
         event_id, group.id, title, kind, description, html(description), when(starts),

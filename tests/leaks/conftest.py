@@ -18,7 +18,7 @@ from django.test import override_settings
 from forums.models import Board, Post
 from forums.roles import MODERATORS
 from forums.services import hide_post, react, reply, start_thread
-from groups.services import add_member, rsvp_to_event
+from groups.services import add_member, calendar_feed_for, rsvp_to_event
 from profiles.models import Skill
 from sociable.cache import PAGES
 from tests.accounts.factories import OrganisationFactory, UserFactory, add_totp, staff_of
@@ -88,6 +88,8 @@ def _world() -> SimpleNamespace:
         "mo": UserFactory(name="Mo Moderator", email="mo@example.com"),  # moderates, no org
     }
     p = SimpleNamespace(**people)
+    for person in people.values():  # what's on shows it; made now, not by the first fetch
+        calendar_feed_for(user=person)
     _moderator(p.priya)
     _moderator(p.mo)
 

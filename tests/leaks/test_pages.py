@@ -141,6 +141,20 @@ PAGES = [
         (("grace", "dev", "Welsh singing evening – Sociable"),),
     ),
     Page(
+        "what's on",
+        lambda w: "/whats-on/",
+        (
+            ("grace", "dev", "Welsh singing evening"),  # a members-only group's
+            ("olu", "dev", "Welsh singing evening"),
+            ("jordan", "sam", None),
+        ),
+    ),
+    Page(
+        "what's on, filtered",
+        lambda w: "/whats-on/?skill=welsh&has_places=on",
+        (("grace", "dev", "Welsh singing evening"),),
+    ),
+    Page(
         "board list",
         lambda w: "/forums/",
         (

@@ -242,6 +242,7 @@ def test_organisers_invite_people_who_want_to_learn_the_sessions_skill_once(
     organiser = client_as(staff_member)
 
     page = organiser.post(url, follow=True).content.decode()
+    run_tasks()  # the background worker tells them (groups.organisers.invite_learners)
     again = organiser.post(url, follow=True).content.decode()
 
     assert "Invited 1 person." in page  # the others cannot see a council-only group
