@@ -154,6 +154,7 @@ def event_page(event: Event, *, guests_named: bool = False):
         "waiting": waiting,
         "places_left": None if event.capacity is None else max(event.capacity - taken, 0),
         "going_count": taken,
+        "guests_going_count": len(guests_going),
         "waiting_count": len(queue),
         "queue_users": [None if isinstance(r, Guest) else r.user_id for r in queue],
     }

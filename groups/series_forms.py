@@ -5,14 +5,19 @@ from django import forms
 
 from sociable.forms import LocalDateInput
 
+from .forms import EventForm
 from .models import EventSeries
 from .recurrence import MAX_SESSIONS
 
 Frequency = EventSeries.Frequency
 MONTHLY_LAST = "monthly_last"
+SERIES_FIELDS = ["repeats", "until", "count"]
 
 
-class RepeatForm(forms.Form):
+class NewEventForm(EventForm):
+    """The form for a new event, which may repeat: how often, and until when, asked just
+    after its times (one form, so one list of problems)."""
+
     repeats = forms.ChoiceField(
         label="Does it repeat?",
         required=False,
@@ -40,12 +45,18 @@ class RepeatForm(forms.Form):
         widget=forms.NumberInput(attrs={"class": "govuk-input--width-5"}),
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        names = [name for name in self.fields if name not in SERIES_FIELDS]
+        after = names.index("ends_at") + 1
+        self.order_fields([*names[:after], *SERIES_FIELDS, *names[after:]])
+
     def clean(self):
         data = super().clean()
         if not data.get("repeats"):
             return data
         until, count = data.get("until"), data.get("count")
-        if until is None and count is None and not self.errors:
+        if until is None and count is None and not self.has_error("count"):
             self.add_error("until", "Give a last date or a number of sessions: a series ends.")
         elif until is not None and count is not None:
             self.add_error("count", "Give a last date or a number of sessions, not both.")

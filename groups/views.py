@@ -43,7 +43,7 @@ from .permissions import (
     get_managed_group,
     membership_of,
 )
-from .series_forms import RepeatForm, ScopeForm
+from .series_forms import NewEventForm, ScopeForm
 
 
 def _error(request: HttpRequest, error: ValidationError) -> None:
@@ -237,10 +237,9 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
         if skill
         else {}
     )
-    form = EventForm(request.POST or None, initial=initial, group=group, user=request.user)
-    repeat = RepeatForm(request.POST or None)
-    if request.method == "POST" and all([form.is_valid(), repeat.is_valid()]):
-        fields, rule = _event_fields(form, request.user), repeat.series_fields()
+    form = NewEventForm(request.POST or None, initial=initial, group=group, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        fields, rule = _event_fields(form, request.user), form.series_fields()
         try:
             if rule is not None:
                 made = series.create_series(group=group, created_by=request.user, **rule, **fields)
@@ -248,12 +247,11 @@ def event_create(request: HttpRequest, slug: str) -> HttpResponse:
                 return redirect(made)
             event = services.create_event(group=group, created_by=request.user, **fields)
         except ValidationError as error:
-            add_service_errors(form, error, repeat)
+            add_service_errors(form, error)
         else:
             messages.success(request, "The event has been created.")
             return redirect(event)
-    context = {"form": form, "group": group, "repeat_form": repeat}
-    return render(request, "groups/event_form.html", context)
+    return render(request, "groups/event_form.html", {"form": form, "group": group})
 
 
 def _event_fields(form: EventForm, user) -> dict:

@@ -99,14 +99,12 @@ class LocalDateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-def add_service_errors(form, error: ValidationError, *others) -> None:
+def add_service_errors(form, error: ValidationError) -> None:
     """Show a service's refusal on ``form``, beside the field it is about (or above the
-    form), so that what the person typed stays and they see why it was refused. A page of
-    several forms names the ``others``: a field's message goes to the form that has it."""
+    form), so that what the person typed stays and they see why it was refused."""
     if not hasattr(error, "error_dict"):
         form.add_error(None, error)
         return
     for field, field_messages in error.message_dict.items():
-        owner = next((f for f in (form, *others) if field in f.fields), None)
         for message in field_messages:
-            (owner or form).add_error(field if owner else None, message)
+            form.add_error(field if field in form.fields else None, message)

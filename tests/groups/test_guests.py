@@ -445,6 +445,8 @@ def test_guests_are_shown_to_the_organisers_only(client_as, client, social, coun
     for viewer in (client, client_as(member), client_as(outsider)):
         page = viewer.get(social.get_absolute_url()).content.decode()
         assert "Guestname" not in page and "example.net" not in page
+        # Counted among those going, never named: guests hold all four places.
+        assert "and 4 guests without an account" in page
         assert viewer.get(attendees).status_code in (302, 403)
         assert viewer.get(csv_url).status_code in (302, 403)
 
