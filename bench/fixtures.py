@@ -534,7 +534,7 @@ def varied_pages(viewer) -> list[dict]:
     from django.utils.http import urlencode
 
     from forums.models import Thread
-    from groups.models import Event, Group
+    from groups.models import Event, EventSeries, Group
     from profiles.models import Profile
 
     viewers = {"anonymous": AnonymousUser(), "staff": viewer}
@@ -615,6 +615,18 @@ def varied_pages(viewer) -> list[dict]:
                     .select_related("group")
                 ),
                 "events not cancelled",
+            ),
+        ),
+        row(
+            "varied: series page",
+            "/groups/<slug>/series/<id>/",
+            visible(
+                lambda who: (
+                    EventSeries.objects.filter(group__in=Group.objects.visible_to(who))
+                    .select_related("group")
+                    .order_by("pk")
+                ),
+                "series",
             ),
         ),
         # The same filters signed in and out: each state is shown the events it may see.

@@ -73,7 +73,10 @@ def _within_limit(request: HttpRequest) -> bool:
 
 
 def _private(response: HttpResponse) -> HttpResponse:
-    response["Referrer-Policy"] = "no-referrer"
+    """The page's address holds the guest's secret: never sent to another site. Not
+    "no-referrer": the page's own form must still say where it comes from (browsers then
+    send "Origin: null", which the CSRF check refuses)."""
+    response["Referrer-Policy"] = "same-origin"
     return response
 
 

@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
@@ -18,6 +18,8 @@ from .permissions import can_manage_group, can_rsvp, get_series_for_user
 def series_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = get_series_for_user(request.viewer, slug, pk)
     sessions = selectors.series_page(found, request.viewer)
+    if not sessions:  # every session deleted (by an administrator): nothing to show
+        raise Http404("No such series")
     now = timezone.now()
     coming = [s for s in sessions if s.ends_at >= now]
     first = (coming or sessions)[0]

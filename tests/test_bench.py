@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from bench import fixtures, run
 from forums.models import Board, Thread
-from groups.models import Event, Group
+from groups.models import Event, EventSeries, Group
 from opportunities.models import Kind, Opportunity
 from profiles.models import Profile, ProfileSkill, Skill
 from sociable import bench
@@ -136,6 +136,7 @@ VARIED_ROWS = [
     "varied: thread page",
     "varied: group page",
     "varied: event page",
+    "varied: series page",
     "varied: what's on",
     "varied: opportunities search",
     "varied: opportunity page",
@@ -206,6 +207,17 @@ def partnership(staff_member, other_staff):
             for g in in_groups
         )  # fmt: skip
 
+    def series(in_groups: list[Group]) -> list[EventSeries]:
+        made = EventSeries.objects.bulk_create(
+            EventSeries(group=g, frequency="weekly", starts_at=starts, count=2) for g in in_groups
+        )
+        Event.objects.bulk_create(
+            Event(group=s.group, series=s, original_start=starts, title="Weekly",
+                  starts_at=starts, ends_at=starts + timedelta(hours=1))
+            for s in made
+        )  # fmt: skip
+        return made
+
     public_groups = groups("public", many, audience=Audience.PUBLIC)
     community_groups = groups("community", few, audience=Audience.COMMUNITY)
     trust_groups = groups("trust", few, audience=Audience.ORGANISATION, audience_organisation=trust)
@@ -223,6 +235,8 @@ def partnership(staff_member, other_staff):
     community_events = events(community_groups)
     trust_events = events(trust_groups)
     cancelled = events(public_groups[:few], cancelled_at=timezone.now())
+    series(public_groups)
+    community_series, trust_series = series(community_groups), series(trust_groups)
 
     closes = timezone.localdate() + timedelta(days=14)
 
@@ -260,11 +274,12 @@ def partnership(staff_member, other_staff):
     for event in [*community_events, *trust_events, *cancelled]:
         event.group = Group.objects.get(pk=event.group_id)  # for its address
     not_for_council = left_out | addresses(
-        *theirs, *trust_threads, *trust_groups, *trust_events, *trust_opportunities
-    )
+        *theirs, *trust_threads, *trust_groups, *trust_events, *trust_opportunities,
+        *trust_series,
+    )  # fmt: skip
     not_for_public = not_for_council | addresses(
         *community, *community_threads, *community_groups, *community_events,
-        *community_opportunities,
+        *community_opportunities, *community_series,
     )  # fmt: skip
     return {"anonymous": not_for_public, "staff": not_for_council}
 
