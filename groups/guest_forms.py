@@ -1,9 +1,9 @@
 from django import forms
 
-from .guests import MAX_ANSWER
+from .forms import AnswersForm
 
 
-class GuestForm(forms.Form):
+class GuestForm(AnswersForm):
     """The guest form ("Come as a guest"): a name, an email address, and answers."""
 
     name = forms.CharField(
@@ -26,23 +26,13 @@ class GuestForm(forms.Form):
 
     def __init__(self, *args, questions, **kwargs):
         kwargs.setdefault("prefix", "guest")
-        super().__init__(*args, **kwargs)
-        self.questions = [q for q in (questions or []) if isinstance(q, str) and q.strip()][:3]
-        for n, question in enumerate(self.questions):
-            self.fields[f"answer_{n}"] = forms.CharField(
-                label=question,
-                required=False,
-                max_length=MAX_ANSWER,
-                help_text="Optional. Only the organisers see your answer.",
-                widget=forms.Textarea(attrs={"rows": 2}),
-            )
+        super().__init__(*args, questions=questions, **kwargs)
+        for name in self.fields:
+            if name.startswith("answer_"):
+                self.fields[name].help_text = "Optional. Only the organisers see your answer."
 
     def clean_name(self) -> str:
         name = " ".join(self.cleaned_data["name"].split())
         if not name:
             raise forms.ValidationError("Enter your name.")
         return name
-
-    def answers(self) -> dict[str, str]:
-        """The answers typed, by question."""
-        return {q: self.cleaned_data.get(f"answer_{n}", "") for n, q in enumerate(self.questions)}

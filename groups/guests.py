@@ -25,7 +25,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from . import guest_mail
+from . import guest_mail, organisers
 from .models import Event, Guest, new_token
 from .services import fill_places, going_count, waitlist_position
 
@@ -38,7 +38,6 @@ KEPT_UNCONFIRMED = timedelta(days=7)
 # Emails the guest form may send one address in an hour, whoever fills it in: the form
 # answers the same whether it sent one or not, so nobody can flood someone's inbox.
 EMAILS_PER_ADDRESS_PER_HOUR = 3
-MAX_ANSWER = 500
 
 
 # --- limits --------------------------------------------------------------------------------
@@ -78,19 +77,6 @@ def closed_to_guests(event: Event, now: datetime | None = None) -> str | None:
     return None
 
 
-def clean_answers(questions: list, answers: dict) -> dict[str, str]:
-    """The answers to the event's own questions, by question, each at most 500 characters;
-    nothing for a question left blank or not asked."""
-    kept = {}
-    for question in (questions or [])[:3]:
-        if not isinstance(question, str):
-            continue
-        answer = str(answers.get(question, "")).strip()
-        if answer:
-            kept[question] = answer[:MAX_ANSWER]
-    return kept
-
-
 def sign_up_guest(
     *, event: Event, name: str, email: str, answers: dict, now: datetime | None = None
 ) -> Guest:
@@ -127,7 +113,7 @@ def _sign_up(event: Event, name: str, email: str, answers: dict, now: datetime |
             guest.token, guest.confirmed_at, guest.queued_at = new_token(), None, None
         guest.status = GuestStatus.PENDING
         guest.name = name
-        guest.answers = clean_answers(event.questions, answers)
+        guest.answers = organisers.clean_answers(event, answers)
         guest.full_clean()
         guest.save()
         what = "confirm"

@@ -392,7 +392,19 @@ def series_page(series: EventSeries, viewer) -> list[Event]:
         counted = rows.filter(event=OuterRef("pk"), status="going").order_by().values("event")
         return Coalesce(Subquery(counted.annotate(n=Count("pk")).values("n")), 0)
 
-    sessions = series.occurrences.annotate(
-        going_count=going(RSVP.objects) + going(Guest.objects)
-    ).order_by("starts_at", "pk")
-    return list(with_viewer(sessions, viewer))
+    sessions = (
+        series.occurrences.only(*_SESSION_FIELDS)
+        .annotate(going_count=going(RSVP.objects) + going(Guest.objects))
+        .order_by("starts_at", "pk")
+    )
+    found = list(with_viewer(sessions, viewer))
+    for session in found:
+        session.group = series.group  # read with the series: no query per session
+    return found
+
+
+# What a series page shows of each session (not its words, nor its search document).
+_SESSION_FIELDS = (
+    "group_id", "series_id", "title", "kind", "starts_at", "ends_at", "location",
+    "online_url", "capacity", "rsvp_deadline", "cancelled_at", "detached",
+)  # fmt: skip

@@ -109,7 +109,8 @@ def change_one(*, event: Event, **fields) -> Event:
 def change_following(*, event: Event, **fields) -> EventSeries:
     """Change ``event`` and every later session of its series, as ``fields`` say.
 
-    A new start moves every following session by the same wall-clock step. The series
+    A new start moves every following session by the same wall-clock step from where the
+    rule put ``event``. The series
     ends before ``event`` and a new one, of the same rule, begins with it (or, from the
     first session, the series itself changes). Sessions changed on their own are brought
     back into line, and a cancelled session stays cancelled. Everyone going to any of them
@@ -125,7 +126,9 @@ def change_following(*, event: Event, **fields) -> EventSeries:
     new_start, new_end = fields.pop("starts_at"), fields.pop("ends_at")
     if new_start != event.starts_at and new_start < timezone.now():
         raise ValidationError({"starts_at": "A session cannot be moved into the past."})
-    step = wall_clock(new_start) - wall_clock(event.starts_at)
+    # From where the rule put it: a session moved on its own and saved as it stands takes
+    # the following ones to its new time (what the form showed is what they all become).
+    step = wall_clock(new_start) - wall_clock(event.original_start)
     deadline = fields.pop("rsvp_deadline", None)
     notice = new_start - deadline if deadline else None
     monthly_week = (

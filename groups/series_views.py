@@ -8,12 +8,18 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from sociable.pagecache import cache_public_page
+
 from . import selectors, series, services
 from .models import Group
 from .permissions import can_manage_group, can_rsvp, get_series_for_user
 
 
+PAST_SHOWN = 5
+
+
 @login_not_required
+@cache_public_page
 @require_GET
 def series_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     found = get_series_for_user(request.viewer, slug, pk)
@@ -29,7 +35,8 @@ def series_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "group": found.group,
         "first": first,
         "coming": coming,
-        "past": [s for s in sessions if s.ends_at < now],
+        # The last few, newest first (the page is about what is to come).
+        "past": [s for s in reversed(sessions) if s.ends_at < now][:PAST_SHOWN],
         "can_rsvp": bool(coming) and can_rsvp(request.viewer, first, membership),
         "can_manage": can_manage_group(request.viewer, found.group, membership),
     }

@@ -57,7 +57,7 @@ def signup_url(event) -> str:
 
 def sign_up(client, event, *, name="Sam Visitor", email="sam@example.net", answers=(), **extra):
     data = {"guest-name": name, "guest-email": email}
-    data |= {f"guest-answer_{n}": answer for n, answer in enumerate(answers)}
+    data |= {f"guest-answer_{n}": answer for n, answer in enumerate(answers, start=1)}
     return client.post(signup_url(event), data, **extra)
 
 

@@ -310,8 +310,11 @@ def _group_calendar(group) -> bytes:
     return response.content
 
 
-def _made_across_clock_change(choir):
-    change = next_clock_change(10)
+CLOCK_CHANGES = pytest.mark.parametrize("month", [10, 3], ids=["october", "march"])
+
+
+def _made_across_clock_change(choir, month=10):
+    change = next_clock_change(month)
     first = at(change - timedelta(days=15))
     made = weekly_series(choir, first, count=5)
     kept = sessions(made)
@@ -331,8 +334,9 @@ def _expected(made) -> list[tuple[str, str]]:
     ]
 
 
-def test_a_groups_calendar_sends_a_series_as_its_rule_read_by_icalendar(choir):
-    made = _made_across_clock_change(choir)
+@CLOCK_CHANGES
+def test_a_groups_calendar_sends_a_series_as_its_rule_read_by_icalendar(choir, month):
+    made = _made_across_clock_change(choir, month)
     calendar = Calendar.from_ical(_group_calendar(choir))
     assert [c["TZID"] for c in calendar.walk("VTIMEZONE")] == ["Europe/London"]
     master, *overrides = calendar.events
@@ -374,8 +378,9 @@ def _ical_js(path: Path) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_ical_js_shows_every_session_at_its_time_across_the_clock_change(choir, tmp_path):
-    made = _made_across_clock_change(choir)
+@CLOCK_CHANGES
+def test_ical_js_shows_every_session_at_its_time_across_the_clock_change(choir, tmp_path, month):
+    made = _made_across_clock_change(choir, month)
     path = tmp_path / "choir.ics"
     path.write_bytes(_group_calendar(choir))
     shown = sorted((o["start"][:16], o["summary"]) for o in _ical_js(path))
@@ -505,3 +510,25 @@ def test_the_group_page_shows_a_series_as_its_next_session(client, choir):
     assert page.count(">Choir practice</a>") == 1  # then the series, once
     assert "4 more sessions" in page
     assert made.get_absolute_url() in page
+
+
+def test_a_session_moved_alone_takes_the_following_to_its_time(choir):
+    first = at(timezone.localdate() + timedelta(days=3), 12, 30)
+    made = weekly_series(choir, first, count=4)
+    second = sessions(made)[1]
+    later = second.starts_at + timedelta(minutes=30)
+    series_services.change_one(event=second, starts_at=later, ends_at=later + timedelta(hours=1))
+    second.refresh_from_db()
+    # Saved again as it stands, for it and all that follow.
+    series_services.change_following(
+        event=second,
+        **{name: getattr(second, name) for name in series_services.SHARED},
+        starts_at=second.starts_at,
+        ends_at=second.ends_at,
+    )
+    assert [t for _, t in local_times(Event.objects.order_by("starts_at"))] == [
+        "12:30",
+        "13:00",
+        "13:00",
+        "13:00",
+    ]
