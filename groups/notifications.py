@@ -116,10 +116,9 @@ def event_changed(event: Event) -> None:
     )
 
 
-def series_changed(sessions: list[Event], series) -> None:
-    """Tell everyone going to (or waiting for) any of ``sessions``, once, that they changed."""
-    first = sessions[0]
-    recipients = [
+def going_or_waiting(sessions: list[Event]) -> list:
+    """Everyone going to or waiting for any of ``sessions``, each once."""
+    return [
         r.user
         for r in RSVP.objects.filter(
             event__in=sessions, status__in=[RSVP.Status.GOING, RSVP.Status.WAITLISTED]
@@ -128,6 +127,12 @@ def series_changed(sessions: list[Event], series) -> None:
         .distinct("user_id")
         .order_by("user_id")
     ]
+
+
+def series_changed(sessions: list[Event], series) -> None:
+    """Tell everyone going to (or waiting for) any of ``sessions``, once, that they changed."""
+    first = sessions[0]
+    recipients = going_or_waiting(sessions)
     day = timezone.localtime(first.starts_at).strftime("%-d %B")
     notify(
         kind=EVENT_CHANGED,
@@ -136,6 +141,26 @@ def series_changed(sessions: list[Event], series) -> None:
         url=series.get_absolute_url(),
         anchor=first.group,
         key=f"series:{series.pk}:changed:{series.sequence}:{first.pk}",
+    )
+
+
+def series_cancelled(sessions: list[Event], recipients, reason: str) -> None:
+    """Tell ``recipients`` (going to or waiting for any of ``sessions``) once that the
+    sessions are cancelled, and why."""
+    first, count = sessions[0], len(sessions)
+    day = timezone.localtime(first.starts_at).strftime("%-d %B")
+    notify(
+        kind=EVENT_CANCELLED,
+        recipients=recipients,
+        title=(
+            f"Cancelled: {first.title} on {_when(first)}"
+            if count == 1
+            else f"Cancelled: {first.title}, the {count} sessions from {day}"
+        ),
+        body=reason,
+        url=first.series.get_absolute_url() if count > 1 else first.get_absolute_url(),
+        anchor=first.group,
+        key=f"series:{first.series_id}:cancelled:{first.pk}",
     )
 
 

@@ -7,22 +7,35 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from . import organisers, services
+from . import organisers, series, services
 from .forms import CancelForm, CheckInForm
 from .permissions import get_event_organised_by, get_managed_event
+from .series_forms import ScopeForm
 
 
 def event_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Ask why, then cancel: everyone going or waiting is told the reason."""
     event = get_managed_event(request.viewer, slug, pk)
     form = CancelForm(request.POST or None)
-    if request.method == "POST" and not event.is_cancelled and form.is_valid():
-        services.cancel_event(event=event, reason=form.cleaned_data["reason"])
-        messages.success(request, "The event has been cancelled. People going have been told.")
+    scope = ScopeForm(request.POST or None, label="Which sessions?") if event.series_id else None
+    if (
+        request.method == "POST"
+        and not event.is_cancelled
+        and all([form.is_valid(), scope is None or scope.is_valid()])
+    ):
+        reason = form.cleaned_data["reason"]
+        if scope is not None and scope.cleaned_data["scope"] == ScopeForm.FOLLOWING:
+            cancelled = series.cancel_following(event=event, reason=reason)
+            messages.success(
+                request,
+                f"{len(cancelled)} sessions have been cancelled. People going have been told.",
+            )
+        else:
+            services.cancel_event(event=event, reason=reason)
+            messages.success(request, "The event has been cancelled. People going have been told.")
         return redirect(event)
-    return render(
-        request, "groups/event_cancel.html", {"event": event, "group": event.group, "form": form}
-    )
+    context = {"event": event, "group": event.group, "form": form, "scope_form": scope}
+    return render(request, "groups/event_cancel.html", context)
 
 
 @require_POST

@@ -191,6 +191,28 @@ def _check_capacity(session: Event, capacity: int | None) -> None:
         )
 
 
+@transaction.atomic
+def cancel_following(*, event: Event, reason: str = "") -> list[Event]:
+    """Cancel ``event`` and every later session of its series not yet cancelled, saying why.
+    Everyone going to any of them is told once (guests, who sign up to one session, by
+    each session's email). Returns the sessions cancelled."""
+    sessions = list(
+        Event.objects.select_for_update()
+        .filter(
+            series_id=event.series_id,
+            original_start__gte=event.original_start,
+            cancelled_at__isnull=True,
+        )
+        .order_by("original_start", "pk")
+    )
+    recipients = notifications.going_or_waiting(sessions)  # before their replies change
+    for session in sessions:
+        services.cancel_event(event=session, reason=reason, tell=False)
+    if sessions:
+        notifications.series_cancelled(sessions, recipients, reason)
+    return sessions
+
+
 @dataclass(frozen=True)
 class SeriesReply:
     going: int = 0

@@ -77,6 +77,8 @@ class NewEventForm(EventForm):
 
 
 class ScopeForm(forms.Form):
+    """Which sessions of a series a change (or a cancellation) is for."""
+
     ONE, FOLLOWING = "one", "following"
     scope = forms.ChoiceField(
         label="Which sessions does this change?",
@@ -84,3 +86,8 @@ class ScopeForm(forms.Form):
         initial=ONE,
         widget=forms.RadioSelect,
     )
+
+    def __init__(self, *args, label: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        if label:
+            self.fields["scope"].label = label

@@ -14,7 +14,6 @@ from . import selectors, series, services
 from .models import Group
 from .permissions import can_manage_group, can_rsvp, get_series_for_user
 
-
 PAST_SHOWN = 5
 
 

@@ -203,8 +203,9 @@ def update_event(*, event: Event, **fields) -> Event:
 
 
 @transaction.atomic
-def cancel_event(*, event: Event, reason: str = "") -> Event:
-    """Cancel an event, saying why (``reason``): everyone going or waiting is told it."""
+def cancel_event(*, event: Event, reason: str = "", tell: bool = True) -> Event:
+    """Cancel an event, saying why (``reason``): everyone going or waiting is told it (the
+    members by the caller instead when not ``tell``: a series tells them once)."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.is_cancelled:
         return event
@@ -212,7 +213,8 @@ def cancel_event(*, event: Event, reason: str = "") -> Event:
     event.cancel_reason = reason.strip()[:500]  # the form says so; others give none
     event.sequence += 1
     event.save(update_fields=["cancelled_at", "cancel_reason", "sequence", "updated_at"])
-    notifications.event_cancelled(event)
+    if tell:
+        notifications.event_cancelled(event)
     tell_guests(event, "cancelled")
     return event
 
