@@ -333,6 +333,12 @@ class Event(models.Model):
         indexes = [
             models.Index(fields=["group", "starts_at"], name="event_by_group"),
             models.Index(fields=["series", "starts_at"], name="event_by_series"),
+            # What's on: events to come of open groups, in order of start (groups.whats_on).
+            models.Index(
+                fields=["starts_at", "id"],
+                condition=Q(cancelled_at__isnull=True, group_open=True),
+                name="event_coming",
+            ),
             # A skill's or a group's events not yet over and not cancelled (a skill's page:
             # selectors.events_about; a group's next event: with_list_data). By ``ends_at``,
             # not ``starts_at``: the range scan reads only the upcoming ones, however long

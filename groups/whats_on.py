@@ -27,6 +27,9 @@ from sociable.queries import count_of
 from .models import RSVP, Event, GroupTag, Guest
 
 PAGE_SIZE = 40
+# An event is listed until it ends, or for this long after it starts if it lasts longer (a
+# fortnight's exhibition): its own page stays.
+LONGEST_LISTED = timedelta(days=14)
 # The most events a calendar file of what's on carries.
 FEED_LIMIT = 500
 # A list shows groups, events and replies, and the names of skills (profiles).
@@ -153,7 +156,13 @@ def events(viewer, filters: Filters, *, since: datetime, now: datetime | None = 
     ``since``, soonest first: each with its group, skill and series, and ``going`` (members
     and guests going), in one query."""
     now = now or timezone.now()
-    found = Event.objects.findable_by(viewer).filter(cancelled_at__isnull=True, ends_at__gte=since)
+    found = Event.objects.findable_by(viewer).filter(
+        # Read in order of start through the index ``event_coming``, from a bound: the scan
+        # stops at a page's worth, however long the history or the list to come.
+        cancelled_at__isnull=True,
+        starts_at__gte=since - LONGEST_LISTED,
+        ends_at__gte=since,
+    )
     if filters.kind:
         found = found.filter(kind=filters.kind)
     if filters.skill:
