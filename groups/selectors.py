@@ -406,5 +406,5 @@ def series_page(series: EventSeries, viewer) -> list[Event]:
 # What a series page shows of each session (not its words, nor its search document).
 _SESSION_FIELDS = (
     "group_id", "series_id", "title", "kind", "starts_at", "ends_at", "location",
-    "online_url", "capacity", "rsvp_deadline", "cancelled_at", "detached",
+    "online_url", "capacity", "rsvp_deadline", "cancelled_at", "detached", "questions",
 )  # fmt: skip

@@ -19,7 +19,7 @@ from django.utils import timezone
 from sociable.accounts.models import User
 from sociable.markdown import render_markdown
 
-from . import notifications, services
+from . import notifications, organisers, services
 from .models import RSVP, Event, EventSeries, Group
 from .recurrence import Rule, is_last_of_month, shifted, wall_clock, week_of_month
 
@@ -221,12 +221,15 @@ class SeriesReply:
     skipped: int = 0  # sessions whose replies have closed
 
 
-def reply_to_series(*, series: EventSeries, user: User, going: bool) -> SeriesReply:
-    """Say you are going (or not) to every coming session of the series at once.
+def reply_to_series(
+    *, series: EventSeries, user: User, going: bool, answers: dict[str, str] | None = None
+) -> SeriesReply:
+    """Say you are going (or not) to every coming session of the series at once, with
+    ``answers`` to the sessions' questions (each session keeps those to its own).
 
     Each session is replied to as one would reply to it alone (its own places and waiting
     list, in its own locked transaction); sessions cancelled, closed to replies or started
-    are passed over.
+    are passed over. Saying you are not going deletes your answers, as for one session.
     """
     counts = {"going": 0, "waiting": 0, "not_going": 0, "skipped": 0}
     sessions = series.occurrences.filter(
@@ -238,6 +241,8 @@ def reply_to_series(*, series: EventSeries, user: User, going: bool) -> SeriesRe
         except ValidationError:
             counts["skipped"] += 1
             continue
+        if session.questions or result.rsvp.answers:
+            organisers.set_answers(rsvp=result.rsvp, answers=(answers or {}) if going else {})
         status = result.rsvp.status
         key = {RSVP.Status.GOING: "going", RSVP.Status.WAITLISTED: "waiting"}.get(
             status, "not_going"

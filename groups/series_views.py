@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 from sociable.pagecache import cache_public_page
 
 from . import selectors, series, services
+from .forms import AnswersForm
 from .models import Group
 from .permissions import can_manage_group, can_rsvp, get_series_for_user
 
@@ -38,6 +39,7 @@ def series_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         "past": [s for s in reversed(sessions) if s.ends_at < now][:PAST_SHOWN],
         "can_rsvp": bool(coming) and can_rsvp(request.viewer, first, membership),
         "can_manage": can_manage_group(request.viewer, found.group, membership),
+        "answers_form": AnswersForm(questions=first.questions) if first.questions else None,
     }
     return render(request, "groups/series_detail.html", context)
 
@@ -46,13 +48,28 @@ def series_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def series_reply(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """Reply for yourself to every coming session: the request's user, never one named."""
     found = get_series_for_user(request.viewer, slug, pk)
-    first = found.occurrences.select_related("group").first()
-    if first is None or not can_rsvp(request.viewer, first):
+    # The next session: its questions are the series' (a session changed alone may differ).
+    first = (
+        found.occurrences.select_related("group")
+        .filter(starts_at__gt=timezone.now(), cancelled_at__isnull=True)
+        .order_by("starts_at", "pk")
+        .first()
+    )
+    if first is None:
+        messages.error(request, "No sessions of this series are left to reply to.")
+        return redirect(found)
+    if not can_rsvp(request.viewer, first):
         raise PermissionDenied("Join the group to reply to its sessions.")
     going = request.POST.get("going") == "yes"
+    answering = AnswersForm(request.POST, questions=first.questions)
+    if going and not answering.is_valid():
+        messages.error(request, " ".join(e for errors in answering.errors.values() for e in errors))
+        return redirect(found)
     if going and found.group.join_policy == Group.JoinPolicy.OPEN:
         services.join_group(group=found.group, user=request.user)
-    reply = series.reply_to_series(series=found, user=request.user, going=going)
+    reply = series.reply_to_series(
+        series=found, user=request.user, going=going, answers=answering.answers() if going else {}
+    )
     messages.success(request, _reply_message(reply, going))
     return redirect(found)
 

@@ -532,3 +532,37 @@ def test_a_session_moved_alone_takes_the_following_to_its_time(choir):
         "13:00",
         "13:00",
     ]
+
+
+def test_replying_to_every_session_answers_each_sessions_questions(client, choir):
+    made = weekly_series(
+        choir,
+        at(timezone.localdate() + timedelta(days=2)),
+        count=3,
+        questions=["Any access needs?"],
+    )
+    me = UserFactory()
+    client.force_login(me)
+    page = client.get(made.get_absolute_url()).content.decode()
+    assert "Any access needs?" in page and "Only the organisers" in page
+    client.post(
+        f"/groups/{choir.slug}/series/{made.pk}/reply/",
+        {"going": "yes", "answer_1": "A seat near the door"},
+    )
+    answers = list(RSVP.objects.filter(user=me).values_list("answers", flat=True))
+    assert answers == [{"Any access needs?": "A seat near the door"}] * 3
+    client.post(f"/groups/{choir.slug}/series/{made.pk}/reply/", {"going": "no"})
+    assert list(RSVP.objects.filter(user=me).values_list("answers", flat=True)) == [{}] * 3
+
+
+def test_a_series_that_has_ended_takes_no_replies(client, choir):
+    made = weekly_series(choir, at(timezone.localdate() + timedelta(days=2)), count=2)
+    Event.objects.update(
+        starts_at=timezone.now() - timedelta(days=3), ends_at=timezone.now() - timedelta(days=3)
+    )
+    client.force_login(UserFactory())
+    response = client.post(
+        f"/groups/{choir.slug}/series/{made.pk}/reply/", {"going": "yes"}, follow=True
+    )
+    assert "No sessions of this series are left" in response.content.decode()
+    assert not RSVP.objects.exists()
