@@ -32,13 +32,21 @@ from django.db.models.expressions import Func, RawSQL
 from django.db.models.functions import Coalesce, Lower, Upper
 
 from sociable.accounts.models import Organisation, User
+from sociable.audience import Audience
 from sociable.paging import Found
 from sociable.queries import Columns, containing, count_of, fetch
 
 from . import words
 from .holdings import ORGANISATION, seen_levels, seen_q
-from .models import Matches, Place, Profile, ProfileSkill, Skill, SkillCount, Team
-from .visibility import GROUPS, group_q, group_sql, search_level_sql, search_levels_sql
+from .models import OWN_LEVEL, Matches, Place, Profile, ProfileSkill, Skill, SkillCount, Team
+from .visibility import (
+    GROUPS,
+    group_q,
+    group_sql,
+    search_level_sql,
+    search_levels,
+    search_levels_sql,
+)
 
 Relation = ProfileSkill.Relation
 TYPO_THRESHOLD = 0.45  # word similarity (pg_trgm) at which "opra singer" finds "Opera singing"
@@ -234,25 +242,71 @@ def named_like(text: str) -> Q:
 # singing"); and only when neither does, of those matching the text's words each spelt as
 # the nearest word of the viewer's search rows (``words.CORRECTED``: "Imogn Hart" as
 # "imogen hart"). Every level is read through its own word index (ProfileSearch), in its
-# own branch, and the words are matched once: NOT EXISTS reads the materialized CTE, not
-# the index again. The nearest skill is read from ``skill_name_nearest`` (1,606 names at
-# L) and the nearest words from ``search_word_nearest``: each under a millisecond, where
-# the nearest search rows to a misspelt name, read from a trigram index of the rows
-# themselves, took 2 s for staff at L (ADR 0019, decision 10).
+# own branch, or for a common word (or skill name) walked in order to the bound
+# (``_WALKED_OR_INDEXED``), and the words are matched once: NOT EXISTS reads the
+# materialized CTE, not the index again. The nearest skill is read from
+# ``skill_name_nearest`` (1,606 names at L) and the nearest words from
+# ``search_word_nearest``: each under a millisecond, where the nearest search rows to a
+# misspelt name, read from a trigram index of the rows themselves, took 2 s for staff at L
+# (ADR 0019, decision 10).
 _WORDS = """(SELECT s.id FROM profiles_profilesearch s WHERE {level}
     AND s.document @@ {query}
     LIMIT {candidates})"""
 _TYPED = "websearch_to_tsquery('english'::regconfig, unaccent(%s))"
-# The words of the skill named nearest the text, if it is close enough (or NULL, which
-# matches nothing): ties by id. Its parameters: the text, twice.
-NEAREST_SKILL = """(SELECT plainto_tsquery('english'::regconfig, unaccent(k.name))
+# A common word's search walks the search rows in order and stops at the bound, where the
+# word index would read the word's whole posting list at the level first (75 ms for staff
+# and "Excel" at L, against 12 ms for PostgreSQL's own plan for that word: ADR 0019,
+# decision 11). It does when the walk reads fewer rows than the index reads postings, a row
+# costing WALKED_ROW postings (0.3-0.4 µs each at M): the rows a walk reads are about the
+# table's rows times CANDIDATES over the rows it finds the word in.
+WALKED_ROW = 1
+# A level's branch of the words' search (``_WORDS``), which chooses as it runs between a walk
+# and the word index, from the counts of ``word`` (the text, or the nearest skill's name,
+# taken as one word) in the level's word list (``SearchWord.uses``, ``w``): the postings the
+# index reads are the level's count; the rows the walk finds it in, the level's count less
+# those it skips (``hidden``: the viewer's own organisation's staff, at the staff level);
+# the table's rows are ``reltuples``, as PostgreSQL last counted them (never counted: never
+# common). A walk reads the rows by id and matches the words on each: ``ts_match_vq`` is
+# ``@@`` and the level's test is wrapped, so that no index reads them and the plan,
+# prepared for any word (``force_generic_plan``), is the walk. The same rows match either
+# way; of more than CANDIDATES, which are ranked can differ (the first by id, or by place
+# in the table), as it could before between two plans. Its parameters: the word list's
+# level, the word's, the hidden count's, then the level's and the query's, twice.
+_WALKED_OR_INDEXED = """(WITH common AS MATERIALIZED (
+        SELECT EXISTS (SELECT FROM profiles_searchword w, pg_class c
+            WHERE {word_level} AND w.word = {word}
+                AND c.oid = 'profiles_profilesearch'::regclass AND c.reltuples > 0
+                AND w.uses::float8 * (w.uses - {hidden})
+                    >= {walked_row} * {candidates} * c.reltuples)
+        AS common)
+    (SELECT s.id FROM profiles_profilesearch s
+        WHERE (SELECT common FROM common)
+            AND ({level} AND ts_match_vq(s.document, (SELECT {query}))) IS TRUE
+        ORDER BY s.id LIMIT {candidates})
+    UNION ALL
+    (SELECT s.id FROM profiles_profilesearch s
+        WHERE NOT (SELECT common FROM common) AND {level} AND s.document @@ {query}
+        LIMIT {candidates}))"""
+# What a staff viewer's search skips of a word's rows at the staff level: those of their own
+# organisation, which they search at its level, and which hold at least as many of its words.
+_OWN_ORGANISATION_USES = f"""COALESCE((SELECT o.uses FROM profiles_searchword o
+    WHERE o.level = '{OWN_LEVEL}' AND o.organisation_id = %s::bigint
+        AND o.word = w.word), 0)"""  # noqa: S608 (a constant; values are parameters)
+# The name of the skill named nearest the text, if it is close enough (or none): ties by id.
+# Its parameters: the text, twice.
+_NEAREST_SKILL_NAME = """SELECT k.name
     FROM (SELECT k.name FROM profiles_skill k
         ORDER BY UPPER(unaccent(%s)) <<-> UPPER(k.name), k.id LIMIT 1) k
-    WHERE word_similarity(UPPER(unaccent(%s)), UPPER(k.name)) >= {threshold})"""
+    WHERE word_similarity(UPPER(unaccent(%s)), UPPER(k.name)) >= {threshold}"""
+# Its words (or NULL, which matches nothing).
+NEAREST_SKILL = f"""(SELECT plainto_tsquery('english'::regconfig, unaccent(k.name))
+    FROM ({_NEAREST_SKILL_NAME}) k)"""  # noqa: S608 (constants)
 _CANDIDATES = """WITH words AS MATERIALIZED (
     SELECT id FROM ({words}) found LIMIT {candidates}),
 skill AS MATERIALIZED (
-    SELECT {nearest_skill} AS query WHERE NOT EXISTS (SELECT FROM words)),
+    SELECT plainto_tsquery('english'::regconfig, unaccent(k.name)) AS query,
+        lower(unaccent(k.name)) AS word
+    FROM ({nearest_skill_name}) k WHERE NOT EXISTS (SELECT FROM words)),
 named AS MATERIALIZED (
     SELECT id FROM ({named}) found LIMIT {candidates}),
 corrected AS MATERIALIZED (
@@ -276,6 +330,44 @@ def _candidates(viewer, q: str) -> tuple[str, list]:
     """The SQL (and its parameters) of the ids of the search rows ``q`` may find for
     ``viewer``: see ``_CANDIDATES``."""
     levels = search_level_sql(viewer, "s")
+    # Each level's counts in the word list, read by its key (the organisation is kept at the
+    # organisation level alone: SearchWord).
+    word_levels = [
+        (f"w.level = '{level.value}' AND w.organisation_id = %s::bigint", [organisation])
+        if organisation is not None
+        else (f"w.level = '{level.value}' AND w.organisation_id IS NULL", [])
+        for level, organisation in search_levels(viewer)
+    ]
+
+    # What each level's walk skips of the word's rows (``_WALKED_OR_INDEXED``), and its
+    # parameters.
+    organisation_id = getattr(viewer, "organisation_id", None)
+    hidden = [
+        (_OWN_ORGANISATION_USES, [organisation_id]) if level == Audience.STAFF else ("0", [])
+        for level, _ in search_levels(viewer)
+    ]
+    each_level = list(zip(levels, word_levels, hidden, strict=True))
+
+    def walked_or_indexed(query: str, word: str) -> str:
+        return " UNION ALL ".join(
+            _WALKED_OR_INDEXED.format(
+                level=level,
+                word_level=word_level,
+                word=word,
+                hidden=skipped,
+                query=query,
+                walked_row=WALKED_ROW,
+                candidates=CANDIDATES,
+            )
+            for (level, _), (word_level, _), (skipped, _) in each_level
+        )
+
+    def walked_or_indexed_params(query: list, word: list) -> list:
+        return [
+            param
+            for (_, params), (_, word_params), (_, skipped) in each_level
+            for param in (*word_params, *word, *skipped, *params, *query, *params, *query)
+        ]
 
     def branches(query: str) -> str:
         return " UNION ALL ".join(
@@ -285,22 +377,19 @@ def _candidates(viewer, q: str) -> tuple[str, list]:
     def level_params() -> list:
         return [param for _, params in levels for param in params]
 
-    def each_level(q: str) -> list:
-        return [param for _, params in levels for param in (*params, q)]
-
     corrected, corrected_params = _corrected(viewer)
     sql = _CANDIDATES.format(
-        words=branches(_TYPED),
-        nearest_skill=NEAREST_SKILL.format(threshold=float(TYPO_THRESHOLD)),
-        named=branches("(SELECT query FROM skill)"),
+        words=walked_or_indexed(_TYPED, "lower(unaccent(%s))"),
+        nearest_skill_name=_NEAREST_SKILL_NAME.format(threshold=float(TYPO_THRESHOLD)),
+        named=walked_or_indexed("(SELECT query FROM skill)", "(SELECT word FROM skill)"),
         corrected=corrected,
         spelt=branches("(SELECT query FROM corrected)"),
         candidates=CANDIDATES,
     )
     params = [
-        *each_level(q),
+        *walked_or_indexed_params([q], [q]),
         q, q,  # the nearest skill
-        *level_params(),
+        *walked_or_indexed_params([], []),
         *corrected_params, q,
         *level_params(),
     ]  # fmt: skip

@@ -6,12 +6,13 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 
-from profiles import services, words
+from profiles import selectors, services, words
 from profiles.models import Profile, ProfileSearch, SearchWord, Skill, SkillAlias
 from profiles.search import did_you_mean
-from profiles.selectors import TYPO_THRESHOLD, DirectoryFilters, directory_search
+from profiles.selectors import TYPO_THRESHOLD, DirectoryFilters, FoundPeople, directory_search
 from profiles.visibility import _groups_for_audience, group_q
 from profiles.words import NEAR_ENOUGH, SHORTEST
+from sociable.queries import fetch
 from sociable.viewer import Viewer
 from tests.accounts.factories import UserFactory, staff_of
 from tests.profiles.factories import make_profile
@@ -216,6 +217,53 @@ def found(viewer, q: str) -> list[int]:
 def test_the_search_finds_what_the_rule_finds_in_the_same_order(viewer):
     for q in WORDS + TYPOS_TYPED:
         assert found(viewer, q) == plain_ranking(viewer, q), q
+
+
+def walked(viewer, q: str) -> int:
+    """How many search rows the walk of a common word found in the directory's search of
+    ``q`` (none: the word indexes found them)."""
+    sql, params = FoundPeople(viewer, DirectoryFilters(q=q)).sql(0, 20)
+    [(plan,)] = fetch(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+
+    def nodes(node):
+        yield node
+        for child in node.get("Plans", []):
+            yield from nodes(child)
+
+    return sum(
+        node["Actual Rows"]
+        for node in nodes(plan[0]["Plan"])
+        if "ts_match_vq" in node.get("Filter", "")
+    )
+
+
+@pytest.fixture
+def every_word_common(monkeypatch):
+    """Every word the search rows hold is common: a search walks the rows rather than reading
+    the word indexes (``selectors.WALKED_ROW``; the table's rows counted, as on any site that
+    has been vacuumed)."""
+    monkeypatch.setattr(selectors, "WALKED_ROW", 1e-9)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE profiles_profilesearch")
+
+
+def test_a_common_word_finds_what_the_rule_finds_in_the_same_order(viewer, every_word_common):
+    """A word held by more rows than the threshold is found by walking the rows, not through
+    the word indexes: the same people, in the same order, as the plain ranking."""
+    for q in WORDS + TYPOS_TYPED:
+        assert found(viewer, q) == plain_ranking(viewer, q), q
+    assert walked(viewer, "opera") > 0
+    # A typo of a skill walks for the skill's name as the skill's name would.
+    assert walked(viewer, "Exccel") == walked(viewer, "excel")
+
+
+def test_a_word_that_is_not_common_reads_the_word_indexes(people, staff_member):
+    """Below the threshold (the default, on a small site), nothing is walked."""
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE profiles_profilesearch")
+    viewer = Viewer.of(staff_member)
+    assert found(viewer, "excel") == plain_ranking(viewer, "excel")
+    assert walked(viewer, "excel") == 0
 
 
 def test_the_data_set_tells_the_viewers_apart(people, staff_member, other_staff, community_member):
