@@ -13,7 +13,8 @@ from dataclasses import astuple, dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from django import forms
-from django.db.models import F, Q, QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.http import urlencode
 
@@ -151,6 +152,17 @@ def _going(rows: QuerySet):
     return count_of(rows.filter(status="going"), "event")
 
 
+def _skills_and_groups(wanted: QuerySet) -> tuple[list[int], list[int]]:
+    """The pks of the skills ``wanted`` and of the groups tagged with them: one query."""
+    tagged = GroupTag.objects.filter(tag=OuterRef("pk")).values("content_object_id")
+    rows = Skill.objects.filter(pk__in=wanted).values_list("pk", ArraySubquery(tagged))
+    skills, groups = set(), set()
+    for skill, tagged_groups in rows:
+        skills.add(skill)
+        groups.update(tagged_groups)
+    return sorted(skills), sorted(groups)
+
+
 def events(viewer, filters: Filters, *, since: datetime, now: datetime | None = None) -> QuerySet:
     """The events ``viewer`` may see that match ``filters``, not cancelled and not over by
     ``since``, soonest first: each with its group, skill and series, and ``going`` (members
@@ -170,9 +182,12 @@ def events(viewer, filters: Filters, *, since: datetime, now: datetime | None = 
         wanted = Skill.objects.filter(
             Q(slug=filters.skill) | Q(key=key) | Q(aliases__key=key)
         ).values("pk")
-        tagged = GroupTag.objects.filter(tag__in=wanted).values("content_object")
-        # Sessions that teach it, and the events of groups about it (as a skill's page).
-        found = found.filter(Q(skill__in=wanted) | Q(group__in=tagged))
+        # Sessions that teach it, and the events of groups about it (as a skill's page). The
+        # skills and groups are read first (one query), so that the events are found
+        # through their indexes by skill and by group, not by testing every event to come
+        # against two subqueries.
+        skills, groups = _skills_and_groups(wanted)
+        found = found.filter(Q(skill__in=skills) | Q(group__in=groups))
     if filters.place:
         found = found.filter(location__icontains=filters.place)
     if filters.online:
