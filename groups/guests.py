@@ -198,30 +198,6 @@ def cancel_guest(*, guest: Guest, now: datetime | None = None) -> Guest:
 
 
 @transaction.atomic
-def organiser_set_guest(*, guest: Guest, status: str) -> Guest:
-    """An organiser gives a waiting guest a place, or takes a guest off the lists (as
-    ``services.organiser_set_rsvp`` does for members)."""
-    event, guest = _locked(guest)
-    if status == GuestStatus.GOING:
-        if guest.status != GuestStatus.WAITLISTED:
-            raise ValidationError("Only people on the waiting list can be given a place.")
-        if event.capacity is not None and going_count(event) >= event.capacity:
-            raise ValidationError("The event is full: raise its capacity first.")
-        guest.status, guest.queued_at = GuestStatus.GOING, None
-        guest.save(update_fields=["status", "queued_at", "updated_at"])
-        guest_mail.queue(guest, "promoted")
-    elif status == "not_going":
-        was_going = guest.status == GuestStatus.GOING
-        guest.status, guest.queued_at = GuestStatus.CANCELLED, None
-        guest.save(update_fields=["status", "queued_at", "updated_at"])
-        if was_going:
-            fill_places(event)
-    else:
-        raise ValidationError("Unknown change.")
-    return guest
-
-
-@transaction.atomic
 def address_refused(*, guest_id: int, what: str) -> str:
     """The mail server refused a guest's address for good: leave them holding nothing.
 

@@ -140,7 +140,7 @@ def plan(user: User, plan) -> None:
 def give_up_places(leaving, result) -> None:
     """Free the person's places at upcoming events, so the waiting list moves up."""
     for rsvp in _places_held(leaving.user):
-        services.organiser_set_rsvp(rsvp=rsvp, status=RSVP.Status.NOT_GOING)
+        services.organiser_set_reply(reply=rsvp, status=RSVP.Status.NOT_GOING)
 
 
 def hand_over_groups(leaving, result) -> None:

@@ -317,12 +317,17 @@ def fill_places(event: Event) -> list[RSVP | Guest]:
     for reply in promoted:
         reply.status, reply.queued_at = Status.GOING, None
         reply.save(update_fields=["status", "queued_at", "updated_at"])
-        if isinstance(reply, Guest):
-            reply.event = event
-            guest_mail.queue(reply, "promoted")
-        else:
-            notifications.promoted_from_waitlist(reply)
+        _tell_promoted(reply, event)
     return promoted
+
+
+def _tell_promoted(reply: RSVP | Guest, event: Event) -> None:
+    """Tell a member (a notification) or a guest (an email) they have a place."""
+    if isinstance(reply, Guest):
+        reply.event = event
+        guest_mail.queue(reply, "promoted")
+    else:
+        notifications.promoted_from_waitlist(reply)
 
 
 def waitlist_position(reply: RSVP | Guest) -> int | None:
@@ -346,27 +351,32 @@ def waitlist_position(reply: RSVP | Guest) -> int | None:
 
 
 @transaction.atomic
-def organiser_set_rsvp(*, rsvp: RSVP, status: str) -> RSVP:
-    """An organiser gives a waiting person a place, or takes someone off the lists."""
-    event = Event.objects.select_for_update().get(pk=rsvp.event_id)
-    rsvp.refresh_from_db()
+def organiser_set_reply(*, reply: RSVP | Guest, status: str) -> RSVP | Guest:
+    """An organiser gives a waiting member or guest a place (``status`` going), or takes
+    them off the lists (not going: the place goes to the next in line)."""
+    event = Event.objects.select_for_update().get(pk=reply.event_id)
+    found = type(reply).objects.filter(pk=reply.pk).first()  # again, under the lock
+    if found is None:
+        raise ValidationError("They are no longer on the lists.")
+    reply = found
     if status == Status.GOING:
-        if rsvp.status != Status.WAITLISTED:
+        if reply.status != Status.WAITLISTED:
             raise ValidationError("Only people on the waiting list can be given a place.")
         if event.capacity is not None and going_count(event) >= event.capacity:
             raise ValidationError("The event is full: raise its capacity first.")
-        rsvp.status, rsvp.queued_at = Status.GOING, None
-        rsvp.save(update_fields=["status", "queued_at", "updated_at"])
-        notifications.promoted_from_waitlist(rsvp)
+        reply.status, reply.queued_at = Status.GOING, None
+        reply.save(update_fields=["status", "queued_at", "updated_at"])
+        _tell_promoted(reply, event)
     elif status == Status.NOT_GOING:
-        was_going = rsvp.status == Status.GOING
-        rsvp.status, rsvp.queued_at = Status.NOT_GOING, None
-        rsvp.save(update_fields=["status", "queued_at", "updated_at"])
+        was_going = reply.status == Status.GOING
+        off = Guest.Status.CANCELLED if isinstance(reply, Guest) else Status.NOT_GOING
+        reply.status, reply.queued_at = off, None
+        reply.save(update_fields=["status", "queued_at", "updated_at"])
         if was_going:
             fill_places(event)
     else:
         raise ValidationError("Unknown change.")
-    return rsvp
+    return reply
 
 
 # --- calendars and suggestions -------------------------------------------------------------

@@ -405,11 +405,10 @@ def event_attendees(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         status = request.POST.get("status", "")
         try:
             if "guest" in request.POST:
-                guest = get_object_or_404(Guest, event=event, pk=row_id(request.POST["guest"]))
-                guests.organiser_set_guest(guest=guest, status=status)
+                reply = get_object_or_404(Guest, event=event, pk=row_id(request.POST["guest"]))
             else:
-                rsvp = get_object_or_404(RSVP, event=event, pk=row_id(request.POST.get("rsvp")))
-                services.organiser_set_rsvp(rsvp=rsvp, status=status)
+                reply = get_object_or_404(RSVP, event=event, pk=row_id(request.POST.get("rsvp")))
+            services.organiser_set_reply(reply=reply, status=status)
         except ValidationError as error:
             _error(request, error)
         else:

@@ -105,9 +105,9 @@ def test_organisers_give_places_and_take_people_off_the_lists(staff_member, peop
     waiting = RSVP.objects.get(event=event, user=people[1])
 
     with pytest.raises(ValidationError, match="full"):
-        services.organiser_set_rsvp(rsvp=waiting, status=GOING)
-    services.organiser_set_rsvp(
-        rsvp=RSVP.objects.get(event=event, user=people[0]), status=RSVP.Status.NOT_GOING
+        services.organiser_set_reply(reply=waiting, status=GOING)
+    services.organiser_set_reply(
+        reply=RSVP.objects.get(event=event, user=people[0]), status=RSVP.Status.NOT_GOING
     )
 
     assert status(event, people[1]) == GOING  # promoted into the freed place
