@@ -16,7 +16,7 @@ class BoardFeed(Feed):
 
     def get_object(self, request, slug: str) -> Board:
         # The audience rule as seen by someone who is not signed in: public boards only.
-        return Board.objects.visible_to(None).get(slug=slug)
+        return Board.objects.visible_to(None).get(slug=slug, for_stories=False)
 
     def title(self, board: Board) -> str:
         return f"{board.name} – Sociable discussions"

@@ -56,6 +56,9 @@ class Board(AudienceModel):
         help_text="A group's own board: only its members see it (audience 'members').",
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # Where stories' comments live (``stories.comments``), one board per audience: never
+    # listed, followed or written in as a board; each thread is reached from its story.
+    for_stories = models.BooleanField(default=False, editable=False)
     moderators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -101,6 +104,8 @@ class Thread(models.Model):
     next_seq = models.PositiveIntegerField(default=1)
     is_locked = models.BooleanField(default=False)
     is_pinned = models.BooleanField(default=False)
+    # The comments of a story: its page is the story's (``registry.thread_pages``).
+    for_story = models.BooleanField(default=False, editable=False)
 
     objects = ThreadQuerySet.as_manager()
 

@@ -173,7 +173,10 @@ THREAD_DONE = {
 def moderate_thread(request: HttpRequest, pk: int) -> HttpResponse:
     thread = moderation.get_thread_to_moderate(request.user, pk)
     action = request.POST.get("action", "")
-    boards = moderated_boards(request.user).exclude(pk=thread.board_id)
+    # A story's comments stay where its story's audience puts them (stories.comments).
+    boards = moderated_boards(request.user).exclude(pk=thread.board_id).filter(for_stories=False)
+    if thread.for_story:
+        boards = boards.none()
     form = ThreadFlagForm(request.POST if action in moderation.THREAD_FLAGS else None)
     move_form = MoveForm(request.POST if action == "move" else None, boards=boards, prefix="move")
     bound = move_form if action == "move" else form

@@ -71,11 +71,12 @@ def can_moderate(user, board: Board) -> bool:
 
 
 def visible_boards(user):
-    """Boards ``user`` may read: their audience, plus the ones they moderate."""
+    """Boards ``user`` may read: their audience, plus the ones they moderate; never the
+    boards of stories' comments, which are read from the stories."""
     boards = Board.objects.visible_to(user)
     if is_moderator(user):
         boards = Board.objects.filter(Q(pk__in=boards) | Q(pk__in=moderated_boards(user)))
-    return boards
+    return boards.filter(for_stories=False)
 
 
 def readable_boards_sql(user, alias: str) -> tuple[str, list]:
@@ -104,7 +105,7 @@ def can_read_board(user, board: Board) -> bool:
 def get_board_for_user(user, slug: str, *, queryset=None) -> Board:
     """The board, if ``user`` may read it (404 otherwise); ``queryset`` may add annotations."""
     boards = Board.objects.all() if queryset is None else queryset
-    board = boards.filter(slug=slug).select_related("group").first()
+    board = boards.filter(slug=slug, for_stories=False).select_related("group").first()
     if board is None or not can_read_board(user, board):
         raise Http404("No such board")
     return board

@@ -6,6 +6,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from sociable import registry
 from sociable.pagecache import cache_public_page
 from sociable.params import row_id
 
@@ -22,6 +23,10 @@ from .permissions import (
     is_moderator,
     visible_boards,
 )
+
+
+def _with_page(url: str, page: str | None) -> str:
+    return f"{url}?page={page}#comments" if page and page.isdigit() else f"{url}#comments"
 
 
 def _refusal(error) -> str:
@@ -93,6 +98,11 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     thread = get_thread_for_user(
         request.viewer, pk, queryset=selectors.for_reader(Thread.objects.all(), request.viewer)
     )
+    if thread.for_story:  # its page is the story's
+        for page in registry.thread_pages:
+            if url := page(thread):
+                return redirect(_with_page(url, request.GET.get("page")))
+        raise Http404("No such thread")
     if slug != thread.slug:
         return redirect(thread, permanent=True)
     moderator = can_moderate(request.viewer, thread.board)

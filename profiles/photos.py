@@ -1,5 +1,9 @@
 """Check a profile photo upload and turn it into a clean, square JPEG.
 
+Other apps reuse the checks and clean-up for their own images: each check takes an
+ImageKind, which names the upload in error messages and sets its smallest size, and
+defaults to the profile photo's.
+
 The type is decided by what Pillow finds in the bytes, never by the file name or the
 content type the browser declared. Only JPEG, PNG and WebP are decoded; a few other
 image formats are recognised by their header alone, to give the right error code.
@@ -10,6 +14,7 @@ bytes appended after the image (the "polyglot" trick of hiding a script in a pho
 """
 
 import struct
+from dataclasses import dataclass
 from io import BytesIO
 from typing import Protocol
 
@@ -41,19 +46,44 @@ OTHER_IMAGE_FORMATS = ("GIF", "BMP", "TIFF", "ICO", "JPEG2000", "PSD", "AVIF", "
 # What Pillow raises on malformed input while parsing or decoding.
 DECODE_ERRORS = (OSError, SyntaxError, ValueError, EOFError, IndexError, struct.error)
 
-TYPE_MESSAGE = "The photo must be a JPEG, PNG or WebP file"
-EMPTY_MESSAGE = "The selected photo is empty"
-UNREADABLE_MESSAGE = "The photo could not be opened: it may be damaged or incomplete"
-TOO_SMALL_MESSAGE = f"The photo must be at least {MIN_SIDE} pixels wide and high"
-TOO_LARGE_MESSAGE = f"The photo is too large: it must be at most {MAX_SIDE} pixels wide and high"
+# Error messages, worded for the kind of upload: "{noun}" is "photo" or "image".
+TYPE_MESSAGE = "The {noun} must be a JPEG, PNG or WebP file"
+EMPTY_MESSAGE = "The selected {noun} is empty"
+TOO_BIG_MESSAGE = "The {noun} must be smaller than {limit}"
+UNREADABLE_MESSAGE = "The {noun} could not be opened: it may be damaged or incomplete"
+TOO_SMALL_MESSAGE = "The {noun} must be at least {smallest}"
+TOO_LARGE_MESSAGE = f"The {{noun}} is too large: it must be at most {MAX_SIDE} pixels wide and high"
 # A JPEG is decoded at a fraction of its size (``decode``); PNG and WebP only whole, which
 # for a 7,999-pixel square took 5 s and 200 MB whatever the file's size. Their pixel count is
 # read from the header and held to this before a pixel is decoded (under a second).
 MAX_DECODED_PIXELS = 4096 * 3072
 TOO_MANY_PIXELS_MESSAGE = (
-    "The photo is too large: a PNG or WebP photo must be at most 12 megapixels (for example "
+    "The {noun} is too large: a PNG or WebP {noun} must be at most 12 megapixels (for example "
     "4096 by 3072 pixels). Save it as a JPEG, or as a smaller picture"
 )
+
+
+@dataclass(frozen=True)
+class ImageKind:
+    """What an upload is called in error messages, and the smallest size it may have."""
+
+    noun: str
+    min_width: int
+    min_height: int
+
+    def smallest(self) -> str:
+        """Describe the smallest size, e.g. "100 pixels wide and high"."""
+        if self.min_width == self.min_height:
+            return f"{self.min_width} pixels wide and high"
+        return f"{self.min_width} pixels wide and {self.min_height} pixels high"
+
+    def error(self, message: str, code: str, **values: str) -> ValidationError:
+        """Return a ValidationError with the message worded for this kind of upload."""
+        text = message.format(noun=self.noun, smallest=self.smallest(), **values)
+        return ValidationError(text, code=code)
+
+
+PROFILE_PHOTO = ImageKind(noun="photo", min_width=MIN_SIDE, min_height=MIN_SIDE)
 
 
 class Upload(Protocol):
@@ -71,12 +101,12 @@ def max_photo_bytes() -> int:
     return int(getattr(settings, "PROFILE_PHOTO_MAX_BYTES", DEFAULT_MAX_BYTES))
 
 
-def too_big_message(limit: int) -> str:
+def too_big(limit: int, kind: ImageKind) -> ValidationError:
     """Return the error for a file over the byte limit."""
-    return f"The photo must be smaller than {describe_bytes(limit)}"
+    return kind.error(TOO_BIG_MESSAGE, "file_too_big", limit=describe_bytes(limit))
 
 
-def read_upload(upload: Upload, limit: int) -> bytes:
+def read_upload(upload: Upload, limit: int, kind: ImageKind = PROFILE_PHOTO) -> bytes:
     """Read the upload, refusing it if it is empty or over the byte limit.
 
     The declared size is checked first, then the bytes actually read, so a file-like
@@ -84,14 +114,14 @@ def read_upload(upload: Upload, limit: int) -> bytes:
     """
     declared = getattr(upload, "size", None)
     if declared is not None and declared > limit:
-        raise ValidationError(too_big_message(limit), code="file_too_big")
+        raise too_big(limit, kind)
     upload.seek(0)
     data = upload.read(limit + 1)
     upload.seek(0)
     if not data:
-        raise ValidationError(EMPTY_MESSAGE, code="empty")
+        raise kind.error(EMPTY_MESSAGE, "empty")
     if len(data) > limit:
-        raise ValidationError(too_big_message(limit), code="file_too_big")
+        raise too_big(limit, kind)
     return data
 
 
@@ -106,52 +136,72 @@ def is_other_image(data: bytes) -> bool:
         return False
 
 
-def open_photo(data: bytes) -> Image.Image:
+def open_photo(data: bytes, kind: ImageKind = PROFILE_PHOTO) -> Image.Image:
     """Identify the bytes as a JPEG, PNG or WebP image, reading its header only."""
     try:
         image = Image.open(BytesIO(data), formats=ACCEPTED_FORMATS)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError(TOO_LARGE_MESSAGE, code="too_large") from error
+        raise kind.error(TOO_LARGE_MESSAGE, "too_large") from error
     except UnidentifiedImageError as error:
         code = "unsupported_format" if is_other_image(data) else "not_an_image"
-        raise ValidationError(TYPE_MESSAGE, code=code) from error
+        raise kind.error(TYPE_MESSAGE, code) from error
     except DECODE_ERRORS as error:
-        raise ValidationError(UNREADABLE_MESSAGE, code="unreadable") from error
+        raise kind.error(UNREADABLE_MESSAGE, "unreadable") from error
     if image.format not in ACCEPTED_DETECTED:
-        raise ValidationError(TYPE_MESSAGE, code="unsupported_format")
+        raise kind.error(TYPE_MESSAGE, "unsupported_format")
     return image
 
 
-def check_dimensions(width: int, height: int, image_format: str) -> None:
-    """Refuse a photo that is too small to see or too large to process safely.
+def check_dimensions(
+    width: int, height: int, image_format: str, kind: ImageKind = PROFILE_PHOTO
+) -> None:
+    """Refuse a picture that is too small to see or too large to process safely.
 
-    Checked on the size the header declares, before any pixel is decoded. The side limit
-    caps a JPEG at 64 million pixels, decoded at an eighth of each side at most; formats
-    decoded whole are held to MAX_DECODED_PIXELS.
+    Checked on the size the header declares, before any pixel is decoded.
     """
-    if width < MIN_SIDE or height < MIN_SIDE:
-        raise ValidationError(TOO_SMALL_MESSAGE, code="too_small")
+    check_not_too_small(width, height, kind)
+    check_not_too_large(width, height, image_format, kind)
+
+
+def check_not_too_small(width: int, height: int, kind: ImageKind = PROFILE_PHOTO) -> None:
+    """Refuse a picture narrower or lower than the kind's smallest size."""
+    if width < kind.min_width or height < kind.min_height:
+        raise kind.error(TOO_SMALL_MESSAGE, "too_small")
+
+
+def check_not_too_large(
+    width: int, height: int, image_format: str, kind: ImageKind = PROFILE_PHOTO
+) -> None:
+    """Refuse a picture too large to decode safely, whichever way up it is.
+
+    The side limit caps a JPEG at 64 million pixels, decoded at an eighth of each side at
+    most; formats decoded whole are held to MAX_DECODED_PIXELS.
+    """
     if width > MAX_SIDE or height > MAX_SIDE:
-        raise ValidationError(TOO_LARGE_MESSAGE, code="too_large")
+        raise kind.error(TOO_LARGE_MESSAGE, "too_large")
     if image_format not in DRAFTABLE_FORMATS and width * height > MAX_DECODED_PIXELS:
-        raise ValidationError(TOO_MANY_PIXELS_MESSAGE, code="too_large")
+        raise kind.error(TOO_MANY_PIXELS_MESSAGE, "too_large")
 
 
-def decode(image: Image.Image) -> Image.Image:
+def decode(
+    image: Image.Image,
+    kind: ImageKind = PROFILE_PHOTO,
+    draft_size: tuple[int, int] = (OUTPUT_SIDE, OUTPUT_SIDE),
+) -> Image.Image:
     """Decode the pixels and turn them the way the camera's EXIF orientation says.
 
-    A large JPEG is decoded at a reduced scale (1/2 to 1/8) that still covers the
-    output size, which keeps memory and time low.
+    A large JPEG is decoded at a reduced scale (1/2 to 1/8) that still covers draft_size
+    (as stored, before turning), which keeps memory and time low.
     """
     if image.format in DRAFTABLE_FORMATS:
-        image.draft("RGB", (OUTPUT_SIDE, OUTPUT_SIDE))
+        image.draft("RGB", draft_size)
     try:
         image.load()
         return ImageOps.exif_transpose(image)
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as error:
-        raise ValidationError(TOO_LARGE_MESSAGE, code="too_large") from error
+        raise kind.error(TOO_LARGE_MESSAGE, "too_large") from error
     except DECODE_ERRORS as error:
-        raise ValidationError(UNREADABLE_MESSAGE, code="unreadable") from error
+        raise kind.error(UNREADABLE_MESSAGE, "unreadable") from error
 
 
 def has_transparency(image: Image.Image) -> bool:

@@ -16,6 +16,7 @@ SECTIONS = [
     ("What’s on", "groups:whats-on"),
     ("Discussions", "forums:board-list"),
     ("Opportunities", "opportunities:list"),
+    ("Stories", "stories:list"),
     ("Search", "search"),
 ]
 

@@ -25,14 +25,22 @@ def _parser() -> MarkdownIt:
     return MarkdownIt("commonmark", {"html": False, "linkify": False}).enable("strikethrough")
 
 
-def render_markdown(text: str) -> str:
-    """Return sanitised HTML for ``text`` (CommonMark), without control characters."""
-    html = _parser().render(strip_invisible(text or ""))
-    # Headings start at h2: the page's own h1 is the only one.
-    for level in range(5, 0, -1):
-        html = html.replace(f"<h{level}>", f"<h{level + 1}>").replace(
-            f"</h{level}>", f"</h{level + 1}>"
-        )
+def render_markdown(text: str, *, outline: bool = False) -> str:
+    """Return sanitised HTML for ``text`` (CommonMark), without control characters.
+
+    The page's own h1 is its only one, so headings start at h2: each moves one level down
+    (a post's "# Hello" is an h2), or, for a text with an ``outline`` of its own (a story),
+    its highest heading becomes an h2 and the rest keep their places below it.
+    """
+    parser = _parser()
+    tokens = parser.parse(strip_invisible(text or ""))
+    headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
+    shift = 1
+    if outline and headings:
+        shift = 2 - min(int(token.tag[1]) for token in headings)
+    for token in headings:
+        token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
+    html = parser.renderer.render(tokens, parser.options, {})
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -47,6 +47,7 @@ def too_large(request: HttpRequest, *, declared: int, limit: int) -> HttpRespons
         "sent": describe_bytes(declared),
         "limit": describe_bytes(limit),
         "photo_limit": describe_bytes(settings.PROFILE_PHOTO_MAX_BYTES),
+        "story_image_limit": describe_bytes(settings.STORY_IMAGE_MAX_BYTES),
         "back": back,
     }
     return render(request, "413.html", context, status=413)

@@ -162,6 +162,11 @@ profile_actions = Registry("profile actions")
 profile_sections = Registry("profile sections")
 
 
+#: Threads whose page is another app's (a story's comments): ``page(thread) -> url | None``,
+#: asked of a thread marked ``for_story``; the thread's own page sends its readers there.
+thread_pages = Registry("thread pages")
+
+
 # --- notifications and jobs ----------------------------------------------------------------
 
 #: Things a notification can be anchored to, by model label (``"forums.Board"``):
@@ -177,3 +182,8 @@ notification_kinds = NamedRegistry("notification kinds")
 
 #: The daily jobs (``sociable.notifications.schedule``), by name: ``(task, time of day)``.
 daily_jobs = NamedRegistry("daily jobs")
+
+#: Jobs queued whenever they have something to do, asked at each of the scheduler's
+#: wake-ups (every minute), by name: ``(is_due() -> bool, task)``. ``is_due`` is one cheap
+#: query; the task must be safe to run twice at once (several nodes may queue it).
+due_jobs = NamedRegistry("due jobs")

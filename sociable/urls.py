@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("forums.urls")),
     path("conversations/", include("conversations.urls")),
     path("opportunities/", include("opportunities.urls")),
+    path("stories/", include("stories.urls")),
     path("search/", search_views.search, name="search"),
     path("", include("sociable.notifications.urls")),
     path("admin/", admin.site.urls),

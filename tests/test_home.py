@@ -27,7 +27,9 @@ from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
 
-BUDGET = 10
+# One read or so for each panel (people, events, threads, suggestions, opportunities,
+# stories) and the page's own; the same however much there is.
+BUDGET = 11
 Relation = ProfileSkill.Relation
 
 

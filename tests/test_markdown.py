@@ -59,3 +59,13 @@ class Elements(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         self.found.append((tag, attrs))
+
+
+def test_a_text_with_an_outline_of_its_own_starts_its_headings_at_h2():
+    # A story's "## Week one" is a section of the page (h2), and its "###" below it an h3;
+    # a post's headings move one level down whatever they are.
+    story = render_markdown("## Week one\n\ntext\n\n### Tuesday\n\n#### Late", outline=True)
+    assert "<h2>Week one</h2>" in story and "<h3>Tuesday</h3>" in story
+    assert "<h4>Late</h4>" in story
+    assert render_markdown("# Big\n\n###### Small", outline=True).count("<h2>") == 1
+    assert "<h3>Week one</h3>" in render_markdown("## Week one")

@@ -52,14 +52,15 @@ def test_a_decompression_bomb_is_refused_from_its_header_with_a_clear_message(
 def test_a_body_over_the_limit_is_refused_with_a_clear_message_and_changes_nothing(
     client_as, staff_member
 ):
-    photo = SimpleUploadedFile("me.jpg", b"\xff\xd8" + b"\0" * (7 * MB), content_type="image/jpeg")
+    photo = SimpleUploadedFile("me.jpg", b"\xff\xd8" + b"\0" * (12 * MB), content_type="image/jpeg")
 
     response = client_as(staff_member).post(EDIT, form_data(photo=photo), HTTP_REFERER=EDIT)
 
     assert response.status_code == 413
     page = response.content.decode()
     assert "What you sent is too large" in page
-    assert "a photo or image must be smaller than 5 MB" in page
+    assert "a profile photo or a group's image must be smaller than 5 MB" in page
+    assert "an image in a story smaller than 10 MB" in page
     assert f'href="{EDIT}"' in page  # back to the form
     assert not Profile.objects.filter(user=staff_member, job_title="Social worker").exists()
 

@@ -35,7 +35,8 @@ def daily_jobs() -> list[tuple[str, str, time]]:
 
 
 def run_due_jobs(now: datetime | None = None) -> list[str]:
-    """Queue today's jobs that are due and not yet queued; return their names."""
+    """Queue today's jobs that are due and not yet queued, and the jobs that have something
+    to do (``registry.due_jobs``); return their names."""
     local = timezone.localtime(now or timezone.now())
     # One read a wake-up, which also tells the scheduler at once when the database is away.
     started = set(ScheduledRun.objects.filter(day=local.date()).values_list("job", flat=True))
@@ -50,4 +51,8 @@ def run_due_jobs(now: datetime | None = None) -> list[str]:
         except IntegrityError:
             continue  # another node (or an earlier wake-up) queued it today
         queued.append(name)
+    for name, (is_due, path) in registry.due_jobs.items():
+        if is_due():
+            import_string(path).enqueue()
+            queued.append(name)
     return queued

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "forums",
     "conversations",
     "opportunities",
+    "stories",
     "sociable.notifications",
     "django_tasks",
     "django_tasks_db",
@@ -304,11 +305,13 @@ SOCIABLE_PERMISSIONS_POLICY = ", ".join(
     )
 )
 
-# Uploads: a photo or group image is at most PHOTO_MAX_BYTES (profiles/photos.py); no request
-# body larger than that and a form around it is read at all (sociable/middleware.py), and
-# what is accepted stays in memory rather than in temporary files.
+# Uploads: a photo or group image is at most PHOTO_MAX_BYTES (profiles/photos.py), a story's
+# image STORY_IMAGE_MAX_BYTES (a phone's full-size picture; stories/images.py); no request
+# body larger than the larger and a form around it is read at all (sociable/middleware.py),
+# and what is accepted stays in memory rather than in temporary files.
 PROFILE_PHOTO_MAX_BYTES = env_int("PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-SOCIABLE_MAX_REQUEST_BYTES = PROFILE_PHOTO_MAX_BYTES + 1024 * 1024
+STORY_IMAGE_MAX_BYTES = env_int("STORY_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+SOCIABLE_MAX_REQUEST_BYTES = max(PROFILE_PHOTO_MAX_BYTES, STORY_IMAGE_MAX_BYTES) + 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = SOCIABLE_MAX_REQUEST_BYTES
 
 # Every HTML response: only our own scripts, styles and images; no plugins; no framing.

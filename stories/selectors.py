@@ -1,0 +1,173 @@
+"""What the stories' pages read: a fixed number of queries whatever the numbers.
+
+Lists read the newest stories out (``Story.objects.out``) in the viewer's audience, through
+the partial index ``story_out`` in order, with what a card shows (its writer, their
+organisation, its series and group) joined and its first image's sizes in the same row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.expressions import ArraySubquery
+from django.contrib.postgres.search import SearchQuery
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
+
+from groups.models import Group
+from profiles.models import Skill
+
+from .models import Follow, Image, Series, Story, StoryTag
+
+PAGE_SIZE = 12
+MORE_IN_SERIES = 4
+ON_HOME = 4
+
+
+@dataclass
+class Filters:
+    q: str = ""  # words, all of them in the title, summary or text
+    tag: str = ""  # a skill's slug
+    organisation: str = ""  # the writer's organisation's slug
+    featured: bool = False
+
+
+def with_card_data(stories, viewer):
+    """What a card shows: the writer and their organisation, the series and the group, the
+    first image (``lead``: its number, sizes and description) and the tags' names.
+
+    A story's audience may be wider than its series' or its group's (a public story of a
+    members-only group): ``series_shown`` and ``group_shown`` say whether ``viewer`` may
+    see them, and so be told their names."""
+    lead = Image.objects.filter(story_id=OuterRef("pk")).order_by("number")
+    return stories.select_related("author__organisation", "series", "group").annotate(
+        lead=Subquery(
+            lead.values(
+                json=JSONObject(
+                    number="number", alt="alt", width="width", height="height", widths="widths"
+                )
+            )[:1]
+        ),
+        tag_names=ArraySubquery(
+            StoryTag.objects.filter(content_object_id=OuterRef("pk"))
+            .order_by("tag__name")
+            .values("tag__name")
+        ),
+        series_shown=ExpressionWrapper(
+            Q(series__isnull=False) & Series.objects.visible_q(viewer, prefix="series__"),
+            output_field=BooleanField(),
+        ),
+        group_shown=ExpressionWrapper(
+            Q(group__isnull=False) & Group.objects.visible_q(viewer, prefix="group__"),
+            output_field=BooleanField(),
+        ),
+    )
+
+
+def out_for(viewer, now=None):
+    """The stories out that ``viewer`` may read, newest first."""
+    return Story.objects.out(now).visible_to(viewer).order_by("-published_at", "-pk")
+
+
+def find(viewer, filters: Filters, now=None):
+    stories = out_for(viewer, now)
+    if filters.q:
+        words = SearchQuery(filters.q, config="english", search_type="websearch")
+        stories = stories.filter(search_document=words)
+    if filters.tag:
+        stories = stories.filter(
+            pk__in=StoryTag.objects.filter(tag__slug=filters.tag).values("content_object_id")
+        )
+    if filters.organisation:
+        stories = stories.filter(author__organisation__slug=filters.organisation)
+    if filters.featured:
+        stories = stories.filter(featured=True)
+    return with_card_data(stories, viewer)
+
+
+def featured(viewer, now=None, limit: int = 3) -> list[Story]:
+    return list(with_card_data(out_for(viewer, now).filter(featured=True), viewer)[:limit])
+
+
+def by_author(viewer, author, now=None):
+    return with_card_data(out_for(viewer, now).filter(author=author), viewer)
+
+
+def in_series(viewer, series: Series, now=None):
+    return with_card_data(out_for(viewer, now).filter(series=series), viewer)
+
+
+def more_in_series(viewer, story: Story) -> list[Story]:
+    if not story.series_id:
+        return []
+    return list(
+        with_card_data(
+            out_for(viewer).filter(series_id=story.series_id).exclude(pk=story.pk), viewer
+        )[:MORE_IN_SERIES]
+    )
+
+
+def followed(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
+    """The newest stories out from the people and series ``viewer`` follows."""
+    if not viewer.signed_in:
+        return []
+    follows = Follow.objects.filter(follower_id=viewer.pk)
+    stories = out_for(viewer, now).filter(
+        Q(author_id__in=follows.filter(author__isnull=False).values("author_id"))
+        | Q(series_id__in=follows.filter(series__isnull=False).values("series_id"))
+    )
+    return list(with_card_data(stories, viewer)[:limit])
+
+
+def for_home(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
+    """Home's stories, in one query: the newest from the people and series ``viewer``
+    follows (each marked ``followed``), and after them the newest featured."""
+    follows = Follow.objects.filter(follower_id=viewer.pk)
+    followed = Q(author_id__in=follows.filter(author__isnull=False).values("author_id")) | Q(
+        series_id__in=follows.filter(series__isnull=False).values("series_id")
+    )
+    stories = (
+        out_for(viewer, now)
+        .filter(followed | Q(featured=True))
+        .annotate(followed=ExpressionWrapper(followed, output_field=BooleanField()))
+        .order_by("-followed", "-published_at", "-pk")
+    )
+    return list(with_card_data(stories, viewer)[:limit])
+
+
+def own(user):
+    """``user``'s own stories in every state, the latest changed first."""
+    return (
+        Story.objects.filter(author=user)
+        .select_related("series", "group")
+        .order_by("-updated_at", "-pk")
+    )
+
+
+def to_review(user):
+    """What waits for ``user`` to review: every proposal for an editor, those of their
+    series for a series' writer (oldest first)."""
+    return (
+        Story.objects.readable_by(user)
+        .filter(status=Story.Status.PROPOSED)
+        .exclude(author=user)
+        .select_related("author__organisation", "series")
+        .order_by("updated_at", "pk")
+    )
+
+
+def follows_of(viewer) -> tuple[set[int], set[int]]:
+    """The authors and the series ``viewer`` follows (one query)."""
+    if not viewer.signed_in:
+        return set(), set()
+    rows = Follow.objects.filter(follower_id=viewer.pk).values_list("author_id", "series_id")
+    return {a for a, _ in rows if a}, {s for _, s in rows if s}
+
+
+def series_writable_by(user):
+    """The series ``user`` writes for, or may propose to (those they can see)."""
+    return Series.objects.visible_to(user).order_by("title")
+
+
+def tag_choices():
+    return Skill.objects.filter(story_tags__isnull=False).distinct().order_by("name")
