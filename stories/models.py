@@ -110,9 +110,7 @@ def editors():
     right = Q(codename=EDIT_STORIES, content_type__app_label="stories")
     granted = Permission.objects.filter(right)
     return User.objects.filter(
-        Q(is_superuser=True)
-        | Q(groups__permissions__in=granted)
-        | Q(user_permissions__in=granted),
+        Q(is_superuser=True) | Q(groups__permissions__in=granted) | Q(user_permissions__in=granted),
         is_active=True,
     ).distinct()
 
