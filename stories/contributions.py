@@ -6,7 +6,7 @@ from sociable import registry
 from sociable.content import content
 from sociable.notifications import anchors, kinds
 
-from . import comments, home, notifications, personal_data, search
+from . import comments, home, notifications, parts, personal_data, search
 from .models import Story
 
 
@@ -20,6 +20,7 @@ def register() -> None:
     registry.erasure_steps.add(personal_data.leave_stories, order=15)
     registry.search_parts.add(search.search_stories, order=45)
     registry.home_panels.add(home.panel, order=45)
+    registry.skill_sections.add(parts.skill_stories, order=30)
     registry.due_jobs.add("stories_announce", (_any_due, "stories.tasks.announce_due"))
     comments.register()
 
