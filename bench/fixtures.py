@@ -295,8 +295,9 @@ def pages(viewer) -> list[dict[str, str]]:
         }
     )
     pages.append({"name": "board list", "path": "/forums/", "note": ""})
+    # Not the boards of stories' comments: never listed, their threads read on the stories.
     board = busiest(
-        Board.objects.annotate(n=Count("threads")),
+        Board.objects.filter(for_stories=False).annotate(n=Count("threads")),
         lambda qs, who: qs.visible_to(who),
         "-n",
         "pk",
@@ -310,7 +311,12 @@ def pages(viewer) -> list[dict[str, str]]:
             }
         )
 
-    thread = busiest(Thread.objects.all(), lambda qs, who: qs.visible_to(who), "-post_count", "pk")
+    thread = busiest(
+        Thread.objects.filter(for_story=False),
+        lambda qs, who: qs.visible_to(who),
+        "-post_count",
+        "pk",
+    )
     if thread is not None:
         last = max(1, math.ceil(thread.post_count / POSTS_PER_PAGE))
         url = thread.get_absolute_url()
@@ -341,6 +347,13 @@ def pages(viewer) -> list[dict[str, str]]:
             "note": f"{open_opportunities().count():,} open (every audience)",
         }
     )
+    pages.append(
+        {
+            "name": "stories: list",
+            "path": "/stories/",
+            "note": f"{stories_out().count():,} out (every audience)",
+        }
+    )
     return pages
 
 
@@ -352,6 +365,14 @@ def open_opportunities():
     from opportunities.models import Opportunity
 
     return Opportunity.objects.open().filter(closes_on__gte=timezone.localdate())
+
+
+def stories_out():
+    """What the stories' lists show, before the audience rule: published, and not waiting
+    for their time."""
+    from stories.models import Story
+
+    return Story.objects.out()
 
 
 # --- varied rows (issue 19) -----------------------------------------------------------
@@ -514,6 +535,37 @@ def people_with_skills(n: int = VARIED_PAGES) -> tuple[list, int]:
     return every_kth(User.objects.filter(Exists(skilled), is_active=True))
 
 
+BUSY_STORY = 200  # comments: "a story with 200 comments"
+
+
+def stories_with_comments(who, n: int = VARIED_PAGES) -> tuple[list, str]:
+    """Every k-th story out (by id) that ``who`` may read with ``BUSY_STORY`` comments or
+    more; when there are fewer than ``n``, the most commented of the rest make up the
+    number (the data has a few dozen such stories at S, and hundreds at M and L)."""
+    from django.db.models import F
+
+    from sociable.links import reverse
+
+    readable = stories_out().visible_to(who).filter(thread__isnull=False)
+    busy, busy_count = every_kth(readable.filter(thread__post_count__gte=BUSY_STORY), n)
+    rest = list(
+        readable.filter(thread__post_count__lt=BUSY_STORY)
+        .order_by(F("thread__post_count").desc(), "pk")
+        .values_list("pk", "slug")[: n - len(busy)]
+    )
+    paths = [s.get_absolute_url() for s in busy]
+    paths += [reverse("stories:detail", args=[pk, slug or "story"]) for pk, slug in rest]
+    note = (
+        f"{len(busy):,} of the {busy_count:,} stories out with {BUSY_STORY} comments or more "
+        "this login can see"
+    )
+    if rest:
+        note += f", and the {len(rest):,} most commented of the rest (fewer comments)"
+    if len(paths) < n:
+        note += f": fewer than {n} in the data"
+    return paths, note
+
+
 def pages_note(chosen: int, total: int, what: str) -> str:
     note = f"{chosen:,} of {total:,} {what}"
     if chosen < VARIED_PAGES:
@@ -526,16 +578,21 @@ def varied_pages(viewer) -> list[dict]:
 
     Words and skill pages are the same signed in and out (anyone may search, and every
     skill has a public page), and so are the opportunities' filters. People, threads,
-    groups, events and opportunities are chosen among those the login state can see: the
-    public ones signed out, the bench user's signed in. "For you" is signed in only, each
-    of its pages the list as one of 300 people with skills (a cookie for each page).
+    groups, events, opportunities, stories, their tags and their writers are chosen among
+    those the login state can see: the public ones signed out, the bench user's signed in.
+    "For you" is signed in only, each of its pages the list as one of 300 people with
+    skills (a cookie for each page).
     """
     from django.contrib.auth.models import AnonymousUser
+    from django.db.models import Exists, OuterRef
     from django.utils.http import urlencode
 
     from forums.models import Thread
     from groups.models import Event, EventSeries, Group
-    from profiles.models import Profile
+    from profiles.models import Profile, Skill
+    from sociable.accounts.models import User
+    from sociable.links import reverse
+    from stories.models import StoryTag
 
     viewers = {"anonymous": AnonymousUser(), "staff": viewer}
     words, words_note = search_words()
@@ -548,14 +605,32 @@ def varied_pages(viewer) -> list[dict]:
     def same(paths: list[str], note: str) -> dict:
         return {state: {"paths": paths, "note": note} for state in viewers}
 
-    def visible(choose, what: str) -> dict:
+    def visible(choose, what: str, address=lambda x: x.get_absolute_url()) -> dict:
         found = {}
         for state, who in viewers.items():
             chosen, total = every_kth(choose(who))
             found[state] = {
-                "paths": [x.get_absolute_url() for x in chosen],
+                "paths": [address(x) for x in chosen],
                 "note": pages_note(len(chosen), total, f"{what} this login can see"),
             }
+        return found
+
+    def tagged(who):
+        """Skills that tag a story out that ``who`` may read."""
+        readable = stories_out().visible_to(who).values("pk")
+        on_one = StoryTag.objects.filter(tag=OuterRef("pk"), content_object__in=readable)
+        return Skill.objects.filter(Exists(on_one))
+
+    def authors(who):
+        """Active people with a story out that ``who`` may read."""
+        readable = stories_out().visible_to(who).filter(author=OuterRef("pk"))
+        return User.objects.filter(Exists(readable), is_active=True)
+
+    def commented() -> dict:
+        found = {}
+        for state, who in viewers.items():
+            paths, note = stories_with_comments(who)
+            found[state] = {"paths": paths, "note": note}
         return found
 
     def row(name: str, pattern: str, by_state: dict) -> dict:
@@ -592,8 +667,11 @@ def varied_pages(viewer) -> list[dict]:
             "varied: thread page",
             "/forums/t/<id>-<slug>/",
             # A thread whose opening post waits for a moderator is no page (404) yet.
+            # Not a story's comments: their page is the story's (a redirect).
             visible(
-                lambda who: Thread.objects.visible_to(who).filter(post_count__gt=0),
+                lambda who: Thread.objects.visible_to(who).filter(
+                    post_count__gt=0, for_story=False
+                ),
                 "threads with a post",
             ),
         ),
@@ -641,6 +719,25 @@ def varied_pages(viewer) -> list[dict]:
             "/opportunities/<id>/",
             visible(lambda who: open_opportunities().visible_to(who), "open opportunities"),
         ),
+        row(
+            "varied: stories by tag",
+            "/stories/tag/<slug>/",
+            visible(
+                tagged,
+                "tags of stories",
+                lambda skill: reverse("stories:tag", args=[skill.slug]),
+            ),
+        ),
+        row("varied: story with comments", "/stories/<id>-<slug>/", commented()),
+        row(
+            "varied: author page",
+            "/stories/by/<username>/",
+            visible(
+                authors,
+                "writers of stories",
+                lambda user: reverse("stories:author", args=[user.username]),
+            ),
+        ),
         # Signed in only, each page as someone else: "for you" is theirs.
         row(
             "varied: opportunities for you",
@@ -663,6 +760,7 @@ def row_counts() -> dict[str, int]:
     from opportunities.models import Interest, Opportunity
     from profiles.models import Profile, ProfileSkill, Skill
     from sociable.accounts.models import Organisation, User
+    from stories.models import Series, Story
 
     models = [
         ("organisations", Organisation),
@@ -679,6 +777,8 @@ def row_counts() -> dict[str, int]:
         ("posts", Post),
         ("opportunities", Opportunity),
         ("interest shown", Interest),
+        ("stories", Story),
+        ("series of stories", Series),
     ]
     return {label: model.objects.count() for label, model in models}
 

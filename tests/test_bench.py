@@ -26,6 +26,7 @@ from sociable import bench
 from sociable.accounts.models import User
 from sociable.audience import Audience
 from sociable.urls import urlpatterns as site_urlpatterns
+from stories.models import Story, StoryTag
 from tests.helpers import manage, production_settings
 
 pytestmark = pytest.mark.django_db
@@ -140,6 +141,9 @@ VARIED_ROWS = [
     "varied: what's on",
     "varied: opportunities search",
     "varied: opportunity page",
+    "varied: stories by tag",
+    "varied: story with comments",
+    "varied: author page",
     "varied: opportunities for you",
 ]
 
@@ -267,20 +271,73 @@ def partnership(staff_member, other_staff):
         *opportunities(few, closes_on=timezone.localdate() - timedelta(days=1)),
     ]
 
+    def stories(name: str, authors: list[User], **fields) -> list[Story]:
+        """A story by each of ``authors``, with its thread of comments and a tag of its own."""
+        fields = {"status": "published", "published_at": timezone.now() - timedelta(days=1),
+                  "audience": Audience.PUBLIC} | fields  # fmt: skip
+        audience = {k: v for k, v in fields.items() if k.startswith("audience")}
+        board = Board.objects.create(
+            name=f"{name} comments", slug=f"{name}-comments", for_stories=True, **audience
+        )
+        threads = Thread.objects.bulk_create(
+            Thread(board=board, title=f"{name} {i}", slug=f"{name}-{i}", for_story=True,
+                   next_seq=2, is_locked=fields["status"] != "published")
+            for i in range(len(authors))
+        )  # fmt: skip
+        made = Story.objects.bulk_create(
+            Story(title=f"{name} {i}", slug=f"{name}-{i}", summary="A story", body="Words",
+                  author=author, thread=thread, **fields)
+            for i, (author, thread) in enumerate(zip(authors, threads, strict=True))
+        )  # fmt: skip
+        tags = Skill.objects.bulk_create(
+            Skill(name=f"{name} tag {i}", slug=f"{name}-tag-{i}", key=f"{name}tag{i}")
+            for i in range(len(made))
+        )
+        StoryTag.objects.bulk_create(
+            StoryTag(content_object=story, tag=tag) for story, tag in zip(made, tags, strict=True)
+        )
+        return made
+
+    public_stories = stories("public-story", [p.user for p in public])
+    community_stories = stories(
+        "community-story", [p.user for p in community], audience=Audience.COMMUNITY
+    )
+    trust_stories = stories(
+        "trust-story", [p.user for p in theirs], audience=Audience.ORGANISATION,
+        audience_organisation=trust,
+    )  # fmt: skip
+    unpublished_stories = [
+        *stories("draft-story", users("drafter", few, council), status="draft",
+                 published_at=None),
+        *stories("scheduled-story", users("scheduler", few, council),
+                 published_at=timezone.now() + timedelta(days=3)),
+    ]  # fmt: skip
+    Thread.objects.filter(pk__in=[s.thread_id for s in public_stories[:few]]).update(post_count=200)
+
+    def story_addresses(*rows: Story) -> set[str]:
+        """A story's page, its writer's and its tag's (each story has a tag of its own)."""
+        found = set()
+        for story in rows:
+            tag = StoryTag.objects.get(content_object=story).tag
+            found |= {story.get_absolute_url(), f"/stories/by/{story.author.username}/",
+                      f"/stories/tag/{tag.slug}/"}  # fmt: skip
+        return found
+
     def addresses(*rows) -> set[str]:
         return {row.get_absolute_url() for row in rows}
 
     left_out = addresses(*closed, *cancelled, *waiting, *not_open)
+    left_out |= story_addresses(*unpublished_stories)
     for event in [*community_events, *trust_events, *cancelled]:
         event.group = Group.objects.get(pk=event.group_id)  # for its address
     not_for_council = left_out | addresses(
         *theirs, *trust_threads, *trust_groups, *trust_events, *trust_opportunities,
         *trust_series,
-    )  # fmt: skip
+    ) | story_addresses(*trust_stories)  # fmt: skip
     not_for_public = not_for_council | addresses(
         *community, *community_threads, *community_groups, *community_events,
         *community_opportunities, *community_series,
-    )  # fmt: skip
+    ) | story_addresses(*community_stories)  # fmt: skip
     return {"anonymous": not_for_public, "staff": not_for_council}
 
 

@@ -1,20 +1,22 @@
 """`manage.py seed_scale` adds a large partnership whose derived data is what the services write.
 
-Seeded once (small: 300 people, 3,000 posts, one 1,000-post thread, 40 opportunities) for
-the read-only checks, and rolled back after them.
+Seeded once (small: 300 people, 3,000 posts, one 1,000-post thread, 40 opportunities, 100
+stories) for the read-only checks, and rolled back after them.
 """
 
 import io
 
 import pytest
 from allauth.account.models import EmailAddress
+from django.contrib.postgres.search import SearchQuery
 from django.core.management import CommandError, call_command
 from django.db import connection, transaction
 from django.db.models import Count, F, Q
 from django.test import Client
 from django.utils import timezone
+from django.utils.text import slugify
 
-from forums.models import MAX_DEPTH, Board, Post, Thread
+from forums.models import MAX_DEPTH, SEQ_WIDTH, Board, Post, Thread
 from groups.models import RSVP, Event, Group, Membership
 from opportunities.models import OPEN_TO_RESIDENTS, Interest, Opportunity
 from profiles.models import Profile, ProfileSearch, ProfileSkill
@@ -25,6 +27,8 @@ from sociable.accounts.services import organisation_for_email
 from sociable.audience import Audience
 from sociable.markdown import render_markdown
 from sociable.scale import Plan
+from stories import roles
+from stories.models import Series, Story, StoryTag, reading_minutes
 
 PEOPLE, POSTS, BIG = 300, 3000, 1000
 SMALL = ["--people", str(PEOPLE), "--posts", str(POSTS), "--big-threads", "1"]
@@ -88,6 +92,8 @@ def test_the_same_seed_writes_the_same_partnership():
                     Opportunity.objects.order_by("pk").values_list("title", "status", "closes_on")
                 ),
                 list(Interest.objects.order_by("pk").values_list("person__username", "status")),
+                list(Story.objects.order_by("pk").values_list("title", "status", "audience")),
+                list(Series.objects.order_by("pk").values_list("slug", flat=True)),
             )
             transaction.set_rollback(True)
         return described
@@ -104,7 +110,8 @@ class TestTheSeededPartnership:
     def test_it_has_the_numbers_asked_for_and_reports_its_timings(self, seeded):
         assert User.objects.count() == PEOPLE
         assert Profile.objects.count() == PEOPLE
-        assert Post.objects.count() == POSTS
+        assert Post.objects.filter(thread__for_story=False).count() == POSTS
+        assert Story.objects.count() == Plan(people=PEOPLE, posts=POSTS).story_count == 100
         assert Thread.objects.filter(next_seq=BIG + 1).count() == 1
         assert set(Group.objects.values_list("audience", flat=True)) == set(Audience.values)
         assert {"public", "community", "staff", "organisation", "members"} <= set(
@@ -228,7 +235,9 @@ class TestTheSeededPartnership:
             "count(*) FILTER (WHERE status = 'published') AS published, "
             "max(created_at) FILTER (WHERE status = 'published') AS latest "
             "FROM forums_post p WHERE p.thread_id = t.id) s ON true "
-            "WHERE t.post_count <> s.published OR t.next_seq <> s.n + 1 "
+            # A story's comments number from 2: none is the thread's opening post.
+            "WHERE t.post_count <> s.published "
+            "OR t.next_seq <> s.n + CASE WHEN t.for_story THEN 2 ELSE 1 END "
             "OR t.last_activity_at <> s.latest"
         )
         bad_parents = rows(
@@ -301,3 +310,127 @@ class TestTheSeededPartnership:
         assert client.get(opportunity.get_absolute_url()).status_code == 200
         assert client.get("/search/", {"q": opportunity.title.split()[0]}).status_code == 200
         assert Client().get("/opportunities/").status_code == 200
+
+
+def story_comments(**filters):
+    return Post.objects.filter(thread__for_story=True, **filters)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded")
+class TestTheSeededStories:
+    def test_stories_are_in_every_state_and_keep_the_audience_rule(self):
+        now = timezone.now()
+        stories = Story.objects.select_related("author", "group")
+        out, scheduled = stories.out(), stories.filter(status="published", published_at__gt=now)
+        unpublished = stories.exclude(status="published")
+
+        assert {"draft", "proposed", "changes", "published"} == set(
+            stories.values_list("status", flat=True)
+        )
+        assert set(Audience.values) == set(stories.values_list("audience", flat=True))
+        assert out.count() > 80 and scheduled.exists()
+        assert not out.filter(announced_at__isnull=True).exists()
+        assert not scheduled.filter(announced_at__isnull=False).exists()
+        assert not unpublished.filter(published_at__isnull=False).exists()
+        assert not unpublished.filter(thread__isnull=False).exists()
+        assert not stories.filter(status="published", thread__isnull=True).exists()
+        assert not stories.filter(Q(created_at__gt=now) | Q(updated_at__gt=now)).exists()
+        for story in stories:
+            resident = story.author.organisation_id is None
+            if story.audience == Audience.MEMBERS:
+                assert story.group.has_member(story.author), story.pk
+            elif resident:
+                assert story.audience in (Audience.PUBLIC, Audience.COMMUNITY), story.pk
+            if story.audience == Audience.ORGANISATION:
+                assert story.audience_organisation_id == story.author.organisation_id
+            if resident and story.status == "published":
+                assert story.published_by.groups.filter(name=roles.EDITORS).exists()
+            assert story.author.date_joined <= story.created_at <= story.updated_at, story.pk
+
+    def test_stories_text_slug_html_and_reading_time_are_what_the_services_store(self):
+        stories = list(Story.objects.order_by("pk"))
+
+        assert len({story.body for story in stories}) > 20
+        assert {story.reading_minutes for story in stories} >= {1, 2, 3}
+        for story in stories:
+            assert story.slug == (slugify(story.title)[:150] or "story"), story.pk
+            assert story.reading_minutes == reading_minutes(story.body), story.pk
+        for story in stories[::10]:
+            assert story.body_html == render_markdown(story.body), story.pk
+        word = max(stories[0].title.split(), key=len).strip(":,")
+        words = SearchQuery(word, config="english")
+        assert Story.objects.filter(search_document=words).exists()  # the generated column
+
+    def test_series_have_writers_and_their_stories_are_by_them_for_their_audience(self):
+        series = Series.objects.prefetch_related("writers")
+        in_series = Story.objects.filter(series__isnull=False).select_related("series")
+
+        assert series.exists() and in_series.exists()
+        assert not series.filter(writers__isnull=True).exists()
+        for story in in_series:
+            assert story.series.writers.filter(pk=story.author_id).exists(), story.pk
+            assert story.audience == story.series.audience, story.pk
+            assert story.audience_organisation_id == story.series.audience_organisation_id
+        assert StoryTag.objects.count() > 50
+
+    def test_each_published_story_has_its_thread_on_its_audiences_board(self):
+        published = Story.objects.filter(status="published").select_related(
+            "thread__board", "group"
+        )
+        now = timezone.now()
+
+        for story in published:
+            thread, board = story.thread, story.thread.board
+            assert thread.for_story
+            assert board.for_stories == (story.audience != Audience.MEMBERS), story.pk
+            assert (board.audience, board.audience_organisation_id) == (
+                story.audience, story.audience_organisation_id
+            )  # fmt: skip
+            if story.audience == Audience.MEMBERS:
+                assert board.group_id == story.group_id
+            assert thread.is_locked == (story.published_at > now), story.pk
+            assert (thread.title, thread.author_id) == (story.title, story.author_id)
+            assert thread.subscriptions.filter(user=story.author).exists()
+        assert Thread.objects.filter(for_story=True).count() == published.count()
+
+    def test_comments_are_threaded_replies_from_people_who_may_see_the_story(self):
+        first = f"{2:0{SEQ_WIDTH}d}"
+        busy = Story.objects.filter(thread__post_count__gte=200)
+        wrong_audience = rows(
+            "SELECT p.id FROM forums_post p JOIN stories_story s ON s.thread_id = p.thread_id "
+            "WHERE p.audience <> s.audience "
+            "OR p.audience_organisation_id IS DISTINCT FROM s.audience_organisation_id"
+        )
+        too_early = rows(
+            "SELECT p.id FROM forums_post p JOIN stories_story s ON s.thread_id = p.thread_id "
+            "WHERE p.created_at < s.published_at OR p.created_at > now()"
+        )
+
+        assert busy.count() >= 20
+        assert busy.filter(audience=Audience.PUBLIC).exists()
+        assert not story_comments(path__lt=first).exists()  # none is an opening post
+        assert story_comments(depth__gt=0).exists() and story_comments(depth=0).exists()
+        assert wrong_audience == [] and too_early == []
+        for post in story_comments().select_related("thread__story", "author")[::97]:
+            assert post.thread.story.is_visible_to(post.author), post.pk
+            assert post.thread.subscriptions.filter(user=post.author).exists()
+
+    def test_the_stories_list_a_busy_story_its_writer_and_a_tag_open(self):
+        story = (
+            Story.objects.out()
+            .filter(audience=Audience.PUBLIC, thread__post_count__gte=200, author__is_active=True)
+            .order_by("pk")
+            .first()
+        )
+        tag = StoryTag.objects.filter(content_object__in=Story.objects.out()).first().tag
+        staff_story = Story.objects.out().filter(audience=Audience.STAFF).first()
+        anonymous, staff = Client(), signed_in(staff_viewer())
+
+        assert anonymous.get("/stories/").status_code == 200
+        assert anonymous.get(story.get_absolute_url()).status_code == 200
+        assert anonymous.get(f"{story.get_absolute_url()}?page=2").status_code == 200
+        assert anonymous.get(f"/stories/by/{story.author.username}/").status_code == 200
+        assert anonymous.get(f"/stories/tag/{tag.slug}/").status_code == 200
+        assert anonymous.get(staff_story.get_absolute_url()).status_code == 404
+        assert staff.get(staff_story.get_absolute_url()).status_code == 200

@@ -2,11 +2,11 @@
 
 Tens of thousands to a million people with skills and interests drawn from
 realistic distributions, teams and places, groups with events and RSVPs,
-boards with threaded discussions, some 10,000 posts long, and opportunities
-with the interest shown in them. Rows are streamed in
-with COPY (``bulk.py``); everything derived (search rows, paths, counters,
-rendered HTML, organisations) is what the services would have produced, so the
-site behaves on this data exactly as it would on the real thing.
+boards with threaded discussions, some 10,000 posts long, opportunities
+with the interest shown in them, and stories with their series and comments.
+Rows are streamed in with COPY (``bulk.py``); everything derived (search rows,
+paths, counters, rendered HTML, organisations) is what the services would have
+produced, so the site behaves on this data exactly as it would on the real thing.
 
 This is the composition floor: it reads the apps' models and services and
 writes their tables, and no app imports it.
@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from profiles.holdings import recount_all
 
-from . import forums, groups, opportunities, people
+from . import forums, groups, opportunities, people, stories
 from .bulk import Tally
 from .world import LEVELS, Plan, World
 
@@ -32,14 +32,15 @@ ANALYSED = [
     "groups_membership", "groups_event", "groups_rsvp", "forums_board", "forums_thread",
     "forums_post", "forums_subscription", "forums_reaction", "opportunities_opportunity",
     "opportunities_opportunity_skills_needed", "opportunities_opportunity_skills_taught",
-    "opportunities_interest",
+    "opportunities_interest", "stories_series", "stories_series_writers", "stories_story",
+    "stories_storytag",
 ]  # fmt: skip
 
 
 def seed_scale(plan: Plan, say: Callable[[str], None] = print) -> Tally:
-    """Add ``plan.people`` people, ``plan.posts`` posts and ``plan.opportunity_count``
-    opportunities (and all around them); return the time each phase took and the rows it
-    wrote."""
+    """Add ``plan.people`` people, ``plan.posts`` posts, ``plan.opportunity_count``
+    opportunities and ``plan.story_count`` stories (and all around them); return the time
+    each phase took and the rows it wrote."""
     tally = Tally(say=say)
     world = World.start(plan, tally)
     with transaction.atomic():
@@ -67,6 +68,9 @@ def seed_scale(plan: Plan, say: Callable[[str], None] = print) -> Tally:
         # Last, so that the rest is what the same seed wrote before opportunities were seeded.
         with tally.phase("opportunities, their skills and interest"):
             opportunities.seed_opportunities(world)
+        # After them for the same reason: stories, their series, tags and comments.
+        with tally.phase("stories, series, tags and comments"):
+            stories.seed_stories(world)
         with connection.cursor() as cursor:
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
     with tally.phase("planner statistics (ANALYZE)"), connection.cursor() as cursor:

@@ -64,6 +64,35 @@ def copy_rows(table: str, columns: Sequence[str], rows: Iterable[Sequence]) -> i
                 return written
 
 
+def copy_model(tally: Tally, model, rows: Iterable[dict], *, with_ids: bool = False) -> int:
+    """COPY ``rows`` (attribute names to values) into ``model``'s table, in every column the
+    model has: those a row leaves out get the field's default, as a new row would, and
+    generated columns are the database's. Without ``with_ids`` the primary keys come from
+    the table's sequence. Count them in ``tally``."""
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if (with_ids or not f.primary_key) and not f.generated
+    ]
+    attnames = [f.attname for f in fields]
+    defaults = {f.attname: f.get_default() for f in fields}
+
+    def ordered():
+        checked = False
+        for row in rows:
+            if not checked:  # a name the model does not have is a mistake here
+                unknown = set(row) - set(attnames)
+                if unknown:
+                    raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
+                checked = True
+            yield [row[name] if name in row else defaults[name] for name in attnames]
+
+    table = model._meta.db_table
+    written = copy_rows(table, [f.column for f in fields], ordered())
+    tally.add(table, written)
+    return written
+
+
 @dataclass
 class Phase:
     name: str

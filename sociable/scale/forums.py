@@ -72,7 +72,9 @@ def seed_boards(world: World) -> None:
         board = SeededBoard(0, name, audience, pool, big=big, group=group)
         boards.append(board)
         group_id = group.id if group else None
-        rows.append([slug, name, description, audience, organisation, group_id, len(rows), created])
+        rows.append(
+            [slug, name, description, audience, organisation, group_id, len(rows), created, False]
+        )
 
     for slug, name, description, audience, big in names.GENERAL_BOARDS:
         pool = world.staff if audience == A.STAFF else world.everyone
@@ -106,7 +108,7 @@ def seed_boards(world: World) -> None:
             row[7] += 100
     columns = [
         "id", "slug", "name", "description", "audience", "audience_organisation_id", "group_id",
-        "position", "created_at",
+        "position", "created_at", "for_stories",
     ]  # fmt: skip
     world.tally.add("forums_board", copy_rows(Board._meta.db_table, columns, rows))
     world.boards = boards
@@ -139,7 +141,7 @@ def _seed_quiet_group_boards(world: World, taken: set[str], talking: set[int]) -
         description = f"Between meetings of {group.name}: questions, notes and photos."[:300]
         rows.append([
             _free_slug(group.slug, taken), group.name[:120], description, group.audience,
-            organisation, group.id, 1000, created,
+            organisation, group.id, 1000, created, False,
         ])  # fmt: skip
     if not rows:
         return
@@ -147,7 +149,7 @@ def _seed_quiet_group_boards(world: World, taken: set[str], talking: set[int]) -
     rows = [[first_id + n, *row] for n, row in enumerate(rows)]
     columns = [
         "id", "slug", "name", "description", "audience", "audience_organisation_id", "group_id",
-        "position", "created_at",
+        "position", "created_at", "for_stories",
     ]  # fmt: skip
     world.tally.add("forums_board", copy_rows(Board._meta.db_table, columns, rows))
 
@@ -222,7 +224,7 @@ def seed_threads(world: World) -> None:
 class _ThreadWriter:
     THREAD_COLUMNS = [
         "id", "board_id", "title", "slug", "author_id", "created_at", "last_activity_at",
-        "post_count", "next_seq", "is_locked", "is_pinned",
+        "post_count", "next_seq", "is_locked", "is_pinned", "for_story",
     ]  # fmt: skip
     POST_COLUMNS = [
         "id", "thread_id", "author_id", "parent_id", "path", "depth", "body", "body_html",
@@ -398,7 +400,7 @@ class _ThreadWriter:
                 self.log.append((self._moderator(), action, reason, None, thread_id, None, "", at))
         threads.append((
             thread_id, board.id, title, slug, opening_author, when(moments[0]),
-            when(last_published), published, size + 1, locked, pinned,
+            when(last_published), published, size + 1, locked, pinned, False,
         ))  # fmt: skip
         follows += [(user_id, thread_id) for user_id in writers]
 

@@ -578,3 +578,121 @@ BIOS = [
     "Part-time, so if I don't reply straight away that's why. Happiest when I'm doing "
     "*{interest}*.",
 ]  # fmt: skip
+
+# --- stories -------------------------------------------------------------------------------
+
+STORY_TITLES = [
+    "What I learnt from a year of {topic}", "Weeknote: {topic}, a new starter and a fire drill",
+    "How {team} cut waiting times", "{n} things nobody told me about {topic}",
+    "A day in the life of {team}", "Why we started working in the open",
+    "Notes from the {topic} session at {place}", "{hood}: what residents told us",
+    "Trying {topic} for a month: what happened", "Small steps: {topic} on the ward",
+    "Our first show and tell", "What good {topic} looks like",
+    "From apprentice to {topic} lead", "Lessons from moving {team} online",
+    "A reading list for {topic}", "Plain English, one form at a time",
+    "A morning at the {hood} food bank", "The {topic} experiment, six months on",
+    "How we run {topic} drop-ins at {place}", "Inside {team}: who we are and what we do",
+    "Shadowing {team} for a day", "{topic} without the jargon",
+    "What a secondment taught me about {topic}", "We tried a four-day sprint on {topic}",
+    "Five minutes with {team}", "The mistakes we made with {topic}",
+    "{hood} walking group turns one", "Measuring what matters in {team}",
+    "Learning {topic} at fifty", "Weeknote: quiet week, big decisions",
+]  # fmt: skip
+STORY_SUMMARIES = [
+    "What we tried, what worked and what we'd do differently.",
+    "A short write-up of our work on {topic} in {team}, for anyone thinking of trying it.",
+    "Why {topic} matters to residents in {hood}, and what we are doing about it.",
+    "Some honest notes from a busy month at {place}.",
+    "How a small team at {place} made {topic} part of the week.",
+    "Everything I wish I'd known before I started on {topic}.",
+    "The highlights of {n} weeks in {team}: new faces, old problems and a lot of tea.",
+    "We asked {n} colleagues about {topic}. Here is what they said.",
+    "A look behind the scenes at {team}, and how you can get involved.",
+    "What happened when we stopped guessing and asked residents in {hood}.",
+]  # fmt: skip
+STORY_HEADINGS = [
+    "Where we started", "What we tried", "What went well", "What we'd do differently",
+    "What residents said", "The numbers", "What's next", "How you can help",
+    "Things I learnt", "A typical day", "Why it matters", "Thanks",
+]  # fmt: skip
+STORY_SENTENCES = [
+    "We started with a simple question: what would make {topic} easier for the people "
+    "who use our services?",
+    "Nobody in {team} had done anything quite like it before.",
+    "It took longer than we hoped, but we got there in the end.",
+    "The first week was mostly listening.",
+    "We met at {place} every {when}, with whoever could make it.",
+    "Residents in {hood} were generous with their time and very honest with us.",
+    "I had assumed {topic} was the hard part; it turned out to be {topic2}.",
+    "Three of us had never met before this, and now we have lunch together most weeks.",
+    "We kept a shared document of everything we learnt, warts and all.",
+    "A colleague from another organisation showed us a much simpler way to do it.",
+    "We cut the form from {n} pages to two, and nobody has missed the rest.",
+    "It was the small things that made the biggest difference.",
+    "Not everything worked: our first idea was quietly dropped after a fortnight.",
+    "The team now spends an hour a week on {topic}, and it shows.",
+    "If you are thinking of trying this, start small and tell people what you are doing.",
+    "We wrote our weeknotes in the open, which kept us honest.",
+    "People kept asking how they could join in, which was lovely.",
+    "After {years} years in the job, I still learnt something new every day.",
+    "Our manager gave us the time, which made all the difference.",
+    "We asked for feedback at every step, even when we didn't want to hear it.",
+    "The waiting list has come down by a third since the spring.",
+    "Most of the work happened in corridors and over cups of tea.",
+    "I was nervous about presenting it, but the room was kind.",
+    "We borrowed a lot from what {team} had already done.",
+    "The best ideas came from people on the front line.",
+    "There is still plenty to do, and we would love some help with {topic2}.",
+]  # fmt: skip
+STORY_LISTS = [
+    "- start with one small thing\n- write down what happened\n- tell someone about it",
+    "1. Ask residents first\n2. Try it for a fortnight\n3. Keep what works",
+    "- **time**: an hour a week\n- **people**: anyone who's interested\n- **cost**: biscuits",
+    "- what went well\n- what didn't\n- what we'll try next",
+    "1. Book a room at {place}\n2. Invite {team}\n3. Put the kettle on",
+]  # fmt: skip
+STORY_QUOTES = [
+    "It felt like someone was finally listening.",
+    "I didn't know the partnership did this. I'll tell my neighbours.",
+    "Working in the open is a habit, not a project.",
+    "We should have done this years ago.",
+]  # fmt: skip
+STORY_CLOSINGS = [
+    "If you'd like to know more, get in touch: I'm always happy to chat.",
+    "Thanks to everyone in {team} who made this happen.",
+    "More next time. Comments and questions very welcome below.",
+    "You can find our notes and templates at https://example.org/owls.",
+    "",
+]  # fmt: skip
+STORY_COMMENTS = [
+    "Thanks for writing this up: really useful.", "Lovely to read, thank you.",
+    "We've been trying the same thing in {team}. Can we compare notes?",
+    "This is brilliant. Could you share the template?",
+    "I went to one of the {topic} sessions and can recommend it.",
+    "Really honest write-up. The bit about what didn't work was the most helpful.",
+    "Is there a recording for those of us on shifts?",
+    "Great to see this happening at {place}.",
+    "Could we do something similar for {topic}?",
+    "Thank you! Sharing this with my team.",
+    "How did you get the time for it? That's always our problem.",
+    "I'd love to help with the next one.",
+    "Good to hear residents were involved from the start.",
+    "Well done all. Looking forward to the next instalment.",
+]  # fmt: skip
+SERIES_TITLES = [
+    "{team} weeknotes", "Notes from {place}", "{topic} in practice", "A year in {team}",
+    "{hood} diaries", "Show and tell: {team}", "Small experiments in {topic}",
+    "Monthly notes from {team}", "Learning {topic} in the open", "Letters from the ward",
+]  # fmt: skip
+SERIES_SUMMARIES = [
+    "What {team} did this week, what went well and what we're stuck on.",
+    "Short posts on {topic}, by the people doing it.",
+    "Stories from {place} and the people who work there.",
+    "A few of us write in turn about life in {hood}.",
+    "",
+]  # fmt: skip
+REVIEW_NOTES = [
+    "Lovely piece. Could you add a line on who to contact to find out more?",
+    "Please take out the resident's name in the second paragraph.",
+    "Could you shorten the summary to a sentence or two?",
+]  # fmt: skip

@@ -30,7 +30,7 @@ from sociable.audience import Audience
 from sociable.markdown import render_markdown
 
 from . import names
-from .bulk import copy_rows, reserve_ids, when
+from .bulk import copy_model, reserve_ids, when
 from .people import fold
 from .world import DAY, Pool, World
 
@@ -183,36 +183,12 @@ def seed_opportunities(world: World) -> None:
     for offset, opportunity in enumerate(planned):  # in the order they were posted
         opportunity["id"] = first_id + offset
     rows = (o["row"] | {"id": o["id"]} for o in planned)
-    copy_model(world, Opportunity, rows, with_ids=True)
+    copy_model(world.tally, Opportunity, rows, with_ids=True)
     links = {"needs": Opportunity.skills_needed, "teaches": Opportunity.skills_taught}
     for key, skills in links.items():
         rows = ({"opportunity_id": o["id"], "skill_id": s} for o in planned for s, _ in o[key])
-        copy_model(world, skills.through, rows)
-    copy_model(world, Interest, (row for o in planned for row in writer.interest(o)))
-
-
-def copy_model(world: World, model, rows: Iterable[dict], *, with_ids: bool = False) -> int:
-    """COPY ``rows`` (attribute names to values) into ``model``'s table, in every column the
-    model has: those a row leaves out get the field's default, as a new row would. Without
-    ``with_ids`` the primary keys come from the table's sequence."""
-    fields = [f for f in model._meta.concrete_fields if with_ids or not f.primary_key]
-    attnames = [f.attname for f in fields]
-    defaults = {f.attname: f.get_default() for f in fields}
-
-    def ordered():
-        checked = False
-        for row in rows:
-            if not checked:  # a name the model does not have is a mistake here
-                unknown = set(row) - set(attnames)
-                if unknown:
-                    raise ValueError(f"{model.__name__} has no column {sorted(unknown)}")
-                checked = True
-            yield [row[name] if name in row else defaults[name] for name in attnames]
-
-    table = model._meta.db_table
-    written = copy_rows(table, [f.column for f in fields], ordered())
-    world.tally.add(table, written)
-    return written
+        copy_model(world.tally, skills.through, rows)
+    copy_model(world.tally, Interest, (row for o in planned for row in writer.interest(o)))
 
 
 class _Writer:

@@ -81,3 +81,41 @@ def group_descriptions(rng, topics, places, count: int = 600) -> TextPool:
 def event_descriptions(rng, topics, places, count: int = 400) -> TextPool:
     templates = names.EVENT_DESCRIPTIONS
     return TextPool([_fill(rng, rng.choice(templates), topics, places) for _ in range(count)])
+
+
+def _paragraph(rng: random.Random, fewest: int, most: int) -> str:
+    return " ".join(rng.sample(names.STORY_SENTENCES, rng.randint(fewest, most)))
+
+
+def story_bodies(rng, topics, places, count: int = 400) -> TextPool:
+    """Stories a few paragraphs long, in sections, with a list or a quotation here and there:
+    from a minute's reading to six or so."""
+    texts = []
+    for _ in range(count):
+        parts = [_paragraph(rng, 2, 4)]
+        sections = rng.choice([1, 2, 2, 3, 3, 4, 5, 6, 8])
+        for heading in rng.sample(names.STORY_HEADINGS, sections):
+            parts += [f"## {heading}", _paragraph(rng, 2, 6)]
+            roll = rng.random()
+            if roll < 0.3:
+                parts.append(rng.choice(names.STORY_LISTS))
+            elif roll < 0.45:
+                parts.append(f"> {rng.choice(names.STORY_QUOTES)}")
+            if rng.random() < 0.6:
+                parts.append(_paragraph(rng, 2, 5))
+        closing = rng.choice(names.STORY_CLOSINGS)
+        if closing:
+            parts.append(closing)
+        body = "\n\n".join(parts).replace("{hood}", rng.choice(names.NEIGHBOURHOODS))
+        texts.append(_fill(rng, body, topics, places))
+    return TextPool(texts)
+
+
+def story_comments(rng, topics, places, count: int = 1000) -> TextPool:
+    texts = []
+    for _ in range(count):
+        body = rng.choice(names.STORY_COMMENTS if rng.random() < 0.6 else names.REPLIES)
+        if rng.random() < 0.25:
+            body = f"{body} {rng.choice(names.MIDDLES)}"
+        texts.append(_fill(rng, body, topics, places))
+    return TextPool(texts)

@@ -27,6 +27,21 @@ BIG_THREAD_SIZE = 10_000
 # Opportunities at each level (issue 21): fewer per person as the partnership grows, as a
 # few hundred teams post them whatever the number of people who may answer.
 OPPORTUNITIES = {"S": 2_000, "M": 10_000, "L": 50_000}
+# Stories at each level: a few writers in every team, more as the partnership grows.
+STORIES = {"S": 5_000, "M": 50_000, "L": 200_000}
+
+
+def at_level(people: int, counts: dict[str, int]) -> int:
+    """The level's count at a level's people, on the straight line between the two levels
+    around any other number (from none at no people), and in proportion beyond L."""
+    points = sorted((LEVELS[level][0], count) for level, count in counts.items())
+    below = (0, 0)
+    for level_people, count in points:
+        if people <= level_people:
+            share = (people - below[0]) / (level_people - below[0])
+            return round(below[1] + share * (count - below[1]))
+        below = (level_people, count)
+    return round(people * below[1] / below[0])
 
 
 @dataclass(frozen=True)
@@ -37,6 +52,7 @@ class Plan:
     big_threads: int | None = None  # None: worked out from the number of posts
     big_thread_size: int = BIG_THREAD_SIZE
     opportunities: int | None = None  # None: worked out from the number of people
+    stories: int | None = None  # None: worked out from the number of people
 
     @property
     def groups(self) -> int:
@@ -44,19 +60,17 @@ class Plan:
 
     @property
     def opportunity_count(self) -> int:
-        """The level's number at a level's people (2,000 at S, 10,000 at M, 50,000 at L),
-        on the straight line between the two levels around any other number (from none at
-        no people), and in proportion to the people beyond L."""
+        """2,000 opportunities at S, 10,000 at M, 50,000 at L (``at_level``)."""
         if self.opportunities is not None:
             return self.opportunities
-        points = sorted((LEVELS[level][0], count) for level, count in OPPORTUNITIES.items())
-        below = (0, 0)
-        for people, count in points:
-            if self.people <= people:
-                share = (self.people - below[0]) / (people - below[0])
-                return round(below[1] + share * (count - below[1]))
-            below = (people, count)
-        return round(self.people * below[1] / below[0])
+        return at_level(self.people, OPPORTUNITIES)
+
+    @property
+    def story_count(self) -> int:
+        """5,000 stories at S, 50,000 at M, 200,000 at L (``at_level``)."""
+        if self.stories is not None:
+            return self.stories
+        return at_level(self.people, STORIES)
 
     @property
     def big_thread_count(self) -> int:

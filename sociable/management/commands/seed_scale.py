@@ -8,7 +8,7 @@ from sociable.scale.world import BIG_THREAD_SIZE
 class Command(BaseCommand):
     help = (
         "Add a large generated partnership for performance work: people, profiles, groups, "
-        "events and discussions. Levels: "
+        "events, discussions, opportunities and stories. Levels: "
         + "; ".join(f"{k} = {p:,} people and {m:,} posts" for k, (p, m) in LEVELS.items())
         + "."
     )
@@ -61,7 +61,8 @@ class Command(BaseCommand):
             )
         self.stdout.write(
             f"Seeding {plan.people:,} people, {plan.posts:,} posts ({plan.big_thread_count} "
-            f"threads of {plan.big_thread_size:,}), {plan.groups:,} groups; seed {plan.seed}."
+            f"threads of {plan.big_thread_size:,}), {plan.groups:,} groups, "
+            f"{plan.story_count:,} stories; seed {plan.seed}."
         )
         tally = seed_scale(plan, say=self.stdout.write)
         self.stdout.write("\nTime per phase:")
