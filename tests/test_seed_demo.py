@@ -7,9 +7,11 @@ from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import AnonymousUser
+from django.core.files.storage import default_storage
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
+from django.test.utils import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,7 +51,12 @@ from profiles.selectors import DirectoryFilters
 from profiles.services import RELATION_KIND
 from sociable import demo
 from sociable.accounts.models import Organisation, OrganisationDomain, User
+from sociable.notifications.models import Notification
 from sociable.viewer import Viewer
+from stories import demo as stories_demo
+from stories import roles as story_roles
+from stories import selectors as story_selectors
+from stories.models import Follow, Image, Revision, Series, Story, StoryTag
 
 
 def counts():
@@ -84,7 +91,29 @@ def counts():
         Conversation.objects.count(),
         Introduction.objects.count(),
         SearchWord.objects.count(),
+        Series.objects.count(),
+        Story.objects.count(),
+        StoryTag.objects.count(),
+        Image.objects.count(),
+        Revision.objects.count(),
+        Follow.objects.count(),
+        Notification.objects.count(),
     )
+
+
+def stored_story_images() -> int:
+    try:
+        folders, _ = default_storage.listdir("story-images")
+    except FileNotFoundError:
+        return 0
+    return sum(len(default_storage.listdir(f"story-images/{f}")[1]) for f in folders)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def media_in_a_temporary_folder(tmp_path_factory):
+    """The demo's pictures (groups', stories') go to a folder of this module's own."""
+    with override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield
 
 
 @pytest.fixture(scope="class")
@@ -103,10 +132,11 @@ def person(email: str) -> User:
 @pytest.mark.django_db
 def test_seeding_twice_neither_fails_nor_duplicates():
     call_command("seed_demo", force=True)
-    first = counts()
+    first, pictures = counts(), stored_story_images()
     call_command("seed_demo", force=True)
 
     assert counts() == first
+    assert stored_story_images() == pictures == 3 * Image.objects.count()  # 480, 960, 1600
     assert first[0] >= 3 and first[2] >= 50
     assert first[12] >= 8 and first[15] > 100  # groups, RSVPs
     assert first[18] >= 8 and first[19] >= 12 and first[20] > 200  # boards, threads, posts
@@ -280,7 +310,7 @@ class TestTheSeededForums:
             assert board.threads.exists(), board.name
 
     def test_every_thread_adds_up(self):
-        for thread in Thread.objects.all():
+        for thread in Thread.objects.filter(for_story=False):
             posts = list(thread.posts.order_by("created_at", "pk"))
             published = [p for p in posts if p.status == Post.Status.PUBLISHED]
             assert thread.post_count == len(published), thread.title
@@ -422,3 +452,122 @@ class TestTheDemosConversations:
         client.force_login(person("amara.okafor@kirkfield.gov.uk"))
         page = client.get(fatima.get_absolute_url()).content.decode()
         assert "Thanks from colleagues" in page and "three ideas for the carers" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("seeded_once")
+class TestTheSeededStories:
+    """Stories and weeknotes a visitor reads after `make demo` (seeded once for the class)."""
+
+    def test_the_digital_team_writes_weeknotes_in_the_open_every_week(self):
+        series = Series.objects.get(title=stories_demo.WEEKNOTES)
+        writers = list(series.writers.select_related("profile__team"))
+        weeknotes = list(series.stories.out().filter(author__in=writers))
+        now = timezone.now()
+
+        assert series.audience == "public" and series.cadence == "weekly"
+        assert len(writers) == 3
+        assert {w.profile.team.name for w in writers} == {"Digital and information services"}
+        assert len(weeknotes) >= 3
+        assert all(now - timedelta(weeks=5) < s.published_at < now for s in weeknotes)
+        assert len({s.published_at.isocalendar()[:2] for s in weeknotes}) == len(weeknotes)
+        for story in weeknotes:
+            assert {"What we did", "What we learned", "What's next"} <= {
+                line.removeprefix("## ") for line in story.body.splitlines()
+            }, story.title
+        assert series.stories.filter(revisions__isnull=False).exists()  # one edited since
+        assert Story.objects.get(title__startswith="Weeknote 1").images.count() == 1
+
+    def test_stories_are_tagged_from_the_directorys_own_vocabulary(self):
+        tags = StoryTag.objects.select_related("tag")
+
+        assert tags.count() >= 15
+        assert all(row.tag.curated for row in tags), [r.tag.name for r in tags if not r.tag.curated]
+
+    def test_a_partners_guest_post_was_published_by_the_demos_story_editor(self):
+        editor = person("priya.shah@kirkfieldva.org.uk")
+        guest = Story.objects.get(published_by__isnull=False)
+
+        assert guest.is_guest_post and guest.is_out
+        assert guest.published_by == editor
+        assert editor.groups.filter(name=story_roles.EDITORS).exists()
+        assert editor.has_perm("stories.edit_stories") and not editor.is_superuser
+        assert guest.author.organisation.kind in ("voluntary", "nhs_trust")
+        assert not guest.series.writers.filter(pk=guest.author_id).exists()
+        assert guest.featured and guest.images.exists()
+
+    def test_the_editors_queue_shows_a_proposal_waiting(self, client_as):
+        editor = person("priya.shah@kirkfieldva.org.uk")
+        waiting = list(story_selectors.to_review(editor))
+
+        page = client_as(editor).get(reverse("stories:review-queue")).content.decode()
+
+        assert len(waiting) == 1 and waiting[0].author.organisation is None  # from a resident
+        assert waiting[0].title.replace("'", "&#x27;") in page
+        assert Notification.objects.filter(recipient=editor, kind="story_review").exists()
+
+    def test_the_choir_tells_its_story_with_pictures(self, client_as):
+        choir = Group.objects.get(name=groups_demo.CHOIR)
+        story = Story.objects.get(group=choir)
+        images = list(story.images.all())
+        member = client_as(person("gareth.lloyd@kirkfield.gov.uk"))
+
+        page = member.get(story.get_absolute_url()).content.decode()
+
+        assert choir.memberships.filter(user=story.author, role="organiser").exists()
+        assert story.is_out and story.featured and len(images) == 2
+        assert all(len(image.alt) > 40 and image.caption for image in images)
+        assert page.count('<figure class="sociable-figure"') == 2 and "[image" not in page
+        picture = member.get(images[0].url(960))
+        assert picture.status_code == 200 and picture["Content-Type"] == "image/jpeg"
+
+    def test_a_scheduled_story_a_draft_for_amara_and_one_for_staff_only(self, client_as):
+        amara = person("amara.okafor@kirkfield.gov.uk")
+        now = timezone.now()
+        scheduled = Story.objects.get(status="published", published_at__gt=now)
+        staff_only = Story.objects.get(audience="staff")
+
+        mine = client_as(amara).get(reverse("stories:mine")).content.decode()
+
+        assert scheduled.published_at < now + timedelta(days=7)
+        assert scheduled not in Story.objects.out()
+        draft = Story.objects.get(author=amara, status="draft")
+        assert draft.title in mine
+        assert staff_only.is_out
+        assert staff_only in Story.objects.visible_to(person("tom.whitaker@kth.nhs.uk"))
+        for outsider in (AnonymousUser(), person("jordan.reid@example.com")):
+            assert staff_only not in Story.objects.visible_to(outsider)
+
+    def test_comments_form_trees_at_their_times_on_the_stories_threads(self):
+        now = timezone.now()
+        threads = Thread.objects.filter(for_story=True).select_related("story")
+
+        assert threads.count() == Story.objects.filter(status="published").count()
+        assert Post.objects.filter(thread__for_story=True).count() >= 12
+        assert Post.objects.filter(thread__for_story=True, parent__parent__isnull=False).exists()
+        for thread in threads:
+            story = thread.story
+            posts = list(thread.posts.order_by("created_at", "pk"))
+            assert thread.created_at == story.published_at, story.title
+            assert thread.next_seq == len(posts) + 2, story.title  # comments start at 2
+            assert [int(p.path.rsplit(".", 1)[-1]) for p in posts] == list(
+                range(2, len(posts) + 2)
+            ), story.title
+            assert all(story.published_at < p.created_at <= now for p in posts), story.title
+            assert thread.last_activity_at == max(
+                [story.published_at, *(p.created_at for p in posts)]
+            ), story.title
+
+    def test_amara_follows_the_weeknotes_and_home_and_her_bell_carry_them(self, client_as):
+        amara = person("amara.okafor@kirkfield.gov.uk")
+        series = Series.objects.get(title=stories_demo.WEEKNOTES)
+        latest = series.stories.out().first()
+
+        home = client_as(amara).get("/").content.decode()
+
+        assert Follow.objects.filter(follower=amara, series=series).exists()
+        assert latest.title.replace("'", "&#x27;") in home
+        told = Notification.objects.filter(recipient=amara, kind="story")
+        assert told.count() == series.stories.out().count()
+        out = dict(series.stories.values_list("pk", "published_at"))
+        assert all(n.created_at == out[int(n.key.split(":")[1])] for n in told)  # when it was
