@@ -82,6 +82,15 @@ NOT_PAGES = {
     "opportunities:stats-csv": "a CSV download",
     "opportunities:moderate": "POST only",
     "opportunities:agree": "a line manager's link, sent by email, that works once",
+    "stories:feed": "an Atom feed",
+    "stories:tag-feed": "an Atom feed",
+    "stories:series-feed": "an Atom feed",
+    "stories:author-feed": "an Atom feed",
+    "stories:image": "an image (a JPEG)",
+    "stories:follow": "POST only",
+    "stories:feature": "POST only",
+    "stories:unschedule": "POST only",
+    "stories:series-writer": "POST only",
     "notifications:notify-receipt": "GOV.UK Notify's delivery receipts (JSON, POST)",
     "mfa_download_recovery_codes": "a text file",
     # Redirects, not pages: where they lead is crawled.
@@ -308,6 +317,7 @@ def _own_pages(user) -> list[str]:
     from opportunities.models import Opportunity
     from profiles.models import ProfileSkill
     from sociable.accounts.models import User
+    from stories.models import Story
 
     urls = []
     membership = (
@@ -346,6 +356,15 @@ def _own_pages(user) -> list[str]:
             reverse("opportunities:detail", args=[opportunity.pk]),
             reverse("opportunities:edit", args=[opportunity.pk]),
         ]
+    draft = Story.objects.filter(author=user).exclude(status="published").order_by("pk").first()
+    if draft is not None:
+        urls += [
+            reverse(f"stories:{name}", args=[draft.pk])
+            for name in ("edit", "images", "publish", "delete")
+        ]
+    if user.has_perm("stories.edit_stories"):  # the editors read any story's history
+        revised = Story.objects.filter(revisions__isnull=False).order_by("pk").first()
+        urls += [reverse("stories:history", args=[revised.pk])] if revised else []
     other = User.objects.filter(email__in=VIEWERS[1:]).exclude(pk=user.pk).order_by("email")
     urls += [reverse("profiles:profile-detail", args=[person.username]) for person in other[:1]]
     return urls
