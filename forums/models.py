@@ -15,6 +15,7 @@ from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from taggit.managers import TaggableManager
 
@@ -30,7 +31,7 @@ AUTO_HIDDEN_REASON = "Hidden after several reports, until a moderator reviews it
 
 
 class BoardQuerySet(AudienceQuerySet):
-    group_field = "group"
+    group_field = "members_group"
     member_groups = MEMBER_GROUPS
 
 
@@ -59,6 +60,17 @@ class Board(AudienceModel):
     # Where stories' comments live (``stories.comments``), one board per audience: never
     # listed, followed or written in as a board; each thread is reached from its story.
     for_stories = models.BooleanField(default=False, editable=False)
+    # The group whose members-only stories' comments the board holds (its members see it).
+    story_group = models.ForeignKey(
+        "groups.Group", on_delete=models.CASCADE, null=True, blank=True, editable=False,
+        related_name="+",
+    )  # fmt: skip
+    # The group whose members see a board for its members: its own board's or its stories'.
+    members_group = models.GeneratedField(
+        expression=Coalesce("group", "story_group"),
+        output_field=models.BigIntegerField(null=True),
+        db_persist=True,
+    )
     moderators = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -82,7 +94,8 @@ class Board(AudienceModel):
 
     def has_member(self, user) -> bool:
         # The group's own rule, asked without fetching the group.
-        return self.group_id is not None and Group(pk=self.group_id).has_member(user)
+        group_id = self.group_id or self.story_group_id
+        return group_id is not None and Group(pk=group_id).has_member(user)
 
 
 class ThreadQuerySet(models.QuerySet):

@@ -43,8 +43,9 @@ def tell_about_post(post: Post) -> int:
         title=f"{name} mentioned you in “{thread.title}”",
         **common,
     )
-    first_post = (
-        post.parent_id is None
+    first_post = (  # a thread's opening (a story's comments have none: each is a reply)
+        not thread.for_story
+        and post.parent_id is None
         and not Post.objects.filter(thread=thread, path__lt=post.path).exists()
     )
     if first_post:

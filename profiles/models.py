@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Greatest, Upper
 from django.utils import timezone
+from django.utils.text import slugify
 from taggit.models import TagBase
 
 from sociable.audience import Audience, AudienceQuerySet
@@ -84,6 +85,15 @@ class Skill(TagBase):
         self.name = normalise_name(self.name)
         self.key = skill_key(self.name)
         super().save(*args, **kwargs)
+
+    def slugify(self, tag: str, i: int | None = None) -> str:
+        """taggit's address for a name; for a name of signs alone ("&", "+"), which has
+        none, one from its folded key ("and") or "skill", so its page can be linked."""
+        slug = super().slugify(tag, i)
+        if slug.strip("_-0123456789"):
+            return slug
+        base = slugify(skill_key(tag).replace("+", " plus ").replace("#", " sharp ")) or "skill"
+        return base if i is None else f"{base}_{i}"
 
     def get_absolute_url(self) -> str:
         # The page itself is composed in sociable/ (people here, groups beside them).

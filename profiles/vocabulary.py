@@ -24,7 +24,8 @@ def skill_key(name: str) -> str:
     """Fold a name for comparison: no case, accents, punctuation or extra spaces."""
     folded = unicodedata.normalize("NFKD", name.casefold().replace("&", " and "))
     folded = "".join(c for c in folded if not unicodedata.combining(c))
-    return _NOT_WORD.sub(" ", folded).strip()
+    # At most as long as a name ("&" folds to " and ", longer than it was).
+    return _NOT_WORD.sub(" ", folded).strip()[:MAX_NAME_LENGTH].strip()
 
 
 def split_names(text: str) -> list[str]:

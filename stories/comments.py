@@ -3,8 +3,9 @@ and moderation, one queue and one log for everything (ADR 0023).
 
 The thread lives on a board of the story's audience, so its posts carry that audience
 (the forums' search and notifications read it from there): one board, never listed, for
-public stories, one for the community's, one for staff's, one per organisation; a story for
-a group's members has its comments on the group's own board. When a story's audience
+public stories, one for the community's, one for staff's, one per organisation, and one per
+group for stories for its members alone (``Board.story_group``: not the group's own board,
+which may be open wider than its members). When a story's audience
 changes, its thread moves with it. The thread is made when the story is published, locked
 until the story is out (``services.announce`` opens it), and its page is the story's.
 """
@@ -13,7 +14,6 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from forums.group_boards import board_for as group_board
 from forums.models import Board, Subscription, Thread
 from sociable import registry
 from sociable.audience import Audience
@@ -30,7 +30,14 @@ COMMENTS_BOARD_NAMES = {
 def board_for(story) -> Board:
     """The board whose audience is ``story``'s, made if there is none."""
     if story.audience == Audience.MEMBERS:
-        return group_board(story.group)
+        group = story.group
+        slug, name = f"story-comments-group-{group.pk}", f"Comments on {group.name} stories"
+        board, _ = Board.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name[:120], "audience": Audience.MEMBERS, "story_group": group,
+                      "for_stories": True, "position": STORY_BOARDS_AFTER},
+        )  # fmt: skip
+        return board
     if story.audience == Audience.ORGANISATION:
         organisation = story.audience_organisation
         slug, name = (

@@ -22,7 +22,9 @@ KINDS = [NEW_STORIES, REVIEWS]
 
 def published(story: Story) -> int:
     """Tell the people following its author or its series that ``story`` is out."""
-    follows = Q(author_id=story.author_id)
+    follows = Q(pk__in=[])  # no writer (their account gone): not every author-less row
+    if story.author_id:
+        follows |= Q(author_id=story.author_id)
     if story.series_id:
         follows |= Q(series_id=story.series_id)
     followers = User.objects.filter(

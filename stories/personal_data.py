@@ -1,11 +1,13 @@
 """A person's stories: their part of the download, and what deleting their account does.
 
-Their drafts go; their published stories go too (with images and comments) when they ask
-for what they wrote to go, as their posts do. Whom they follow goes (with the account);
-series they started stay, for their co-authors.
+Their drafts go, and stories waiting for their time; their published stories go too (with
+images and comments) when they ask for what they wrote to go, as their posts do. Whom they
+follow goes (with the account); series they started stay, for their co-authors.
 """
 
 from __future__ import annotations
+
+from django.utils import timezone
 
 from sociable.accounts.models import User
 
@@ -38,10 +40,11 @@ def export(user: User) -> dict:
 
 
 def leave_stories(leaving, result) -> None:
-    """Drafts and proposals go; published stories too when the person asked for what they
-    wrote to go (else they stay, told by "a former member", as their posts do)."""
+    """Drafts, proposals and stories waiting for their time go (nobody has read them: none
+    comes out later by "a former member"); stories out go too when the person asked for
+    what they wrote to go (else they stay, told by "a former member", as their posts do)."""
     stories = Story.objects.filter(author=leaving.user)
     if not leaving.delete_posts:
-        stories = stories.exclude(status=Story.Status.PUBLISHED)
+        stories = stories.exclude(status=Story.Status.PUBLISHED, published_at__lte=timezone.now())
     for story in stories:
         services.delete(story=story, by=leaving.user)

@@ -40,6 +40,8 @@ def with_card_data(stories, viewer):
     members-only group): ``series_shown`` and ``group_shown`` say whether ``viewer`` may
     see them, and so be told their names."""
     lead = Image.objects.filter(story_id=OuterRef("pk")).order_by("number")
+    # Never the text (up to 40,000 characters, twice) nor its words: no card shows them.
+    stories = stories.defer("body", "body_html", "search_document")
     return stories.select_related("author__organisation", "series", "group").annotate(
         lead=Subquery(
             lead.values(

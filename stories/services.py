@@ -117,6 +117,12 @@ def save(
         _check_own(story, writer)
         story = Story.objects.select_for_update().get(pk=story.pk)
     _check_audience(writer, audience, group, series)
+    joins = story is not None and series is not None and story.series_id != series.pk
+    if joins and story.status == Status.PUBLISHED and not publishes_directly(writer, series):
+        # Else a story published alone could join any series, its writers unasked.
+        raise ValidationError(
+            {"series": "Only the series' writers publish in it: choose another, or none."}
+        )
     title, summary, body = title.strip(), summary.strip(), body.strip()
     if story is None:
         story = Story(author=writer)

@@ -128,7 +128,10 @@ def story_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "more": selectors.more_in_series(viewer, story) if series else [],
         "mine": viewer.signed_in and story.author_id == viewer.pk,
         "editor": services.is_editor(request.user),
-        "reviewer": story.status == Story.Status.PROPOSED and services.reviews(request.user, story),
+        # Someone else's proposal only: nobody reviews their own story.
+        "reviewer": story.status == Story.Status.PROPOSED
+        and story.author_id != viewer.pk
+        and services.reviews(request.user, story),
     }
     authors, followed = selectors.follows_of(viewer)
     context["following_author"] = story.author_id in authors

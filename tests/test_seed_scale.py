@@ -383,12 +383,12 @@ class TestTheSeededStories:
         for story in published:
             thread, board = story.thread, story.thread.board
             assert thread.for_story
-            assert board.for_stories == (story.audience != Audience.MEMBERS), story.pk
+            assert board.for_stories, story.pk
             assert (board.audience, board.audience_organisation_id) == (
                 story.audience, story.audience_organisation_id
             )  # fmt: skip
             if story.audience == Audience.MEMBERS:
-                assert board.group_id == story.group_id
+                assert (board.story_group_id, board.group_id) == (story.group_id, None)
             assert thread.is_locked == (story.published_at > now), story.pk
             assert (thread.title, thread.author_id) == (story.title, story.author_id)
             assert thread.subscriptions.filter(user=story.author).exists()

@@ -11,7 +11,7 @@ its slug, HTML and reading time are the services' own for its title and text (th
 come from a few hundred, each rendered once by ``render_markdown``).
 
 Every published story has its thread (``stories.comments.open_comments``) on the board of
-its audience (one per audience and organisation; a group's own board for its members),
+its audience (one per audience and organisation, and per group for its members),
 locked until the story is out and followed by its writer. A tenth of those out have a few
 comments, and some (at least ``BUSY_STORIES``) have 200 to 300. Comments are posts as
 ``forums.services`` writes them: sequence numbers from 2 (no comment is the thread's
@@ -31,6 +31,7 @@ from django.contrib.auth.models import Group as Role
 from django.utils.text import slugify
 
 from forums.models import MAX_DEPTH, SEQ_WIDTH, Board, Post, Subscription, Thread
+from groups.models import Group
 from profiles.models import Skill
 from sociable.accounts.models import User
 from sociable.audience import Audience
@@ -139,13 +140,14 @@ class _Writer:
         self.states = _cum(STATES)
         self.staff_audiences = _cum(STAFF_AUDIENCES)
         self.resident_audiences = _cum(RESIDENT_AUDIENCES)
-        # Members-only groups, open, with their own members-only board: a story for the
-        # members of one has its comments there.
-        boards = dict(
-            Board.objects.filter(group__isnull=False, audience=A.MEMBERS).values_list(
-                "group_id", "id"
-            )
-        )
+        # Members-only groups, open: a story for the members of one has its comments on
+        # the board of the group's stories (``stories.comments.board_for``).
+        before = Board.objects.filter(for_stories=True).count()
+        boards = {
+            group.pk: comments.board_for(SimpleNamespace(audience=A.MEMBERS, group=group)).pk
+            for group in Group.objects.filter(audience=A.MEMBERS, closed_at__isnull=True)
+        }
+        world.tally.add("forums_board", Board.objects.filter(for_stories=True).count() - before)
         self.group_boards = boards
         settled = self.end - 2 * DAY  # members who joined before the last day or two
         self.group_writers = {
