@@ -11,13 +11,13 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 
 from groups.models import Group
 from profiles.models import Skill
 
-from .models import Follow, Image, Series, Story, StoryTag
+from .models import Follow, Image, Revision, Series, Story, StoryTag, editors
 
 PAGE_SIZE = 12
 MORE_IN_SERIES = 4
@@ -135,6 +135,30 @@ def for_home(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
         .order_by("-followed", "-published_at", "-pk")
     )
     return list(with_card_data(stories, viewer)[:limit])
+
+
+def story_page(viewer, pk: int) -> Story | None:
+    """The story ``viewer`` may read, with all its page asks of it in the same query: its
+    tags (``tag_list``: names and addresses), whether it was edited since it came out, and
+    for someone signed in whether they follow its writer and its series and edit stories."""
+    tags = StoryTag.objects.filter(content_object_id=OuterRef("pk")).order_by("tag__name")
+    annotations = {
+        "tag_list": ArraySubquery(tags.values(json=JSONObject(name="tag__name", slug="tag__slug"))),
+        "edited": Exists(Revision.objects.filter(story_id=OuterRef("pk"))),
+    }
+    if viewer.signed_in:
+        follows = Follow.objects.filter(follower_id=viewer.pk)
+        annotations |= {
+            "following_author": Exists(follows.filter(author_id=OuterRef("author_id"))),
+            "following_series": Exists(follows.filter(series_id=OuterRef("series_id"))),
+            "viewer_edits": Exists(editors().filter(pk=viewer.pk)),
+        }
+    stories = Story.objects.readable_by(viewer).filter(pk=pk)
+    return (
+        stories.select_related("author__organisation", "series", "group", "thread")
+        .annotate(**annotations)
+        .first()
+    )
 
 
 def own(user):

@@ -112,7 +112,9 @@ def series_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def story_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     viewer = request.viewer
-    story = get_story_for_viewer(viewer, pk)
+    story = selectors.story_page(viewer, pk)
+    if story is None:
+        raise Http404("No such story")
     if slug != story.slug:
         return redirect(story, permanent=True)
     images = list(story.images.all())
@@ -122,20 +124,17 @@ def story_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         "story": story,
         "body": body,
         "unplaced": unplaced,
-        "tags": list(story.tags.order_by("name")),
+        "tags": story.tag_list,
         "series": series,
         "group": group,
         "more": selectors.more_in_series(viewer, story) if series else [],
         "mine": viewer.signed_in and story.author_id == viewer.pk,
-        "editor": services.is_editor(request.user),
+        "editor": getattr(story, "viewer_edits", False),
         # Someone else's proposal only: nobody reviews their own story.
         "reviewer": story.status == Story.Status.PROPOSED
         and story.author_id != viewer.pk
         and services.reviews(request.user, story),
     }
-    authors, followed = selectors.follows_of(viewer)
-    context["following_author"] = story.author_id in authors
-    context["following_series"] = story.series_id in followed
     if story.thread_id and story.is_out:
         context.update(_comments(request, story))
     return render(request, "stories/story_detail.html", context)
