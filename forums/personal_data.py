@@ -162,7 +162,7 @@ def _forums(user: User) -> dict:
 def plan(user: User, plan) -> None:
     """Say how many posts and threads the person wrote."""
     plan.post_count = Post.objects.filter(author=user).count()
-    plan.thread_count = Thread.objects.filter(author=user).count()
+    plan.thread_count = Thread.objects.filter(author=user, for_story=False).count()
 
 
 def erase_posts(leaving, result) -> None:

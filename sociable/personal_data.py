@@ -113,6 +113,8 @@ class DeletionPlan:
     handed_over: list[tuple[Any, User]] = field(default_factory=list)  # (group, successor)
     closing: list[Any] = field(default_factory=list)  # groups
     places_given_up: int = 0
+    stories_out: int = 0  # published and out: they stay unless what they wrote goes
+    stories_unread: int = 0  # drafts, proposals and scheduled ones: they go
 
 
 @dataclass

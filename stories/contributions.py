@@ -17,6 +17,7 @@ def register() -> None:
         kinds.register(kind)
     anchors.register("stories.Story", Story.objects.readable_by)
     registry.data_exports.add(personal_data.export, order=60)
+    registry.deletion_plans.add(personal_data.plan, order=30)
     registry.erasure_steps.add(personal_data.leave_stories, order=15)
     registry.search_parts.add(search.search_stories, order=45)
     registry.home_panels.add(home.panel, order=45)

@@ -39,6 +39,14 @@ def export(user: User) -> dict:
     }  # fmt: skip
 
 
+def plan(user: User, plan) -> None:
+    """Say how many of their stories are out (they may stay) and not (they go)."""
+    now = timezone.now()
+    stories = Story.objects.filter(author=user)
+    plan.stories_out = stories.filter(status=Story.Status.PUBLISHED, published_at__lte=now).count()
+    plan.stories_unread = stories.count() - plan.stories_out
+
+
 def leave_stories(leaving, result) -> None:
     """Drafts, proposals and stories waiting for their time go (nobody has read them: none
     comes out later by "a former member"); stories out go too when the person asked for

@@ -162,3 +162,14 @@ def test_someone_with_no_stories_leaves_cleanly(db):
     personal_data.delete_account(user=person, delete_posts=True)
 
     assert not Story.objects.exists()
+
+
+def test_the_page_before_deleting_says_what_becomes_of_their_stories(
+    client_as, staff_member, writings
+):
+    page = client_as(staff_member).get("/people/me/data/delete/").content.decode()
+
+    assert "You have published 1 story: unless you choose to delete what you wrote" in page
+    assert "Your 3 drafts and stories not yet out are deleted." in page
+    # The story's comment thread is not a thread they started in the forums.
+    assert "started 1 thread" not in page
