@@ -26,7 +26,9 @@ from .permissions import (
 
 
 def _with_page(url: str, page: str | None) -> str:
-    return f"{url}?page={page}#comments" if page and page.isdigit() else f"{url}#comments"
+    """The story's page of comments. With a page (a post's permalink) it names no fragment,
+    so the browser keeps the permalink's own (``#post-12``) and lands on the post."""
+    return f"{url}?page={page}" if page and page.isdigit() else f"{url}#comments"
 
 
 def _refusal(error) -> str:

@@ -4,6 +4,8 @@ image in a story's content is one anyone may fetch (its story is public)."""
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -12,7 +14,7 @@ from django.utils.html import escape
 from profiles.models import Skill
 from sociable.accounts.models import User
 from sociable.feeds import AtomWithContent
-from sociable.links import reverse
+from sociable.links import reverse, site_address
 
 from . import selectors
 from .models import Series, Story
@@ -54,9 +56,16 @@ class StoriesFeed(Feed):
     def item_author_name(self, story: Story) -> str:
         return story.author.display_name if story.author else "A former member"
 
+    def __call__(self, request, *args, **kwargs):
+        # One feed object serves every request: each gets a copy knowing the site's address.
+        feed = copy.copy(self)
+        feed.site = site_address(request)
+        return Feed.__call__(feed, request, *args, **kwargs)
+
     def item_extra_kwargs(self, story: Story) -> dict:
-        body, unplaced = body_with_images(story.body_html, list(story.images.all()))
-        return {"content_html": body + "".join(figure(image) for image in unplaced)}
+        site = getattr(self, "site", "")
+        body, unplaced = body_with_images(story.body_html, list(story.images.all()), site)
+        return {"content_html": body + "".join(figure(image, site) for image in unplaced)}
 
     def item_pubdate(self, story: Story):
         return story.published_at

@@ -138,7 +138,7 @@ def test_a_scheduled_story_with_an_image_reaches_a_followers_home_and_feed(
     reader.get_by_label("Your reply").fill("The sticky notes look familiar!")
     reader.get_by_role("button", name="Post your reply").click()
     expect(reader).to_have_url(
-        re.compile(re.escape(story.get_absolute_url()) + r"\?page=1#comments$")
+        re.compile(re.escape(story.get_absolute_url()) + r"\?page=1#post-\d+$")
     )
     expect(reader.locator("#comments ~ ol")).to_contain_text("The sticky notes look familiar!")
 

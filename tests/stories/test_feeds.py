@@ -122,7 +122,9 @@ def test_an_entry_has_the_title_link_writer_summary_and_whole_text(
     assert "<strong>paper</strong>" in content and "We listened." in content
     assert re.search(r"<h[2-6]>Week one</h[2-6]>", content)
     image = f"/stories/{story.pk}/images/1/480.jpg"
-    assert f'src="{image}"' in content and 'alt="The first sketch"' in content
+    # Whole addresses: a feed reader reads the entry away from the site.
+    assert f'src="http://testserver{image}"' in content and 'alt="The first sketch"' in content
+    assert f"http://testserver{image} 480w" in content
     assert "Week one&#x27;s wall" in content or "Week one's wall" in content
     # What the feed shows, a reader who never signs in may fetch.
     assert Client().get(image).status_code == 200

@@ -175,9 +175,11 @@ def test_the_comment_threads_own_address_leads_to_the_story(staff_member, other_
 
     assert plain.status_code == 302
     assert plain["Location"] == f"{story.get_absolute_url()}#comments"
-    assert paged["Location"] == f"{story.get_absolute_url()}?page=2#comments"
+    # A page names no fragment: the browser keeps the permalink's own and lands on the post.
+    assert paged["Location"] == f"{story.get_absolute_url()}?page=2"
+    assert permalink.redirect_chain[0][0] == f"{thread.get_absolute_url()}?page=1#post-{post.pk}"
     assert permalink.status_code == 200
-    assert permalink.redirect_chain[-1][0] == f"{story.get_absolute_url()}?page=1#comments"
+    assert permalink.redirect_chain[-1][0] == f"{story.get_absolute_url()}?page=1"
     assert "Lovely" in permalink.content.decode()
 
 
