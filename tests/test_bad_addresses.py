@@ -33,9 +33,12 @@ from profiles import services as profile_services
 from profiles.models import ProfileCorrection, Skill
 from sociable.notifications.models import Notification
 from sociable.notifications.services import unsubscribe_token
+from stories import services as story_services
 from tests.accounts.factories import UserFactory, add_totp
 from tests.groups.factories import make_event, make_group
 from tests.profiles.factories import make_profile
+from tests.profiles.test_photos import encode, solid, upload
+from tests.stories.factories import write
 
 pytestmark = pytest.mark.django_db
 
@@ -144,9 +147,10 @@ def views_reading(method: str = "GET") -> dict[str, set[str]]:
 
 
 @pytest.fixture
-def world(council, staff_member, other_staff, settings):
+def world(council, staff_member, other_staff, settings, tmp_path):
     """One of each thing an address can name, organised by ``staff_member``."""
     settings.FORUMS_POSTS_PER_10_MINUTES = 1_000
+    settings.MEDIA_ROOT = tmp_path
     administrator = UserFactory(name="Ada Admin", is_staff=True, is_superuser=True)
     administrator.groups.add(AuthGroup.objects.get(name="Moderators"))
     add_totp(administrator)
@@ -176,7 +180,18 @@ def world(council, staff_member, other_staff, settings):
     Notification.objects.create(
         recipient=staff_member, kind="reply", title="A reply", url=post.get_absolute_url()
     )
+    story = write(staff_member, tags=["Singing"])
+    story_services.add_image(
+        story=story, by=staff_member, upload=upload(encode(solid((600, 300)), "JPEG")),
+        alt="The choir",
+    )  # fmt: skip
+    series = story_services.start_series(
+        by=staff_member, title="Bins weeknotes", cadence="weekly", audience="public"
+    )
     slugs = {"groups/": group.slug, "forums/": board.slug}
+    # (The last prefix an address starts with gives its slug: the widest first.)
+    slugs |= {"stories/": story.slug, "stories/series/": series.slug}
+    slugs |= {"stories/tag/": Skill.objects.get(name="Singing").slug}
     slugs |= {"people/teams/": profile.team.slug, "people/places/": profile.place.slug}
     pks = {
         "people/corrections/": correction.pk,
@@ -192,6 +207,7 @@ def world(council, staff_member, other_staff, settings):
         "moderation/people/": other_staff.pk,
         "moderation/suspensions/": suspension.pk,
         "notifications/": Notification.objects.filter(recipient=staff_member).first().pk,
+        "stories/": story.pk,
     }
     assert opening.pk and ProfileCorrection.objects.exists()
     return {
@@ -213,6 +229,8 @@ def world(council, staff_member, other_staff, settings):
             "uidb36": "1",
             "content_type_id": "1",
             "object_id": "1",
+            "number": "1",
+            "width": "480",
         },
         "unsubscribe": unsubscribe_token(staff_member, "digest"),
     }
