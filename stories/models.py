@@ -248,6 +248,11 @@ class Story(AudienceModel):
             ),
             models.Index(fields=["author", "-updated_at"], name="story_by_author"),
             models.Index(fields=["status"], condition=Q(status="proposed"), name="story_proposed"),
+            models.Index(
+                fields=["-published_at"],
+                condition=Q(status="published", featured=True),
+                name="story_featured",
+            ),
             # Stories whose followers are still to be told (``tasks.any_due``, every minute).
             models.Index(
                 fields=["published_at"],

@@ -11,7 +11,16 @@ from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.search import SearchQuery
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.db.models.functions import JSONObject
 
 from groups.models import Group
@@ -109,25 +118,44 @@ def more_in_series(viewer, story: Story) -> list[Story]:
     )
 
 
+class IsAnyOf(Func):
+    """``column = ANY(ARRAY(subquery))``: the subquery runs once, first, and the values are
+    looked up in an index, where ``IN (subquery)`` ORed with another condition is asked of
+    every row (a walk through every story out, newest first, for someone who follows
+    nobody)."""
+
+    arg_joiner = " = ANY(ARRAY("
+    template = "(%(expressions)s)))"
+    conditional = True
+    output_field = BooleanField()
+
+
+def _followed(viewer) -> Q:
+    """The stories of the people and the series ``viewer`` follows, each read through its
+    own index (``story_out_by_author``, ``story_out_in_series``)."""
+    follows = Follow.objects.filter(follower_id=viewer.pk)
+    authors = follows.filter(author__isnull=False).values("author_id")
+    series = follows.filter(series__isnull=False).values("series_id")
+    return Q(IsAnyOf(F("author_id"), authors)) | Q(IsAnyOf(F("series_id"), series))
+
+
 def followed(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
     """The newest stories out from the people and series ``viewer`` follows."""
     if not viewer.signed_in:
         return []
-    follows = Follow.objects.filter(follower_id=viewer.pk)
-    stories = out_for(viewer, now).filter(
-        Q(author_id__in=follows.filter(author__isnull=False).values("author_id"))
-        | Q(series_id__in=follows.filter(series__isnull=False).values("series_id"))
-    )
+    # Not in the list's index order (NULLS LAST: no story out lacks a date): read in that
+    # order, PostgreSQL walked every story out for someone following nobody (5 ms at S);
+    # so it reads the followed ones through their own indexes and sorts those few.
+    stories = out_for(viewer, now).filter(_followed(viewer))
+    stories = stories.order_by(F("published_at").desc(nulls_last=True), "-pk")
     return list(with_card_data(stories, viewer)[:limit])
 
 
 def for_home(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
     """Home's stories, in one query: the newest from the people and series ``viewer``
-    follows (each marked ``followed``), and after them the newest featured."""
-    follows = Follow.objects.filter(follower_id=viewer.pk)
-    followed = Q(author_id__in=follows.filter(author__isnull=False).values("author_id")) | Q(
-        series_id__in=follows.filter(series__isnull=False).values("series_id")
-    )
+    follows (each marked ``followed``), and after them the newest featured (each read
+    through its own index: ``story_featured``)."""
+    followed = _followed(viewer)
     stories = (
         out_for(viewer, now)
         .filter(followed | Q(featured=True))

@@ -21,6 +21,7 @@ from profiles.models import Skill
 from sociable.accounts.models import Organisation, User
 from sociable.links import reverse
 from sociable.pagecache import cache_public_page
+from sociable.paging import Stretch
 from sociable.search import clean_query
 
 from . import selectors, services
@@ -29,8 +30,8 @@ from .permissions import get_story_for_viewer, shown_with
 from .rendering import body_with_images
 
 
-def _page(request: HttpRequest, stories):
-    return Paginator(stories, selectors.PAGE_SIZE).get_page(request.GET.get("page"))
+def _page(request: HttpRequest, stories) -> Stretch:
+    return Stretch(stories, request.GET.get("page"), selectors.PAGE_SIZE)
 
 
 @login_not_required
@@ -79,7 +80,7 @@ def author_page(request: HttpRequest, username: str) -> HttpResponse:
         User.objects.select_related("organisation"), username=username, is_active=True
     )
     page = _page(request, selectors.by_author(request.viewer, author))
-    if not page.object_list and request.user != author:
+    if not page.object_list and not page.has_previous and request.user != author:
         raise Http404("No stories")  # nobody's existence is told by an empty page
     authors, _ = selectors.follows_of(request.viewer)
     return render(
