@@ -5,19 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0005_blocks'),
-        ('forums', '0010_board_story_group'),
-        ('groups', '0006_event_coming'),
-        ('profiles', '0015_skill_slugs_of_signs'),
-        ('stories', '0001_initial'),
+        ("accounts", "0005_blocks"),
+        ("forums", "0010_board_story_group"),
+        ("groups", "0006_event_coming"),
+        ("profiles", "0015_skill_slugs_of_signs"),
+        ("stories", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='story',
-            index=models.Index(condition=models.Q(('featured', True), ('status', 'published')), fields=['-published_at'], name='story_featured'),
+            model_name="story",
+            index=models.Index(
+                condition=models.Q(("featured", True), ("status", "published")),
+                fields=["-published_at"],
+                name="story_featured",
+            ),
         ),
     ]
