@@ -25,6 +25,20 @@ from sociable.links import reverse
 
 MAX_DEPTH = 4  # nesting stops here; every reply says in words whom it answers
 SEQ_WIDTH = 7  # digits per path segment: up to 9,999,999 posts a thread
+
+
+def place_in_tree(seq: int, parent: tuple[str, int] | None = None) -> tuple[str, int]:
+    """The ``path`` and ``depth`` of a thread's post number ``seq``, replying to the post
+    whose path and depth are ``parent`` (None: to the thread)."""
+    segment = f"{seq:0{SEQ_WIDTH}d}"
+    if parent is None:
+        return segment, 0
+    path, depth = parent
+    if depth >= MAX_DEPTH:  # deep enough: beside the parent's branch, still "replying to" it
+        return (f"{path.rsplit('.', 1)[0]}.{segment}" if "." in path else segment), depth
+    return f"{path}.{segment}", depth + 1
+
+
 # Why a post was hidden when reports hid it and no moderator has acted yet (a moderator who
 # hides it gives a reason of their own).
 AUTO_HIDDEN_REASON = "Hidden after several reports, until a moderator reviews it."

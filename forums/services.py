@@ -18,8 +18,6 @@ from sociable.markdown import render_markdown
 from . import notifications
 from .models import (
     AUTO_HIDDEN_REASON,
-    MAX_DEPTH,
-    SEQ_WIDTH,
     Board,
     Mention,
     ModerationLog,
@@ -31,6 +29,7 @@ from .models import (
     Subscription,
     Suspension,
     Thread,
+    place_in_tree,
 )
 
 MAX_BODY = 20_000  # characters
@@ -154,15 +153,7 @@ def _resubmit_window() -> datetime:
 def _add_post(*, thread: Thread, author: User, parent: Post | None, body: str) -> Post:
     body = _clean_body(body)
     seq = Thread.objects.filter(pk=thread.pk).values_list("next_seq", flat=True).get()
-    segment = f"{seq:0{SEQ_WIDTH}d}"
-    if parent is None:
-        path, depth = segment, 0
-    elif parent.depth >= MAX_DEPTH:
-        # Deep enough: sit beside the parent's branch, still "replying to" the parent.
-        path = f"{parent.path.rsplit('.', 1)[0]}.{segment}" if "." in parent.path else segment
-        depth = parent.depth
-    else:
-        path, depth = f"{parent.path}.{segment}", parent.depth + 1
+    path, depth = place_in_tree(seq, (parent.path, parent.depth) if parent else None)
     status = Post.Status.PENDING if _needs_approval(author) else Post.Status.PUBLISHED
     post = Post.objects.create(
         thread=thread,

@@ -18,17 +18,16 @@ from dataclasses import dataclass
 
 from django.utils.text import slugify
 
+from forums.models import RESERVED_SLUGS as RESERVED_BOARD_SLUGS
 from forums.models import (
-    MAX_DEPTH,
-    SEQ_WIDTH,
     Board,
     ModerationLog,
     Post,
     Reaction,
     Subscription,
     Thread,
+    place_in_tree,
 )
-from forums.models import RESERVED_SLUGS as RESERVED_BOARD_SLUGS
 from profiles.models import Skill
 from sociable.audience import Audience
 
@@ -330,21 +329,14 @@ class _ThreadWriter:
         opening_author = None
         for s, moment in enumerate(moments):
             post_id = first_post + s
-            segment = f"{s + 1:0{SEQ_WIDTH}d}"
             parent = None
             if s and replyable:
                 roll = rng.random()
                 if roll >= top_level:
                     back = 0 if roll < top_level + 0.4 else int(rng.random() * 30)
                     parent = replyable[max(0, len(replyable) - 1 - back)]
-            if parent is None:
-                path, depth = segment, 0
-            elif depths[parent] >= MAX_DEPTH:
-                above = paths[parent]
-                path = f"{above.rsplit('.', 1)[0]}.{segment}" if "." in above else segment
-                depth = depths[parent]
-            else:
-                path, depth = f"{paths[parent]}.{segment}", depths[parent] + 1
+            above = None if parent is None else (paths[parent], depths[parent])
+            path, depth = place_in_tree(s + 1, above)
             paths.append(path)
             depths.append(depth)
 

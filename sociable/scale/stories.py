@@ -30,7 +30,7 @@ from types import SimpleNamespace
 from django.contrib.auth.models import Group as Role
 from django.utils.text import slugify
 
-from forums.models import MAX_DEPTH, SEQ_WIDTH, Board, Post, Subscription, Thread
+from forums.models import Board, Post, Subscription, Thread, place_in_tree
 from groups.models import Group
 from profiles.models import Skill
 from sociable.accounts.models import User
@@ -458,19 +458,12 @@ class _Writer:
         replyable: list[int] = []
         for s, moment in enumerate(moments):
             post_id = first_post + s
-            segment = f"{s + 2:0{SEQ_WIDTH}d}"
             parent = None
             if replyable and rng.random() >= 0.55:
                 back = 0 if rng.random() < 0.6 else int(rng.random() * 10)
                 parent = replyable[max(0, len(replyable) - 1 - back)]
-            if parent is None:
-                path, depth = segment, 0
-            elif depths[parent] >= MAX_DEPTH:
-                above = paths[parent]
-                path = f"{above.rsplit('.', 1)[0]}.{segment}" if "." in above else segment
-                depth = depths[parent]
-            else:
-                path, depth = f"{paths[parent]}.{segment}", depths[parent] + 1
+            above = None if parent is None else (paths[parent], depths[parent])
+            path, depth = place_in_tree(s + 2, above)
             paths.append(path)
             depths.append(depth)
             author_id = people.user_id(pool.pick(rng, moment, bias=1.3))
