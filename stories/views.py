@@ -24,7 +24,7 @@ from sociable.pagecache import cache_public_page
 from sociable.paging import Stretch
 from sociable.search import clean_query
 
-from . import selectors, services
+from . import parts, selectors, services
 from .models import Image, Series, Story
 from .permissions import get_story_for_viewer, shown_with
 from .rendering import body_with_images
@@ -43,22 +43,18 @@ def story_list(request: HttpRequest) -> HttpResponse:
     if organisation not in {o.slug for o in organisations}:
         organisation = ""  # an unknown one is no filter
     q = clean_query(request.GET.get("q"))
-    filters = selectors.Filters(q=q, organisation=organisation)
-    viewer = request.viewer
-    first = not (q or organisation) and request.GET.get("page", "1") == "1"
+    page = request.GET.get("page", "1")
+    query_string = urlencode({k: v for k, v in (("q", q), ("organisation", organisation)) if v})
+    first = not (q or organisation) and page == "1"
     return render(
         request,
         "stories/story_list.html",
         {
-            "page": _page(request, selectors.find(viewer, filters)),
-            "featured": selectors.featured(viewer) if first else [],
-            "followed": selectors.followed(viewer) if first else [],
+            "listed": parts.story_list(request, q, organisation, page, query_string),
+            "followed": selectors.followed(request.viewer) if first else [],
             "organisations": organisations,
             "organisation": organisation,
             "q": q,
-            "query_string": urlencode(
-                {k: v for k, v in (("q", q), ("organisation", organisation)) if v}
-            ),
         },
     )
 
