@@ -24,7 +24,6 @@ from django.db.models import (
 from django.db.models.functions import JSONObject
 
 from groups.models import Group
-from profiles.models import Skill
 
 from .models import Follow, Image, Revision, Series, Story, StoryTag, editors
 
@@ -216,12 +215,3 @@ def follows_of(viewer) -> tuple[set[int], set[int]]:
         return set(), set()
     rows = Follow.objects.filter(follower_id=viewer.pk).values_list("author_id", "series_id")
     return {a for a, _ in rows if a}, {s for _, s in rows if s}
-
-
-def series_writable_by(user):
-    """The series ``user`` writes for, or may propose to (those they can see)."""
-    return Series.objects.visible_to(user).order_by("title")
-
-
-def tag_choices():
-    return Skill.objects.filter(story_tags__isnull=False).distinct().order_by("name")
