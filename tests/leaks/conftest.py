@@ -21,11 +21,13 @@ from forums.services import hide_post, react, reply, start_thread
 from groups.services import add_member, calendar_feed_for, rsvp_to_event
 from profiles.models import Skill
 from sociable.cache import PAGES
+from stories.services import follow as follow_story
 from tests.accounts.factories import OrganisationFactory, UserFactory, add_totp, staff_of
 from tests.forums.factories import group_board
 from tests.groups.factories import make_event, make_group
 from tests.opportunities.factories import post as post_opportunity
 from tests.profiles.factories import make_profile
+from tests.stories.factories import write as write_story
 
 from .oracle import Viewers
 
@@ -160,7 +162,16 @@ def _world() -> SimpleNamespace:
                      audience="organisation")  # fmt: skip
     post_opportunity(p.tom, title="Welsh on the wards", teaches=["Welsh"])
     post_opportunity(p.olu, kind="volunteering", title="Welsh fun day", audience="public")
+
+    # Stories: Amara's for everyone (Grace follows her), the council's own, and the choir's
+    # for its members (Grace belongs; Dev does not).
+    story = write_story(p.amara, title="Welsh at work", tags=["Welsh"])
+    follow_story(user=p.grace, author=p.amara)
+    write_story(p.amara, title="Welsh at the council", audience="organisation", tags=["Welsh"])
+    write_story(p.olu, title="Welsh choir's first concert", audience="members", group=choir,
+                tags=["Welsh"])  # fmt: skip
     return SimpleNamespace(
+        story=story,
         people=people,
         council=council,
         trust=trust,

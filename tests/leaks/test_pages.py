@@ -217,6 +217,27 @@ PAGES = [
         ),
     ),
     Page(
+        "story list",
+        lambda w: "/stories/",
+        (
+            ("grace", "dev", "Welsh choir&#x27;s first concert"),  # a member of the choir
+            ("amara", "dev", None),
+        ),
+    ),
+    Page(
+        "story list, searched",
+        lambda w: "/stories/?q=welsh",
+        (("grace", "dev", "Welsh choir&#x27;s first concert"),),
+    ),
+    Page(
+        "story page",
+        lambda w: w.story.get_absolute_url(),
+        (
+            ("amara", "dev", "Edit it"),
+            ("grace", "dev", "Stop following Amara Okafor"),
+        ),
+    ),
+    Page(
         "discussions search",
         lambda w: "/forums/search/?q=welsh",
         (
