@@ -133,6 +133,15 @@ class Thread(models.Model):
     is_pinned = models.BooleanField(default=False)
     # The comments of a story: its page is the story's (``registry.thread_pages``).
     for_story = models.BooleanField(default=False, editable=False)
+    # Moderation of the whole thread (``forums.moderation``): a hidden thread is out of
+    # every list and search for all but its board's moderators; a deleted one for all;
+    # a merged one leads to the thread that took its posts.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_reason = models.CharField(max_length=300, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True)
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     objects = ThreadQuerySet.as_manager()
 
@@ -462,11 +471,22 @@ class ModerationLog(models.Model):
         RESOLVE = "resolve", "Resolved a report"
         DISMISS = "dismiss", "Dismissed a report"
         AUTO_HIDE = "auto_hide", "Hid a post after three reports"
+        HIDE_THREAD = "hide_thread", "Hid a thread"
+        UNHIDE_THREAD = "unhide_thread", "Showed a hidden thread"
+        DELETE_THREAD = "delete_thread", "Deleted a thread"
+        RETITLE = "retitle", "Retitled a thread"
+        MERGE = "merge", "Merged two threads"
+        SPLIT = "split", "Split a thread"
+        EDIT_POST = "edit_post", "Edited a post"
+        APPEAL_UPHELD = "appeal_upheld", "Upheld an appeal (undid the action)"
+        APPEAL_REFUSED = "appeal_refused", "Turned down an appeal"
+        WATCHED_WORD = "watched_word", "Held or flagged for a watched word"
+        ARCHIVE_PROFILE = "archive_profile", "Archived the profile of someone who has left"
 
     moderator = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
-    action = models.CharField(max_length=12, choices=Action.choices)
+    action = models.CharField(max_length=20, choices=Action.choices)
     reason = models.CharField(max_length=300, blank=True)
     post = models.ForeignKey(
         Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -490,3 +510,30 @@ class ModerationLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class Mute(models.Model):
+    """A person hears nothing of a thread or a board, and does not see it in their lists of
+    new things (``forums.mutes``). Private to them."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    thread = models.ForeignKey(
+        Thread, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    board = models.ForeignKey(
+        Board, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(thread__isnull=True) ^ Q(board__isnull=True),
+                name="mute_thread_or_board",
+            ),
+            models.UniqueConstraint(fields=["user", "thread"], name="mute_thread_once"),
+            models.UniqueConstraint(fields=["user", "board"], name="mute_board_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} mutes {self.thread or self.board}"

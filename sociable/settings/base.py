@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "conversations",
     "opportunities",
     "stories",
+    "safety",
     "sociable.notifications",
     "django_tasks",
     "django_tasks_db",
