@@ -6,3 +6,8 @@ class SafetyConfig(AppConfig):
     report (the forums keep the moderation of posts and threads, and its log)."""
 
     name = "safety"
+
+    def ready(self) -> None:
+        from . import contributions
+
+        contributions.register()

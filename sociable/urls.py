@@ -25,6 +25,7 @@ urlpatterns = [
     path("conversations/", include("conversations.urls")),
     path("opportunities/", include("opportunities.urls")),
     path("stories/", include("stories.urls")),
+    path("safety/", include("safety.urls")),
     path("search/", search_views.search, name="search"),
     path("", include("sociable.notifications.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,10 @@
+"""(Being built.)"""
+
+from django.http import Http404
+
+
+def _not_yet(request, **kwargs):
+    raise Http404
+
+
+transparency = transparency_csv = _not_yet
