@@ -21,6 +21,7 @@ from django.utils import timezone
 from profiles.models import Profile, Skill
 from profiles.services import ensure_profile
 from profiles.visibility import visible_groups
+from safety import screening
 from sociable.accounts import blocks
 from sociable.accounts.models import User
 from sociable.audience import can_see
@@ -205,6 +206,9 @@ def ask(
     openness = openness_of(asked, kind)
     _check_times(times, now=now, openness=openness)
     _check_rate(asker, now)
+    screened = screening.check(  # words that would hold a post flag the request
+        {"about": about.strip(), "note": note.strip()}, author=asker, content_kind="request"
+    )
     status = Status.WAITING
     if openness.per_month is not None:
         taken = Conversation.objects.counted_against(asked, _month_start(now)).filter(kind=kind)
@@ -237,6 +241,7 @@ def ask(
         ProposedTime(conversation=conversation, starts_at=when, proposed_by=asker)
         for when in sorted(times)
     )
+    screened.record(conversation, author=asker)
     notifications.asked(conversation)
     return conversation
 
@@ -411,9 +416,11 @@ def send_message(
     if not body:
         raise ValidationError({"body": "Write something first."})
     _check_messages_rate(by, now)
+    screened = screening.check({"body": body}, author=by, content_kind="message")
     message = Message(conversation=conversation, author=by, body=body)
     message.full_clean()
     message.save()
+    screened.record(message, author=by)
     notifications.messaged(conversation, by=by)
     return message
 

@@ -31,6 +31,8 @@ class BoardFeed(Feed):
         return (
             Post.objects.filter(
                 thread__board=board,
+                thread__hidden_at__isnull=True,
+                thread__deleted_at__isnull=True,
                 status=Post.Status.PUBLISHED,
                 hidden_at__isnull=True,
                 deleted_at__isnull=True,

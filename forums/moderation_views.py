@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.html import format_html
@@ -21,6 +21,15 @@ from sociable.forms import LocalDateTimeInput, add_service_errors
 from sociable.two_factor import two_factor_required
 
 from . import moderation, services
+from .forms import (
+    DeleteThreadForm,
+    HideThreadForm,
+    MergeForm,
+    ModeratorEditForm,
+    RetitleForm,
+    ShowThreadForm,
+    SplitForm,
+)
 from .models import Board, ModerationLog, Suspension
 from .permissions import is_moderator, moderated_boards
 
@@ -111,7 +120,7 @@ def moderators_need_two_factor(view):
 def queue(request: HttpRequest) -> HttpResponse:
     moderation.require_moderator(request.user)
     items = moderation.moderation_queue(request.user)
-    for post in (*items.reported, *items.auto_hidden, *items.pending):
+    for post in (*items.illegal, *items.reported, *items.auto_hidden, *items.pending):
         about = post.author.display_name if post.author else "a former member"
         post.action_form = ReasonForm(auto_id=f"id_post{post.pk}_%s", about=about)
     return render(request, "forums/moderation/queue.html", {"queue": items})
@@ -200,6 +209,106 @@ def moderate_thread(request: HttpRequest, pk: int) -> HttpResponse:
             "can_move": boards.exists(),
             "entries": moderation.moderation_log(request.user, thread=thread)[:20],
         },
+    )
+
+
+# The pages that act on a whole thread: each one's form, heading, button and what it says
+# once done.
+THREAD_ACTIONS = {
+    "hide": (
+        HideThreadForm,
+        "Hide the thread",
+        "Hide the thread",
+        "The thread is hidden. Its author sees your reason; nobody else can find it.",
+    ),
+    "show": (
+        ShowThreadForm,
+        "Show the thread again",
+        "Show it again",
+        "The thread is shown again.",
+    ),
+    "delete": (
+        DeleteThreadForm,
+        "Delete the thread",
+        "Delete the thread",
+        "The thread is deleted. Moderators can still find it through the log.",
+    ),
+    "retitle": (
+        RetitleForm,
+        "Change the title",
+        "Change the title",
+        "The thread has its new title. Its old address still leads to it.",
+    ),
+    "merge": (
+        MergeForm,
+        "Merge into another thread",
+        "Merge the threads",
+        "The threads are merged: this is the thread that took the posts.",
+    ),
+}
+
+
+@moderators_need_two_factor
+def thread_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    if action not in THREAD_ACTIONS:
+        raise Http404("No such page")
+    thread = moderation.get_thread_to_moderate(request.user, pk)
+    form_class, heading, button, done = THREAD_ACTIONS[action]
+    sent = request.POST if request.method == "POST" else None  # (a form of one optional field)
+    form = form_class(sent, initial={"title": thread.title})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            if action == "merge":
+                data["into"] = moderation.thread_to_merge_into(request.user, thread, data["into"])
+            shown = moderation.act_on_whole_thread(
+                thread=thread, moderator=request.user, action=action, **data
+            )
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, done)
+            return redirect("forums:moderate-thread", shown.pk)
+    context = {"thread": thread, "form": form, "heading": heading, "button": button}
+    return render(request, "forums/moderation/thread_action.html", context)
+
+
+@moderators_need_two_factor
+def split_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = moderation.get_post_to_moderate(request.user, pk)
+    form = SplitForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = moderation.split(post=post, moderator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The post and its replies are now a thread of their own.")
+            return redirect("forums:moderate-thread", new.pk)
+    return render(
+        request,
+        "forums/moderation/split.html",
+        {"post": post, "thread": post.thread, "form": form},
+    )
+
+
+@moderators_need_two_factor
+def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
+    post = moderation.get_post_to_moderate(request.user, pk)
+    sent = request.POST if request.method == "POST" else None
+    form = ModeratorEditForm(sent, initial={"body": post.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            moderation.edit_post(post=post, moderator=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, "The post is changed. Its earlier text is kept.")
+            return redirect("forums:moderate-post", post.pk)
+    return render(
+        request,
+        "forums/moderation/edit_post.html",
+        {"post": post, "thread": post.thread, "form": form},
     )
 
 

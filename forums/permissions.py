@@ -111,12 +111,38 @@ def get_board_for_user(user, slug: str, *, queryset=None) -> Board:
     return board
 
 
-def get_thread_for_user(user, pk: int, *, queryset=None) -> Thread:
-    """The thread, if ``user`` may read its board (404 otherwise); ``queryset`` may annotate."""
+def can_open_removed_thread(user, thread: Thread) -> bool:
+    """Whether ``user`` may open a thread a moderator hid: its board's moderators, and its
+    author (who is told why). A deleted thread: nobody (moderators read it in the log)."""
+    if thread.deleted_at:
+        return False
+    if user.is_authenticated and thread.author_id is not None and thread.author_id == user.pk:
+        return True
+    return can_moderate(user, thread.board)
+
+
+def replies_refused(thread: Thread) -> str:
+    """Why nobody can reply to ``thread`` now, if nobody can ("" if they can)."""
+    if thread.deleted_at or thread.merged_into_id:
+        return "This thread is no longer here to reply to."
+    if thread.hidden_at:
+        return "A moderator has hidden this thread: nobody can reply to it."
+    if thread.is_locked:
+        return "This thread is locked: nobody can reply to it."
+    return ""
+
+
+def get_thread_for_user(user, pk: int, *, queryset=None, removed: bool = False) -> Thread:
+    """The thread, if ``user`` may read its board (404 otherwise); ``queryset`` may annotate.
+    A hidden or deleted thread only as ``can_open_removed_thread`` says, unless ``removed``
+    (moderators' pages, which check the moderator themselves)."""
     threads = Thread.objects.all() if queryset is None else queryset
     thread = threads.filter(pk=pk).select_related("board").first()
     if thread is None or not can_read_board(user, thread.board):
         raise Http404("No such thread")
+    if (thread.hidden_at or thread.deleted_at) and not removed:
+        if not can_open_removed_thread(user, thread):
+            raise Http404("No such thread")
     return thread
 
 

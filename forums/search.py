@@ -1,9 +1,11 @@
 """Search the discussions: PostgreSQL full-text search over thread titles and post bodies.
 
 A result is a post someone may read: published, neither hidden nor deleted (``LIVE``), in a
-board ``visible_boards(user)`` allows. A thread whose title matches appears as its opening
-post, ranked above posts whose text matches. At most ``CANDIDATES`` matches are ranked and
-counted. The SQL is written by hand (``sociable.paging.Found``), as the other searches'.
+board ``visible_boards(user)`` allows, in a thread no moderator hid or deleted (for
+everyone, moderators too: they find those through the board and the log). A thread whose
+title matches appears as its opening post, ranked above posts whose text matches. At most
+``CANDIDATES`` matches are ranked and counted. The SQL is written by hand
+(``sociable.paging.Found``), as the other searches'.
 
 Each post carries its board's audience (copied by the database: ``Post.board``), and the
 words of live posts are indexed apart for each audience (``post_text_*``). So the
@@ -98,6 +100,7 @@ WITH titled AS MATERIALIZED (
     WHERE {live} AND p.path = '{opening}' AND p.thread_id IN (
         SELECT t.id FROM forums_thread t
         WHERE t.board_id IN (SELECT b.id FROM forums_board b WHERE {readable})
+        AND t.hidden_at IS NULL AND t.deleted_at IS NULL
         AND to_tsvector('english'::regconfig, COALESCE(t.title, '')) @@ {words}
         LIMIT {candidates})
 ), found AS MATERIALIZED (
@@ -112,7 +115,7 @@ WITH titled AS MATERIALIZED (
             FROM forums_thread t WHERE t.id = p.thread_id) ELSE 0.0 END AS rank,
         count(*) OVER () AS total
     FROM forums_post p
-    WHERE p.id = ANY(ARRAY(SELECT id FROM found))
+    WHERE p.id = ANY(ARRAY(SELECT id FROM found)) AND {thread_listed}
     ORDER BY title_hit DESC, rank DESC, p.created_at DESC, p.id DESC
     OFFSET %s LIMIT %s
 )
@@ -126,6 +129,13 @@ LEFT JOIN accounts_user AS u ON u.id = p.author_id
 LEFT JOIN accounts_organisation AS o ON o.id = u.organisation_id
 ORDER BY r.title_hit DESC, r.rank DESC, r.created_at DESC, r.id DESC
 """
+# A found post's thread is listed: no moderator hid or deleted it. Asked of the found posts
+# alone (at most CANDIDATES), one primary-key read each, so the scans of the words' indexes
+# above keep their shape: hidden threads are few, and their posts stay in those indexes.
+_THREAD_LISTED = (
+    "(SELECT t.hidden_at IS NULL AND t.deleted_at IS NULL"
+    " FROM forums_thread t WHERE t.id = p.thread_id)"
+)
 _BODY = (
     "SELECT p.id FROM forums_post p WHERE {live} AND {readable} AND p.search_document @@ {words}"
 )
@@ -169,6 +179,7 @@ class FoundPosts(Found):
             words=WORDS,
             candidates=int(CANDIDATES),
             bodies=bodies,
+            thread_listed=_THREAD_LISTED,
             columns=", ".join(c.sql for c in (_POST, _THREAD, _BOARD, _AUTHOR, _ORGANISATION)),
         )
         q = self.q

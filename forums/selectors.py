@@ -28,6 +28,7 @@ from .links import post_links, profile_link
 from .models import (
     SEQ_WIDTH,
     Board,
+    ModerationLog,
     Post,
     PostRevision,
     Reaction,
@@ -36,6 +37,8 @@ from .models import (
 )
 
 POSTS_PER_PAGE = 50
+# The threads any list shows: none a moderator hid or deleted (merged ones have no posts).
+LISTED = Q(hidden_at__isnull=True, deleted_at__isnull=True)
 THREADS_PER_PAGE = 25
 
 
@@ -59,10 +62,14 @@ _OWN_REACTIONS = (  # as "<post pk>_<kind>", what the thread page's reaction mar
     "ARRAY(SELECT r.post_id || '_' || r.kind FROM forums_reaction r"
     " JOIN forums_post p ON p.id = r.post_id WHERE r.user_id = %s AND p.thread_id = {pk})"
 )
-_UNREAD = (  # threads with activity since the reader last read them
+_UNREAD = (  # threads with activity since the reader last read them; then: the reader's pk
     "NOT EXISTS (SELECT 1 FROM forums_readmarker r WHERE r.user_id = %s"
     " AND r.thread_id = {pk} AND r.read_at >= forums_thread.last_activity_at)"
+    # never a thread they muted, or one in a board they muted (forums.mutes)
+    " AND NOT EXISTS (SELECT 1 FROM forums_mute m WHERE m.user_id = %s"
+    " AND (m.thread_id = {pk} OR m.board_id = forums_thread.board_id))"
 )
+_MUTED = "EXISTS (SELECT 1 FROM forums_mute m WHERE m.user_id = %s AND m.{fk} = {pk})"
 
 
 def _about_reader(template: str, user, model, output_field, *values) -> RawSQL:
@@ -92,6 +99,7 @@ def for_reader(queryset: QuerySet, user) -> QuerySet:
 
     annotations = {
         "following": sql(_FOLLOWING, BooleanField()),
+        "muted": sql(_MUTED, BooleanField()),
         "suspension_id": sql(_SUSPENSION, IntegerField(), timezone.now()),
     }
     if model is Board:
@@ -117,11 +125,11 @@ def tag_names(thread: Thread) -> list[str]:
 def boards_with_stats(boards):
     """Each board with its thread count, latest activity and its THREADS_PER_PAGE latest
     threads (``latest_threads``: what its first page lists, to say whether it has news)."""
-    latest = Thread.objects.filter(board=OuterRef("pk"), post_count__gt=0)
-    latest = latest.order_by("-last_activity_at")
+    listed = Thread.objects.filter(post_count__gt=0).filter(LISTED)
+    latest = listed.filter(board=OuterRef("pk")).order_by("-last_activity_at")
     boards = boards.annotate(
         latest_threads=ArraySubquery(latest.values("pk")[:THREADS_PER_PAGE]),
-        thread_count=count_of(Thread.objects.filter(post_count__gt=0), "board"),
+        thread_count=count_of(listed, "board"),
         latest_at=Subquery(latest.values("last_activity_at")[:1]),
         latest_title=Subquery(latest.values("title")[:1]),
         latest_id=Subquery(latest.values("pk")[:1]),
@@ -132,20 +140,35 @@ def boards_with_stats(boards):
 
 def thread_list(user, board, *, moderator: bool = False):
     """A board's threads; one whose opening post awaits approval only for its author and
-    moderators (``post_count`` counts published posts)."""
+    moderators (``post_count`` counts published posts); one a moderator hid only for
+    moderators; never one deleted or merged into another."""
     threads = board.threads.select_related("author__organisation").order_by(
         "-is_pinned", "-last_activity_at", "-pk"
     )
+    threads = threads.filter(deleted_at__isnull=True, merged_into__isnull=True)
     if not moderator:
         threads = threads.filter(Q(post_count__gt=0) | Q(author_id=getattr(user, "pk", None)))
+        threads = threads.filter(hidden_at__isnull=True)
     return threads
+
+
+def why_hidden(thread, user):
+    """For a hidden thread's author, the log entry that hid it (what an appeal is about);
+    None for anyone else and any thread not hidden (no query)."""
+    if not thread.hidden_at or not user.is_authenticated or thread.author_id != user.pk:
+        return None
+    return (
+        ModerationLog.objects.filter(thread=thread, action=ModerationLog.Action.HIDE_THREAD)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
 
 
 def unread_threads(user, thread_ids) -> set[int]:
     """Which of these threads have activity since ``user`` last read them."""
     if not user.is_authenticated:
         return set()
-    unread = _about_reader(_UNREAD, user, Thread, BooleanField())
+    unread = _about_reader(_UNREAD, user, Thread, BooleanField(), user.pk)
     return set(Thread.objects.filter(unread, pk__in=thread_ids).values_list("pk", flat=True))
 
 
@@ -274,7 +297,11 @@ _NEW_THREADS = f"""
     CROSS JOIN LATERAL (
         SELECT {_HOME_THREAD.sql} FROM forums_thread t
         WHERE t.board_id = b.id AND t.post_count > 0
-        AND t.author_id IS DISTINCT FROM %s AND EXISTS (
+        AND t.hidden_at IS NULL AND t.deleted_at IS NULL
+        AND t.author_id IS DISTINCT FROM %s
+        AND NOT EXISTS (SELECT 1 FROM forums_mute m WHERE m.thread_id = t.id
+                        AND m.user_id = s.user_id)
+        AND EXISTS (
             SELECT 1 FROM forums_post p WHERE p.thread_id = t.id AND p.path = '{_OPENING}'
             AND p.status = '{Post.Status.PUBLISHED.value}'
             AND p.hidden_at IS NULL AND p.deleted_at IS NULL
@@ -283,6 +310,8 @@ _NEW_THREADS = f"""
         LIMIT {{limit}}
     ) t
     WHERE s.user_id = %s AND {{visible}}
+    AND NOT EXISTS (SELECT 1 FROM forums_mute mb WHERE mb.board_id = b.id
+                    AND mb.user_id = s.user_id)
     ORDER BY t.created_at DESC, t.id DESC
     LIMIT {{limit}}
 """  # noqa: S608 (column names and constants of ours, not anyone's input)

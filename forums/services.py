@@ -7,11 +7,13 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.text import slugify
 
+from safety import screening
+from sociable.accounts import blocks
 from sociable.accounts.models import User
 from sociable.markdown import render_markdown
 
@@ -35,6 +37,10 @@ from .models import (
 MAX_BODY = 20_000  # characters
 REPORTS_TO_HIDE = 3
 NEW_MEMBER_DAYS = 30
+# A reply to someone who has blocked the author is refused in these words, as any post
+# closed to replies would be: the author is not told of the block.
+NOT_TAKING_REPLIES = "This post is not taking replies."
+NOT_TAKING_COMMENTS = "This story is not taking comments from you."
 # @username, where a username may contain dots but never ends a sentence with one.
 _MENTION = re.compile(r"(?<![\w@])@([\w-](?:[\w.-]{0,148}[\w-])?)")
 
@@ -105,6 +111,7 @@ def start_thread(*, board: Board, author: User, title: str, body: str, tags: lis
     title = (title or "").strip()
     if not title:
         raise ValidationError({"title": "Give the thread a title."})
+    screened = _screen(author, title=title, body=_clean_body(body))
     duplicate = Thread.objects.filter(
         board=board, author=author, title=title, created_at__gte=_resubmit_window()
     ).first()
@@ -115,7 +122,8 @@ def start_thread(*, board: Board, author: User, title: str, body: str, tags: lis
     thread.save()
     if tags:
         thread.tags.set([t[:100] for t in tags])
-    post = _add_post(thread=thread, author=author, parent=None, body=body)
+    post = _add_post(thread=thread, author=author, parent=None, body=body, screened=screened)
+    screened.record(thread, author=author, fields=["title"])
     Subscription.objects.get_or_create(user=author, thread=thread)
     return thread, post
 
@@ -132,6 +140,13 @@ def reply(*, thread: Thread, author: User, body: str, parent: Post | None = None
             raise ValidationError("You can only reply to a post in this thread.")
         if not parent.is_answerable:
             raise ValidationError("That post is no longer there to reply to.")
+    # Nobody replies to someone who has blocked them (a story's comment answers its writer),
+    # and they are told so in the words of any door closed to replies, never of a block.
+    answered = parent.author_id if parent is not None else None
+    if parent is None and thread.for_story:
+        answered = thread.author_id
+    if blocks.is_blocked_by(author.pk, answered):
+        raise ValidationError(NOT_TAKING_REPLIES if parent is not None else NOT_TAKING_COMMENTS)
     duplicate = Post.objects.filter(
         thread=thread,
         author=author,
@@ -150,11 +165,28 @@ def _resubmit_window() -> datetime:
     return timezone.now() - timedelta(minutes=2)
 
 
-def _add_post(*, thread: Thread, author: User, parent: Post | None, body: str) -> Post:
+def _screen(author: User, **texts: str) -> screening.Screening:
+    """Refuse watched words that block, and too many links or mentions from a new member."""
+    screening.check_new_account_limits(texts["body"], author=author)
+    return screening.check(
+        texts, author=author, content_kind="post", labels={"title": "title", "body": "post"}
+    )
+
+
+def _add_post(
+    *,
+    thread: Thread,
+    author: User,
+    parent: Post | None,
+    body: str,
+    screened: screening.Screening | None = None,
+) -> Post:
     body = _clean_body(body)
+    screened = screened or _screen(author, body=body)
     seq = Thread.objects.filter(pk=thread.pk).values_list("next_seq", flat=True).get()
     path, depth = place_in_tree(seq, (parent.path, parent.depth) if parent else None)
-    status = Post.Status.PENDING if _needs_approval(author) else Post.Status.PUBLISHED
+    held = screened.holds  # a watched word holds it for a moderator, as a first post is
+    status = Post.Status.PENDING if held or _needs_approval(author) else Post.Status.PUBLISHED
     post = Post.objects.create(
         thread=thread,
         author=author,
@@ -173,21 +205,37 @@ def _add_post(*, thread: Thread, author: User, parent: Post | None, body: str) -
         else F("last_activity_at"),
     )
     _record_mentions(post)
+    screened.record(post, author=author, fields=["body"])
+    if held:
+        words = ", ".join(f"“{word}”" for word in screened.held_words())
+        _log(
+            None,
+            ModerationLog.Action.WATCHED_WORD,
+            post=post,
+            subject=author,
+            reason=f"It includes {words}: a moderator reads posts with these words first.",
+            detail=words,
+        )
     if status == Post.Status.PUBLISHED:
         notifications.post_published(post)
+    else:
+        transaction.on_commit(lambda: notifications.post_waiting(post), robust=True)
     return post
 
 
 def _record_mentions(post: Post) -> list[User]:
-    """Record @username mentions of people who can see the thread."""
+    """Record @username mentions of people who can see the thread and have not blocked the
+    author (to them it stays a name in the text, as a name nobody holds would)."""
     names = set(_MENTION.findall(post.body))
     if not names:
         return []
     board = post.thread.board
+    named = list(User.objects.filter(username__in=names, is_active=True))
+    blocking = blocks.blockers_of(post.author_id, among=[u.pk for u in named]) if named else set()
     people = [
         u
-        for u in User.objects.filter(username__in=names, is_active=True)
-        if Board.objects.visible_to(u).filter(pk=board.pk).exists()
+        for u in named
+        if u.pk not in blocking and Board.objects.visible_to(u).filter(pk=board.pk).exists()
     ]
     Mention.objects.bulk_create([Mention(post=post, user=u) for u in people], ignore_conflicts=True)
     return people
@@ -203,11 +251,14 @@ def edit_post(*, post: Post, editor: User, body: str) -> Post:
     body = _clean_body(body)
     if body == post.body:
         return post
+    # A post already out stays out: a word that would hold it is flagged for a moderator.
+    screened = _screen(editor, body=body)
     PostRevision.objects.create(
         post=post, body=post.body, edited_at=post.edited_at or post.created_at
     )
     post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
     post.save(update_fields=["body", "body_html", "edited_at"])
+    screened.record(post, author=editor, fields=["body"])
     if _record_mentions(post) and post.status == Post.Status.PUBLISHED:
         notifications.post_published(post)  # tells the newly mentioned; others heard already
     return post
@@ -264,7 +315,9 @@ def mark_read(*, user: User, thread: Thread) -> None:
 
 
 def _log(moderator, action, *, reason="", post=None, thread=None, subject=None, detail=""):
-    return ModerationLog.objects.create(
+    from safety import telling  # the person acted on is told, once this commits
+
+    entry = ModerationLog.objects.create(
         moderator=moderator,
         action=action,
         reason=reason[:300],
@@ -273,6 +326,14 @@ def _log(moderator, action, *, reason="", post=None, thread=None, subject=None, 
         subject=subject,
         detail=detail[:300],
     )
+    telling.entry_logged(entry)
+    return entry
+
+
+def log_profile_archived(*, by: User | None, person: User, reason: str = "") -> ModerationLog:
+    """Log that ``by`` archived the profile of ``person``, who has left (profiles asks this
+    through safety: profiles may not import the forums)."""
+    return _log(by, ModerationLog.Action.ARCHIVE_PROFILE, subject=person, reason=reason)
 
 
 @transaction.atomic
@@ -286,6 +347,7 @@ def report_post(*, post: Post, reporter: User, reason: str, details: str = "") -
     if not created:
         return report
     report.full_clean()
+    transaction.on_commit(lambda: notifications.report_received(report), robust=True)
     open_reports = Report.objects.filter(post=post, status=Report.Status.OPEN)
     author = post.author
     if (
@@ -430,3 +492,267 @@ def lift_suspension(*, suspension: Suspension, moderator: User) -> Suspension:
     suspension.save(update_fields=["lifted_at"])
     _log(moderator, ModerationLog.Action.LIFT, subject=suspension.user)
     return suspension
+
+
+# --- whole threads (forums.moderation checks who and whether; these change and log) ------
+
+
+def clean_title(title: str) -> str:
+    """A thread's title as ``start_thread`` takes it: trimmed, required, not too long."""
+    title = (title or "").strip()
+    if not title:
+        raise ValidationError({"title": "Give the thread a title."})
+    limit = Thread._meta.get_field("title").max_length
+    if len(title) > limit:
+        raise ValidationError(
+            {"title": f"Titles can be at most {limit} characters; this one has {len(title)}."}
+        )
+    return title
+
+
+@transaction.atomic
+def hide_thread(*, thread: Thread, moderator: User, reason: str) -> Thread:
+    """Take a whole thread out of every list and search; its author is told the reason."""
+    thread.hidden_at, thread.hidden_reason = timezone.now(), _need_reason(reason)[:300]
+    thread.save(update_fields=["hidden_at", "hidden_reason"])
+    _log(
+        moderator,
+        ModerationLog.Action.HIDE_THREAD,
+        thread=thread,
+        subject=thread.author,
+        reason=thread.hidden_reason,
+    )
+    return thread
+
+
+@transaction.atomic
+def unhide_thread(*, thread: Thread, moderator: User, reason: str = "") -> Thread:
+    thread.hidden_at, thread.hidden_reason = None, ""
+    thread.save(update_fields=["hidden_at", "hidden_reason"])
+    _log(
+        moderator,
+        ModerationLog.Action.UNHIDE_THREAD,
+        thread=thread,
+        subject=thread.author,
+        reason=(reason or "").strip(),
+    )
+    return thread
+
+
+@transaction.atomic
+def delete_thread(*, thread: Thread, moderator: User, reason: str) -> Thread:
+    """Remove a thread for everyone: moderators still find it through the log."""
+    thread.deleted_at = timezone.now()
+    thread.save(update_fields=["deleted_at"])
+    _log(
+        moderator,
+        ModerationLog.Action.DELETE_THREAD,
+        thread=thread,
+        subject=thread.author,
+        reason=_need_reason(reason),
+    )
+    return thread
+
+
+@transaction.atomic
+def retitle_thread(*, thread: Thread, moderator: User, title: str, reason: str) -> Thread:
+    """A new title (and so a new slug: the thread's number keeps old addresses working)."""
+    title, reason = clean_title(title), _need_reason(reason)
+    old = thread.title
+    thread.title, thread.slug = title, slugify(title)[:150] or "thread"
+    thread.save(update_fields=["title", "slug"])
+    _log(
+        moderator,
+        ModerationLog.Action.RETITLE,
+        thread=thread,
+        subject=thread.author,
+        reason=reason,
+        detail=old,
+    )
+    return thread
+
+
+def _renumber(posts: list[Post], *, next_seq: int, roots: set[int]) -> int:
+    """Give ``posts`` (in path order, parents first) new sequence numbers from ``next_seq``
+    and their places in the tree they are joining: the posts in ``roots`` answer the thread
+    itself; each other post keeps its parent when its parent is among ``posts``. Returns the
+    next free sequence number."""
+    placed: dict[int, tuple[str, int]] = {}
+    for post in posts:
+        parent = None if post.pk in roots else placed.get(post.parent_id)
+        if parent is None and post.pk not in roots:
+            post.parent_id = None  # its parent stays behind: it answers the thread
+        post.path, post.depth = place_in_tree(next_seq, parent)
+        placed[post.pk] = (post.path, post.depth)
+        next_seq += 1
+    return next_seq
+
+
+def _latest_activity(thread: Thread):
+    latest = thread.posts.published().order_by("-created_at").values("created_at").first()
+    return latest["created_at"] if latest else thread.created_at
+
+
+@transaction.atomic
+def merge_threads(*, thread: Thread, into: Thread, moderator: User, reason: str = "") -> Thread:
+    """Move every post of ``thread`` to the end of ``into``, keeping their own tree; the old
+    thread leads to ``into`` from then on. Both threads are locked by the caller."""
+    posts = list(thread.posts.select_for_update().order_by("path"))
+    opening = {p.pk for p in posts if p.parent_id is None}
+    next_seq = _renumber(posts, next_seq=into.next_seq, roots=opening)
+    for post in posts:
+        post.thread_id = into.pk
+    Post.objects.bulk_update(posts, ["thread", "parent", "path", "depth"], batch_size=500)
+    into.post_count += thread.post_count
+    into.next_seq = next_seq
+    into.last_activity_at = max(into.last_activity_at, thread.last_activity_at)
+    into.save(update_fields=["post_count", "next_seq", "last_activity_at"])
+    thread.post_count, thread.merged_into = 0, into
+    thread.save(update_fields=["post_count", "merged_into"])
+    if into.board_id == thread.board_id:  # its followers follow on (they can see it)
+        followers = thread.subscriptions.values_list("user_id", flat=True)
+        Subscription.objects.bulk_create(
+            [Subscription(user_id=user, thread=into) for user in followers],
+            ignore_conflicts=True,
+        )
+    _log(
+        moderator,
+        ModerationLog.Action.MERGE,
+        thread=thread,
+        subject=thread.author,
+        reason=(reason or "").strip(),
+        detail=f"into “{into.title}” (thread {into.pk})",
+    )
+    return into
+
+
+_REPLIES_OF = """
+    WITH RECURSIVE branch(id) AS (
+        SELECT %s::bigint
+        UNION ALL
+        SELECT p.id FROM forums_post p JOIN branch ON p.parent_id = branch.id
+        WHERE p.thread_id = %s
+    )
+    SELECT id FROM branch
+"""
+
+
+@transaction.atomic
+def split_thread(*, post: Post, moderator: User, title: str, reason: str = "") -> Thread:
+    """Move ``post`` and every reply to it (and theirs) to a new thread on the same board,
+    ``post`` its opening. The old thread is locked by the caller."""
+    title = clean_title(title)
+    old = post.thread
+    with connection.cursor() as cursor:
+        cursor.execute(_REPLIES_OF, [post.pk, old.pk])
+        ids = [row[0] for row in cursor.fetchall()]
+    posts = list(Post.objects.select_for_update().filter(pk__in=ids).order_by("path"))
+    published = [p for p in posts if p.status == Post.Status.PUBLISHED]
+    new = Thread.objects.create(
+        board_id=old.board_id,
+        author_id=post.author_id,
+        title=title,
+        slug=slugify(title)[:150] or "thread",
+        created_at=post.created_at,
+        last_activity_at=max((p.created_at for p in published), default=post.created_at),
+        post_count=len(published),
+    )
+    new.next_seq = _renumber(posts, next_seq=1, roots={post.pk})
+    new.save(update_fields=["next_seq"])
+    for moved in posts:
+        moved.thread_id = new.pk
+        if moved.pk == post.pk:  # the new thread's opening answers no one
+            moved.parent_id = None
+    Post.objects.bulk_update(posts, ["thread", "parent", "path", "depth"], batch_size=500)
+    old.post_count = max(old.post_count - len(published), 0)
+    old.last_activity_at = _latest_activity(old)
+    old.save(update_fields=["post_count", "last_activity_at"])
+    if post.author_id:
+        Subscription.objects.get_or_create(user_id=post.author_id, thread=new)
+    _log(
+        moderator,
+        ModerationLog.Action.SPLIT,
+        thread=old,
+        post=post,
+        subject=old.author,
+        reason=(reason or "").strip(),
+        detail=f"{len(posts)} post(s) to “{new.title}” (thread {new.pk})",
+    )
+    return new
+
+
+# --- appeals (decided in safety.appeals) ---------------------------------------------------
+
+
+@transaction.atomic
+def settle_appeal(
+    *, entry: ModerationLog, moderator: User, appellant: User, upheld: bool, reason: str
+) -> ModerationLog:
+    """Log a moderator's decision on an appeal against ``entry``; when it is upheld, first
+    put back what ``entry`` changed (as far as it is still as the entry left it)."""
+    if upheld:
+        _undo(entry)
+    return _log(
+        moderator,
+        ModerationLog.Action.APPEAL_UPHELD if upheld else ModerationLog.Action.APPEAL_REFUSED,
+        post=entry.post,
+        thread=entry.thread,
+        subject=appellant,
+        reason=_need_reason(reason),
+        detail=f"appeal against log entry {entry.pk} ({entry.get_action_display().lower()})",
+    )
+
+
+def _undo(entry: ModerationLog) -> None:
+    Action = ModerationLog.Action
+    post = Post.objects.select_for_update().filter(pk=entry.post_id).first()
+    thread = Thread.objects.select_for_update().filter(pk=entry.thread_id).first()
+    if entry.action in (Action.HIDE, Action.AUTO_HIDE) and post and post.hidden_at:
+        post.hidden_at, post.hidden_reason = None, ""
+        post.save(update_fields=["hidden_at", "hidden_reason"])
+    elif entry.action == Action.EDIT_POST and post:
+        before = post.revisions.filter(edited_at__lte=entry.created_at).order_by("-edited_at")
+        revision = before.first()
+        if revision is not None and revision.body != post.body:
+            PostRevision.objects.create(
+                post=post, body=post.body, edited_at=post.edited_at or post.created_at
+            )
+            post.body, post.body_html = revision.body, render_markdown(revision.body)
+            post.edited_at = timezone.now()
+            post.save(update_fields=["body", "body_html", "edited_at"])
+    elif entry.action == Action.HIDE_THREAD and thread and thread.hidden_at:
+        thread.hidden_at, thread.hidden_reason = None, ""
+        thread.save(update_fields=["hidden_at", "hidden_reason"])
+    elif entry.action == Action.DELETE_THREAD and thread and thread.deleted_at:
+        thread.deleted_at = None
+        thread.save(update_fields=["deleted_at"])
+    elif entry.action == Action.RETITLE and thread:
+        title = title_before_retitle(entry)[:150]
+        if title and title != thread.title:
+            thread.title, thread.slug = title, slugify(title)[:150] or "thread"
+            thread.save(update_fields=["title", "slug"])
+    elif entry.action == Action.SUSPEND and entry.subject_id:
+        Suspension.objects.filter(  # the one suspension made with the entry
+            user_id=entry.subject_id,
+            created_by_id=entry.moderator_id,
+            created_at__range=(entry.created_at - timedelta(minutes=1), entry.created_at),
+        ).active().update(lifted_at=timezone.now())
+
+
+def title_before_retitle(entry: ModerationLog) -> str:
+    """A retitled thread's title before: the entry's detail (``retitle_thread``)."""
+    return entry.detail.strip()
+
+
+@transaction.atomic
+def moderator_edit_post(*, post: Post, moderator: User, body: str, reason: str) -> Post:
+    """A moderator changes a post's text, keeping what it said (``PostRevision``) and why.
+    Nobody newly @mentioned is told: the edit is the moderator's, not the author's words."""
+    body, reason = _clean_body(body), _need_reason(reason)
+    PostRevision.objects.create(
+        post=post, body=post.body, edited_at=post.edited_at or post.created_at
+    )
+    post.body, post.body_html, post.edited_at = body, render_markdown(body), timezone.now()
+    post.save(update_fields=["body", "body_html", "edited_at"])
+    _log(moderator, ModerationLog.Action.EDIT_POST, post=post, subject=post.author, reason=reason)
+    return post

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 
-from . import feeds, moderation_urls, search_views, views
+from . import feeds, moderation_urls, mute_views, search_views, views
 
 app_name = "forums"
 
@@ -17,6 +17,8 @@ urlpatterns = [
     path("forums/p/<int:pk>/react/", views.react, name="post-react"),
     path("forums/p/<int:pk>/report/", views.report, name="post-report"),
     path("forums/follow/<str:kind>/<int:pk>/", views.follow, name="follow"),
+    path("forums/follow/muted/", mute_views.muted_list, name="mutes"),
+    path("forums/mute/<str:kind>/<int:pk>/", mute_views.mute, name="mute"),
     path("forums/search/", search_views.search, name="search"),
     path("forums/<slug:slug>/feed/", login_not_required(feeds.BoardFeed()), name="board-feed"),
     path("forums/<slug:slug>/", views.board_detail, name="board-detail"),

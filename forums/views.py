@@ -21,6 +21,7 @@ from .permissions import (
     get_post_for_user,
     get_thread_for_user,
     is_moderator,
+    replies_refused,
     visible_boards,
 )
 
@@ -100,6 +101,10 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     thread = get_thread_for_user(
         request.viewer, pk, queryset=selectors.for_reader(Thread.objects.all(), request.viewer)
     )
+    if thread.merged_into_id:  # its posts are in the thread it was merged into
+        merged_into = Thread.objects.filter(pk=thread.merged_into_id).only("slug").first()
+        if merged_into is not None:
+            return redirect(merged_into)
     if thread.for_story:  # its page is the story's
         for page in registry.thread_pages:
             if url := page(thread):
@@ -130,6 +135,7 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             "posts_html": posts,
             "moderator": moderator,
             "following": getattr(thread, "following", False),
+            "hidden_entry": selectors.why_hidden(thread, request.viewer),
         },
     )
 
@@ -146,6 +152,17 @@ def post_permalink(request: HttpRequest, pk: int) -> HttpResponse:
 
 def reply(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     thread = get_thread_for_user(request.viewer, pk)
+    if thread.deleted_at or thread.merged_into_id:
+        raise Http404("No such thread")
+    if thread.hidden_at:  # its author and moderators see why; nothing is sent
+        if request.method != "POST":
+            messages.error(request, replies_refused(thread))
+            return redirect(thread)
+        form = PostForm(request.POST)
+        form.is_valid()
+        form.add_error(None, replies_refused(thread))
+        context = {"thread": thread, "parent": None, "form": form}
+        return render(request, "forums/reply_form.html", context)
     parent = None
     if to := request.GET.get("to") or request.POST.get("parent"):
         # No id: no post.
@@ -194,6 +211,9 @@ def edit_post(request: HttpRequest, pk: int) -> HttpResponse:
     post = get_post_for_user(request.viewer, pk)
     if not can_edit_post(request.viewer, post):
         raise PermissionDenied("You can only edit your own posts.")
+    if post.thread.hidden_at:  # (anyone it newly mentioned would be told of a hidden thread)
+        messages.error(request, "A moderator has hidden this thread: its posts stay as they are.")
+        return redirect(post.thread)
     form = PostForm(request.POST or None, initial={"body": post.body})
     if request.method == "POST" and form.is_valid():
         try:

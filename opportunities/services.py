@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from profiles.models import Skill
 from profiles.services import resolve_skills
+from safety import screening
 from sociable.accounts.models import User
 from sociable.audience import Audience
 from sociable.markdown import render_markdown
@@ -95,6 +96,12 @@ def save(
     opportunity.description_html = render_markdown(opportunity.description)
     _check_audience(opportunity)
     _check_dates(opportunity, today)
+    screened = screening.check(  # words that would hold a post flag the opportunity
+        {"title": opportunity.title, "description": opportunity.description},
+        author=poster,
+        content_kind="opportunity",
+        labels={"title": "title", "description": "description"},
+    )
     if publish and opportunity.status == Status.DRAFT:
         if ApprovalRule.objects.filter(organisation_id=opportunity.organisation_id).exists():
             opportunity.status = Status.PENDING  # a moderator approves it first
@@ -108,6 +115,7 @@ def save(
     opportunity.save()
     opportunity.skills_needed.set(_skills(needs))
     opportunity.skills_taught.set(_skills(teaches))
+    screened.record(opportunity, author=poster)
     if changed and opportunity.status == Status.OPEN:
         live = opportunity.interest.live().select_related("person")
         stamp = f"changed:{timezone.now():%Y%m%d%H%M%S}"

@@ -6,9 +6,9 @@ from it."""
 from datetime import time
 
 from sociable import registry
-from sociable.notifications import kinds
+from sociable.notifications import anchors, kinds
 
-from . import home, notifications, parts, personal_data, search, selectors
+from . import corrections, home, notifications, parts, personal_data, search, selectors
 
 
 def register() -> None:
@@ -26,4 +26,6 @@ def register() -> None:
     registry.privacy_facts.add(home.privacy_facts)
     for kind in notifications.KINDS:
         kinds.register(kind)
+    # Notes about a profile are told to its owner and, for leavers, to its administrators.
+    anchors.register("profiles.ProfileCorrection", corrections.audience)
     registry.daily_jobs.add("stale_profiles", ("profiles.tasks.remind_stale_profiles", time(10, 0)))

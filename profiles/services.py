@@ -12,10 +12,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from safety import screening
 from sociable.accounts.models import User
 from sociable.markdown import render_markdown
 
-from . import holdings, words
+from . import corrections, holdings, words
 from .models import (
     Place,
     Profile,
@@ -196,6 +197,12 @@ PROFILE_FIELDS = [
     "about_audience", "interests_audience",
 ]  # fmt: skip
 
+# What the owner writes in their own words (screened against the watched words).
+PROFILE_TEXTS = [
+    "preferred_name", "pronouns", "job_title", "bio", "floor", "other_contact", "working_on",
+    "ask_me_about",
+]  # fmt: skip
+
 
 @transaction.atomic
 def update_profile(
@@ -212,9 +219,11 @@ def update_profile(
     Only the owner's own edits count as the profile being kept up to date
     (``by_owner``); an HR import does not stop the six-monthly reminder.
     """
-    for name, value in fields.items():
+    for name in fields:
         if name not in PROFILE_FIELDS:
             raise ValueError(f"{name} is not an editable profile field")
+    screened = _screen_profile(fields, skills) if by_owner else None  # HR's words are HR's
+    for name, value in fields.items():
         setattr(profile, name, value)
     profile.bio_html = render_markdown(profile.bio)
     if by_owner:
@@ -231,7 +240,20 @@ def update_profile(
     for relation, names in (skills or {}).items():
         matched += set_profile_skills(profile=profile, relation=relation, names=names).matched
     refresh_search(profiles=[profile])
+    if screened is not None:
+        screened.record(profile, author=profile.user)
     return matched
+
+
+def _screen_profile(fields: dict, skills: dict[str, list[str]] | None) -> screening.Screening:
+    """Refuse watched words that block in what the owner wrote (a profile is never held:
+    words that would hold a post flag it for a moderator)."""
+    texts = {name: fields[name] for name in PROFILE_TEXTS if fields.get(name)}
+    labels = dict.fromkeys(texts, "profile")
+    for relation, names in (skills or {}).items():
+        texts[f"skills_{relation}"] = ", ".join(names)
+        labels[f"skills_{relation}"] = "list of skills"
+    return screening.check(texts, content_kind="profile", labels=labels)
 
 
 def confirm_profile(*, profile: Profile) -> Profile:
@@ -250,6 +272,7 @@ def report_correction(
     )
     correction.full_clean()
     correction.save()
+    corrections.tell_about(correction)
     return correction
 
 

@@ -13,6 +13,13 @@ urlpatterns = [
     path(
         "people/corrections/<int:pk>/resolve/", views.resolve_correction, name="correction-resolve"
     ),
+    path("people/corrections/", views.correction_list, name="corrections"),
+    path(
+        "people/corrections/<int:pk>/archive/", views.correction_archive, name="correction-archive"
+    ),
+    path(
+        "people/corrections/<int:pk>/dismiss/", views.correction_dismiss, name="correction-dismiss"
+    ),
     path("people/teams/<slug:slug>/", views.team_detail, name="team-detail"),
     path("people/places/<slug:slug>/", views.place_detail, name="place-detail"),
     path("people/<str:username>/", views.profile_detail, name="profile-detail"),

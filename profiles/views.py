@@ -1,7 +1,10 @@
 from dataclasses import asdict
+from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,9 +14,11 @@ from sociable import registry
 from sociable.accounts import blocks
 from sociable.accounts.models import Organisation
 from sociable.db import reads_from_replica
+from sociable.forms import add_service_errors
 from sociable.pagecache import cache_public_page
+from sociable.two_factor import two_factor_required
 
-from . import parts, selectors, services
+from . import corrections, parts, selectors, services
 from .forms import CorrectionForm, DirectorySearchForm, ProfileForm
 from .models import Place, ProfileCorrection, ProfileSkill, Skill, Team
 from .permissions import (
@@ -109,17 +114,21 @@ def edit_profile(request: HttpRequest) -> HttpResponse:
             organisation=request.user.organisation, name=data.get("team_name", "")
         )
         fields["place"] = services.find_or_create_place(name=data.get("place_name", ""))
-        matched = services.update_profile(
-            profile=profile,
-            fields=fields,
-            skills=form.skills_by_relation(),
-            photo=data.get("photo"),
-            remove_photo=data.get("remove_photo", False),
-        )
-        for typed, skill in matched:
-            messages.info(request, f"We matched “{typed}” to the existing “{skill.name}”.")
-        messages.success(request, "Your profile has been saved.")
-        return redirect(profile.get_absolute_url())
+        try:
+            matched = services.update_profile(
+                profile=profile,
+                fields=fields,
+                skills=form.skills_by_relation(),
+                photo=data.get("photo"),
+                remove_photo=data.get("remove_photo", False),
+            )
+        except ValidationError as error:  # words the site does not allow
+            add_service_errors(form, error)
+        else:
+            for typed, skill in matched:
+                messages.info(request, f"We matched “{typed}” to the existing “{skill.name}”.")
+            messages.success(request, "Your profile has been saved.")
+            return redirect(profile.get_absolute_url())
     return render(request, "profiles/profile_form.html", {"form": form, "profile": profile})
 
 
@@ -136,11 +145,10 @@ def report_correction(request: HttpRequest, username: str) -> HttpResponse:
     form = CorrectionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.report_correction(profile=profile, reported_by=request.user, **form.cleaned_data)
-        messages.success(
-            request, f"Thank you. {profile.display_name} and the administrators will see your note."
-        )
+        messages.success(request, corrections.thanks_for_note(profile))
         return redirect(profile.get_absolute_url())
-    return render(request, "profiles/correction_form.html", {"form": form, "profile": profile})
+    context = {"form": form, "profile": profile, "who_sees": corrections.who_sees_note(profile)}
+    return render(request, "profiles/correction_form.html", context)
 
 
 def block_person(request: HttpRequest, username: str) -> HttpResponse:
@@ -180,6 +188,49 @@ def resolve_correction(request: HttpRequest, pk: int) -> HttpResponse:
         services.resolve_correction(correction=correction, resolved_by=request.user, status=status)
         messages.success(request, "Thank you: the note is closed.")
     return redirect(correction.profile.get_absolute_url())
+
+
+def people_administrators_need_two_factor(view):
+    """Send people administrators without two-factor to set it up; 404 for everyone else."""
+    guarded = two_factor_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not corrections.administers_people(request.user):
+            raise Http404
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
+
+
+@people_administrators_need_two_factor
+@require_GET
+def correction_list(request: HttpRequest) -> HttpResponse:
+    """The open notes about the people an administrator administers, leavers first."""
+    page = Paginator(corrections.open_notes(request.user), corrections.PAGE_SIZE)
+    notes = page.get_page(request.GET.get("page"))
+    return render(request, "profiles/corrections.html", {"notes": notes})
+
+
+@people_administrators_need_two_factor
+@require_POST
+def correction_archive(request: HttpRequest, pk: int) -> HttpResponse:
+    note = corrections.get_note_to_administer(request.user, pk)
+    if note.profile.archived_at is None:
+        profile = corrections.archive_leaver(note=note, by=request.user)
+        messages.success(request, f"{profile.display_name}'s profile is archived. Thank you.")
+    else:
+        messages.error(request, "That profile is already archived: dismiss the note instead.")
+    return redirect("profiles:corrections")
+
+
+@people_administrators_need_two_factor
+@require_POST
+def correction_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    note = corrections.get_note_to_administer(request.user, pk)
+    corrections.dismiss(note=note, by=request.user)
+    messages.success(request, f"The note about {note.profile.display_name} is dismissed.")
+    return redirect("profiles:corrections")
 
 
 @login_not_required

@@ -1,10 +1,60 @@
-"""(Being built.)"""
+"""The transparency report: a page for a year, and the same rows as CSV.
 
-from django.http import Http404
+Only superusers and holders of ``safety.view_transparency`` may read it (404 for anyone
+else); they set up two-factor first, as for all administration.
+"""
+
+import csv
+from functools import wraps
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from sociable.two_factor import two_factor_required
+
+from . import transparency as yearly
 
 
-def _not_yet(request, **kwargs):
-    raise Http404
+def readers_only(view):
+    """404 unless the viewer may read the report; then two-factor, as for administration."""
+    guarded = two_factor_required(view)
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not yearly.can_view_report(request.user):
+            raise Http404
+        return guarded(request, *args, **kwargs)
+
+    return wrapper
 
 
-transparency = transparency_csv = _not_yet
+@readers_only
+@require_GET
+def transparency(request: HttpRequest) -> HttpResponse:
+    typed = request.GET.get("year", "")
+    try:
+        year = yearly.parse_year(typed)
+    except ValueError as error:
+        context = {"error": str(error), "typed": typed}
+        return render(request, "safety/transparency.html", context, status=400)
+    report = yearly.report_for(year)
+    context = {"report": report, "typed": str(year), "previous_year": year - 1}
+    if year < yearly.this_year():
+        context["next_year"] = year + 1
+    return render(request, "safety/transparency.html", context)
+
+
+@readers_only
+@require_GET
+def transparency_csv(request: HttpRequest) -> HttpResponse:
+    try:
+        year = yearly.parse_year(request.GET.get("year"))
+    except ValueError as error:
+        return HttpResponse(str(error), status=400, content_type="text/plain; charset=utf-8")
+    report = yearly.report_for(year)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="transparency-{year}.csv"'
+    # Every cell is a number, a duration or a fixed name: nothing anyone wrote.
+    csv.writer(response).writerows(yearly.csv_rows(report))
+    return response

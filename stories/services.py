@@ -26,6 +26,7 @@ from django.utils.text import slugify
 from groups.models import Group
 from profiles.models import Skill
 from profiles.services import resolve_skills
+from safety import screening
 from sociable.accounts.models import User
 from sociable.audience import Audience
 from sociable.markdown import render_markdown
@@ -124,6 +125,14 @@ def save(
             {"series": "Only the series' writers publish in it: choose another, or none."}
         )
     title, summary, body = title.strip(), summary.strip(), body.strip()
+    screening.check_new_account_limits(body, author=writer)
+    # A story has no "waiting" state of its own: a word that would hold a post flags it.
+    screened = screening.check(
+        {"title": title, "summary": summary, "body": body},
+        author=writer,
+        content_kind="story",
+        labels={"title": "title", "summary": "summary", "body": "story"},
+    )
     if story is None:
         story = Story(author=writer)
     elif story.status == Status.PUBLISHED and (story.title, story.summary, story.body) != (
@@ -145,6 +154,7 @@ def save(
     story.full_clean(exclude=["author", "slug", "thread"])
     story.save()
     story.tags.set(_skills(tags))
+    screened.record(story, author=writer)
     if story.thread_id:
         comments.open_comments(story)
     return story

@@ -39,6 +39,9 @@ NOT_PAGES = {
     "profiles:my-data-download": "a JSON download",
     "profiles:profile-confirm": "POST only",
     "profiles:correction-resolve": "POST only",
+    "profiles:correction-archive": "POST only",
+    "profiles:correction-dismiss": "POST only",
+    "safety:transparency-csv": "a CSV download",
     "groups:group-ics": "a calendar file",
     "groups:event-ics": "a calendar file",
     "groups:personal-ics": "a calendar file",
@@ -64,6 +67,7 @@ NOT_PAGES = {
     "forums:post-delete": "POST only",
     "forums:post-react": "POST only",
     "forums:follow": "POST only",
+    "forums:mute": "POST only",
     "forums:report-claim": "POST only",
     "forums:suspension-lift": "POST only",
     "notifications:mark-all-read": "POST only",
@@ -91,6 +95,12 @@ NOT_PAGES = {
     "stories:feature": "POST only",
     "stories:unschedule": "POST only",
     "stories:series-writer": "POST only",
+    "safety:flag": "reached from the moderation queue's flags; the demo has none "
+    "(tests/safety/test_watched_words.py)",
+    "safety:appeal-new": "the notice a person gets when a moderator acts on what they wrote; "
+    "the demo's viewers have none (tests/safety/test_appeals.py, browser/test_appeal_journey.py)",
+    "safety:appeal": "an appeal, for its appellant and the moderators who decide it; the demo "
+    "has none (tests/safety/test_appeals.py, tests/browser/test_appeal_journey.py)",
     "notifications:notify-receipt": "GOV.UK Notify's delivery receipts (JSON, POST)",
     "mfa_download_recovery_codes": "a text file",
     # Redirects, not pages: where they lead is crawled.
@@ -292,6 +302,7 @@ def start_urls(user) -> list[str]:
         urls += [
             reverse("notifications:list"),
             reverse("notifications:preferences"),
+            reverse("forums:mutes"),
             reverse("profiles:my-data"),
             reverse("profiles:account-delete"),
             reverse("account_email"),
@@ -365,6 +376,10 @@ def _own_pages(user) -> list[str]:
     if user.has_perm("stories.edit_stories"):  # the editors read any story's history
         revised = Story.objects.filter(revisions__isnull=False).order_by("pk").first()
         urls += [reverse("stories:history", args=[revised.pk])] if revised else []
+    if user.is_superuser or user.has_perm("profiles.archive_profiles"):
+        urls += [reverse("profiles:corrections")]  # people administrators' notes
+    if user.is_superuser or user.has_perm("safety.view_transparency"):
+        urls += [reverse("safety:transparency")]
     other = User.objects.filter(email__in=VIEWERS[1:]).exclude(pk=user.pk).order_by("email")
     urls += [reverse("profiles:profile-detail", args=[person.username]) for person in other[:1]]
     return urls

@@ -230,6 +230,7 @@ def world(council, staff_member, other_staff, settings, tmp_path):
             "content_type_id": "1",
             "object_id": "1",
             "number": "1",
+            "entry": "1",  # safety's notice of a log entry (404 but to its subject)
             "width": "480",
         },
         "unsubscribe": unsubscribe_token(staff_member, "digest"),

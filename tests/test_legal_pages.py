@@ -20,6 +20,7 @@ from forums.models import Board
 from forums.services import start_thread
 from sociable.checks import deployment_facts
 from sociable.notifications.schedule import run_due_jobs
+from tests.accounts.factories import signup_timing
 from tests.helpers import manage, production_settings, run_tasks
 
 pytestmark = pytest.mark.django_db
@@ -149,6 +150,7 @@ def cookies_set_by_a_journey(council) -> dict:
                 "email": "sam@council.example.gov.uk",
                 "password1": GOOD_PASSWORD,
                 "password2": GOOD_PASSWORD,
+                **signup_timing(),
             },
         )
     )

@@ -38,3 +38,21 @@ def either_blocked(a_id: int, b_id: int) -> bool:
 def blocked_by(user: User):
     """The people ``user`` has blocked, newest first, for their list."""
     return Block.objects.filter(blocker=user).select_related("blocked").order_by("-created_at")
+
+
+def is_blocked_by(person_id: int | None, blocker_id: int | None) -> bool:
+    """Whether ``blocker_id`` has blocked ``person_id`` (by primary keys: no rows fetched)."""
+    if not person_id or not blocker_id:
+        return False
+    return Block.objects.filter(blocker_id=blocker_id, blocked_id=person_id).exists()
+
+
+def blockers_of(person_id: int | None, among=None) -> set[int]:
+    """Who has blocked ``person_id`` (of ``among``, a list of people's pks, when given): the
+    people who hear nothing of what they do, and whom they cannot mention or reply to."""
+    if not person_id:
+        return set()
+    blocks = Block.objects.filter(blocked_id=person_id)
+    if among is not None:
+        blocks = blocks.filter(blocker_id__in=list(among))
+    return set(blocks.values_list("blocker_id", flat=True))

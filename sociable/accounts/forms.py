@@ -7,6 +7,7 @@ from allauth.socialaccount import forms as socialaccount_forms
 from django import forms
 from django.contrib.auth import password_validation
 
+from . import signup_guard
 from .models import User
 
 # Advice shown under new-password fields.
@@ -52,6 +53,8 @@ class SignupForm(PlainEnglish, account_forms.SignupForm):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
     )
+    website = signup_guard.honeypot_field()  # spam defence (signup_guard)
+    started = signup_guard.started_field()
     field_order = ["name", "email", "password1", "password2"]
     wording = {
         "name": (
@@ -80,6 +83,7 @@ class SignupForm(PlainEnglish, account_forms.SignupForm):
                 password_validation.validate_password(password, person)
             except forms.ValidationError as error:
                 self.add_error("password1", error)
+        signup_guard.check_signup(self, cleaned)
         return cleaned
 
 

@@ -233,6 +233,12 @@ ACCOUNT_USERNAME_BLACKLIST = ["me", "teams", "places", "corrections", "admin", "
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Sociable] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
 ACCOUNT_RATE_LIMITS = {}  # {} keeps allauth's defaults; False would switch them off.
+# Spam defence at sign-up (sociable/accounts/signup_guard.py): a form sent back sooner than
+# this after it was drawn is refused, and each network (IPv4 /24, IPv6 /64) may make this
+# many accounts in this many minutes.
+SIGNUP_MIN_SECONDS = env_int("SIGNUP_MIN_SECONDS", 3)
+SIGNUP_RATE_PER_NETWORK = env_int("SIGNUP_RATE_PER_NETWORK", 5)
+SIGNUP_RATE_MINUTES = env_int("SIGNUP_RATE_MINUTES", 60)
 # Limits per address must see each person's address, not the load balancer's: set
 # TRUSTED_PROXY_COUNT to the number of proxies in front of the web nodes that add to
 # X-Forwarded-For (usually 1). 0 trusts no header: the address of the connection counts.
@@ -378,6 +384,16 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # long unrenewed (live workers renew every third of it), up to TASK_MAX_ATTEMPTS runs.
 TASK_LEASE_SECONDS = env_int("TASK_LEASE_SECONDS", 300)
 TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
+
+# Moderators' target times, in hours from the first report (or from posting, for a post
+# waiting for approval), shown in the moderation queue: illegal content comes first.
+FORUMS_ILLEGAL_TARGET_HOURS = env_int("FORUMS_ILLEGAL_TARGET_HOURS", 24)
+FORUMS_QUEUE_TARGET_HOURS = env_int("FORUMS_QUEUE_TARGET_HOURS", 72)
+
+# While new community members settle in (forums.services.is_new_member), each post or story
+# of theirs may hold at most this many links and @mentions (safety/screening.py).
+SAFETY_NEW_MEMBER_LINKS = env_int("SAFETY_NEW_MEMBER_LINKS", 2)
+SAFETY_NEW_MEMBER_MENTIONS = env_int("SAFETY_NEW_MEMBER_MENTIONS", 3)
 
 SOCIABLE_SITE_NAME = "Sociable"
 # The address people reach the site at, for links in emails.

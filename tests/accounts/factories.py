@@ -4,6 +4,7 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
 from sociable.accounts.models import Organisation, OrganisationDomain, User
 from sociable.accounts.services import sync_organisation
+from sociable.accounts.signup_guard import started_token
 
 PASSWORD = "a-test-password-long-enough"
 
@@ -58,3 +59,13 @@ def add_totp(user: User) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret
+
+
+def signup_timing(seconds_ago: int = 10) -> dict:
+    """The sign-up form's timing field as a person's browser sends it back: the form was
+    drawn a little while ago, while they typed (sociable/accounts/signup_guard.py)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    return {"started": started_token(at=timezone.now() - timedelta(seconds=seconds_ago))}

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sociable.accounts.models import User
-from tests.accounts.factories import PASSWORD
+from tests.accounts.factories import PASSWORD, signup_timing
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,13 @@ GOOD_PASSWORD = "blue heron at dawn"
 def sign_up(client, email, password=GOOD_PASSWORD, name="Sam Taylor"):
     return client.post(
         reverse("account_signup"),
-        {"name": name, "email": email, "password1": password, "password2": password},
+        {
+            "name": name,
+            "email": email,
+            "password1": password,
+            "password2": password,
+            **signup_timing(),
+        },
     )
 
 

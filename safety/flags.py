@@ -1,0 +1,88 @@
+"""Who may look at a flag, what it points at, and closing it.
+
+A flag is for moderators: on a forum post or thread (a story's comment is one), the
+moderators of its board; on anything else (a story, a profile, a request, an opportunity),
+any moderator. Everyone else, and a moderator of other boards, gets a 404: a flag says
+nothing about a board someone cannot see.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.http import Http404
+from django.utils import timezone
+
+from forums.models import Post, Thread
+from forums.permissions import can_moderate, is_moderator
+from sociable.two_factor import has_two_factor
+
+from .models import Flag
+
+
+@dataclass(frozen=True)
+class Flagged:
+    """What a flag points at, as the moderator may see it."""
+
+    title: str  # what it is, in words: "a post in “Allotments”"
+    url: str | None  # a link, when the moderator may open it
+    field: str  # which of its texts, in words: "job title"
+
+
+def board_of(content) -> object | None:
+    if isinstance(content, Post):
+        return content.thread.board
+    if isinstance(content, Thread):
+        return content.board
+    return None
+
+
+def can_see_flag(user, flag: Flag) -> bool:
+    if not is_moderator(user):
+        return False
+    content = flag.content
+    board = board_of(content)
+    if board is not None:
+        return can_moderate(user, board)
+    return has_two_factor(user)
+
+
+def get_flag_for_user(user, pk: int) -> Flag:
+    """The flag ``pk``, if ``user`` moderates what it is on; else 404."""
+    related = ("author__organisation", "word", "content_type", "resolved_by")
+    flag = Flag.objects.select_related(*related).filter(pk=pk).first()
+    if flag is None or flag.content is None or not can_see_flag(user, flag):
+        raise Http404("No such flag")
+    return flag
+
+
+def flagged(user, flag: Flag) -> Flagged:
+    """Say what ``flag`` is on, with a link when ``user`` may open it."""
+    content = flag.content
+    field = flag.field.replace("_", " ")
+    kind = flag.content_type.model_class()._meta.verbose_name
+    if isinstance(content, Post):
+        return Flagged(f"a post in “{content.thread.title}”", content.get_absolute_url(), field)
+    if isinstance(content, Thread):
+        return Flagged(f"the thread “{content.title}”", content.get_absolute_url(), field)
+    manager = type(content)._default_manager
+    visible = hasattr(manager, "visible_to") and manager.visible_to(user).filter(pk=content.pk)
+    url = None
+    if visible and visible.exists() and hasattr(content, "get_absolute_url"):
+        url = content.get_absolute_url()
+    return Flagged(f"a {kind}: “{content}”", url, field)
+
+
+@transaction.atomic
+def resolve_flag(*, flag: Flag, moderator, acted: bool) -> Flag:
+    """Close ``flag``: the moderator acted on it, or found nothing wrong. Closing it again
+    changes nothing (two moderators at once: the first one's answer stands)."""
+    closed = Flag.objects.filter(pk=flag.pk, status=Flag.Status.OPEN).update(
+        status=Flag.Status.ACTED if acted else Flag.Status.DISMISSED,
+        resolved_by=moderator,
+        resolved_at=timezone.now(),
+    )
+    flag.refresh_from_db()
+    flag.closed_now = bool(closed)
+    return flag
