@@ -22,6 +22,7 @@ from sociable.notifications.services import notify
 
 from . import mutes
 from .models import Board, Mention, Post, Report, Subscription, Suspension
+from .permissions import is_moderator
 
 MENTION = NotificationKind("mention", "Someone mentions you in a discussion", order=10)
 REPLY = NotificationKind("reply", "Replies to your posts", order=20)
@@ -32,18 +33,21 @@ FOLLOWED = NotificationKind(
 # the shortest target time); other reports and posts waiting for approval in the digest.
 MOD_ILLEGAL = NotificationKind(
     "mod_illegal",
-    "Posts reported as illegal content on boards you moderate (moderators only)",
+    "Posts reported as illegal content on boards you moderate",
+    offered_to=is_moderator,
     order=92,
 )
 MOD_REPORT = NotificationKind(
     "mod_report",
-    "Other reported posts on boards you moderate (moderators only)",
+    "Other reported posts on boards you moderate",
+    offered_to=is_moderator,
     default=Channel.DIGEST,
     order=93,
 )
 MOD_APPROVAL = NotificationKind(
     "mod_approval",
-    "Posts waiting for approval on boards you moderate (moderators only)",
+    "Posts waiting for approval on boards you moderate",
+    offered_to=is_moderator,
     default=Channel.DIGEST,
     order=94,
 )
@@ -60,6 +64,8 @@ def post_published(post: Post) -> None:
 
 def tell_about_post(post: Post) -> int:
     thread, board = post.thread, post.thread.board
+    if thread.hidden_at or thread.deleted_at or thread.merged_into_id:
+        return 0  # taken away before the news went out: nobody hears of it
     author = post.author
     name = author.display_name if author else "A former member"
     url = reverse("forums:post-permalink", args=[post.pk])

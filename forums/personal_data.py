@@ -21,6 +21,7 @@ from .models import (
     Board,
     Mention,
     ModerationLog,
+    Mute,
     Post,
     PostRevision,
     Reaction,
@@ -57,6 +58,7 @@ def _forums(user: User) -> dict:
     follows = (
         Subscription.objects.filter(user=user).select_related("thread", "board").order_by("pk")
     )
+    muted = Mute.objects.filter(user=user).select_related("thread", "board").order_by("pk")
     markers = ReadMarker.objects.filter(user=user).select_related("thread").order_by("read_at")
     reports = Report.objects.filter(reporter=user).order_by("created_at")
     reports_on_mine = Report.objects.filter(post__author=user).order_by("created_at")
@@ -101,6 +103,12 @@ def _forums(user: User) -> dict:
             if f.thread_id
             else {"board": f.board.name, "url": f.board.get_absolute_url()}
             for f in follows
+        ],
+        "muted": [
+            {"thread": m.thread.title, "url": m.thread.get_absolute_url()}
+            if m.thread_id
+            else {"board": m.board.name, "url": m.board.get_absolute_url()}
+            for m in muted
         ],
         "read_up_to": [
             {"thread": m.thread.title, "url": m.thread.get_absolute_url(), "read_at": m.read_at}

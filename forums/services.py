@@ -15,9 +15,10 @@ from django.utils.text import slugify
 from safety import screening
 from sociable.accounts import blocks
 from sociable.accounts.models import User
+from sociable.accounts.services import is_new_member
 from sociable.markdown import render_markdown
 
-from . import notifications
+from . import notifications, signals
 from .models import (
     AUTO_HIDDEN_REASON,
     Board,
@@ -33,10 +34,10 @@ from .models import (
     Thread,
     place_in_tree,
 )
+from .permissions import replies_refused
 
 MAX_BODY = 20_000  # characters
 REPORTS_TO_HIDE = 3
-NEW_MEMBER_DAYS = 30
 # A reply to someone who has blocked the author is refused in these words, as any post
 # closed to replies would be: the author is not told of the block.
 NOT_TAKING_REPLIES = "This post is not taking replies."
@@ -54,12 +55,6 @@ def _setting(name: str, default):
 
 def active_suspension(user: User) -> Suspension | None:
     return Suspension.objects.filter(user=user).active().first()
-
-
-def is_new_member(user: User) -> bool:
-    """Community members who joined recently: tighter limits and first posts approved."""
-    recent = user.date_joined > timezone.now() - timedelta(days=NEW_MEMBER_DAYS)
-    return user.organisation_id is None and recent
 
 
 def check_can_write(user: User, *, now: datetime | None = None) -> None:
@@ -133,8 +128,9 @@ def reply(*, thread: Thread, author: User, body: str, parent: Post | None = None
     """Reply to the thread, or to one post in it."""
     check_can_write(author)
     thread = Thread.objects.select_for_update().get(pk=thread.pk)
-    if thread.is_locked:
-        raise ValidationError("This thread is locked: nobody can reply to it.")
+    refused = replies_refused(thread)  # locked, hidden, deleted or merged
+    if refused:
+        raise ValidationError(refused)
     if parent is not None:
         if parent.thread_id != thread.pk:
             raise ValidationError("You can only reply to a post in this thread.")
@@ -315,8 +311,6 @@ def mark_read(*, user: User, thread: Thread) -> None:
 
 
 def _log(moderator, action, *, reason="", post=None, thread=None, subject=None, detail=""):
-    from safety import telling  # the person acted on is told, once this commits
-
     entry = ModerationLog.objects.create(
         moderator=moderator,
         action=action,
@@ -326,7 +320,7 @@ def _log(moderator, action, *, reason="", post=None, thread=None, subject=None, 
         subject=subject,
         detail=detail[:300],
     )
-    telling.entry_logged(entry)
+    signals.action_logged.send(sender=ModerationLog, entry=entry)
     return entry
 
 

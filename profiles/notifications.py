@@ -9,8 +9,19 @@ STALE_PROFILE = NotificationKind(
 CORRECTION_NOTE = NotificationKind(
     "correction_note", "Someone suggests a correction to your profile", order=116
 )
+
+
+def _administers_people(user) -> bool:
+    from .corrections import administers_people  # which imports these kinds
+
+    return administers_people(user)
+
+
 CORRECTION_LEFT = NotificationKind(
-    "correction_left", "Someone says a person in your organisation has left", order=117
+    "correction_left",
+    "Someone says a person in your organisation has left",
+    order=117,
+    offered_to=_administers_people,
 )
 CORRECTION_DONE = NotificationKind(
     "correction_done", "A note you left about a profile is acted on", order=118

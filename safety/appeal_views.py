@@ -51,6 +51,11 @@ def appeal(request: HttpRequest, entry: int) -> HttpResponse:
     return render(request, "safety/appeal_new.html", context)
 
 
+def about_post(request: HttpRequest, post: int) -> HttpResponse:
+    """From a hidden post of the viewer's own to what hid it."""
+    return redirect("safety:appeal-new", appeals.latest_about_post(request.user, post).pk)
+
+
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     """The appeal: its appellant sees how it stands; another moderator decides it."""
     appeal = appeals.get_appeal_for_user(request.user, pk)

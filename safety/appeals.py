@@ -65,6 +65,22 @@ def get_entry_for_subject(user, pk: int) -> ModerationLog:
     return entry
 
 
+def latest_about_post(user, post_id: int) -> ModerationLog:
+    """What last hid ``post_id``, of ``user``'s (the hidden post's own link); 404 otherwise."""
+    entry = (
+        ModerationLog.objects.filter(
+            post_id=post_id,
+            subject_id=user.pk,
+            action__in=[ModerationLog.Action.HIDE, ModerationLog.Action.AUTO_HIDE],
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if entry is None:
+        raise Http404("No such notice")
+    return get_entry_for_subject(user, entry.pk)
+
+
 def why_not(entry: ModerationLog, *, now=None) -> str:
     """Why the subject cannot appeal ``entry`` ("" when they can)."""
     if entry.action not in telling.APPEALABLE:

@@ -17,8 +17,6 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from forums.models import ModerationLog
-
 
 class WatchedWord(models.Model):
     class Action(models.TextChoices):
@@ -92,7 +90,9 @@ class Appeal(models.Model):
         UPHELD = "upheld", "Upheld: the action was undone"
         REFUSED = "refused", "Turned down: the action stands"
 
-    entry = models.OneToOneField(ModerationLog, on_delete=models.PROTECT, related_name="appeal")
+    entry = models.OneToOneField(
+        "forums.ModerationLog", on_delete=models.PROTECT, related_name="appeal"
+    )
     appellant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="appeals"
     )

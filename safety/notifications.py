@@ -10,6 +10,7 @@ waiting.
 
 from __future__ import annotations
 
+from forums.permissions import is_moderator
 from sociable.notifications.kinds import NotificationKind
 from sociable.notifications.models import Channel
 
@@ -20,6 +21,10 @@ MODERATION = NotificationKind(
     order=55,
 )
 APPEAL = NotificationKind(
-    "appeal", "Appeals waiting for a moderator (moderators only)", default=Channel.EMAIL, order=95
+    "appeal",
+    "Appeals waiting for a moderator",
+    default=Channel.EMAIL,
+    order=95,
+    offered_to=is_moderator,
 )
 KINDS = [MODERATION, APPEAL]

@@ -31,6 +31,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
+from sociable.accounts.services import is_new_member
+
 from .models import Flag, WatchedWord
 
 Action = WatchedWord.Action
@@ -289,8 +291,6 @@ def _listed(words: list[str]) -> str:
 def is_limited(author) -> bool:
     """New community members (no organisation, joined recently) while they settle in;
     staff and moderators never."""
-    from forums.services import is_new_member  # forums imports this module
-
     if author is None or author.is_staff or author.is_superuser:
         return False
     return is_new_member(author)

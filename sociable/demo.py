@@ -20,6 +20,7 @@ from groups import demo as groups_demo
 from opportunities import demo as opportunities_demo
 from profiles import demo as profiles_demo
 from profiles.holdings import recount_all
+from safety import demo as safety_demo
 from stories import demo as stories_demo
 
 from .accounts.models import Organisation, OrganisationDomain, User
@@ -147,6 +148,7 @@ def seed() -> list[User]:
     conversations_demo.seed()
     opportunities_demo.seed()
     stories_demo.seed()
+    safety_demo.seed()
     notifications_demo.deliver()
     forums_demo.date_post_notifications()
     notifications_demo.settle()

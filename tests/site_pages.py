@@ -95,16 +95,13 @@ NOT_PAGES = {
     "stories:feature": "POST only",
     "stories:unschedule": "POST only",
     "stories:series-writer": "POST only",
-    "safety:flag": "reached from the moderation queue's flags; the demo has none "
-    "(tests/safety/test_watched_words.py)",
     "safety:appeal-new": "the notice a person gets when a moderator acts on what they wrote; "
     "the demo's viewers have none (tests/safety/test_appeals.py, browser/test_appeal_journey.py)",
-    "safety:appeal": "an appeal, for its appellant and the moderators who decide it; the demo "
-    "has none (tests/safety/test_appeals.py, tests/browser/test_appeal_journey.py)",
     "notifications:notify-receipt": "GOV.UK Notify's delivery receipts (JSON, POST)",
     "mfa_download_recovery_codes": "a text file",
     # Redirects, not pages: where they lead is crawled.
     "forums:post-permalink": "redirects to the post in its thread",
+    "safety:appeal-post": "redirects its author from a hidden post to the notice about it",
     "profiles:my-profile": "redirects to your own profile",
     "notifications:open": "marks a notification read and redirects to its subject",
     "account_request_reauthentication_code": "sign-in by emailed code is off",

@@ -231,6 +231,7 @@ def world(council, staff_member, other_staff, settings, tmp_path):
             "object_id": "1",
             "number": "1",
             "entry": "1",  # safety's notice of a log entry (404 but to its subject)
+            "post": "1",  # a hidden post's way to that notice (the same)
             "width": "480",
         },
         "unsubscribe": unsubscribe_token(staff_member, "digest"),

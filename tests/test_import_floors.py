@@ -153,3 +153,36 @@ def test_no_core_model_has_a_foreign_key_to_an_app():
     assert [
         f"{relation} points at {app}" for relation, app in core_relations() if within(app, APPS)
     ] == []
+
+
+# --- trust and safety: screening below every app, the rest above the forums -----------------
+
+#: Every app's writing services screen what people write against the watched words, so the
+#: screen and the rows it reads stand below them all; telling people, appeals and the report
+#: act on the forums' moderation and stand above it (as stories do).
+SAFETY_FLOOR = ("safety.models", "safety.screening")
+
+
+def test_the_safety_floor_imports_no_app():
+    floor = {
+        name: targets for name, targets in modules("safety").items() if within(name, SAFETY_FLOOR)
+    }
+    assert set(floor) == set(SAFETY_FLOOR)
+    assert breaches(floor, (*APPS, "stories", "safety") + COMPOSITION) == [
+        f"{name} imports {target}"
+        for name, targets in sorted(floor.items())
+        for target in sorted(targets)
+        if within(target, SAFETY_FLOOR)  # one another (the screen reads the models)
+    ]
+
+
+@pytest.mark.parametrize("app", [*APPS, "stories"])
+def test_apps_take_only_the_screen_from_safety(app):
+    # (``from safety import screening`` names the package too: its __init__ is empty.)
+    taken = {
+        f"{module} imports {target}"
+        for module, targets in modules(app).items()
+        for target in targets
+        if within(target, ["safety"]) and target != "safety" and not within(target, SAFETY_FLOOR)
+    }
+    assert taken == set()

@@ -20,6 +20,7 @@ from conversations.models import Conversation, Introduction
 from conversations.selectors import sections as conversation_sections
 from forums import demo as forums_demo
 from forums.models import (
+    AUTO_HIDDEN_REASON,
     MAX_DEPTH,
     Board,
     Mention,
@@ -49,6 +50,7 @@ from profiles.models import (
 )
 from profiles.selectors import DirectoryFilters
 from profiles.services import RELATION_KIND
+from safety.models import Appeal, Flag, WatchedWord
 from sociable import demo
 from sociable.accounts.models import Organisation, OrganisationDomain, User
 from sociable.notifications.models import Notification
@@ -140,7 +142,7 @@ def test_seeding_twice_neither_fails_nor_duplicates():
     assert first[0] >= 3 and first[2] >= 50
     assert first[12] >= 8 and first[15] > 100  # groups, RSVPs
     assert first[18] >= 8 and first[19] >= 12 and first[20] > 200  # boards, threads, posts
-    assert ProfileCorrection.objects.filter(status=ProfileCorrection.Status.OPEN).count() == 1
+    assert ProfileCorrection.objects.filter(status=ProfileCorrection.Status.OPEN).count() == 2
 
 
 @pytest.mark.django_db
@@ -351,16 +353,33 @@ class TestTheSeededForums:
         jordan = person("jordan.reid@example.com")
         open_reports = Report.objects.filter(status=Report.Status.OPEN)
 
-        assert 3 <= open_reports.count() <= 4
+        assert 4 <= open_reports.count() <= 5
         assert open_reports.values("reporter").distinct().count() == open_reports.count()
-        assert open_reports.values("reason").distinct().count() >= 3
-        hidden = Post.objects.get(hidden_at__isnull=False)
+        assert open_reports.values("reason").distinct().count() >= 4
+        hidden = Post.objects.exclude(hidden_reason=AUTO_HIDDEN_REASON).get(hidden_at__isnull=False)
         assert ModerationLog.objects.filter(
             action=ModerationLog.Action.HIDE, post=hidden, moderator=moderator
         ).exists()
-        pending = Post.objects.get(status=Post.Status.PENDING)
-        assert pending.author == jordan and jordan.posts.count() == 1
+        pending = Post.objects.filter(status=Post.Status.PENDING)
+        assert {p.author.email for p in pending} == {jordan.email, "dave.robinson@outlook.example"}
+        assert jordan.posts.count() == 1
         assert moderator.has_perm("forums.moderate_board")
+
+    def test_trust_and_safety_has_a_flag_an_appeal_and_an_overdue_illegal_report(self):
+        """What the moderators and administrators are shown on their pages."""
+        [flag] = Flag.objects.filter(status=Flag.Status.OPEN)
+        assert flag.content.status == Post.Status.PENDING and flag.matched == "crypto"
+        [appeal] = Appeal.objects.filter(status=Appeal.Status.OPEN)
+        assert appeal.entry.moderator == person("priya.shah@kirkfieldva.org.uk")  # Helen decides
+        illegal = Report.objects.get(reason=Report.Reason.ILLEGAL, status=Report.Status.OPEN)
+        assert timezone.now() - illegal.created_at > timedelta(hours=24)  # overdue
+        assert WatchedWord.objects.values("action").distinct().count() == 3
+        assert person("fatima.hussain@kirkfield.gov.uk").has_perm("profiles.archive_profiles")
+        assert person("priya.shah@kirkfieldva.org.uk").has_perm("safety.view_transparency")
+        left = ProfileCorrection.objects.get(kind="left", status="open")
+        assert Notification.objects.filter(
+            kind="correction_left", recipient__email="fatima.hussain@kirkfield.gov.uk"
+        ).exists(), left
 
     def test_each_audience_sees_its_own_boards(self):
         slugs = {

@@ -1,10 +1,22 @@
 """Operations on people and organisations."""
 
+from datetime import timedelta
+
 from allauth.account.models import EmailAddress
 from allauth.socialaccount.models import SocialAccount
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Organisation, OrganisationDomain, User
+
+NEW_MEMBER_DAYS = 30
+
+
+def is_new_member(user: User) -> bool:
+    """Community members who joined recently: their first posts are approved, and they may
+    put fewer links and mentions in what they write while they settle in."""
+    recent = user.date_joined > timezone.now() - timedelta(days=NEW_MEMBER_DAYS)
+    return user.organisation_id is None and recent
 
 
 def email_domain(email: str) -> str:

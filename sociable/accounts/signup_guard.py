@@ -8,7 +8,9 @@
 - The rate counts sign-ups from each network (an IPv4 /24, an IPv6 /64: one home or
   office, or one hosting provider's block) over the last hour. It is kept in Django's
   default cache, the security store (docs/decisions/0015): a flood of page requests can
-  never wipe it, and nothing else shares its rows.
+  never wipe it, and nothing else shares its rows. Addresses of a partner's domain are
+  not counted: a council's staff sign up from one office network, and an account of theirs
+  does nothing until its address is confirmed.
 
 Whoever is refused by the honeypot or the timing check is told only that something went
 wrong and to try again: nothing says which check failed.
@@ -27,6 +29,8 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.html import format_html
+
+from .services import organisation_for_email
 
 HONEYPOT = "website"  # a name a program is glad to fill in
 STARTED = "started"
@@ -202,7 +206,9 @@ def check_signup(form: forms.Form, cleaned: dict) -> None:
         form.add_error(None, REFUSED)
         return
     request = context.request
-    if request is None:
+    if request is None or organisation_for_email(cleaned.get("email") or ""):
+        # Staff of a partner share their office's network (launch day brings hundreds),
+        # and their address must be confirmed before the account can do anything.
         return
     address = client_address(request)
     with transaction.atomic():

@@ -1,15 +1,15 @@
 from django import forms
 
-from .kinds import all_kinds
+from .kinds import offered_to
 from .models import Channel
 
 
 class PreferencesForm(forms.Form):
     """One question per kind of notification: site only, email at once, or daily digest."""
 
-    def __init__(self, *args, initial_channels: dict[str, str], **kwargs):
+    def __init__(self, *args, user, initial_channels: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in all_kinds():  # each app's, as it registers them
+        for kind in offered_to(user):  # each app's, as it registers them
             self.fields[kind.name] = forms.ChoiceField(
                 label=kind.label,
                 choices=Channel.choices,

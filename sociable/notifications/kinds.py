@@ -9,6 +9,7 @@ A kind is stored by its name, so a new kind needs no migration.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sociable import registry
@@ -24,6 +25,12 @@ class NotificationKind:
     label: str  # the settings page's question, e.g. "Someone mentions you in a discussion"
     default: str = Channel.EMAIL  # urgent and personal things by email at once
     order: int = 100  # where it comes on the settings page
+    # Whom the settings page asks (None: everyone), e.g. moderators for their kinds: the
+    # rest never hear of it, so nothing needs choosing.
+    offered_to: Callable[[object], bool] | None = None
+
+    def is_offered_to(self, user) -> bool:
+        return self.offered_to is None or self.offered_to(user)
 
     def __post_init__(self):
         if not 0 < len(self.name) <= 20 or self.default not in Channel.values:
@@ -38,6 +45,11 @@ def register(kind: NotificationKind) -> NotificationKind:
 def all_kinds() -> list[NotificationKind]:
     """Every registered kind, in the settings page's order."""
     return sorted((kind for _, kind in registry.notification_kinds.items()), key=_order)
+
+
+def offered_to(user) -> list[NotificationKind]:
+    """The kinds the settings page asks ``user`` about."""
+    return [kind for kind in all_kinds() if kind.is_offered_to(user)]
 
 
 def _order(kind: NotificationKind) -> int:

@@ -47,7 +47,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     current = services.preferences_for(request.user)
-    form = PreferencesForm(request.POST or None, initial_channels=current)
+    form = PreferencesForm(request.POST or None, user=request.user, initial_channels=current)
     if request.method == "POST" and form.is_valid():
         services.set_preferences(user=request.user, channels=form.cleaned_data)
         messages.success(request, "Your notification settings are saved.")

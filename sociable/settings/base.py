@@ -390,8 +390,8 @@ TASK_MAX_ATTEMPTS = env_int("TASK_MAX_ATTEMPTS", 5)
 FORUMS_ILLEGAL_TARGET_HOURS = env_int("FORUMS_ILLEGAL_TARGET_HOURS", 24)
 FORUMS_QUEUE_TARGET_HOURS = env_int("FORUMS_QUEUE_TARGET_HOURS", 72)
 
-# While new community members settle in (forums.services.is_new_member), each post or story
-# of theirs may hold at most this many links and @mentions (safety/screening.py).
+# While new community members settle in (sociable.accounts.services.is_new_member), each
+# post or story of theirs may hold at most this many links and @mentions (safety/screening.py).
 SAFETY_NEW_MEMBER_LINKS = env_int("SAFETY_NEW_MEMBER_LINKS", 2)
 SAFETY_NEW_MEMBER_MENTIONS = env_int("SAFETY_NEW_MEMBER_MENTIONS", 3)
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from sociable.accounts import signup_guard
 from sociable.accounts.models import User
-from tests.accounts.factories import signup_timing
+from tests.accounts.factories import OrganisationFactory, signup_timing
 
 pytestmark = pytest.mark.django_db
 
@@ -123,6 +123,22 @@ def test_a_network_may_make_five_accounts_an_hour(
     assert not User.objects.filter(email="sixth@example.com").exists()
     elsewhere = sign_up(client, details("elsewhere@example.com", **signup_timing()), other_network)
     assert elsewhere.status_code == 302
+
+
+def test_a_partners_staff_sign_up_from_one_office_past_the_networks_rate(client, settings):
+    """Launch day: a council's staff share one office network. Their addresses must be
+    confirmed before their accounts can do anything, so the rate counts them not."""
+    OrganisationFactory(name="Kirkfield City Council", domain="kirkfield.gov.uk")
+    settings.SIGNUP_RATE_PER_NETWORK = 2
+    for n in range(4):
+        made = sign_up(Client(), details(f"clerk{n}@kirkfield.gov.uk", **signup_timing()))
+        assert made.status_code == 302
+    assert User.objects.filter(email__endswith="@kirkfield.gov.uk").count() == 4
+
+    for n in range(2):  # the office's network has all its community sign-ups left
+        assert sign_up(Client(), details(f"n{n}@example.com", **signup_timing())).status_code == 302
+    refused = sign_up(client, details("third@example.com", **signup_timing()))
+    assert "Please try again later" in refused.content.decode()
 
 
 def test_a_network_may_sign_up_again_once_the_hour_has_passed(settings):

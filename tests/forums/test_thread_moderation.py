@@ -2,12 +2,15 @@
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from forums import search, selectors
 from forums.models import OPENING_PATH, Board, ModerationLog, Post, Thread
-from forums.services import reply, start_thread
+from forums.notifications import tell_about_post
+from forums.services import follow, reply, start_thread
+from sociable.notifications.models import Notification
 from tests.accounts.factories import UserFactory
 from tests.forums.test_moderation import make_moderator
 
@@ -114,6 +117,27 @@ def test_nobody_can_reply_to_a_hidden_thread(client_as, moderator, thread, staff
     assert "nobody can reply" in response.content.decode()
     assert "But it was a kingfisher" in response.content.decode()  # what was typed stays
     assert thread.posts.count() == 1
+
+
+@pytest.mark.parametrize("how", ["hide", "delete", "merge"])
+def test_a_thread_taken_away_takes_no_reply_and_tells_nobody_of_one_already_written(
+    client_as, moderator, board, thread, staff_member, other_staff, how
+):
+    """Whatever reaches the service (a form sent before the thread went, a task queued
+    before it), nothing is added to a thread taken away and nobody hears of its posts."""
+    follow(user=other_staff, thread=thread)
+    earlier = reply(thread=thread, author=staff_member, body="Two of them, by the weir")
+    other, _ = start_thread(board=board, author=other_staff, title="Herons", body="By the weir")
+    data = {"reason": "Gone"} | ({"into": str(other.pk)} if how == "merge" else {})
+    act(client_as(moderator), thread, how, **data)
+    thread.refresh_from_db()
+    earlier.refresh_from_db()
+
+    with pytest.raises(ValidationError):
+        reply(thread=thread, author=staff_member, body="One more")
+    if how != "merge":  # merged, it lives on in Herons, whose readers may hear of it
+        assert tell_about_post(earlier) == 0
+        assert not Notification.objects.filter(recipient=other_staff, key=f"post:{earlier.pk}")
 
 
 def test_a_hidden_thread_is_out_of_lists_feeds_and_searches_but_for_moderators(

@@ -125,6 +125,22 @@ def test_choosing_how_to_hear_saves_each_kind(client_as, other_staff):
     assert prefs["followed"] == Channel.SITE and prefs["reminder"] == Channel.DIGEST
 
 
+def test_the_settings_ask_moderators_alone_about_moderators_news(client_as, other_staff):
+    """A kind only some people can ever be sent (reports on the boards they moderate) is
+    asked only of them; a forged choice for it from anyone else changes nothing."""
+    from tests.forums.test_moderation import make_moderator
+
+    moderator = make_moderator("Priya Shah")
+    question = "Posts reported as illegal content on boards you moderate"
+
+    assert question not in client_as(other_staff).get(reverse("notifications:preferences")).text
+    assert question in client_as(moderator).get(reverse("notifications:preferences")).text
+
+    choices = dict.fromkeys(kinds.names(), Channel.EMAIL) | {"mod_illegal": Channel.SITE}
+    client_as(other_staff).post(reverse("notifications:preferences"), choices)
+    assert services.preferences_for(other_staff)["mod_illegal"] == Channel.EMAIL  # untouched
+
+
 def test_a_bad_choice_is_explained_and_nothing_changes(client_as, other_staff):
     client = client_as(other_staff)
     choices = dict.fromkeys(kinds.names(), Channel.EMAIL) | {

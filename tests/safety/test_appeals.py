@@ -84,6 +84,20 @@ def test_the_notice_shows_what_happened_the_reason_and_the_rule_only_to_its_subj
         assert client_as(other).get(url).status_code == 404
 
 
+def test_a_hidden_post_leads_its_author_alone_to_the_notice(
+    client_as, thread, post, hidden, community_member, staff_member
+):
+    link = reverse("safety:appeal-post", args=[post.pk])
+
+    own_page = client_as(community_member).get(thread.get_absolute_url()).content.decode()
+    others_page = client_as(staff_member).get(thread.get_absolute_url()).content.decode()
+
+    assert f'href="{link}"' in own_page and f'href="{link}"' not in others_page
+    followed = client_as(community_member).get(link)
+    assert followed.url == reverse("safety:appeal-new", args=[hidden.pk])
+    assert client_as(staff_member).get(link).status_code == 404
+
+
 def test_an_appeal_needs_a_statement_and_keeps_what_was_typed(client_as, hidden, community_member):
     client = client_as(community_member)
     url = reverse("safety:appeal-new", args=[hidden.pk])
