@@ -27,6 +27,8 @@ LEADS = "Moderation leads"
 VIEW_TRANSPARENCY = "view_transparency"
 FIRST_YEAR = 2000  # no earlier year is asked for but by mistake
 DAY = timedelta(hours=24)
+NONE_DECIDED = "None decided yet"  # a median of nothing
+NONE_RECEIVED = "None received"  # a share of nothing
 
 
 def let_leads_read_report(**kwargs) -> Group:
@@ -145,7 +147,7 @@ def _reports(start: datetime, end: datetime) -> list[Row]:
     section = "Time to act"
     illegal_count = figures["illegal"]
     share = (
-        f"{round(100 * figures['illegal_in_a_day'] / illegal_count)}%" if illegal_count else "None"
+        f"{round(100 * figures['illegal_in_a_day'] / illegal_count)}%" if illegal_count else NONE_RECEIVED
     )
     rows += [
         Row(
@@ -249,9 +251,9 @@ def _flags(start: datetime, end: datetime) -> list[Row]:
 
 
 def duration(value: timedelta | None) -> str:
-    """A duration for people: "3 days 4 hours", "2 hours 5 minutes", "None"."""
+    """A duration for people: "3 days 4 hours", "2 hours 5 minutes", or "None decided"."""
     if value is None:
-        return "None"
+        return NONE_DECIDED
     minutes = int(value.total_seconds() // 60)
     days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
