@@ -88,7 +88,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
             if post.status == Post.Status.PENDING:
                 messages.info(
                     request,
-                    "Thank you. A moderator will check your first post before others can see it.",
+                    "Thank you. A moderator will check your post before others can see it.",
                 )
             return redirect(thread)
     return render(request, "forums/thread_form.html", {"board": board, "form": form})
@@ -199,7 +199,7 @@ def reply(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
             if post.status == Post.Status.PENDING:
                 messages.info(
                     request,
-                    "Thank you. A moderator will check your first post before others can see it.",
+                    "Thank you. A moderator will check your post before others can see it.",
                 )
             return redirect(post)
     return render(

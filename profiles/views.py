@@ -1,5 +1,4 @@
 from dataclasses import asdict
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -16,7 +15,7 @@ from sociable.accounts.models import Organisation
 from sociable.db import reads_from_replica
 from sociable.forms import add_service_errors
 from sociable.pagecache import cache_public_page
-from sociable.two_factor import two_factor_required
+from sociable.two_factor import for_role_with_two_factor
 
 from . import corrections, parts, selectors, services
 from .forms import CorrectionForm, DirectorySearchForm, ProfileForm
@@ -190,17 +189,7 @@ def resolve_correction(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(correction.profile.get_absolute_url())
 
 
-def people_administrators_need_two_factor(view):
-    """Send people administrators without two-factor to set it up; 404 for everyone else."""
-    guarded = two_factor_required(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not corrections.administers_people(request.user):
-            raise Http404
-        return guarded(request, *args, **kwargs)
-
-    return wrapper
+people_administrators_need_two_factor = for_role_with_two_factor(corrections.administers_people)
 
 
 @people_administrators_need_two_factor

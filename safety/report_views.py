@@ -5,28 +5,17 @@ else); they set up two-factor first, as for all administration.
 """
 
 import csv
-from functools import wraps
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from sociable.two_factor import two_factor_required
+from sociable.two_factor import for_role_with_two_factor
 
 from . import transparency as yearly
 
-
-def readers_only(view):
-    """404 unless the viewer may read the report; then two-factor, as for administration."""
-    guarded = two_factor_required(view)
-
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        if not yearly.can_view_report(request.user):
-            raise Http404
-        return guarded(request, *args, **kwargs)
-
-    return wrapper
+# 404 unless the viewer may read the report; then two-factor, as for administration.
+readers_only = for_role_with_two_factor(yearly.can_view_report)
 
 
 @readers_only

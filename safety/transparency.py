@@ -147,7 +147,9 @@ def _reports(start: datetime, end: datetime) -> list[Row]:
     section = "Time to act"
     illegal_count = figures["illegal"]
     share = (
-        f"{round(100 * figures['illegal_in_a_day'] / illegal_count)}%" if illegal_count else NONE_RECEIVED
+        f"{round(100 * figures['illegal_in_a_day'] / illegal_count)}%"
+        if illegal_count
+        else NONE_RECEIVED
     )
     rows += [
         Row(

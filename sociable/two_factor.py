@@ -4,6 +4,7 @@ from functools import wraps
 
 from allauth.mfa.models import Authenticator
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect
 
 from sociable.links import reverse
@@ -33,3 +34,21 @@ def two_factor_required(view):
         return view(request, *args, **kwargs)
 
     return wrapper
+
+
+def for_role_with_two_factor(holds_role):
+    """A view for those ``holds_role(user)`` says hold a role, once they have two-factor:
+    everyone else gets 404, as for anything they may not see."""
+
+    def decorator(view):
+        guarded = two_factor_required(view)
+
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if not holds_role(request.user):
+                raise Http404
+            return guarded(request, *args, **kwargs)
+
+        return wrapper
+
+    return decorator

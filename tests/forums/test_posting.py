@@ -544,7 +544,7 @@ def test_a_community_members_first_post_waits_for_a_moderator(
     thread.refresh_from_db()
     assert thread.post_count == 1
     own = author.get(response["Location"], follow=True).content.decode()
-    assert "A moderator will check your first post" in own
+    assert "A moderator will check your post" in own
     assert "Is there a waiting list?" in own and "Waiting for a moderator" in own
     for viewer in (client, client_as(other_staff)):
         page = viewer.get(thread.get_absolute_url()).content.decode()

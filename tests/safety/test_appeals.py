@@ -24,16 +24,6 @@ pytestmark = pytest.mark.django_db
 STATEMENT = "I was sharing a link to the council watch repair class, not selling."
 
 
-@pytest.fixture(autouse=True)
-def no_first_post_approval(settings):
-    settings.FORUMS_APPROVE_FIRST_POSTS = 0
-
-
-@pytest.fixture
-def board(db):
-    return Board.objects.create(name="Open discussion", slug="open", audience="public")
-
-
 @pytest.fixture
 def acting(db):
     return make_moderator("Priya Shah")

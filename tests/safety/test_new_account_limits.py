@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from forums.models import Board, Post, Thread
+from forums.models import Post, Thread
 from forums.services import edit_post, reply, start_thread
 from stories.models import Story
 from stories.services import save as save_story
@@ -20,11 +20,6 @@ pytestmark = pytest.mark.django_db
 
 THREE_LINKS = "See https://a.example, www.b.example and [this](https://c.example/x)."
 FOUR_MENTIONS = "Hello @ann @bob @cat and @dan."
-
-
-@pytest.fixture
-def board(db):
-    return Board.objects.create(name="Open discussion", slug="open", audience="public")
 
 
 @pytest.fixture

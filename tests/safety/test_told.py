@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums import services as forums
-from forums.models import Board, ModerationLog
+from forums.models import ModerationLog
 from safety.notifications import MODERATION
 from sociable.notifications.models import Channel, Notification
 from sociable.notifications.services import set_preferences
@@ -21,21 +21,6 @@ from tests.helpers import run_tasks
 pytestmark = pytest.mark.django_db
 
 REASON = "Selling watches is not what this board is for"
-
-
-@pytest.fixture(autouse=True)
-def no_first_post_approval(settings):
-    settings.FORUMS_APPROVE_FIRST_POSTS = 0
-
-
-@pytest.fixture
-def board(db):
-    return Board.objects.create(name="Open discussion", slug="open", audience="public")
-
-
-@pytest.fixture
-def moderator(db):
-    return make_moderator("Priya Shah")
 
 
 @pytest.fixture

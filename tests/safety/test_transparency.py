@@ -150,7 +150,9 @@ def test_a_year_with_nothing_says_none_rather_than_zero_time(db):
     found = figures(transparency.report_for(2019))
     assert found[("Reports received", "All reports")] == 0
     assert found[("Time to act", "Median time from report to decision")] == "None decided yet"
-    assert found[("Time to act", "Illegal-content reports decided within 24 hours")] == "None received"
+    assert (
+        found[("Time to act", "Illegal-content reports decided within 24 hours")] == "None received"
+    )
 
 
 def test_the_page_shows_the_year_asked_for_in_tables_with_headers(client_as, reader, known_year):

@@ -36,11 +36,6 @@ def make_moderator(name: str = "Priya Shah", boards=()):
     return user
 
 
-@pytest.fixture
-def board(db):
-    return Board.objects.create(name="Open discussion", slug="open", audience="public")
-
-
 def errors_of(response) -> str:
     form = response.context["form"]
     return " ".join(str(e) for errors in form.errors.values() for e in errors)
