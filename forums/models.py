@@ -137,7 +137,8 @@ class Thread(models.Model):
     # every list and search for all but its board's moderators; a deleted one for all;
     # a merged one leads to the thread that took its posts.
     hidden_at = models.DateTimeField(null=True, blank=True)
-    hidden_reason = models.CharField(max_length=300, blank=True)
+    # (A default in the database too: the scale seeding writes threads by COPY without it.)
+    hidden_reason = models.CharField(max_length=300, blank=True, default="", db_default="")
     deleted_at = models.DateTimeField(null=True, blank=True)
     merged_into = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -241,22 +241,14 @@ def _add_open_reports(posts: list[Post]) -> None:
 
 
 def _safety_items(user: User, boards, total) -> tuple[list, list]:
-    """Open watched-word flags (those on forum posts and threads only for the boards ``user``
-    moderates; the rest, such as stories and profiles, for every moderator), and open
+    """Open watched-word flags ``user`` may look at (``FlagQuerySet.seen_by``), and open
     appeals ``user`` may decide: about boards they moderate or about people, and never
     against their own action or by themselves."""
     from safety.models import Appeal, Flag
 
-    # (Named by app and model, so no query of its own finds the content types.)
-    post_type = Q(content_type__app_label="forums", content_type__model="post")
-    thread_type = Q(content_type__app_label="forums", content_type__model="thread")
-    posts_here = Q(object_id__in=Post.objects.filter(thread__board__in=boards).values("pk"))
-    threads_here = Q(object_id__in=Thread.objects.filter(board__in=boards).values("pk"))
     flags = list(
         Flag.objects.filter(status=Flag.Status.OPEN)
-        .filter(
-            ~(post_type | thread_type) | (post_type & posts_here) | (thread_type & threads_here)
-        )
+        .seen_by(user, boards=boards)
         .select_related("author")
         .annotate(waiting_total=total)
         .order_by("created_at", "pk")[:QUEUE_SIZE]
@@ -284,6 +276,8 @@ def moderation_log(user: User, *, action: str = "", post=None, thread=None) -> Q
     entries = ModerationLog.objects.filter(
         Q(thread__isnull=True) | Q(thread__board__in=moderated_boards(user))
     ).select_related("moderator", "post", "thread", "subject")
+    if not user.is_superuser:  # a leaver's archive is their organisation's business
+        entries = entries.exclude(action=ModerationLog.Action.ARCHIVE_PROFILE)
     if action:
         entries = entries.filter(action=action)
     if post is not None:
@@ -420,6 +414,10 @@ def thread_to_merge_into(moderator: User, thread: Thread, address: str) -> Threa
         raise ValidationError({"into": "A thread cannot be merged into itself."})
     if target.deleted_at or target.merged_into_id:
         raise ValidationError({"into": "That thread is no longer there: choose another."})
+    if target.hidden_at or thread.hidden_at:  # else hidden posts would be shown in the other
+        raise ValidationError(
+            {"into": "A hidden thread is not merged: show it again first, or choose another."}
+        )
     return target
 
 
@@ -442,6 +440,8 @@ def act_on_whole_thread(
         first, second = sorted([thread.pk, into.pk])
         locked = {first: _locked(first), second: _locked(second)}
         thread, into = locked[thread.pk], locked[into.pk]
+        if thread.hidden_at or into.hidden_at:  # hidden since the form was drawn
+            raise ValidationError("A hidden thread is not merged: show it again first.")
     else:
         thread = _locked(thread.pk)
     _refuse_if_gone(thread)

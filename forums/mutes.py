@@ -52,11 +52,20 @@ def muted_by(user: User, boards) -> tuple[list[Mute], list[Mute]]:
     """What ``user`` has muted and may still read, newest first: (threads, boards).
 
     ``boards`` are the boards they may read (``permissions.visible_boards``): a mute of
-    something they can no longer see stays, unlisted, and never names it.
+    something they can no longer see (or a thread taken away) stays, unlisted, and never
+    names it.
     """
     mutes = (
         Mute.objects.filter(user=user)
-        .filter(Q(thread__board__in=boards) | Q(board__in=boards))
+        .filter(
+            Q(
+                thread__board__in=boards,
+                thread__hidden_at__isnull=True,
+                thread__deleted_at__isnull=True,
+                thread__merged_into__isnull=True,
+            )
+            | Q(board__in=boards)
+        )
         .select_related("thread", "board")
         .order_by("-created_at", "-pk")
     )

@@ -131,7 +131,8 @@ def reply(*, thread: Thread, author: User, body: str, parent: Post | None = None
     refused = replies_refused(thread)  # locked, hidden, deleted or merged
     if refused:
         raise ValidationError(refused)
-    if parent is not None:
+    if parent is not None:  # as it is now: a split or merge may have moved it meanwhile
+        parent = Post.objects.select_for_update().get(pk=parent.pk)
         if parent.thread_id != thread.pk:
             raise ValidationError("You can only reply to a post in this thread.")
         if not parent.is_answerable:
@@ -683,8 +684,9 @@ def settle_appeal(
     *, entry: ModerationLog, moderator: User, appellant: User, upheld: bool, reason: str
 ) -> ModerationLog:
     """Log a moderator's decision on an appeal against ``entry``; when it is upheld, first
-    put back what ``entry`` changed (as far as it is still as the entry left it)."""
-    if upheld:
+    put back what ``entry`` changed, unless it was changed again since (``changed_since``:
+    then the moderator puts it right by hand, as the appeal's page tells them)."""
+    if upheld and not changed_since(entry):
         _undo(entry)
     return _log(
         moderator,
@@ -695,6 +697,27 @@ def settle_appeal(
         reason=_need_reason(reason),
         detail=f"appeal against log entry {entry.pk} ({entry.get_action_display().lower()})",
     )
+
+
+# What changes a post or thread again after the action appealed: undoing it then would
+# undo that too (another moderator's hiding, an author's later words).
+_ACTS_ON_POSTS = ("hide", "unhide", "auto_hide", "edit_post", "approve")
+_ACTS_ON_THREADS = ("hide_thread", "unhide_thread", "delete_thread", "retitle", "merge", "split")
+
+
+def changed_since(entry: ModerationLog) -> bool:
+    """Whether the post or thread ``entry`` acted on was changed again after it, so undoing
+    the entry would undo that too: a moderator's later action, or the author's edit."""
+    later = ModerationLog.objects.filter(pk__gt=entry.pk)
+    if entry.post_id and entry.action in ("hide", "auto_hide", "edit_post"):
+        return (
+            later.filter(post_id=entry.post_id, action__in=_ACTS_ON_POSTS).exists()
+            or entry.action == "edit_post"
+            and Post.objects.filter(pk=entry.post_id, edited_at__gt=entry.created_at).exists()
+        )
+    if entry.thread_id and entry.action in ("hide_thread", "delete_thread", "retitle"):
+        return later.filter(thread_id=entry.thread_id, action__in=_ACTS_ON_THREADS).exists()
+    return False
 
 
 def _undo(entry: ModerationLog) -> None:

@@ -17,6 +17,7 @@ from .permissions import (
     can_edit_post,
     can_moderate,
     can_open_unpublished_thread,
+    can_read_board,
     get_board_for_user,
     get_post_for_user,
     get_thread_for_user,
@@ -102,9 +103,11 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
         request.viewer, pk, queryset=selectors.for_reader(Thread.objects.all(), request.viewer)
     )
     if thread.merged_into_id:  # its posts are in the thread it was merged into
-        merged_into = Thread.objects.filter(pk=thread.merged_into_id).only("slug").first()
-        if merged_into is not None:
-            return redirect(merged_into)
+        merged_into = Thread.objects.filter(pk=thread.merged_into_id).select_related("board")
+        merged_into = merged_into.first()
+        if merged_into is None or not can_read_board(request.viewer, merged_into.board):
+            raise Http404("No such thread")  # not even its address says what it is
+        return redirect(merged_into)
     if thread.for_story:  # its page is the story's
         for page in registry.thread_pages:
             if url := page(thread):

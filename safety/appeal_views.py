@@ -67,7 +67,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     form = DecisionForm(request.POST or None) if deciding and not acted else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:
-            appeals.decide(
+            decided = appeals.decide(
                 appeal=appeal,
                 moderator=request.user,
                 uphold=form.cleaned_data["decision"] == "uphold",
@@ -78,7 +78,13 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         except PermissionDenied as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, "Done. The person has been told.")
+            done = "Done. The person has been told."
+            if decided.status == Appeal.Status.UPHELD and not decided.undone:
+                done += (
+                    " Nothing was undone: it changed again after the decision appealed. "
+                    "Put it right from its moderation page."
+                )
+            messages.success(request, done)
             return redirect("safety:appeal", appeal.pk)
     context = {
         **_notice(appeal.entry, whose="your" if is_appellant else "their"),

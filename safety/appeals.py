@@ -182,6 +182,8 @@ def get_appeal_for_user(user, pk: int) -> Appeal:
         raise Http404("No such appeal")
     if appeal.appellant_id != user.pk and not moderates(user, appeal.entry):
         raise Http404("No such appeal")
+    if appeal.appellant_id == user.pk:
+        get_entry_for_subject(user, appeal.entry_id)  # 404 once they cannot see its board
     return appeal
 
 
@@ -200,6 +202,7 @@ def decide(*, appeal: Appeal, moderator: User, uphold: bool, reason: str) -> App
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "Give a reason: the person will see it."})
+    appeal.undone = uphold and not forums.changed_since(appeal.entry)
     forums.settle_appeal(
         entry=appeal.entry,
         moderator=moderator,

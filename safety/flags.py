@@ -1,9 +1,9 @@
 """Who may look at a flag, what it points at, and closing it.
 
-A flag is for moderators: on a forum post or thread (a story's comment is one), the
-moderators of its board; on anything else (a story, a profile, a request, an opportunity),
-any moderator. Everyone else, and a moderator of other boards, gets a 404: a flag says
-nothing about a board someone cannot see.
+A flag is for moderators who may see what it is on (``FlagQuerySet.seen_by``): on a forum
+post or thread (a story's comment is one), the moderators of its board; on a story or an
+opportunity, those in its audience; on anything else (a profile's fields, a conversation),
+administrators. Everyone else gets a 404: a flag says nothing of what someone cannot see.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from forums.models import Post, Thread
-from forums.permissions import can_moderate, is_moderator
+from forums.permissions import is_moderator, moderated_boards
 from sociable.two_factor import has_two_factor
 
 from .models import Flag
@@ -30,22 +30,11 @@ class Flagged:
     field: str  # which of its texts, in words: "job title"
 
 
-def board_of(content) -> object | None:
-    if isinstance(content, Post):
-        return content.thread.board
-    if isinstance(content, Thread):
-        return content.board
-    return None
-
-
 def can_see_flag(user, flag: Flag) -> bool:
-    if not is_moderator(user):
+    """A moderator with two-factor, who may see what the flag is on (``seen_by``)."""
+    if not (is_moderator(user) and has_two_factor(user)):
         return False
-    content = flag.content
-    board = board_of(content)
-    if board is not None:
-        return can_moderate(user, board)
-    return has_two_factor(user)
+    return Flag.objects.seen_by(user, boards=moderated_boards(user)).filter(pk=flag.pk).exists()
 
 
 def get_flag_for_user(user, pk: int) -> Flag:

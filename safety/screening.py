@@ -20,12 +20,14 @@ reading the list, so a change in the admin applies at once on every web node.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+import regex
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -37,6 +39,10 @@ from .models import Flag, WatchedWord
 
 Action = WatchedWord.Action
 EXCERPT = 300
+# The longest one watched word may take over one text (the ``regex`` engine stops it): a
+# pattern that backtracks for ever is skipped, never a post held up or a worker hung.
+SCREEN_SECONDS = 0.25
+logger = logging.getLogger(__name__)
 # A group that is repeated and holds a repeat itself, e.g. (a+)+ or (\w*)*: the shape that
 # makes a regular expression take forever on a text that nearly matches.
 _NESTED_REPEAT = re.compile(
@@ -87,11 +93,21 @@ def validate_pattern(pattern: str, *, is_regex: bool) -> None:
             )
         return
     try:
-        compiled = re.compile(fold(pattern))
-    except re.error as error:
+        compiled = regex.compile(pattern, regex.IGNORECASE)
+    except regex.error as error:
         raise ValidationError(
             {"pattern": f"This is not a regular expression Python can read: {error}."}
         ) from error
+    try:  # texts that make a backtracking pattern take for ever, if anything does
+        for probe in ("a" * 40 + "!", "ab" * 30 + "!", "1" * 40 + "!", " " * 40 + "!"):
+            compiled.search(probe, timeout=SCREEN_SECONDS)
+    except TimeoutError:
+        raise ValidationError(
+            {
+                "pattern": "This regular expression takes too long on some texts (it tries "
+                "the same letters many ways, like (a|aa)+). Write it more simply."
+            }
+        ) from None
     if compiled.search("") is not None:
         raise ValidationError(
             {
@@ -121,25 +137,25 @@ class _Word:
 
 
 def _word_regex(word: _Word) -> str:
-    if word.is_regex:
-        return fold(word.pattern)
+    if word.is_regex:  # as written (folding would turn \W into \w), matched ignoring case
+        return word.pattern
     parts = fold(word.pattern.strip()).split()
     pieces = [r"\w*".join(re.escape(bit) for bit in part.split("*")) for part in parts]
     return r"(?<!\w)" + r"\s+".join(pieces) + r"(?!\w)"
 
 
 @lru_cache(maxsize=16)
-def _compiled(words: tuple[_Word, ...]) -> tuple[tuple[_Word, re.Pattern], ...]:
+def _compiled(words: tuple[_Word, ...]) -> tuple[tuple[_Word, regex.Pattern], ...]:
     compiled = []
     for word in words:
         try:
-            compiled.append((word, re.compile(_word_regex(word))))
-        except re.error:
+            compiled.append((word, regex.compile(_word_regex(word), regex.IGNORECASE)))
+        except regex.error:
             continue  # saved around the admin's check (a shell, a fixture): never matches
     return tuple(compiled)
 
 
-def _words() -> tuple[tuple[_Word, re.Pattern], ...]:
+def _words() -> tuple[tuple[_Word, regex.Pattern], ...]:
     rows = WatchedWord.objects.values_list("pk", "pattern", "is_regex", "action")
     return _compiled(tuple(_Word(*row) for row in rows.order_by("pk")))
 
@@ -237,8 +253,13 @@ def screen(texts: dict[str, str], *, author=None, content_kind: str = "") -> Scr
         if not text:
             continue
         folded, where = _folded_with_map(text)
-        for word, regex in words:
-            spans = [m.span() for m in regex.finditer(folded) if m.end() > m.start()]
+        for word, pattern in words:
+            try:
+                found = pattern.finditer(folded, timeout=SCREEN_SECONDS)
+                spans = [m.span() for m in found if m.end() > m.start()]
+            except TimeoutError:  # a pattern no check caught: it never holds a post up
+                logger.warning("Watched word %s took too long on a %s", word.pk, content_kind)
+                continue
             if not spans:
                 continue
             matched = _unique(text[where[start] : where[end - 1] + 1] for start, end in spans)

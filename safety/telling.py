@@ -1,12 +1,13 @@
 """Telling people what a moderator did to their post, thread or account, and why.
 
 The forums announce every entry of the moderation log (``forums.signals.action_logged``,
-connected in ``contributions``); once the change commits, the person the entry is about (its ``subject``) is told: what happened, to what,
-the moderator's reason, the community rule it relates to, and that they can ask for it to
-be looked at again. Never which moderator: "a moderator" decides for the team, as
-Discourse and Ofcom's guidance put it. A notice about a post or thread is anchored to its
-board, so only someone who may still read the board hears of it (a hidden post stays its
-author's to see); a suspension is about the account, and has no anchor.
+connected in ``contributions``); once the change commits, the person the entry is about
+(its ``subject``) is told: what happened, to what, the moderator's reason, the community
+rule it relates to, and that they can ask for it to be looked at again. Never which
+moderator: "a moderator" decides for the team, as Discourse and Ofcom's guidance put it.
+A notice about a post or thread is anchored to its board, so only someone who may still
+read the board hears of it (a hidden post stays its author's to see); a suspension is
+about the account, and has no anchor.
 """
 
 from __future__ import annotations

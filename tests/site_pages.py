@@ -321,6 +321,7 @@ def _own_pages(user) -> list[str]:
     """Pages only some viewers have: an organiser's tools for their group and its next event,
     a skill they teach, the opportunity they offered and its form, and someone else's
     profile (with its "something wrong?" link)."""
+    from forums.models import Post
     from groups.models import Membership
     from opportunities.models import Opportunity
     from profiles.models import ProfileSkill
@@ -377,6 +378,10 @@ def _own_pages(user) -> list[str]:
         urls += [reverse("profiles:corrections")]  # people administrators' notes
     if user.is_superuser or user.has_perm("safety.view_transparency"):
         urls += [reverse("safety:transparency")]
+    if user.has_perm("forums.moderate_board"):  # splitting from a reply, not an opening post
+        reply = Post.objects.filter(parent__isnull=False, status="published", hidden_at=None)
+        reply = reply.filter(thread__for_story=False).order_by("pk").first()
+        urls += [reverse("forums:post-split", args=[reply.pk])] if reply else []
     other = User.objects.filter(email__in=VIEWERS[1:]).exclude(pk=user.pk).order_by("email")
     urls += [reverse("profiles:profile-detail", args=[person.username]) for person in other[:1]]
     return urls

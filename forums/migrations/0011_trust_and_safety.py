@@ -26,7 +26,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="thread",
             name="hidden_reason",
-            field=models.CharField(blank=True, max_length=300),
+            field=models.CharField(blank=True, db_default="", default="", max_length=300),
         ),
         migrations.AddField(
             model_name="thread",

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from forums import mutes, selectors, services
-from forums.models import Board, Mute, Subscription
+from forums.models import Board, Mute, Subscription, Thread
 from forums.notifications import tell_about_post
 from sociable.notifications.models import Notification
 
@@ -201,6 +201,9 @@ def test_the_list_of_what_you_muted_with_unmute_buttons(client_as, other_staff, 
 
     assert "Weeknotes" in html and "Staff room" in html
     assert "Secret garden" not in html
+    Thread.objects.filter(pk=thread.pk).update(deleted_at=timezone.now())
+    assert "Weeknotes" not in client.get(reverse("forums:mutes")).content.decode()
+    Thread.objects.filter(pk=thread.pk).update(deleted_at=None)
     assert html.count(">Unmute<") == 2
     response = client.post(mute_url("thread", thread.pk), {"mute": "no", "back": "list"})
     assert response["Location"] == reverse("forums:mutes")

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from forums import search, selectors
 from forums.models import OPENING_PATH, Board, ModerationLog, Post, Thread
@@ -350,7 +351,9 @@ def test_merging_moves_the_posts_to_the_end_of_the_other_thread_keeping_their_tr
     assert target.post_count == 6
 
 
-@pytest.mark.parametrize("into", ["itself", "story", "unmoderated", "nonsense", "missing"])
+@pytest.mark.parametrize(
+    "into", ["itself", "story", "unmoderated", "nonsense", "missing", "hidden", "from hidden"]
+)
 def test_a_thread_is_merged_only_into_another_thread_the_moderator_moderates(
     client_as, board, thread, other_staff, into
 ):
@@ -358,7 +361,14 @@ def test_a_thread_is_merged_only_into_another_thread_the_moderator_moderates(
     other, _ = start_thread(board=elsewhere, author=other_staff, title="Other", body="Other")
     story = Thread.objects.create(board=board, title="A story", slug="a-story", for_story=True)
     moderator = make_moderator("Kim Ward", boards=[board])
+    hidden, _ = start_thread(board=board, author=other_staff, title="Hidden", body="Hidden")
+    visible, _ = start_thread(board=board, author=other_staff, title="Seen", body="Seen")
+    Thread.objects.filter(pk=hidden.pk).update(hidden_at=timezone.now(), hidden_reason="Abuse")
+    if into == "from hidden":  # its hidden posts would be shown in the other
+        Thread.objects.filter(pk=thread.pk).update(hidden_at=timezone.now(), hidden_reason="x")
     target = {
+        "hidden": str(hidden.pk),
+        "from hidden": str(visible.pk),
         "itself": str(thread.pk),
         "story": str(story.pk),
         "unmoderated": str(other.pk),
@@ -373,6 +383,18 @@ def test_a_thread_is_merged_only_into_another_thread_the_moderator_moderates(
     thread.refresh_from_db()
     assert thread.merged_into is None
     assert not entries("merge")
+
+
+def test_a_merged_threads_address_leads_only_those_who_may_read_the_other_thread(
+    client_as, moderator, board, thread, staff_member, community_member
+):
+    staff_room = Board.objects.create(name="Staff room", slug="staff-room", audience="staff")
+    target, _ = start_thread(board=staff_room, author=staff_member, title="Rota", body="Who?")
+    act(client_as(moderator), thread, "merge", into=str(target.pk), reason="Staff business")
+
+    assert client_as(staff_member).get(thread.get_absolute_url()).url == target.get_absolute_url()
+    response = client_as(community_member).get(thread.get_absolute_url())
+    assert response.status_code == 404 and "rota" not in response.get("Location", "")
 
 
 # --- split --------------------------------------------------------------------------------

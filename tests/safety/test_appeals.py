@@ -275,6 +275,42 @@ def test_upholding_a_moderators_edit_restores_the_text(
     assert post.revisions.filter(body="[link removed]").exists()  # the history keeps both
 
 
+def test_upholding_undoes_nothing_that_changed_again_since(
+    client_as, post, community_member, acting, deciding, django_capture_on_commit_callbacks
+):
+    """The author rewrote their post after a moderator's edit, and another moderator hid it
+    for something else: upholding the appeal against the edit loses neither."""
+    forums.moderator_edit_post(post=post, moderator=acting, body="[link removed]", reason=REASON)
+    entry = ModerationLog.objects.get(action=ModerationLog.Action.EDIT_POST)
+    appeal = appeal_against(entry, community_member, django_capture_on_commit_callbacks)
+    forums.edit_post(post=post, editor=community_member, body="A repair class, no link.")
+    third = make_moderator("Tess Third")
+    forums.hide_post(post=Post.objects.get(pk=post.pk), moderator=third, reason="Illegal")
+
+    response = client_as(deciding).post(
+        reverse("safety:appeal", args=[appeal.pk]),
+        {"decision": "uphold", "reason": "The link was fine"},
+        follow=True,
+    )
+
+    assert "Nothing was undone" in response.content.decode()
+    post = Post.objects.get(pk=post.pk)
+    assert post.body == "A repair class, no link." and post.hidden_at is not None
+    assert Appeal.objects.get().status == Appeal.Status.UPHELD
+
+
+def test_an_appeal_about_a_board_its_appellant_can_no_longer_read_is_not_found(
+    client_as, board, hidden, community_member, django_capture_on_commit_callbacks
+):
+    appeal = appeal_against(hidden, community_member, django_capture_on_commit_callbacks)
+    url = reverse("safety:appeal", args=[appeal.pk])
+    assert client_as(community_member).get(url).status_code == 200
+
+    Board.objects.filter(pk=board.pk).update(audience="staff")  # now for staff alone
+
+    assert client_as(community_member).get(url).status_code == 404
+
+
 def test_a_persons_appeals_and_flags_are_in_their_download_and_go_with_their_account(
     hidden, post, community_member, django_capture_on_commit_callbacks
 ):

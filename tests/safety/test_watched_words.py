@@ -16,7 +16,7 @@ from profiles.models import Profile
 from safety import screening
 from safety.models import Flag, WatchedWord
 from stories.models import Story
-from tests.accounts.factories import UserFactory, add_totp
+from tests.accounts.factories import UserFactory, add_totp, staff_of
 from tests.conversations.factories import ask, open_profile
 from tests.opportunities.factories import post as post_opportunity
 from tests.stories.factories import write
@@ -83,6 +83,7 @@ def test_screening_spends_one_small_query(django_assert_num_queries):
     ("pattern", "message"),
     [
         ("(a+)+", "repeats a group"),
+        ("(a|aa)+$", "takes too long"),
         ("[abc", "not a regular expression"),
         ("x*", "matches an empty text"),
     ],
@@ -306,6 +307,41 @@ def test_a_flag_on_a_board_someone_does_not_moderate_is_not_found(board, staff_m
     moderator = make_moderator(boards=[other])
     client = client_as(moderator)
     assert client.get(reverse("safety:flag", args=[Flag.objects.get().pk])).status_code == 404
+
+
+def test_a_flag_says_nothing_to_a_moderator_outside_what_it_is_on(client_as, council):
+    """A council-only story's flag (and its excerpt) is for moderators who may read the
+    story; a profile's, for administrators: not for a community moderator."""
+    watch("idiot", "flag")
+    writer = staff_of(council, name="Cora Writer")
+    write(writer, title="Budget", body="Only an idiot would cut it.", audience="organisation")
+    from_outside = make_moderator("Mo Outside")  # no organisation: cannot read the story
+    colleague = staff_of(council, name="Cath Council", is_staff=True)
+    colleague.groups.add(Group.objects.get(name="Moderators"))
+    add_totp(colleague)
+    [flag] = Flag.objects.all()
+    url = reverse("safety:flag", args=[flag.pk])
+
+    assert "Only an idiot" not in client_as(from_outside).get("/forums/moderation/").text
+    assert client_as(from_outside).get(url).status_code == 404
+    assert "Only an idiot" in client_as(colleague).get("/forums/moderation/").text
+    assert client_as(colleague).get(url).status_code == 200
+
+
+def test_a_regular_expression_keeps_its_escapes_and_matches_whatever_the_case(board, staff_member):
+    WatchedWord.objects.create(pattern=r"FREE\Wmoney", is_regex=True, action="flag")
+    start_thread(board=board, author=staff_member, title="Hi", body="Get free-MONEY now")
+    start_thread(board=board, author=staff_member, title="Yo", body="Get freexmoney now")
+    assert list(Flag.objects.values_list("matched", flat=True)) == ["free-MONEY"]
+
+
+def test_a_pattern_that_backtracks_for_ever_never_holds_a_post_up(board, staff_member):
+    """Saved around the admin's check (a shell): the screen gives up on it in a moment."""
+    WatchedWord.objects.create(pattern=r"(a|aa)+$", is_regex=True, action="block")
+    thread, opening = start_thread(
+        board=board, author=staff_member, title="Hi", body="a" * 60 + "b"
+    )
+    assert opening.status == Post.Status.PUBLISHED
 
 
 @pytest.mark.parametrize("pk", ["1", "99999999999999999999999"])
