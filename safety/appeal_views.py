@@ -63,7 +63,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     deciding = not is_appellant
     if deciding and not has_two_factor(request.user):
         return redirect_to_two_factor_setup(request)
-    acted = deciding and request.user.pk == appeal.entry.moderator_id
+    acted = deciding and appeals.acted_on_it(request.user, appeal.entry)
     form = DecisionForm(request.POST or None) if deciding and not acted else None
     if request.method == "POST" and form is not None and form.is_valid():
         try:

@@ -134,8 +134,19 @@ def may_decide_for(user, entry: ModerationLog) -> bool:
     return can_moderate(user, board)
 
 
+def acted_on_it(user, entry: ModerationLog) -> bool:
+    """Whether ``user`` made the decision ``entry`` records, or one on the same post or
+    thread since (confirming an automatic hide, say): either way, not theirs to review."""
+    if user.pk == entry.moderator_id:
+        return True
+    same = Q(post_id=entry.post_id) if entry.post_id else Q(thread_id=entry.thread_id)
+    if not (entry.post_id or entry.thread_id):
+        same = Q(subject_id=entry.subject_id, action=entry.action)
+    return ModerationLog.objects.filter(same, moderator_id=user.pk, pk__gt=entry.pk).exists()
+
+
 def can_decide(user, appeal: Appeal) -> bool:
-    return user.pk != appeal.entry.moderator_id and may_decide_for(user, appeal.entry)
+    return not acted_on_it(user, appeal.entry) and may_decide_for(user, appeal.entry)
 
 
 def deciders(appeal: Appeal) -> list[User]:
@@ -193,8 +204,9 @@ def decide(*, appeal: Appeal, moderator: User, uphold: bool, reason: str) -> App
     appeal = Appeal.objects.select_for_update().select_related("entry").get(pk=appeal.pk)
     if not can_decide(moderator, appeal):
         raise PermissionDenied(
-            "You made the decision this appeal is about, so another moderator must decide it."
-            if moderator.pk == appeal.entry.moderator_id
+            "You made the decision this appeal is about, or acted on the same thing since, "
+            "so another moderator must decide it."
+            if acted_on_it(moderator, appeal.entry)
             else "You cannot decide this appeal."
         )
     if appeal.status != Appeal.Status.OPEN:

@@ -41,7 +41,8 @@ def get_flag_for_user(user, pk: int) -> Flag:
     """The flag ``pk``, if ``user`` moderates what it is on; else 404."""
     related = ("author__organisation", "word", "content_type", "resolved_by")
     flag = Flag.objects.select_related(*related).filter(pk=pk).first()
-    if flag is None or flag.content is None or not can_see_flag(user, flag):
+    # (What it was on may be gone since: administrators, who see such flags, close them.)
+    if flag is None or not can_see_flag(user, flag):
         raise Http404("No such flag")
     return flag
 
@@ -50,7 +51,10 @@ def flagged(user, flag: Flag) -> Flagged:
     """Say what ``flag`` is on, with a link when ``user`` may open it."""
     content = flag.content
     field = flag.field.replace("_", " ")
-    kind = flag.content_type.model_class()._meta.verbose_name
+    model = flag.content_type.model_class()
+    kind = model._meta.verbose_name if model else "thing"
+    if content is None:
+        return Flagged(f"a {kind} that has since been deleted", None, field)
     if isinstance(content, Post):
         return Flagged(f"a post in “{content.thread.title}”", content.get_absolute_url(), field)
     if isinstance(content, Thread):

@@ -311,6 +311,23 @@ def test_an_appeal_about_a_board_its_appellant_can_no_longer_read_is_not_found(
     assert client_as(community_member).get(url).status_code == 404
 
 
+def test_a_moderator_who_confirmed_an_automatic_hide_does_not_decide_its_appeal(
+    client_as, post, community_member, acting, deciding, django_capture_on_commit_callbacks
+):
+    Post.objects.filter(pk=post.pk).update(hidden_at=timezone.now())  # three reports hid it
+    automatic = ModerationLog.objects.create(
+        action=ModerationLog.Action.AUTO_HIDE, post=post, thread=post.thread,
+        subject=community_member, reason="Hidden after several reports",
+    )  # fmt: skip
+    forums.hide_post(post=Post.objects.get(pk=post.pk), moderator=acting, reason=REASON)
+    appeal = appeal_against(automatic, community_member, django_capture_on_commit_callbacks)
+
+    assert not appeals.can_decide(acting, appeal)
+    assert appeals.can_decide(deciding, appeal)
+    page = client_as(acting).get(reverse("safety:appeal", args=[appeal.pk]))
+    assert page.status_code == 403
+
+
 def test_a_persons_appeals_and_flags_are_in_their_download_and_go_with_their_account(
     hidden, post, community_member, django_capture_on_commit_callbacks
 ):

@@ -344,6 +344,22 @@ def test_a_pattern_that_backtracks_for_ever_never_holds_a_post_up(board, staff_m
     assert opening.status == Post.Status.PUBLISHED
 
 
+def test_a_flag_on_a_story_since_deleted_can_still_be_closed(client_as, staff_member):
+    watch("idiot", "flag")
+    story = write(staff_member, title="Budget", body="Only an idiot would cut it.")
+    [flag] = Flag.objects.all()
+    Story.objects.filter(pk=story.pk).delete()
+    administrator = UserFactory(name="Helen Admin", is_staff=True, is_superuser=True)
+    add_totp(administrator)
+    url = reverse("safety:flag", args=[flag.pk])
+
+    assert "since been deleted" in client_as(administrator).get(url).text
+    client_as(administrator).post(url, {"status": "acted"})
+    flag.refresh_from_db()
+    assert flag.status == Flag.Status.ACTED
+    assert client_as(make_moderator()).get(url).status_code == 404
+
+
 @pytest.mark.parametrize("pk", ["1", "99999999999999999999999"])
 def test_a_flag_that_does_not_exist_is_not_found(client_as, pk):
     client = client_as(make_moderator())
