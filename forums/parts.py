@@ -72,7 +72,7 @@ def thread_table(viewer, board, page: str, moderator: bool) -> Part:
 @shared(varies=("audience",), ends_on=ENDS_ON, private=_own_waiting)
 def thread_posts(viewer, thread, page: int, total: int, moderator: bool) -> Part:
     """A page of a thread's posts and the reply form; owned by the posts' authors."""
-    page = Paginator(range(total), selectors.POSTS_PER_PAGE).get_page(page)
+    page = Paginator(range(total), selectors.posts_per_page(thread)).get_page(page)
     posts = selectors.page_of_posts(thread, viewer, moderator=moderator, page=page.number)
     return render_part(
         "forums/partials/_thread_posts.html",

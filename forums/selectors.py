@@ -37,6 +37,9 @@ from .models import (
 )
 
 POSTS_PER_PAGE = 50
+# A story's comments come twenty to a page: the story is most of its page, and most
+# readers come for it and read the first comments only.
+COMMENTS_PER_PAGE = 20
 # The threads any list shows: none a moderator hid or deleted (merged ones have no posts).
 LISTED = Q(hidden_at__isnull=True, deleted_at__isnull=True)
 THREADS_PER_PAGE = 25
@@ -180,20 +183,26 @@ def visible_posts(thread, user, *, moderator: bool):
     return posts
 
 
+def posts_per_page(thread) -> int:
+    """How many posts a page of ``thread`` shows: fewer under a story."""
+    return COMMENTS_PER_PAGE if thread.for_story else POSTS_PER_PAGE
+
+
 def page_of_posts(thread, user, *, moderator: bool, page: int):
     """One page of a thread in tree order, with everything each post shows (one range read)."""
     posts = visible_posts(thread, user, moderator=moderator)
+    size = posts_per_page(thread)
     # Correlated counts, worked out only for the page's rows (never a GROUP BY over the
     # whole thread), so page 200 of a 10,000-post thread costs what page 1 does.
     counts = {
         f"{kind}_count": count_of(Reaction.objects.filter(kind=kind), "post")
         for kind in Reaction.Kind.values
     }
-    start = (page - 1) * POSTS_PER_PAGE
-    # The page's rows first, by the (thread, path) index alone; then only those 50 get their
+    start = (page - 1) * size
+    # The page's rows first, by the (thread, path) index alone; then only those get their
     # authors and counts. (Annotated and offset in one query, PostgreSQL would work out the
     # counts for every row it skips: 10,000 of them on page 200.)
-    on_page = posts.order_by("path").values("pk")[start : start + POSTS_PER_PAGE]
+    on_page = posts.order_by("path").values("pk")[start : start + size]
     page_posts = (
         Post.objects.filter(pk__in=Subquery(on_page))
         .select_related("author__organisation", "author__profile", "parent__author")
@@ -276,7 +285,7 @@ def post_count(thread, user, *, moderator: bool) -> int:
 def page_of(post: Post, user, *, moderator: bool) -> int:
     """Which page of its thread ``post`` is on (for permalinks)."""
     before = visible_posts(post.thread, user, moderator=moderator).filter(path__lt=post.path)
-    return before.count() // POSTS_PER_PAGE + 1
+    return before.count() // posts_per_page(post.thread) + 1
 
 
 # Home's read of new threads: hand-written SQL with the audience rule's own SQL, as are

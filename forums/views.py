@@ -121,7 +121,8 @@ def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     ):
         raise Http404("No such thread")  # its opening post is waiting for approval
     total = selectors.post_count(thread, request.viewer, moderator=moderator)
-    page = Paginator(range(total), selectors.POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    per_page = selectors.posts_per_page(thread)
+    page = Paginator(range(total), per_page).get_page(request.GET.get("page"))
     posts = parts.thread_posts(request, thread, page.number, total, moderator)
     # Each reaction button pressed where the viewer has reacted, and not pressed elsewhere.
     given = set(getattr(thread, "own_reactions", None) or ())

@@ -146,7 +146,7 @@ def _comments(request: HttpRequest, story: Story) -> dict:
     moderator = can_moderate(viewer, thread.board)
     total = forum_selectors.post_count(thread, viewer, moderator=moderator)
     number = (
-        Paginator(range(total), forum_selectors.POSTS_PER_PAGE)
+        Paginator(range(total), forum_selectors.posts_per_page(thread))
         .get_page(request.GET.get("page"))
         .number
     )

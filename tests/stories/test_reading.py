@@ -13,7 +13,6 @@ from django.utils import timezone
 
 from forums import services as forum_services
 from forums.models import Board, Subscription
-from forums.selectors import POSTS_PER_PAGE
 from groups import services as group_services
 from sociable.links import reverse
 from stories import services
@@ -149,16 +148,20 @@ def test_a_storys_comments_are_shown_on_its_page(staff_member, other_staff):
 
 
 def test_a_page_of_comments_is_chosen_on_the_storys_page(staff_member, other_staff):
+    """Twenty comments to a page: the story is most of its page (a forum thread shows 50)."""
     story = write(staff_member)
-    for n in range(POSTS_PER_PAGE + 3):
-        comment(story, other_staff, f"Comment number {n:03d}")
+    comments = [comment(story, other_staff, f"Comment number {n:03d}") for n in range(23)]
 
     first = page_of(Client(), story.get_absolute_url())
     second = page_of(Client(), story.get_absolute_url(), page=2)
+    permalink = Client().get(reverse("forums:post-permalink", args=[comments[20].pk]), follow=True)
 
-    assert "Comment number 000" in first and f"Comment number {POSTS_PER_PAGE:03d}" not in first
-    assert f"Comment number {POSTS_PER_PAGE:03d}" in second and "Comment number 000" not in second
+    assert "Comment number 019" in first and "Comment number 020" not in first
+    assert "Comment number 020" in second and "Comment number 019" not in second
     assert "What we learned" in second  # still the story's page
+    # A comment's own address finds the page it is on.
+    assert permalink.redirect_chain[-1][0] == f"{story.get_absolute_url()}?page=2"
+    assert "Comment number 022" in permalink.content.decode()
 
 
 def test_the_comment_threads_own_address_leads_to_the_story(staff_member, other_staff):
