@@ -27,6 +27,12 @@ def _words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=20_000)
+def _name_words(name: str) -> tuple[str, ...]:
+    """A skill's name's words: a page of results names the same few hundred skills."""
+    return tuple(_words(name))
+
+
+@lru_cache(maxsize=20_000)
 def _close(q: str, word: str) -> bool:
     """Whether ``word`` is what ``q`` meant: the same start, or a close spelling.
 
@@ -35,12 +41,17 @@ def _close(q: str, word: str) -> bool:
     """
     if word.startswith(q[:5]):
         return True
+    # SequenceMatcher's ratio is 2 * matches / (len(q) + len(word)) and never more than its
+    # quick bounds (the shorter length, then the letters in common): cheap, and most pairs
+    # of words fail them.
+    if 2 * min(len(q), len(word)) < 0.75 * (len(q) + len(word)):
+        return False
     matcher = SequenceMatcher(None, q, word)
-    return matcher.real_quick_ratio() >= 0.75 and matcher.ratio() >= 0.75
+    return matcher.quick_ratio() >= 0.75 and matcher.ratio() >= 0.75
 
 
-def _hits(query_words: list[str], text: str) -> bool:
-    return any(_close(q, word) for word in _words(text) for q in query_words)
+def _hits(query_words: list[str], words) -> bool:
+    return any(_close(q, word) for word in words for q in query_words)
 
 
 def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[str, str]]:
@@ -53,7 +64,9 @@ def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[s
     for row in profile.profile_skills.all():  # prefetched with the page
         if len(reasons) == limit:
             return reasons
-        if RELATION_GROUP[row.relation] in view.groups and _hits(words, row.skill.name):
+        if RELATION_GROUP[row.relation] in view.groups and _hits(
+            words, _name_words(row.skill.name)
+        ):
             reasons.append((LABELS[row.relation], row.skill.name))
     fields = [
         ("profile", "Job title", profile.job_title),
@@ -64,6 +77,6 @@ def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[s
         ("about", "About", _MARKUP.sub("", profile.bio)),
     ]
     for group, label, text in fields:
-        if group in view.groups and text and _hits(words, text):
+        if group in view.groups and text and _hits(words, _words(text)):
             reasons.append((label, text if len(text) <= 120 else text[:117] + "…"))
     return reasons[:limit]
