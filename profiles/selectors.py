@@ -544,6 +544,17 @@ class Held:
         return self.skill.pk
 
 
+def teaches(viewer) -> Exists | Value:
+    """Whether ``viewer`` says they can teach a skill: a condition on skills, read with the
+    skill (the skill page offers to change their profile when they do not)."""
+    if not viewer.is_authenticated:
+        return Value(False)
+    rows = ProfileSkill.objects.filter(
+        profile__user_id=viewer.pk, skill=OuterRef("pk"), relation=Relation.TEACH
+    )
+    return Exists(rows)
+
+
 def directory_search(viewer, filters: DirectoryFilters):
     """Return the visible profiles matching ``filters``, best first when there is a query.
 

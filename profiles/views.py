@@ -19,7 +19,7 @@ from sociable.two_factor import for_role_with_two_factor
 
 from . import corrections, parts, selectors, services
 from .forms import CorrectionForm, DirectorySearchForm, ProfileForm
-from .models import Place, ProfileCorrection, ProfileSkill, Skill, Team
+from .models import Place, ProfileCorrection, Skill, Team
 from .permissions import (
     can_resolve_correction,
     check_profile_visible,
@@ -28,8 +28,6 @@ from .permissions import (
 )
 from .vcard import build_vcard, vcard_filename
 from .visibility import view_profile
-
-Relation = ProfileSkill.Relation
 
 
 @login_not_required
@@ -241,22 +239,18 @@ def skill_index(request: HttpRequest) -> HttpResponse:
 def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
     """A skill's page: what other parts of the site add (``registry.skill_sections``: the
     groups app its groups and sessions), then its people."""
-    skill = get_object_or_404(Skill, slug=slug)
+    skills = Skill.objects.annotate(can_teach_it=selectors.teaches(request.viewer))
+    skill = get_object_or_404(skills, slug=slug)
     sections_html = [section(request, skill) for section in registry.skill_sections]
     context = skill_context(request, skill) | {"sections_html": sections_html}
     return render(request, "skill_detail.html", context)
 
 
 def skill_context(request: HttpRequest, skill: Skill) -> dict:
-    """What the skill page shows of people; other parts of the site add their own sections."""
-    can_teach_it = (
-        request.viewer.is_authenticated
-        and ProfileSkill.objects.filter(
-            profile__user_id=request.viewer.pk, skill=skill, relation=Relation.TEACH
-        ).exists()
-    )
+    """What the skill page shows of people; other parts of the site add their own sections.
+    ``skill`` comes with ``can_teach_it`` (``selectors.teaches``)."""
     people_html = parts.skill_people(request, skill)
-    return {"skill": skill, "people_html": people_html, "can_teach_it": can_teach_it}
+    return {"skill": skill, "people_html": people_html, "can_teach_it": skill.can_teach_it}
 
 
 @require_GET

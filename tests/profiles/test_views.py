@@ -179,6 +179,20 @@ def test_a_skill_page_shows_who_teaches_has_and_wants_it(client_as, council, sta
     assert "be the first to add this to your profile" in html  # nobody "has" it yet
 
 
+def test_only_someone_who_can_teach_a_skill_is_offered_to_run_a_session_on_it(
+    client, client_as, council
+):
+    chloe = staff_of(council, name="Chloe Dunn")
+    dev = staff_of(council, name="Dev Patel")
+    make_profile(chloe, teach=["Video editing"])
+    make_profile(dev, has=["Video editing"])
+    offer = "Run a session teaching video editing"
+
+    assert offer in client_as(chloe).get("/skills/video-editing/").content.decode()
+    assert offer not in client_as(dev).get("/skills/video-editing/").content.decode()
+    assert offer not in client.get("/skills/video-editing/").content.decode()
+
+
 def test_the_skill_index_counts_only_people_the_viewer_may_see(
     client, client_as, council, staff_member
 ):
