@@ -80,14 +80,18 @@ def out_for(viewer, now=None):
 
 
 def find(viewer, filters: Filters, now=None):
+    """The stories out ``viewer`` may read that hold the words ``filters.q`` and the tag
+    ``filters.tag`` (each found first: through the ``story_words`` index, by the tag's rows),
+    newest first. Read as a filter of the list, PostgreSQL 15 walked every story out newest
+    first to count the matches with their page (300 ms at M for a word in 287 of 45,000)."""
     stories = out_for(viewer, now)
     if filters.q:
         words = SearchQuery(filters.q, config="english", search_type="websearch")
-        stories = stories.filter(search_document=words)
+        holding = Story.objects.filter(status=Story.Status.PUBLISHED, search_document=words)
+        stories = stories.filter(IsAnyOf(F("pk"), holding.values("pk")))
     if filters.tag:
-        stories = stories.filter(
-            pk__in=StoryTag.objects.filter(tag__slug=filters.tag).values("content_object_id")
-        )
+        tagged = StoryTag.objects.filter(tag__slug=filters.tag).values("content_object_id")
+        stories = stories.filter(IsAnyOf(F("pk"), tagged))
     if filters.organisation:
         stories = stories.filter(author__organisation__slug=filters.organisation)
     if filters.featured:
