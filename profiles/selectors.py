@@ -490,6 +490,9 @@ class FoundPeople(Found):
         self.viewer = viewer
         self.filters = filters
         self.q = filters.q.strip()
+        # The people found share their skills ("Excel" on most of a search for it): one
+        # instance of each, by id.
+        self.skills: dict[int, Skill] = {}
 
     def sql(self, start: int, stop: int) -> tuple[str, list]:
         candidates, candidate_params = _candidates(self.viewer, self.q)
@@ -516,12 +519,11 @@ class FoundPeople(Found):
             row, _FOUND_PROFILE, _FOUND_USER, _FOUND_ORGANISATION, _FOUND_TEAM, _FOUND_PLACE
         )
         profile.user, user.organisation = user, organisation
-        # A page's people share their skills ("Excel" on most of a search for it): one each.
-        skills = self.__dict__.setdefault("skills", {})
         rows = []
         for relation, pk, name, slug, kind in json.loads(row[-2] or "[]"):
-            if (skill := skills.get(pk)) is None:
-                skill = skills[pk] = Skill.from_db(DEFAULT_DB_ALIAS, _SKILL, (pk, name, slug, kind))
+            if (skill := self.skills.get(pk)) is None:
+                skill = Skill.from_db(DEFAULT_DB_ALIAS, _SKILL, (pk, name, slug, kind))
+                self.skills[pk] = skill
             rows.append(Held(relation, skill))
         profile._prefetched_objects_cache = {"profile_skills": rows}
         return profile
@@ -546,7 +548,7 @@ class Held:
 
 def teaches(viewer) -> Exists | Value:
     """Whether ``viewer`` says they can teach a skill: a condition on skills, read with the
-    skill (the skill page offers to change their profile when they do not)."""
+    skill (the skill page offers whoever can teach it to run a session on it)."""
     if not viewer.is_authenticated:
         return Value(False)
     rows = ProfileSkill.objects.filter(
