@@ -9,6 +9,7 @@ from sociable.content import content
 from sociable.paging import FoundPaginator
 from sociable.parts import Part, render_part, shared
 from sociable.search import sections_part
+from sociable.viewer import SQLFact
 
 from . import search_sections, selectors
 from .models import Membership
@@ -27,16 +28,19 @@ content(
 )
 
 
-def member_groups(viewer) -> frozenset[int]:
-    """The viewer fact "groups": the groups they are an active member of (one query), which
-    decide what they see of groups, events and boards whose audience is their members."""
-    if not viewer.is_authenticated:
-        return frozenset()
-    memberships = Membership.objects.filter(user_id=viewer.pk, status=Membership.Status.ACTIVE)
-    return frozenset(memberships.order_by().values_list("group", flat=True))
-
-
-registry.viewer_facts.add("groups", member_groups)
+# The viewer fact "groups": the groups they are an active member of, which decide what they
+# see of groups, events and boards whose audience is their members. Read in the one query
+# of the viewer's facts (``sociable.viewer.SQLFact``).
+registry.viewer_facts.add(
+    "groups",
+    SQLFact(
+        sql=f"""SELECT coalesce(array_agg(group_id), '{{}}') FROM {Membership._meta.db_table}
+            WHERE user_id = %s AND status = '{Membership.Status.ACTIVE}'""",  # noqa: S608 (constants)
+        params=lambda viewer: [viewer.pk],
+        read=lambda viewer, groups: frozenset(groups),
+        nobody=frozenset(),
+    ),
+)
 
 GROUPS_PER_PAGE = 20
 # The group list shows groups and their topics (skills); a group's and an event's page

@@ -8,7 +8,16 @@ from datetime import time
 from sociable import registry
 from sociable.notifications import anchors, kinds
 
-from . import corrections, home, notifications, parts, personal_data, search, selectors
+from . import (
+    corrections,
+    home,
+    notifications,
+    parts,
+    personal_data,
+    search,
+    selectors,
+    visibility,
+)
 
 
 def register() -> None:
@@ -23,6 +32,8 @@ def register() -> None:
     registry.home_panels.add(home.panel, order=10)
     # The viewer's own profile and skills, read once a request for every panel that asks.
     registry.viewer_facts.add("own_profile", selectors.own_profile)
+    # The skills they hold that others of their audience may not see them hold.
+    registry.viewer_facts.add("unseen_skills", visibility.UNSEEN_SKILLS)
     registry.privacy_facts.add(home.privacy_facts)
     for kind in notifications.KINDS:
         kinds.register(kind)

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from sociable.accounts.models import User
 from sociable.audience import Audience, audience_q, audience_sql, can_see
+from sociable.viewer import SQLFact, Viewer
 
 from .models import AUDIENCE_ORDER, Profile, ProfileSkill
 
@@ -60,26 +61,42 @@ def visible_groups(viewer, profile: Profile) -> frozenset[str]:
 def unseen_holdings(viewer) -> list[int]:
     """The skills ``viewer`` holds in a part of their profile that others with their audience
     key may not see (hidden interests, say): only they are shown that they hold those, so a
-    page listing them is theirs alone. One query.
+    page listing them is theirs alone. The viewer fact "unseen_skills" (``UNSEEN_SKILLS``),
+    read in the one query of the viewer's facts.
     """
-    if viewer is None or not viewer.is_authenticated or not viewer.is_active:
-        return []
-    fields = ["show_interests", *GROUPS.values()]
-    # The profile's audiences once per skill row (or once, with no skill): a join, no subquery.
-    rows = list(
-        Profile.objects.filter(user_id=viewer.pk).values_list(
-            *fields, "profile_skills__relation", "profile_skills__skill_id"
-        )
-    )
+    return Viewer.of(viewer).fact("unseen_skills")
+
+
+_UNSEEN_FIELDS = ["show_interests", *GROUPS.values()]
+
+
+def _unseen(viewer, rows: list[list]) -> list[int]:
+    """``unseen_holdings`` from their profile's audiences once per skill row (or once, with
+    no skill), each ``[*_UNSEEN_FIELDS, relation, skill_id]``; none without a profile."""
     if not rows:
         return []
-    profile = Profile(user_id=viewer.pk, **dict(zip(fields, rows[0], strict=False)))
+    profile = Profile(user_id=viewer.pk, **dict(zip(_UNSEEN_FIELDS, rows[0], strict=False)))
     seen = _groups_for_audience(viewer, profile, organisation_id=viewer.organisation_id)
     return [
         skill_id
         for *_, relation, skill_id in rows
         if skill_id is not None and RELATION_GROUP[relation] not in seen
     ]
+
+
+def _unseen_sql() -> str:
+    columns = ", ".join(f"p.{Profile._meta.get_field(name).column}" for name in _UNSEEN_FIELDS)
+    return f"""SELECT coalesce(json_agg(json_build_array({columns}, s.relation, s.skill_id)), '[]')
+        FROM {Profile._meta.db_table} p LEFT JOIN {ProfileSkill._meta.db_table} s
+        ON s.profile_id = p.id WHERE p.user_id = %s"""  # noqa: S608 (constants only)
+
+
+UNSEEN_SKILLS = SQLFact(
+    sql=_unseen_sql(),
+    params=lambda viewer: [viewer.pk],
+    read=_unseen,
+    nobody=[],
+)
 
 
 def _groups_for_audience(

@@ -5,7 +5,10 @@ the keys of what they share with others.
 visitor) with what the audience rule asks of them: whether they are signed in, their
 organisation, their ``audience_key`` (``sociable.audience``), and the facts the apps add
 (``registry.viewer_facts``: the groups they belong to, the boards they moderate). Each
-fact is found the first time it is asked for, once a request.
+fact is found the first time it is asked for, once a request. A fact an app gives as SQL
+(``SQLFact``) is read with every other such fact in one query, the first time any of them
+is asked for: a page that asks for two (a search, by their groups and by the skills they
+hold unseen) pays one query for both.
 
 A shared part of a page (``sociable.parts``) declares which of these it varies on; its key
 is made of them (``Viewer.key``) and of nothing else of the viewer's, so two people whose
@@ -21,15 +24,32 @@ who joined) take the account, ``request.user``. Outside a request (a task, an em
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
 from django.http import HttpRequest
 
 from . import audience, registry
+from .db import DEFAULT, REPLICA, use_replica
+from .queries import fetch
 
 #: Facts every viewer has without any app: what ``audience.audience_key`` names.
 AUDIENCE = "audience"
+
+
+@dataclass(frozen=True)
+class SQLFact:
+    """A viewer fact an app reads in SQL (registered in ``registry.viewer_facts`` as this,
+    not as a function): ``sql`` a query of one row and one column, its placeholders filled
+    by ``params(viewer)``, whose value ``read(viewer, value)`` turns into the fact; nobody
+    signed in has ``nobody``, with no query. Every such fact is read in one query."""
+
+    sql: str
+    params: Callable[[Viewer], list]
+    read: Callable[[Viewer, Any], Any]
+    nobody: Any
 
 
 class Viewer:
@@ -106,8 +126,31 @@ class Viewer:
         if name == AUDIENCE:
             return self.audience_key
         if name not in self._facts:
-            self._facts[name] = registry.viewer_facts[name](self)
+            found = registry.viewer_facts[name]
+            if isinstance(found, SQLFact):
+                self._read_sql_facts()
+            else:
+                self._facts[name] = found(self)
         return self._facts[name]
+
+    def _read_sql_facts(self) -> None:
+        """Every fact given as SQL and not yet found, in one query (none signed out)."""
+        wanted = [
+            (name, fact)
+            for name, fact in registry.viewer_facts.items()
+            if isinstance(fact, SQLFact) and name not in self._facts
+        ]
+        if not self.signed_in:
+            for name, fact in wanted:
+                self._facts[name] = fact.nobody
+            return
+        sql = "SELECT " + ", ".join(f"({fact.sql})" for _, fact in wanted)
+        params = [value for _, fact in wanted for value in fact.params(self)]
+        # Read where the page's other reads go (a replica, in a replica_reads() block).
+        using = REPLICA if use_replica() else DEFAULT
+        values = fetch(sql, params, prepare=True, using=using)[0]
+        for (name, fact), value in zip(wanted, values, strict=True):
+            self._facts[name] = fact.read(self, value)
 
     def key(self, varies: tuple[str, ...]) -> str:
         """Name what they see of something that varies on the facts ``varies``: everyone
