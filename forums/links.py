@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sociable.links import reverse
+from collections.abc import Callable
+
+from sociable.links import by_pk, reverse
 
 POST_LINKS = {
     "permalink": "forums:post-permalink",
@@ -14,8 +16,10 @@ POST_LINKS = {
 }
 
 
-def post_links(post) -> dict[str, str]:
-    return {key: reverse(name, args=[post.pk]) for key, name in POST_LINKS.items()}
+def post_links() -> Callable[[object], dict[str, str]]:
+    """A page's post addresses: ``post_links()(post)``, each name resolved once a page."""
+    addresses = {key: by_pk(name) for key, name in POST_LINKS.items()}
+    return lambda post: {key: address(post.pk) for key, address in addresses.items()}
 
 
 def profile_link(username: str) -> str:

@@ -84,7 +84,6 @@ def thread_posts(viewer, thread, page: int, total: int, moderator: bool) -> Part
             "moderator": moderator,
             "signed_in": viewer.signed_in,
             "viewer_id": viewer.pk,
-            "linkable_authors": selectors.authors_with_visible_profiles(viewer, posts),
             "reply_form": PostForm(),
             "reply_url": reverse("forums:reply", args=[thread.pk, thread.slug or "thread"]),
             "reactions": Reaction.Kind.choices,

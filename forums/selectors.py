@@ -6,6 +6,7 @@ import re
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.contrib.postgres.fields import ArrayField
+from django.db import router
 from django.db.models import (
     BooleanField,
     CharField,
@@ -19,9 +20,9 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from profiles.models import Profile
-from profiles.visibility import group_q
-from sociable.links import reverse
+from profiles.visibility import group_sql
+from sociable.accounts.models import Organisation, User
+from sociable.links import by_pk
 from sociable.queries import Columns, count_of, fetch
 
 from .links import post_links, profile_link
@@ -30,7 +31,6 @@ from .models import (
     Board,
     ModerationLog,
     Post,
-    PostRevision,
     Reaction,
     Suspension,
     Thread,
@@ -176,10 +176,14 @@ def unread_threads(user, thread_ids) -> set[int]:
 
 
 def visible_posts(thread, user, *, moderator: bool):
+    """The posts of ``thread`` its reader sees: a moderator all of them, anyone else those
+    published and their own waiting for a moderator (never one whose author is gone)."""
     posts = thread.posts.all()
     if not moderator:
-        own_pending = Q(status=Post.Status.PENDING, author_id=getattr(user, "pk", None))
-        posts = posts.filter(Q(status=Post.Status.PUBLISHED) | own_pending)
+        shown = Q(status=Post.Status.PUBLISHED)
+        if getattr(user, "pk", None) is not None:
+            shown |= Q(status=Post.Status.PENDING, author_id=user.pk)
+        posts = posts.filter(shown)
     return posts
 
 
@@ -188,38 +192,87 @@ def posts_per_page(thread) -> int:
     return COMMENTS_PER_PAGE if thread.for_story else POSTS_PER_PAGE
 
 
-def page_of_posts(thread, user, *, moderator: bool, page: int):
-    """One page of a thread in tree order, with everything each post shows (one range read)."""
-    posts = visible_posts(thread, user, moderator=moderator)
+# A page of a thread, hand-written (docs/decisions/0019, decision 15): every thread page
+# and story with comments reads one, and Django took longer to build and compile it as a
+# queryset, with its three joins and three counts, than PostgreSQL took to run it. The page's
+# rows first, by the (thread, path) index alone, then only those get their authors and
+# counts: annotated and offset in one query, PostgreSQL would work out the counts for every
+# row it skips (10,000 of them on page 200). Prepared: one plan for every thread and page.
+_PAGE_POST = Columns(
+    Post, "p", "thread", "author", "parent", "path", "depth", "body_html", "status",
+    "created_at", "edited_at", "deleted_at", "hidden_at", "hidden_reason",
+)  # fmt: skip
+_PAGE_AUTHOR = Columns(User, "u", "name", "username", "organisation")
+_PAGE_ORGANISATION = Columns(Organisation, "o", "name", "short_name")
+_PAGE_PARENT = Columns(Post, "pp", "author")
+_PAGE_PARENT_AUTHOR = Columns(User, "pu", "name", "username")
+_PAGE_COLUMNS = (_PAGE_POST, _PAGE_AUTHOR, _PAGE_ORGANISATION, _PAGE_PARENT, _PAGE_PARENT_AUTHOR)
+_REACTION_COUNTS = ", ".join(
+    f"(SELECT count(*) FROM forums_reaction r WHERE r.post_id = p.id AND r.kind = '{kind}')"  # noqa: S608
+    for kind in Reaction.Kind.values
+)
+_PAGE_OF_POSTS = f"""
+    SELECT {", ".join(columns.sql for columns in _PAGE_COLUMNS)}, {_REACTION_COUNTS},
+        (SELECT count(*) FROM forums_postrevision v WHERE v.post_id = p.id),
+        EXISTS (SELECT 1 FROM profiles_profile pr WHERE pr.user_id = u.id
+            AND pr.archived_at IS NULL AND u.is_active AND {{linkable}})
+    FROM (
+        SELECT q.id FROM forums_post q WHERE q.thread_id = %s {{visible}}
+        ORDER BY q.path OFFSET %s LIMIT {{size}}
+    ) page
+    JOIN forums_post p ON p.id = page.id
+    LEFT JOIN accounts_user u ON u.id = p.author_id
+    LEFT JOIN accounts_organisation o ON o.id = u.organisation_id
+    LEFT JOIN forums_post pp ON pp.id = p.parent_id
+    LEFT JOIN accounts_user pu ON pu.id = pp.author_id
+    ORDER BY p.path
+"""  # noqa: S608 (column names and constants of ours, not anyone's input)
+# What a reader who moderates nothing sees of a thread (``visible_posts``): its published
+# posts and their own waiting for a moderator (then: the reader's pk).
+_PAGE_VISIBLE = (
+    f"AND (q.status = '{Post.Status.PUBLISHED.value}'"
+    f" OR (q.status = '{Post.Status.PENDING.value}' AND q.author_id = %s))"
+)
+
+
+def page_of_posts(thread, user, *, moderator: bool, page: int) -> list[Post]:
+    """One page of a thread in tree order (the posts ``visible_posts`` finds), each with its
+    author and their organisation, whether ``user`` may open the author's profile
+    (``author_linkable``: it is active and its audience takes them in), the post it answers
+    and its author, its reactions' counts by kind (``thanks_count``...) and
+    ``revision_count``; its addresses (``links``, ``author_link``, ``parent_link``); nested
+    (``nest``). One query."""
     size = posts_per_page(thread)
-    # Correlated counts, worked out only for the page's rows (never a GROUP BY over the
-    # whole thread), so page 200 of a 10,000-post thread costs what page 1 does.
-    counts = {
-        f"{kind}_count": count_of(Reaction.objects.filter(kind=kind), "post")
-        for kind in Reaction.Kind.values
-    }
-    start = (page - 1) * size
-    # The page's rows first, by the (thread, path) index alone; then only those get their
-    # authors and counts. (Annotated and offset in one query, PostgreSQL would work out the
-    # counts for every row it skips: 10,000 of them on page 200.)
-    on_page = posts.order_by("path").values("pk")[start : start + size]
-    page_posts = (
-        Post.objects.filter(pk__in=Subquery(on_page))
-        .select_related("author__organisation", "author__profile", "parent__author")
-        .annotate(**counts, revision_count=count_of(PostRevision.objects.all(), "post"))
-        .order_by("path")
-    )
-    page_posts = list(page_posts)
+    linkable, linkable_params = group_sql(user, "profile", profile="pr", user="u")
+    visible = "" if moderator else _PAGE_VISIBLE
+    sql = _PAGE_OF_POSTS.format(linkable=linkable, visible=visible, size=int(size))
+    own = [] if moderator else [getattr(user, "pk", None)]
+    params = [*linkable_params, thread.pk, *own, (page - 1) * size]
+    rows = fetch(sql, params, prepare=True, using=router.db_for_read(Post))
+    page_posts = []
+    for row in rows:
+        post, author, organisation, parent, parent_author = Columns.make_each(row, *_PAGE_COLUMNS)
+        if author is not None:
+            author.organisation = organisation
+        post.author = author
+        if parent is not None:
+            parent.author = parent_author
+        post.parent = parent
+        *counts, post.revision_count, post.author_linkable = row[-2 - len(Reaction.Kind.values) :]
+        for kind, count in zip(Reaction.Kind.values, counts, strict=True):
+            setattr(post, f"{kind}_count", count)
+        page_posts.append(post)
     on_page = {post.pk for post in page_posts}
+    links, permalink = post_links(), by_pk("forums:post-permalink")
     for post in page_posts:
-        post.links = post_links(post)
+        post.links = links(post)
         post.author_link = profile_link(post.author.username) if post.author else ""
         if post.parent_id:
             # The post it answers: here on the page, or on the page its permalink finds.
             post.parent_link = (
                 f"#post-{post.parent_id}"
                 if post.parent_id in on_page
-                else reverse("forums:post-permalink", args=[post.parent_id])
+                else permalink(post.parent_id)
             )
     nest(page_posts)
     return page_posts
@@ -246,16 +299,6 @@ def nest(posts: list[Post]) -> None:
     for post, level, next_level in zip(posts, levels, [*levels[1:], 0], strict=True):
         post.replies_follow = next_level > level
         post.lists_ending = range(max(level - next_level, 0))
-
-
-def authors_with_visible_profiles(user, posts) -> set[int]:
-    """Which of these posts' authors have a profile ``user`` may open (one query)."""
-    authors = {p.author_id for p in posts if p.author_id}
-    return set(
-        Profile.objects.active()
-        .filter(group_q(user, "profile"), user_id__in=authors)
-        .values_list("user_id", flat=True)
-    )
 
 
 # Markdown's punctuation, escaped in a name so that it reads as written.

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from django import urls
@@ -58,3 +59,18 @@ def _resolved(viewname, args, kwargs, current_app, urlconf, prefix) -> str:
     return urls.reverse(
         viewname, urlconf=urlconf, args=args, kwargs=dict(kwargs), current_app=current_app
     )
+
+
+# Stands for a pk in an address resolved once for many pks (``by_pk``): sixteen digits that
+# no address of ours holds.
+_PK_MARK = 7_070_707_070_707_070
+
+
+def by_pk(viewname: str) -> Callable[[int], str]:
+    """The addresses of ``viewname``, whose one argument is a pk, as a function of the pk:
+    resolved once (with a mark where the pk goes, then kept as ``reverse`` keeps it), so a
+    page of fifty posts, each with six addresses, is not three hundred resolutions of pks
+    never seen before (30 microseconds each)."""
+    address = reverse(viewname, args=[_PK_MARK])
+    mark = str(_PK_MARK)
+    return lambda pk: address.replace(mark, str(int(pk)))

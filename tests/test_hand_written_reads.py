@@ -30,13 +30,16 @@ from django.db import connection, transaction
 from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 from django.utils import timezone
 
+from forums import links as forum_links
 from forums import selectors as forum_selectors
 from forums.models import (
     SEQ_WIDTH,
     Board,
     Post,
+    PostRevision,
     Reaction,
     ReadMarker,
     Subscription,
@@ -51,6 +54,7 @@ from profiles import selectors as profile_selectors
 from profiles.models import Matches, Profile, ProfileSkill, Skill
 from profiles.visibility import group_q
 from sociable.accounts.models import User
+from sociable.queries import count_of
 from tests.accounts.factories import OrganisationFactory, UserFactory, staff_of
 from tests.forums.factories import group_board
 from tests.profiles.factories import make_profile
@@ -823,3 +827,142 @@ def test_unread_threads_are_the_orm_s(world, viewer):
     assert sql == orm
     if viewer != "anonymous":
         assert 0 < len(sql) < len(ids)
+
+
+# --- forums: a page of a thread ---------------------------------------------------------------
+
+
+def page_of_posts_in_orm(thread, user, *, moderator: bool, page: int) -> list[Post]:
+    """``page_of_posts`` in the ORM (before decision 15 of docs/decisions/0019)."""
+    posts = forum_selectors.visible_posts(thread, user, moderator=moderator)
+    size = forum_selectors.posts_per_page(thread)
+    counts = {
+        f"{kind}_count": count_of(Reaction.objects.filter(kind=kind), "post")
+        for kind in Reaction.Kind.values
+    }
+    start = (page - 1) * size
+    on_page = posts.order_by("path").values("pk")[start : start + size]
+    page_posts = list(
+        Post.objects.filter(pk__in=Subquery(on_page))
+        .select_related("author__organisation", "parent__author")
+        .annotate(**counts, revision_count=count_of(PostRevision.objects.all(), "post"))
+        .order_by("path")
+    )
+    on_page = {post.pk for post in page_posts}
+    authors = {post.author_id for post in page_posts if post.author_id}
+    linkable = set(
+        Profile.objects.active()
+        .filter(group_q(user, "profile"), user_id__in=authors)
+        .values_list("user_id", flat=True)
+    )
+    for post in page_posts:
+        post.author_linkable = post.author_id in linkable
+        post.links = {
+            key: reverse(name, args=[post.pk]) for key, name in forum_links.POST_LINKS.items()
+        }
+        post.author_link = (
+            reverse("profiles:profile-detail", args=[post.author.username]) if post.author else ""
+        )
+        if post.parent_id:
+            post.parent_link = (
+                f"#post-{post.parent_id}"
+                if post.parent_id in on_page
+                else reverse("forums:post-permalink", args=[post.parent_id])
+            )
+    forum_selectors.nest(page_posts)
+    return page_posts
+
+
+@pytest.fixture
+def long_thread(world):
+    """A thread of more than a page: replies nested under posts on this page and the one
+    before, posts waiting (the viewers' own and others'), hidden, deleted, edited, by
+    someone gone, and reacted to."""
+    people = world.signed_in
+    thread = Thread.objects.create(
+        board=world.boards[0], title="A long one", slug="a-long-one", author=world.organiser
+    )
+    seq = {"n": 0}
+
+    def post(parent=None, author=world.organiser, status=PUBLISHED, **fields):
+        seq["n"] += 1
+        step = f"{seq['n']:0{SEQ_WIDTH}d}"
+        return world._post(
+            thread,
+            f"{parent.path}.{step}" if parent else step,
+            author,
+            status,
+            parent=parent,
+            **fields,
+        )
+
+    earlier = []
+    for n in range(forum_selectors.POSTS_PER_PAGE + 12):
+        author = [world.organiser, *people, None, world.trust_organiser][n % 8]
+        status = PENDING if n % 9 == 4 else PUBLISHED
+        made = post(
+            parent=earlier[n - 3] if n % 6 == 5 and n >= 3 else None,
+            author=author,
+            status=status,
+            hidden_at=world.now if n % 13 == 7 else None,
+            deleted_at=world.now if n % 17 == 9 else None,
+            edited_at=world.now if n % 5 == 2 else None,
+        )
+        earlier.append(made)
+        if n % 5 == 2:
+            PostRevision.objects.create(post=made, body="Before")
+        for v, person in enumerate(people):
+            if (n + v) % 4 == 0:
+                Reaction.objects.create(post=made, user=person, kind="thanks")
+            if (n + v) % 7 == 0:
+                Reaction.objects.create(post=made, user=person, kind="helpful")
+    return thread
+
+
+def page_facts(posts):
+    def name(user):
+        return user and (user.display_name, user.organisation and user.organisation.display_name)
+
+    return [
+        (
+            post.pk,
+            post.path,
+            post.status,
+            post.body_html,
+            post.hidden_at,
+            post.deleted_at,
+            post.edited_at,
+            post.hidden_automatically,
+            name(post.author),
+            post.author_linkable,
+            post.parent_id,
+            post.parent and post.parent.author and post.parent.author.display_name,
+            post.thanks_count,
+            post.helpful_count,
+            post.revision_count,
+            post.links,
+            post.author_link,
+            getattr(post, "parent_link", None),
+            post.replies_follow,
+            list(post.lists_ending),
+        )  # fmt: skip
+        for post in posts
+    ]
+
+
+@pytest.mark.parametrize("page", [1, 2])
+@pytest.mark.parametrize("moderator", [False, True])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_page_of_a_thread_is_the_orm_s(world, long_thread, viewer, moderator, page):
+    person = world.people[viewer]
+
+    with CaptureQueriesContext(connection) as queries:
+        sql = forum_selectors.page_of_posts(long_thread, person, moderator=moderator, page=page)
+        facts = page_facts(sql)  # reading what the page shows asks nothing more
+    orm = page_of_posts_in_orm(long_thread, person, moderator=moderator, page=page)
+
+    assert len(queries) == 1
+    assert facts == page_facts(orm)
+    assert sql and len(sql) <= forum_selectors.POSTS_PER_PAGE
+    linkable = {post.author_linkable for post in sql if post.author}
+    assert linkable == ({False} if viewer == "anonymous" else {True, False})

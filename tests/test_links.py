@@ -22,7 +22,7 @@ def _addresses() -> list[str]:
         Board(slug="staff-room").get_absolute_url(),
         Thread(pk=123, slug="who-can-help").get_absolute_url(),
         Post(pk=42).get_absolute_url(),
-        *post_links(Post(pk=42)).values(),
+        *post_links()(Post(pk=42)).values(),
         profile_link("amara.okafor"),
         group.get_absolute_url(),
         Event(pk=7, group=group).get_absolute_url(),
@@ -42,6 +42,13 @@ def test_each_request_s_script_prefix_is_followed_not_the_first_one_s():
     assert all(address.startswith("/sociable/") for address in under_prefix)
     assert [address.removeprefix("/sociable") for address in under_prefix] == at_root
     assert "/forums/t/123-who-can-help/" in at_root
+
+
+def test_an_address_made_for_any_pk_is_the_one_django_resolves():
+    for name in ("forums:post-permalink", "forums:post-react", "groups:suggestion-back"):
+        address = links.by_pk(name)
+        for pk in (1, 42, 7070, 123456789):
+            assert address(pk) == reverse(name, args=[pk])
 
 
 def test_a_kept_address_is_the_one_django_resolves():

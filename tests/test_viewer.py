@@ -37,9 +37,7 @@ def test_a_viewers_groups_and_unseen_skills_are_read_in_one_query(
 
     active = Membership.objects.filter(user=staff_member, status=Membership.Status.ACTIVE)
     assert groups == frozenset(active.values_list("group", flat=True)) == {choir.pk}
-    assert set(Skill.objects.filter(pk__in=unseen).values_list("name", flat=True)) == {
-        "Kayaking"
-    }
+    assert set(Skill.objects.filter(pk__in=unseen).values_list("name", flat=True)) == {"Kayaking"}
 
 
 def test_someone_with_no_profile_or_groups_has_none(community_member, django_assert_num_queries):

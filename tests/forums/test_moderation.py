@@ -695,3 +695,20 @@ def test_a_thread_awaiting_approval_stays_hidden_when_its_author_is_gone(
 
     assert client.get(address).status_code == 404  # not to visitors, whose pk is None too
     assert client_as(staff_member).get(address).status_code == 404
+
+
+def test_a_reply_awaiting_approval_stays_hidden_when_its_author_is_gone(
+    client, client_as, thread, community_member, staff_member
+):
+    waiting = reply(thread=thread, author=community_member, body="Buy cheap watches here")
+    assert waiting.status == Post.Status.PENDING  # a community member's first post waits
+    address = thread.get_absolute_url()
+    assert "cheap watches" in client_as(community_member).get(address).content.decode()
+
+    community_member.delete()  # the reply stays, with no author
+
+    for reader in (client, client_as(staff_member)):  # a visitor's pk is None too
+        page = reader.get(address)
+        assert page.status_code == 200
+        assert "When are the bins collected?" in page.content.decode()
+        assert "cheap watches" not in page.content.decode()
