@@ -15,6 +15,7 @@ from sociable.accounts.models import Organisation
 from sociable.db import reads_from_replica
 from sociable.forms import add_service_errors
 from sociable.pagecache import cache_public_page
+from sociable.parts import each_part
 from sociable.two_factor import for_role_with_two_factor
 
 from . import corrections, parts, selectors, services
@@ -241,16 +242,17 @@ def skill_page(request: HttpRequest, slug: str) -> HttpResponse:
     groups app its groups and sessions), then its people."""
     skills = Skill.objects.annotate(can_teach_it=selectors.teaches(request.viewer))
     skill = get_object_or_404(skills, slug=slug)
-    sections_html = [section(request, skill) for section in registry.skill_sections]
-    context = skill_context(request, skill) | {"sections_html": sections_html}
+    # Its people and the other sections, those shared read from the cache together.
+    people_html, *sections_html = each_part(
+        request, [parts.skill_people, *registry.skill_sections], skill
+    )
+    context = {
+        "skill": skill,
+        "people_html": people_html,
+        "can_teach_it": skill.can_teach_it,
+        "sections_html": sections_html,
+    }
     return render(request, "skill_detail.html", context)
-
-
-def skill_context(request: HttpRequest, skill: Skill) -> dict:
-    """What the skill page shows of people; other parts of the site add their own sections.
-    ``skill`` comes with ``can_teach_it`` (``selectors.teaches``)."""
-    people_html = parts.skill_people(request, skill)
-    return {"skill": skill, "people_html": people_html, "can_teach_it": skill.can_teach_it}
 
 
 @require_GET

@@ -220,6 +220,17 @@ def read_parts(request: HttpRequest, calls: Sequence[tuple[SharedPart, tuple, di
     return [_for_viewer(part, request) for part in parts]
 
 
+def each_part(request: HttpRequest, functions: Sequence[Callable], *args) -> list:
+    """Each of ``functions`` (a page's sections, some of them other apps', from a registry)
+    called with the request and ``args``: the shared parts among them read from the cache
+    in one round trip and the ones rendered kept in one more (``read_parts``), any other
+    called as it is."""
+    found = iter(
+        read_parts(request, [(f, args, {}) for f in functions if isinstance(f, SharedPart)])
+    )
+    return [next(found) if isinstance(f, SharedPart) else f(request, *args) for f in functions]
+
+
 def _own(shared_part: SharedPart, generations: dict[str, str]) -> dict[str, str]:
     return {app: generations[app] for app in shared_part.apps}
 

@@ -719,9 +719,10 @@ def test_colleagues_share_results_in_the_same_few_queries_however_much_matches(
     _search(first, "choir")
     large = _queries(colleague, "choir")
 
-    # The session, the account, the viewer's own profile and groups, and the cache (whether
-    # they moderate needs no query: they have no staff status).
-    assert small == large == 5
+    # The session, the account, the viewer's facts (the skills they hold unseen and their
+    # groups, in one query) and the cache (whether they moderate needs no query: they have
+    # no staff status).
+    assert small == large == 4
 
 
 # --- people's cards on home, shared by everyone with one audience key ------------------------
