@@ -74,12 +74,17 @@ def get_managed_group(user, slug: str) -> Group:
     return group
 
 
-def get_event_for_user(user, slug: str, pk: int, *, queryset=None) -> Event:
-    """Return the event if ``user`` may see its group (404 otherwise); ``queryset`` may
-    annotate."""
-    events = (Event.objects.all() if queryset is None else queryset).filter(pk=pk, group__slug=slug)
-    # The teacher's profile: whether the viewer may know them by name (the event's page).
+def get_event_for_user(user, slug: str, pk: int) -> Event:
+    """Return the event if ``user`` may see its group (404 otherwise)."""
+    events = Event.objects.filter(pk=pk, group__slug=slug)
+    # The teacher's profile: whether the viewer may know them by name (the event's page, as
+    # a guest's sign-up shows it again).
     event = events.select_related("group", "skill", "teacher__profile", "series").first()
+    return visible_event(user, event)
+
+
+def visible_event(user, event: Event | None) -> Event:
+    """``event`` if there is one and ``user`` may see its group (404 otherwise)."""
     if event is None or not event.group.is_visible_to(user):
         raise Http404("No such event")
     return event

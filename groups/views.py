@@ -42,6 +42,7 @@ from .permissions import (
     get_managed_event,
     get_managed_group,
     membership_of,
+    visible_event,
 )
 from .series_forms import NewEventForm, ScopeForm
 
@@ -271,8 +272,7 @@ def _event_fields(form: EventForm, user) -> dict:
 @cache_public_page
 @require_GET
 def event_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    viewing = selectors.with_viewer(Event.objects.all(), request.viewer)
-    event = get_event_for_user(request.viewer, slug, pk, queryset=viewing)
+    event = visible_event(request.viewer, selectors.event_for_page(request.viewer, slug, pk))
     return event_page(request, event)
 
 

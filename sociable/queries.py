@@ -1,5 +1,7 @@
 """Query pieces the apps share."""
 
+from __future__ import annotations
+
 from collections.abc import Sequence
 
 import psycopg
@@ -10,6 +12,7 @@ from django.db.models import (
     Count,
     F,
     Func,
+    GeneratedField,
     Model,
     OuterRef,
     QuerySet,
@@ -74,7 +77,8 @@ class Columns:
     ``Columns(Event, "e", "title", "starts_at")`` reads the event's pk and those fields of
     the table under alias ``e`` (``.sql``, for the SELECT list); ``.make(row, start)`` makes
     the event from the row's values at ``start`` onwards, as the ORM would: a field not read
-    is deferred (reading it costs a query, which the query-count tests catch).
+    is deferred (reading it costs a query, which the query-count tests catch), and a value
+    the database gives as text that its field reads (JSON) is read as the ORM reads it.
     """
 
     def __init__(self, model: type[Model], alias: str, *names: str):
@@ -87,9 +91,26 @@ class Columns:
         self.model = model
         self.width = len(self.attnames)
         self.pk_at = self.attnames.index(model._meta.pk.attname)
+        by_attname = {f.attname: f for f in fields}
+        self.converters = [
+            (at, by_attname[name])
+            for at, name in enumerate(self.attnames)
+            if hasattr(by_attname[name], "from_db_value")
+        ]
+
+    @classmethod
+    def whole(cls, model: type[Model], alias: str) -> Columns:
+        """Every column of ``model`` a page may show: all but those the database generates
+        (the words a search reads), which no page does."""
+        names = [
+            field.name
+            for field in model._meta.concrete_fields
+            if not field.primary_key and not isinstance(field, GeneratedField)
+        ]
+        return cls(model, alias, *names)
 
     @staticmethod
-    def make_each(row: Sequence, *columns: "Columns") -> list[Model | None]:
+    def make_each(row: Sequence, *columns: Columns) -> list[Model | None]:
         """The instances of ``columns`` read one after the other from the start of ``row``."""
         made, at = [], 0
         for run in columns:
@@ -103,6 +124,11 @@ class Columns:
         values = row[start : start + self.width]
         if values[self.pk_at] is None:
             return None
+        if self.converters:
+            values = list(values)
+            connection = connections[DEFAULT_DB_ALIAS]
+            for at, field in self.converters:
+                values[at] = field.from_db_value(values[at], field.cached_col, connection)
         return self.model.from_db(DEFAULT_DB_ALIAS, self.attnames, values)
 
 

@@ -27,8 +27,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, OuterRef, Q, Subquery, Value
+from django.db.models import CharField, Exists, GeneratedField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Cast, Concat, JSONObject
+from django.http import Http404
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -48,13 +49,15 @@ from forums.models import (
 )
 from groups import selectors as group_selectors
 from groups import services as group_services
-from groups.models import RSVP, Backing, Event, Group, Membership, Suggestion
+from groups.models import RSVP, Backing, Event, EventSeries, Group, Membership, Suggestion
+from groups.permissions import visible_event
 from profiles import holdings
 from profiles import selectors as profile_selectors
 from profiles.models import Matches, Profile, ProfileSkill, Skill
 from profiles.visibility import group_q
 from sociable.accounts.models import User
 from sociable.queries import count_of
+from sociable.viewer import Viewer
 from tests.accounts.factories import OrganisationFactory, UserFactory, staff_of
 from tests.forums.factories import group_board
 from tests.profiles.factories import make_profile
@@ -966,3 +969,89 @@ def test_a_page_of_a_thread_is_the_orm_s(world, long_thread, viewer, moderator, 
     assert sql and len(sql) <= forum_selectors.POSTS_PER_PAGE
     linkable = {post.author_linkable for post in sql if post.author}
     assert linkable == ({False} if viewer == "anonymous" else {True, False})
+
+
+# --- groups: an event's page ------------------------------------------------------------------
+
+
+def _fields(instance) -> dict | None:
+    """Every column a page may show of ``instance`` (not those the database generates)."""
+    if instance is None:
+        return None
+    return {
+        field.attname: getattr(instance, field.attname)
+        for field in instance._meta.concrete_fields
+        if not isinstance(field, GeneratedField)
+    }
+
+
+def event_page_facts(event):
+    teacher = event.teacher
+    profile = teacher and Profile._meta.get_field("user").remote_field.get_cached_value(teacher)
+    return (
+        _fields(event), _fields(event.group), _fields(event.skill), _fields(event.series),
+        _fields(teacher), _fields(profile),
+        *(getattr(event, name, None) for name in ("viewer_status", "viewer_role", "viewer_reply")),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def taught_events(world):
+    """Sessions taught by someone with a profile and by someone without, one in a series,
+    asking questions of those who come."""
+    group = world.groups[1]
+    skill = Skill.objects.get(name="Python")
+    series = EventSeries.objects.create(
+        group=group, frequency="weekly", starts_at=world.now, count=4, created_by=world.organiser
+    )
+    taught = []
+    for teacher, in_series in ((world.people["council staff"], True), (world.organiser, False)):
+        taught.append(
+            Event.objects.create(
+                group=group,
+                title=f"Python with {teacher.name}",
+                kind="learning",
+                skill=skill,
+                teacher=teacher,
+                series=series if in_series else None,
+                starts_at=world.now + timedelta(days=3),
+                ends_at=world.now + timedelta(days=3, hours=1),
+                questions=[{"question": "Any access needs?", "required": False}],
+                created_by=world.organiser,
+            )
+        )
+    return taught
+
+
+def _or_none(read, *args, **kwargs):
+    """What ``read`` gives, or None for a 404."""
+    try:
+        return read(*args, **kwargs)
+    except Http404:
+        return None
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_an_event_for_its_page_is_the_orm_s(world, taught_events, viewer):
+    person = Viewer.of(world.people[viewer])
+    viewing = group_selectors.with_viewer(Event.objects.all(), person)
+    seen = 0
+
+    for event in [*world.events, *taught_events]:
+        slug = event.group.slug
+        with CaptureQueriesContext(connection) as queries:
+            sql = group_selectors.event_for_page(person, slug, event.pk)
+            facts = event_page_facts(sql)  # nothing more to ask
+            sql = _or_none(visible_event, person, sql)
+        orm = viewing.filter(pk=event.pk, group__slug=slug)
+        orm = orm.select_related("group", "skill", "teacher__profile", "series").first()
+        orm = _or_none(visible_event, person, orm)
+
+        assert len(queries) <= 2  # and whether they may see a members-only group's
+        assert (sql is None) == (orm is None)
+        if orm is not None:
+            seen += 1
+            assert facts == event_page_facts(orm)
+            assert isinstance(sql.questions, list)  # read as the ORM reads JSON
+    assert 0 < seen < len(world.events) + len(taught_events)
+    assert group_selectors.event_for_page(person, "not-its-group", event.pk) is None
