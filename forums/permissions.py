@@ -137,7 +137,12 @@ def get_thread_for_user(user, pk: int, *, queryset=None, removed: bool = False) 
     A hidden or deleted thread only as ``can_open_removed_thread`` says, unless ``removed``
     (moderators' pages, which check the moderator themselves)."""
     threads = Thread.objects.all() if queryset is None else queryset
-    thread = threads.filter(pk=pk).select_related("board").first()
+    return readable_thread(user, threads.filter(pk=pk).select_related("board").first(), removed)
+
+
+def readable_thread(user, thread: Thread | None, removed: bool = False) -> Thread:
+    """``thread`` if there is one and ``user`` may read it, as ``get_thread_for_user`` says
+    (404 otherwise)."""
     if thread is None or not can_read_board(user, thread.board):
         raise Http404("No such thread")
     if (thread.hidden_at or thread.deleted_at) and not removed:

@@ -22,6 +22,7 @@ from .permissions import (
     get_post_for_user,
     get_thread_for_user,
     is_moderator,
+    readable_thread,
     replies_refused,
     visible_boards,
 )
@@ -99,9 +100,7 @@ def thread_create(request: HttpRequest, slug: str) -> HttpResponse:
 @cache_public_page
 @require_GET
 def thread_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
-    thread = get_thread_for_user(
-        request.viewer, pk, queryset=selectors.for_reader(Thread.objects.all(), request.viewer)
-    )
+    thread = readable_thread(request.viewer, selectors.thread_for_page(request.viewer, pk))
     if thread.merged_into_id:  # its posts are in the thread it was merged into
         merged_into = Thread.objects.filter(pk=thread.merged_into_id).select_related("board")
         merged_into = merged_into.first()

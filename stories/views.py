@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET, require_POST
 
 from forums import parts as forum_parts
 from forums import selectors as forum_selectors
-from forums.models import Thread
 from forums.permissions import can_moderate
 from profiles.models import Skill
 from sociable.accounts.models import Organisation, User
@@ -141,8 +140,7 @@ def _comments(request: HttpRequest, story: Story) -> dict:
     """The story's comments: a page of its thread, as the forums' thread page shows one
     (the same shared part, with the reader's reactions pressed)."""
     viewer = request.viewer
-    threads = Thread.objects.filter(pk=story.thread_id).select_related("board")
-    thread = forum_selectors.for_reader(threads, request.user).get()
+    thread = forum_selectors.thread_for_page(viewer, story.thread_id)
     moderator = can_moderate(viewer, thread.board)
     total = forum_selectors.post_count(thread, viewer, moderator=moderator)
     number = (

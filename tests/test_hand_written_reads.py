@@ -47,6 +47,7 @@ from forums.models import (
     Suspension,
     Thread,
 )
+from forums.permissions import readable_thread
 from groups import selectors as group_selectors
 from groups import services as group_services
 from groups.models import RSVP, Backing, Event, EventSeries, Group, Membership, Suggestion
@@ -1055,3 +1056,39 @@ def test_an_event_for_its_page_is_the_orm_s(world, taught_events, viewer):
             assert isinstance(sql.questions, list)  # read as the ORM reads JSON
     assert 0 < seen < len(world.events) + len(taught_events)
     assert group_selectors.event_for_page(person, "not-its-group", event.pk) is None
+
+
+# --- forums: a thread for its page ---------------------------------------------------------------
+
+
+def thread_page_facts(thread):
+    facts = ("following", "muted", "suspension_id", "read_at", "own_waiting")
+    return (
+        _fields(thread),
+        _fields(thread.board),
+        *(getattr(thread, name, None) for name in facts),
+        sorted(getattr(thread, "own_reactions", None) or []),
+    )
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_thread_for_its_page_is_the_orm_s(world, long_thread, viewer):
+    person = Viewer.of(world.people[viewer])
+    reading = forum_selectors.for_reader(Thread.objects.all(), person)
+    seen = 0
+
+    for thread in [*world.threads, long_thread]:
+        with CaptureQueriesContext(connection) as queries:
+            sql = forum_selectors.thread_for_page(person, thread.pk)
+            facts = thread_page_facts(sql)  # nothing more to ask
+            sql = _or_none(readable_thread, person, sql)
+        orm = reading.filter(pk=thread.pk).select_related("board").first()
+        orm = _or_none(readable_thread, person, orm)
+
+        assert len(queries) <= 3  # and whether they may read a board of their group's
+        assert (sql is None) == (orm is None)
+        if orm is not None:
+            seen += 1
+            assert facts == thread_page_facts(orm)
+    assert 0 < seen < len(world.threads) + 1
+    assert forum_selectors.thread_for_page(person, thread.pk + 10_000) is None
