@@ -133,9 +133,9 @@ def replies_refused(thread: Thread) -> str:
 
 
 def get_thread_for_user(user, pk: int, *, queryset=None, removed: bool = False) -> Thread:
-    """The thread, if ``user`` may read its board (404 otherwise); ``queryset`` may annotate.
-    A hidden or deleted thread only as ``can_open_removed_thread`` says, unless ``removed``
-    (moderators' pages, which check the moderator themselves)."""
+    """The thread, if ``user`` may read its board (404 otherwise); ``queryset`` may add to
+    it. A hidden or deleted thread only as ``can_open_removed_thread`` says, unless
+    ``removed`` (moderators' pages, which check the moderator themselves)."""
     threads = Thread.objects.all() if queryset is None else queryset
     return readable_thread(user, threads.filter(pk=pk).select_related("board").first(), removed)
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import re
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.contrib.postgres.fields import ArrayField
 from django.db import router
 from django.db.models import (
     BooleanField,
-    CharField,
-    DateTimeField,
     IntegerField,
     OuterRef,
     Q,
@@ -82,11 +79,11 @@ def _about_reader(template: str, user, model, output_field, *values) -> RawSQL:
     return RawSQL(template.format(**names), (user.pk, *values), output_field)  # noqa: S611
 
 
-def for_reader(queryset: QuerySet, user) -> QuerySet:
-    """Boards or threads with what their page needs to know about the reader, in the same
-    query: whether they follow it, their suspension if any, whether they have threads
-    (boards) or posts (threads) in it waiting for a moderator, and when they last read it
-    and how they reacted to its posts (threads).
+def for_reader(boards: QuerySet, user) -> QuerySet:
+    """Boards with what their page needs to know about the reader, in the same query:
+    whether they follow or muted it, their suspension if any and whether they have threads
+    in it waiting for a moderator (a thread's page reads the same of its thread:
+    ``thread_for_page``).
 
     Written as SQL rather than ``Exists``/``Subquery`` (as is ``unread_threads``): every
     board and thread page asks this, and building and compiling the ORM's four correlated
@@ -94,24 +91,17 @@ def for_reader(queryset: QuerySet, user) -> QuerySet:
     them; these take ~0.2 ms.
     """
     if not user.is_authenticated:
-        return queryset
-    model = queryset.model
+        return boards
 
     def sql(template: str, output_field, *values) -> RawSQL:
-        return _about_reader(template, user, model, output_field, *values)
+        return _about_reader(template, user, Board, output_field, *values)
 
-    annotations = {
-        "following": sql(_FOLLOWING, BooleanField()),
-        "muted": sql(_MUTED, BooleanField()),
-        "suspension_id": sql(_SUSPENSION, IntegerField(), timezone.now()),
-    }
-    if model is Board:
-        annotations["own_waiting"] = sql(_OWN_WAITING_THREADS, BooleanField())
-    if model is Thread:
-        annotations["read_at"] = sql(_READ_AT, DateTimeField())
-        annotations["own_waiting"] = sql(_OWN_WAITING_POSTS, BooleanField(), Post.Status.PENDING)
-        annotations["own_reactions"] = sql(_OWN_REACTIONS, ArrayField(CharField()))
-    return queryset.annotate(**annotations)
+    return boards.annotate(
+        following=sql(_FOLLOWING, BooleanField()),
+        muted=sql(_MUTED, BooleanField()),
+        suspension_id=sql(_SUSPENSION, IntegerField(), timezone.now()),
+        own_waiting=sql(_OWN_WAITING_THREADS, BooleanField()),
+    )
 
 
 # A thread's page (and a story's comments) reads its thread by hand, with its board and what
