@@ -25,7 +25,7 @@ from sociable.search import clean_query
 
 from . import parts, selectors, services
 from .models import Image, Series, Story
-from .permissions import get_story_for_viewer, shown_with
+from .permissions import get_story_for_viewer, readable_story, shown_with
 from .rendering import body_with_images
 
 
@@ -108,9 +108,7 @@ def series_page(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def story_detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     viewer = request.viewer
-    story = selectors.story_page(viewer, pk)
-    if story is None:
-        raise Http404("No such story")
+    story = readable_story(viewer, selectors.story_page(viewer, pk))
     if slug != story.slug:
         return redirect(story, permanent=True)
     images = list(story.images.all())

@@ -23,7 +23,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.contrib.auth.models import AnonymousUser
+from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
@@ -60,6 +60,10 @@ from profiles.visibility import group_q
 from sociable.accounts.models import User
 from sociable.queries import count_of
 from sociable.viewer import Viewer
+from stories import selectors as story_selectors
+from stories.models import EDIT_STORIES, Revision, Series, Story, StoryTag, editors
+from stories.models import Follow as StoryFollow
+from stories.permissions import readable_story
 from tests.accounts.factories import OrganisationFactory, UserFactory, staff_of
 from tests.forums.factories import group_board
 from tests.profiles.factories import make_profile
@@ -1096,3 +1100,119 @@ def test_a_thread_for_its_page_is_the_orm_s(world, long_thread, viewer):
             assert facts == thread_page_facts(orm)
     assert 0 < seen < len(world.threads) + 1
     assert forum_selectors.thread_for_page(person, thread.pk + 10_000) is None
+
+
+# --- stories: a story for its page ----------------------------------------------------------
+
+
+def story_page_in_orm(viewer, pk: int) -> Story | None:
+    """A story's page's read as the ORM wrote it before it was read by hand (readable_by's
+    rule in the query)."""
+    tags = StoryTag.objects.filter(content_object_id=OuterRef("pk")).order_by("tag__name")
+    annotations = {
+        "tag_list": ArraySubquery(tags.values(json=JSONObject(name="tag__name", slug="tag__slug"))),
+        "edited": Exists(Revision.objects.filter(story_id=OuterRef("pk"))),
+    }
+    if viewer.is_authenticated:
+        follows = StoryFollow.objects.filter(follower_id=viewer.pk)
+        annotations |= {
+            "following_author": Exists(follows.filter(author_id=OuterRef("author_id"))),
+            "following_series": Exists(follows.filter(series_id=OuterRef("series_id"))),
+            "viewer_edits": Exists(editors().filter(pk=viewer.pk)),
+            "viewer_writes_series": Exists(
+                Series.writers.through.objects.filter(
+                    series_id=OuterRef("series_id"), user_id=viewer.pk
+                )
+            ),
+        }
+    stories = Story.objects.readable_by(viewer).filter(pk=pk)
+    return (
+        stories.select_related("author__organisation", "series", "group")
+        .annotate(**annotations)
+        .first()
+    )
+
+
+def story_page_facts(story):
+    facts = ("following_author", "following_series", "viewer_edits", "viewer_writes_series")
+    author = story.author
+    return (
+        _fields(story), _fields(author), _fields(author and author.organisation),
+        _fields(story.series), _fields(story.group), story.tag_list, story.edited,
+        *(getattr(story, name, None) for name in facts),
+    )  # fmt: skip
+
+
+@pytest.fixture
+def stories(world):
+    """Stories in every state and audience, in a series and a group, tagged and edited; an
+    editor by role (the moderator), one by their own right (the group member), a writer of
+    the series (trust staff), followers of a writer and of the series."""
+    people, council = world.people, world.council
+    right = Permission.objects.get(codename=EDIT_STORIES, content_type__app_label="stories")
+    AuthGroup.objects.get(name="Moderators").permissions.add(right)
+    people["group member"].user_permissions.add(right)
+    series = Series.objects.create(
+        title="Weeknotes", slug="weeknotes", audience="community", group=world.groups[-1]
+    )
+    series.writers.add(people["trust staff"])
+    gone = UserFactory(name="Gone Writer")
+    staff, trust, community = (
+        people["council staff"],
+        people["trust staff"],
+        people["community member"],
+    )
+    later = world.now + timedelta(days=1)
+    waiting = {"published_at": None}
+    made = []
+    for title, author, fields in [
+        ("Public", staff, {"series": series, "group": world.groups[-1]}),
+        ("Council's", staff, {"audience": "organisation", "audience_organisation": council}),
+        ("Members'", world.organiser, {"audience": "members", "group": world.groups[-1]}),
+        ("Staff, later", trust, {"audience": "staff", "published_at": later}),
+        ("Draft", trust, {"status": "draft", **waiting}),
+        ("Proposed to the series", community, {"status": "proposed", "series": series, **waiting}),
+        ("Proposed", community, {"status": "proposed", **waiting}),
+        ("Changes asked", community, {"status": "changes", **waiting}),
+        ("Its writer gone", gone, {}),
+    ]:
+        fields = {
+            "audience": "public",
+            "status": "published",
+            "published_at": world.ago(days=1),
+        } | fields
+        made.append(
+            Story.objects.create(
+                title=title, slug="s", author=author, summary="s", body="b", body_html="<p>b</p>",
+                **fields,
+            )
+        )  # fmt: skip
+    gone.delete()
+    for name in ("Python", "Excel"):
+        StoryTag.objects.create(content_object=made[0], tag=Skill.objects.get(name=name))
+    Revision.objects.create(story=made[0], title="t", summary="s", body="b")
+    for person in world.signed_in[:3]:
+        StoryFollow.objects.create(follower=person, author=people["council staff"])
+        StoryFollow.objects.create(follower=person, series=series)
+    return made
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_story_for_its_page_is_the_orm_s(world, stories, viewer):
+    person = Viewer.of(world.people[viewer])
+    seen = 0
+
+    for story in stories:
+        with CaptureQueriesContext(connection) as queries:
+            sql = story_selectors.story_page(person, story.pk)
+            facts = story_page_facts(sql)  # nothing more to ask
+            sql = _or_none(readable_story, person, sql)
+        orm = story_page_in_orm(person, story.pk)
+
+        assert len(queries) <= 2  # and whether they belong to a members-only story's group
+        assert (sql is None) == (orm is None), story.title
+        if orm is not None:
+            seen += 1
+            assert facts == story_page_facts(orm)
+    assert 0 < seen < len(stories)
+    assert story_selectors.story_page(person, story.pk + 10_000) is None
