@@ -15,7 +15,7 @@ ON_SKILL_PAGE = 3
 @shared(varies=("audience", "groups"), ends_on=ENDS_ON)
 def skill_stories(viewer, skill) -> Part:
     """A skill page's newest stories about the skill (``registry.skill_sections``)."""
-    stories = list(selectors.find(viewer, selectors.Filters(tag=skill.slug))[:ON_SKILL_PAGE])
+    stories, _ = selectors.cards(viewer, tag=skill.pk, limit=ON_SKILL_PAGE)
     return render_part("stories/partials/_skill_stories.html", {"stories": stories, "skill": skill})
 
 

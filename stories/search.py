@@ -3,19 +3,17 @@
 It finds what the list at ``/stories/?q=`` finds (``selectors.find``): stories out that
 the viewer may see holding every word typed (the English stemmer's words, as the forums
 search them), newest first; its "see all" leads there. The best few and how many there are
-(a window count) come in one query.
+come in one query, written by hand (``selectors.cards``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Window
-
 from sociable.parts import Part, shared
 from sociable.search import TOP, Section, sections_part, url
 
-from .selectors import Filters, find
+from .selectors import cards
 
 # A result shows its writer, their organisation, its series and group, and its tags.
 ENDS_ON = ("stories", "profiles", "accounts", "groups")
@@ -29,10 +27,7 @@ class StoriesSection(Section):
 
 
 def stories_section(viewer, q: str) -> Section:
-    rows = []
-    if q.strip():
-        rows = list(find(viewer, Filters(q=q)).annotate(total=Window(Count("*")))[:TOP])
-    total = rows[0].total if rows else 0
+    rows, total = cards(viewer, words=q, limit=TOP) if q.strip() else ([], 0)
     see_all = url("stories:list", q=q)
     return StoriesSection("stories", "Stories", "story", "stories", rows, total, see_all)
 

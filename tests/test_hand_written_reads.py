@@ -61,7 +61,7 @@ from sociable.accounts.models import User
 from sociable.queries import count_of
 from sociable.viewer import Viewer
 from stories import selectors as story_selectors
-from stories.models import EDIT_STORIES, Revision, Series, Story, StoryTag, editors
+from stories.models import EDIT_STORIES, Image, Revision, Series, Story, StoryTag, editors
 from stories.models import Follow as StoryFollow
 from stories.permissions import readable_story
 from tests.accounts.factories import OrganisationFactory, UserFactory, staff_of
@@ -1183,13 +1183,21 @@ def stories(world):
         } | fields
         made.append(
             Story.objects.create(
-                title=title, slug="s", author=author, summary="s", body="b", body_html="<p>b</p>",
+                title=title, slug="s", author=author, summary="s", body="Bins",
+                body_html="<p>Bins</p>",
                 **fields,
             )
         )  # fmt: skip
     gone.delete()
     for name in ("Python", "Excel"):
         StoryTag.objects.create(content_object=made[0], tag=Skill.objects.get(name=name))
+    for story in made[1:5]:  # the council's, the members', one to come and a draft
+        StoryTag.objects.create(content_object=story, tag=Skill.objects.get(name="Python"))
+    for number in (2, 1):
+        Image.objects.create(
+            story=made[0], number=number, alt=f"Picture {number}", width=800, height=600,
+            widths=[400, 800], key=f"k{number}",
+        )  # fmt: skip
     Revision.objects.create(story=made[0], title="t", summary="s", body="b")
     for person in world.signed_in[:3]:
         StoryFollow.objects.create(follower=person, author=people["council staff"])
@@ -1216,3 +1224,42 @@ def test_a_story_for_its_page_is_the_orm_s(world, stories, viewer):
             assert facts == story_page_facts(orm)
     assert 0 < seen < len(stories)
     assert story_selectors.story_page(person, story.pk + 10_000) is None
+
+
+# --- stories: cards -----------------------------------------------------------------------
+
+
+def card_facts(story):
+    """What a card shows of a story (not its text, which no card reads)."""
+    author = story.author
+    fields = {
+        field.attname: getattr(story, field.attname)
+        for field in Story._meta.concrete_fields
+        if field.name not in ("body", "body_html", "search_document")
+    }
+    return (
+        fields, _fields(author), _fields(author and author.organisation), _fields(story.series),
+        _fields(story.group), story.lead, story.tag_names, story.series_shown, story.group_shown,
+    )  # fmt: skip
+
+
+@pytest.mark.parametrize("limit", [1, 20])
+@pytest.mark.parametrize("found", [{"words": "bins"}, {"words": "public"}, {"tag": "Python"}])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_story_cards_are_the_orm_s(world, stories, viewer, found, limit):
+    person = Viewer.of(world.people[viewer])
+    if "tag" in found:
+        skill = Skill.objects.get(name=found["tag"])
+        filters, asked = story_selectors.Filters(tag=skill.slug), {"tag": skill.pk}
+    else:
+        filters, asked = story_selectors.Filters(q=found["words"]), found
+
+    with CaptureQueriesContext(connection) as queries:
+        sql, total = story_selectors.cards(person, limit=limit, **asked)
+        facts = [card_facts(story) for story in sql]  # nothing more to ask
+    orm = story_selectors.find(person, filters)
+
+    assert len(queries) == 1
+    assert total == orm.count()
+    assert facts == [card_facts(story) for story in orm[:limit]]
+    assert 0 < len(facts) <= limit
