@@ -11,7 +11,7 @@ from django.utils import timezone
 from profiles.models import Profile, ProfileSkill, Skill
 from profiles.visibility import names_for
 from sociable.accounts.models import User
-from sociable.queries import Among, Columns, any_of, count_of, fetch
+from sociable.queries import Columns, count_of, fetch
 
 from .models import RSVP, Event, EventSeries, Group, GroupTag, Guest, Membership, Suggestion
 from .search import search_groups
@@ -280,36 +280,79 @@ def reply_of(viewer, event: Event, waiting: list[int]) -> tuple[str | None, int 
     return reply, position
 
 
-def events_about(viewer, skill: Skill, limit: int = 10):
-    """Upcoming events that teach ``skill`` or belong to groups tagged with it, soonest first.
+# A skill page's groups and sessions are read by hand (docs/decisions/0019, decision 15):
+# Django took longer to build and compile their querysets (a union of two branches, a group
+# card's counts and next event, its tags in a second query) than PostgreSQL took to run
+# them. One text for each kind of viewer, prepared, with the limit written in.
+_ABOUT_EVENT = Columns.whole(Event, "e")
+_ABOUT_EVENT_GROUP = Columns.whole(Group, "g")
+_UPCOMING = "e.cancelled_at IS NULL AND e.ends_at >= %s"
+# Each way an event is about the skill read through its own index, cut to the limit
+# (the skill's sessions: event_upcoming_by_skill; its tagged groups': event_upcoming_by_group);
+# an OR of the two would read every event.
+_EVENTS_ABOUT = f"""
+    SELECT {_ABOUT_EVENT.sql}, {_ABOUT_EVENT_GROUP.sql}
+    FROM groups_event e JOIN groups_group g ON g.id = e.group_id
+    WHERE e.id = ANY(ARRAY(
+        (SELECT e.id FROM groups_event e WHERE {{visible}} AND {_UPCOMING} AND e.skill_id = %s
+            ORDER BY e.starts_at, e.id LIMIT {{limit}})
+        UNION ALL
+        (SELECT e.id FROM groups_event e WHERE {{visible}} AND {_UPCOMING} AND e.group_id IN (
+            SELECT t.content_object_id FROM groups_grouptag t WHERE t.tag_id = %s)
+            ORDER BY e.starts_at, e.id LIMIT {{limit}})
+    ))
+    ORDER BY e.starts_at, e.id LIMIT {{limit}}
+"""  # noqa: S608 (column names of ours, not anyone's input)
+_ABOUT_GROUP = Columns.whole(Group, "g")
+_GROUPS_ABOUT = f"""
+    SELECT {_ABOUT_GROUP.sql},
+        (SELECT count(*) FROM groups_membership m WHERE m.group_id = g.id AND m.status = %s),
+        next.title, next.starts_at, next.id
+    FROM groups_group g
+    LEFT JOIN LATERAL (
+        SELECT e.id, e.title, e.starts_at FROM groups_event e
+        WHERE e.group_id = g.id AND {_UPCOMING} ORDER BY e.starts_at, e.id LIMIT 1
+    ) next ON true
+    WHERE {{visible}} AND g.closed_at IS NULL
+        AND g.id IN (SELECT t.content_object_id FROM groups_grouptag t WHERE t.tag_id = %s)
+    ORDER BY g.name, g.id LIMIT {{limit}}
+"""  # noqa: S608 (column names of ours, not anyone's input)
 
-    Each way is its own branch, cut to ``limit`` as it reads its index (the sessions of the
-    skill through ``event_upcoming_by_skill``, the tagged groups' through ``event_by_group``),
-    and only the ids they find are read: an OR of the two would read every event. Who may
-    see an event is read from the copy of its group's audience on it.
-    """
-    upcoming = (
-        Event.objects.filter(Event.objects.visible_q(viewer))
-        .filter(cancelled_at__isnull=True, ends_at__gte=timezone.now())
-        .order_by("starts_at", "pk")
-        .values("pk")
-    )
-    tagged = GroupTag.objects.filter(tag=skill).values("content_object")
-    found = any_of(
-        [upcoming.filter(skill=skill)[:limit], upcoming.filter(group__in=tagged)[:limit]],
-        2 * limit,
-    )
-    return (
-        Event.objects.filter(Among("pk", found))
-        .select_related("group")
-        .order_by("starts_at", "pk")[:limit]
-    )
+
+def events_about(viewer, skill: Skill, limit: int = 10, now=None) -> list[Event]:
+    """Upcoming events ``viewer`` may see that teach ``skill`` or belong to groups tagged
+    with it, soonest first, each with its group. Who may see an event is read from the copy
+    of its group's audience on it. One query."""
+    visible, visible_params = Event.objects.visible_sql(viewer, "e")
+    now = now or timezone.now()
+    sql = _EVENTS_ABOUT.format(visible=visible, limit=int(limit))
+    params = [*visible_params, now, skill.pk, *visible_params, now, skill.pk]
+    rows = fetch(sql, params, prepare=True, using=router.db_for_read(Event))
+    events = []
+    for row in rows:
+        event, event.group = Columns.make_each(row, _ABOUT_EVENT, _ABOUT_EVENT_GROUP)
+        events.append(event)
+    return events
 
 
-def groups_about(viewer, skill: Skill, limit: int = 10):
-    return with_list_data(Group.objects.visible_to(viewer).open().filter(tags=skill)).order_by(
-        "name", "pk"
-    )[:limit]
+def groups_about(viewer, skill: Skill, limit: int = 10, now=None) -> list[Group]:
+    """Open groups ``viewer`` may see tagged with ``skill``, by name, each with what its card
+    shows (as ``with_list_data`` gives them, not its tags): ``member_count`` and its next
+    event's ``next_event_title``, ``next_event_starts`` and ``next_event_id``. One query."""
+    visible, visible_params = Group.objects.visible_sql(viewer, "g")
+    sql = _GROUPS_ABOUT.format(visible=visible, limit=int(limit))
+    params = [ACTIVE.value, now or timezone.now(), *visible_params, skill.pk]
+    groups = []
+    for row in fetch(sql, params, prepare=True, using=router.db_for_read(Group)):
+        group = _ABOUT_GROUP.make(row)
+        (
+            group.member_count,
+            group.next_event_title,
+            group.next_event_starts,
+            group.next_event_id,
+        ) = row[_ABOUT_GROUP.width :]
+        groups.append(group)
+    return groups
 
 
 # Home's reads (``next_events_for``, ``came_true_for``) are hand-written SQL with the

@@ -51,14 +51,23 @@ from forums.models import (
 from forums.permissions import readable_thread
 from groups import selectors as group_selectors
 from groups import services as group_services
-from groups.models import RSVP, Backing, Event, EventSeries, Group, Membership, Suggestion
+from groups.models import (
+    RSVP,
+    Backing,
+    Event,
+    EventSeries,
+    Group,
+    GroupTag,
+    Membership,
+    Suggestion,
+)
 from groups.permissions import visible_event
 from profiles import holdings
 from profiles import selectors as profile_selectors
 from profiles.models import Matches, Profile, ProfileSkill, Skill
 from profiles.visibility import group_q
 from sociable.accounts.models import User
-from sociable.queries import count_of
+from sociable.queries import Among, any_of, count_of
 from sociable.viewer import Viewer
 from stories import selectors as story_selectors
 from stories.models import EDIT_STORIES, Image, Revision, Series, Story, StoryTag, editors
@@ -1263,3 +1272,66 @@ def test_story_cards_are_the_orm_s(world, stories, viewer, found, limit):
     assert total == orm.count()
     assert facts == [card_facts(story) for story in orm[:limit]]
     assert 0 < len(facts) <= limit
+
+
+# --- groups: a skill's groups and sessions ------------------------------------------------------
+
+
+def events_about_in_orm(viewer, skill, limit: int = 10):
+    """A skill's events as the ORM read them before they were read by hand."""
+    upcoming = (
+        Event.objects.filter(Event.objects.visible_q(viewer))
+        .filter(cancelled_at__isnull=True, ends_at__gte=timezone.now())
+        .order_by("starts_at", "pk")
+        .values("pk")
+    )
+    tagged = GroupTag.objects.filter(tag=skill).values("content_object")
+    found = any_of(
+        [upcoming.filter(skill=skill)[:limit], upcoming.filter(group__in=tagged)[:limit]],
+        2 * limit,
+    )
+    events = Event.objects.filter(Among("pk", found)).select_related("group")
+    return events.order_by("starts_at", "pk")[:limit]
+
+
+def groups_about_in_orm(viewer, skill, limit: int = 10):
+    groups = Group.objects.visible_to(viewer).open().filter(tags=skill)
+    return group_selectors.with_list_data(groups).order_by("name", "pk")[:limit]
+
+
+def group_card_facts(group):
+    facts = ("member_count", "next_event_title", "next_event_starts", "next_event_id")
+    return (_fields(group), *(getattr(group, name) for name in facts))
+
+
+@pytest.fixture
+def about_python(world):
+    """Python: taught in sessions of every group but the last (the members-only one), and a
+    tag of every group (one of them closed)."""
+    python = Skill.objects.get(name="Python")
+    for group in world.groups:
+        GroupTag.objects.create(content_object=group, tag=python)
+    Event.objects.filter(group__in=world.groups[:-1], title__startswith="Later").update(
+        skill=python
+    )
+    group_services.close_group(group=world.groups[2])
+    return python
+
+
+@pytest.mark.parametrize("limit", [1, 3, 10])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_skill_s_groups_and_sessions_are_the_orm_s(world, about_python, viewer, limit):
+    person = Viewer.of(world.people[viewer])
+
+    with CaptureQueriesContext(connection) as queries:
+        events = group_selectors.events_about(person, about_python, limit)
+        event_facts = [(_fields(event), _fields(event.group)) for event in events]
+        groups = group_selectors.groups_about(person, about_python, limit)
+        group_facts = [group_card_facts(group) for group in groups]  # nothing more to ask
+    orm_events = events_about_in_orm(person, about_python, limit)
+    orm_groups = groups_about_in_orm(person, about_python, limit)
+
+    assert len(queries) == 2
+    assert event_facts == [(_fields(event), _fields(event.group)) for event in orm_events]
+    assert group_facts == [group_card_facts(group) for group in orm_groups]
+    assert events and groups
