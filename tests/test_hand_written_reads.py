@@ -58,6 +58,7 @@ from groups.models import (
     EventSeries,
     Group,
     GroupTag,
+    Guest,
     Membership,
     Suggestion,
 )
@@ -1335,3 +1336,68 @@ def test_a_skill_s_groups_and_sessions_are_the_orm_s(world, about_python, viewer
     assert event_facts == [(_fields(event), _fields(event.group)) for event in orm_events]
     assert group_facts == [group_card_facts(group) for group in orm_groups]
     assert events and groups
+
+
+# --- groups: a group's page ------------------------------------------------------------------
+
+
+def group_page_events_in_orm(group):
+    """A group page's events as the ORM read them before they were read by hand."""
+    now = timezone.now()
+    events = (
+        Event.objects.filter(group=group)
+        .select_related("skill", "series")
+        .annotate(
+            going=count_of(RSVP.objects.filter(status=RSVP.Status.GOING), "event")
+            + count_of(Guest.objects.filter(status=Guest.Status.GOING), "event")
+        )
+    )
+    upcoming = events.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    past = list(events.filter(ends_at__lt=now).order_by("-starts_at", "-pk")[:10])
+    return group_selectors.next_of_each_series(upcoming), past
+
+
+def group_event_facts(events):
+    return [
+        (_fields(e), _fields(e.series), e.going, getattr(e, "later_sessions", None)) for e in events
+    ]
+
+
+@pytest.fixture
+def busy_group(world):
+    """The walkers' group with a weekly series to come and twelve walks past, guests going
+    to some."""
+    group = world.groups[0]
+    series = EventSeries.objects.create(
+        group=group, frequency="weekly", starts_at=world.now, count=4, created_by=world.organiser
+    )
+    for week in range(4):
+        at = world.now + timedelta(days=3 + 7 * week)
+        Event.objects.create(
+            group=group, series=series, title=f"Weekly walk {week}", starts_at=at,
+            ends_at=at + timedelta(hours=1), created_by=world.organiser,
+        )  # fmt: skip
+    for week in range(12):
+        at = world.ago(days=10 + 7 * week)
+        walk = Event.objects.create(
+            group=group, title=f"Walk {week} weeks back", starts_at=at,
+            ends_at=at + timedelta(hours=1), created_by=world.organiser,
+        )  # fmt: skip
+        for n, status in enumerate(("going", "waitlisted", "going")[: week % 4]):
+            Guest.objects.create(event=walk, name="G", email=f"g{n}@example.com", status=status)
+    return group
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_a_group_s_page_events_are_the_orm_s(world, busy_group, viewer):
+    person = Viewer.of(world.people[viewer])
+    for group in world.groups:
+        with CaptureQueriesContext(connection) as queries:
+            page = group_selectors.group_page(group, person)
+            upcoming, past = group_event_facts(page["upcoming"]), group_event_facts(page["past"])
+        orm_upcoming, orm_past = group_page_events_in_orm(group)
+
+        assert len(queries) <= 4  # the events, organisers, their profiles, the members
+        assert upcoming == group_event_facts(orm_upcoming)
+        assert past == group_event_facts(orm_past)
+    assert len(group_selectors.group_page(busy_group, person)["past"]) == 10  # of 13
