@@ -111,12 +111,12 @@ def for_reader(boards: QuerySet, user) -> QuerySet:
 _PAGE_THREAD = Columns.whole(Thread, "t")
 _PAGE_BOARD = Columns.whole(Board, "b")
 _THREAD_READER = {  # for_reader's facts of a thread, each with its values after the reader's
-    "following": (_FOLLOWING, ()),
-    "muted": (_MUTED, ()),
-    "suspension_id": (_SUSPENSION, ("now",)),
-    "read_at": (_READ_AT, ()),
-    "own_waiting": (_OWN_WAITING_POSTS, (Post.Status.PENDING.value,)),
-    "own_reactions": (_OWN_REACTIONS, ()),
+    "following": (_FOLLOWING, lambda now: ()),
+    "muted": (_MUTED, lambda now: ()),
+    "suspension_id": (_SUSPENSION, lambda now: (now,)),
+    "read_at": (_READ_AT, lambda now: ()),
+    "own_waiting": (_OWN_WAITING_POSTS, lambda now: (Post.Status.PENDING.value,)),
+    "own_reactions": (_OWN_REACTIONS, lambda now: ()),
 }
 _THREAD_PAGE = """
     SELECT {thread}, {board}{reader}
@@ -140,9 +140,9 @@ def thread_for_page(user, pk: int) -> Thread | None:
     signed_in = user.is_authenticated
     params: list = []
     if signed_in:
-        values = {"now": timezone.now()}
-        for _, extra in _THREAD_READER.values():
-            params += [user.pk, *(values.get(value, value) for value in extra)]
+        now = timezone.now()
+        for _, values in _THREAD_READER.values():
+            params += [user.pk, *values(now)]
     sql = _THREAD_FOR_READER if signed_in else _THREAD_FOR_VISITOR
     rows = fetch(sql, [*params, pk], prepare=True, using=router.db_for_read(Thread))
     if not rows:

@@ -7,7 +7,6 @@ organisation, its series and group) joined and its first image's sizes in the sa
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 
 from django.contrib.postgres.expressions import ArraySubquery
@@ -237,13 +236,8 @@ def story_page(viewer, pk: int) -> Story | None:
     if not rows:
         return None
     row = rows[0]
-    story, author, organisation, series, group = Columns.make_each(row, *_PAGE_STORY_COLUMNS)
-    _STORY_AUTHOR.set_cached_value(story, author)
-    if author is not None:
-        _AUTHORS_ORGANISATION.set_cached_value(author, organisation)
-    story.series, story.group = series, group
-    tags, story.edited, *facts = row[sum(c.width for c in _PAGE_STORY_COLUMNS) :]
-    story.tag_list = [json.loads(tag) if isinstance(tag, str) else tag for tag in tags]
+    story = _story_of(row, _PAGE_STORY_COLUMNS)
+    story.tag_list, story.edited, *facts = row[sum(c.width for c in _PAGE_STORY_COLUMNS) :]
     if viewer.is_authenticated:
         for name, value in zip(_STORY_VIEWER, facts, strict=True):
             setattr(story, name, value)
@@ -327,13 +321,19 @@ def cards(
 
 
 def _card(row: tuple) -> Story:
-    story, author, organisation, series, group = Columns.make_each(row, *_CARD_COLUMNS)
+    story = _story_of(row, _CARD_COLUMNS)
+    story.lead, story.tag_names, story.series_shown, story.group_shown, _ = row[_CARD_WIDTH:]
+    return story
+
+
+def _story_of(row: tuple, columns) -> Story:
+    """The story at the start of ``row``, with its writer and their organisation, its
+    series and its group after it (as ``select_related`` leaves them)."""
+    story, author, organisation, series, group = Columns.make_each(row, *columns)
     _STORY_AUTHOR.set_cached_value(story, author)
     if author is not None:
         _AUTHORS_ORGANISATION.set_cached_value(author, organisation)
     story.series, story.group = series, group
-    lead, story.tag_names, story.series_shown, story.group_shown, _ = row[_CARD_WIDTH:]
-    story.lead = json.loads(lead) if isinstance(lead, str) else lead
     return story
 
 
