@@ -106,14 +106,6 @@ def featured(viewer, now=None, limit: int = 3) -> list[Story]:
     return list(with_card_data(out_for(viewer, now).filter(featured=True), viewer)[:limit])
 
 
-def by_author(viewer, author, now=None):
-    return with_card_data(out_for(viewer, now).filter(author=author), viewer)
-
-
-def in_series(viewer, series: Series, now=None):
-    return with_card_data(out_for(viewer, now).filter(series=series), viewer)
-
-
 def more_in_series(viewer, story: Story) -> list[Story]:
     if not story.series_id:
         return []
@@ -263,10 +255,14 @@ _CARD_STORY = Columns(
 _CARD_COLUMNS = (_CARD_STORY, _PAGE_AUTHOR, _PAGE_ORGANISATION, _PAGE_SERIES, _PAGE_GROUP)
 _CARD_WIDTH = sum(columns.width for columns in _CARD_COLUMNS)
 _PUBLISHED = Story.Status.PUBLISHED.value
-_FOUND_BY = {  # the ids of the stories that hold the words, or have the tag
+_FOUND_BY = {  # the ids of the stories with the words, the tag, the writer or the series
     "words": f"""SELECT w.id FROM stories_story w WHERE w.status = '{_PUBLISHED}'
         AND w.search_document @@ websearch_to_tsquery('english'::regconfig, %s)""",  # noqa: S608
     "tag": "SELECT t.content_object_id FROM stories_storytag t WHERE t.tag_id = %s",
+    "author": f"""SELECT w.id FROM stories_story w
+        WHERE w.status = '{_PUBLISHED}' AND w.author_id = %s""",  # noqa: S608
+    "series": f"""SELECT w.id FROM stories_story w
+        WHERE w.status = '{_PUBLISHED}' AND w.series_id = %s""",  # noqa: S608
 }
 _CARDS = f"""
 WITH page AS (
@@ -295,14 +291,13 @@ ORDER BY p.published_at DESC, p.id DESC
 """  # noqa: S608 (column names of ours, not anyone's input)
 
 
-def cards(
-    viewer, *, words: str = "", tag: int | None = None, limit: int, now=None
-) -> tuple[list[Story], int]:
-    """The newest ``limit`` stories out that ``viewer`` may read holding ``words`` (as
-    ``find``: every word, in the title, summary or text) or tagged with the skill ``tag``
-    (its pk), as cards show them (as ``with_card_data`` gives them), and how many there are.
-    One query."""
-    by, value = ("words", words) if words else ("tag", tag)
+def cards(viewer, *, start: int = 0, limit: int, now=None, **found_by) -> tuple[list[Story], int]:
+    """The newest stories out that ``viewer`` may read, from ``start``, at most ``limit``,
+    found by one of: ``words`` (as ``find``: every word, in the title, summary or text),
+    ``tag`` (a skill's pk), ``author`` (a person's pk) or ``series`` (its pk); as cards show
+    them (as ``with_card_data`` gives them), and how many there are (counted with the
+    cards: 0 past the last). One query."""
+    ((by, value),) = found_by.items()
     visible, visible_params = Story.objects.visible_sql(viewer, "s")
     series_shown, series_params = Series.objects.visible_sql(viewer, "se")
     group_shown, group_params = Group.objects.visible_sql(viewer, "g")
@@ -313,11 +308,22 @@ def cards(
         group_shown=group_shown,
     )
     params = [
-        now or timezone.now(), *visible_params, value, 0, limit,
+        now or timezone.now(), *visible_params, value, start, limit,
         *series_params, *group_params,
     ]  # fmt: skip
     rows = fetch(sql, params, prepare=True, using=router.db_for_read(Story))
     return [_card(row) for row in rows], (rows[0][-1] if rows else 0)
+
+
+class CardPages:
+    """``cards`` as ``sociable.paging.Stretch`` pages a list: ``pages[start:stop]``."""
+
+    def __init__(self, viewer, **found_by):
+        self.viewer, self.found_by = viewer, found_by
+
+    def __getitem__(self, window: slice) -> list[Story]:
+        limit = window.stop - window.start
+        return cards(self.viewer, start=window.start, limit=limit, **self.found_by)[0]
 
 
 def _card(row: tuple) -> Story:

@@ -63,7 +63,7 @@ def story_list(request: HttpRequest) -> HttpResponse:
 @require_GET
 def tag_page(request: HttpRequest, slug: str) -> HttpResponse:
     skill = get_object_or_404(Skill, slug=slug)
-    page = _page(request, selectors.find(request.viewer, selectors.Filters(tag=slug)))
+    page = _page(request, selectors.CardPages(request.viewer, tag=skill.pk))
     return render(request, "stories/tag.html", {"skill": skill, "page": page})
 
 
@@ -74,7 +74,7 @@ def author_page(request: HttpRequest, username: str) -> HttpResponse:
     author = get_object_or_404(
         User.objects.select_related("organisation"), username=username, is_active=True
     )
-    page = _page(request, selectors.by_author(request.viewer, author))
+    page = _page(request, selectors.CardPages(request.viewer, author=author.pk))
     if not page.object_list and not page.has_previous and request.user != author:
         raise Http404("No stories")  # nobody's existence is told by an empty page
     authors, _ = selectors.follows_of(request.viewer)
@@ -97,7 +97,7 @@ def series_page(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "series": series,
             "writers": list(series.writers.select_related("organisation").order_by("name")),
-            "page": _page(request, selectors.in_series(request.viewer, series)),
+            "page": _page(request, selectors.CardPages(request.viewer, series=series.pk)),
             "following": series.pk in followed,
         },
     )

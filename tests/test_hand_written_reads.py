@@ -1253,26 +1253,48 @@ def card_facts(story):
     )  # fmt: skip
 
 
-@pytest.mark.parametrize("limit", [1, 20])
-@pytest.mark.parametrize("found", [{"words": "bins"}, {"words": "public"}, {"tag": "Python"}])
+def found_in_orm(world, viewer, by: str, value: str):
+    """What ``cards`` is asked to find a story by, and the ORM's plain query of the same."""
+    if by == "words":
+        return value, story_selectors.find(viewer, story_selectors.Filters(q=value))
+    if by == "tag":
+        skill = Skill.objects.get(name=value)
+        return skill.pk, story_selectors.find(viewer, story_selectors.Filters(tag=skill.slug))
+    out = story_selectors.out_for(viewer)
+    if by == "author":
+        author = world.people[value]
+        return author.pk, story_selectors.with_card_data(out.filter(author=author), viewer)
+    series = Series.objects.get(slug=value)
+    return series.pk, story_selectors.with_card_data(out.filter(series=series), viewer)
+
+
+@pytest.mark.parametrize(("start", "limit"), [(0, 1), (0, 20), (1, 1), (1, 20)])
+@pytest.mark.parametrize(
+    ("by", "value"),
+    [
+        ("words", "bins"),
+        ("words", "public"),
+        ("tag", "Python"),
+        ("author", "council staff"),
+        ("series", "weeknotes"),
+    ],
+)
 @pytest.mark.parametrize("viewer", VIEWERS)
-def test_story_cards_are_the_orm_s(world, stories, viewer, found, limit):
+def test_story_cards_are_the_orm_s(world, stories, viewer, by, value, start, limit):
     person = Viewer.of(world.people[viewer])
-    if "tag" in found:
-        skill = Skill.objects.get(name=found["tag"])
-        filters, asked = story_selectors.Filters(tag=skill.slug), {"tag": skill.pk}
-    else:
-        filters, asked = story_selectors.Filters(q=found["words"]), found
+    asked, orm = found_in_orm(world, person, by, value)
 
     with CaptureQueriesContext(connection) as queries:
-        sql, total = story_selectors.cards(person, limit=limit, **asked)
+        sql, total = story_selectors.cards(person, start=start, limit=limit, **{by: asked})
         facts = [card_facts(story) for story in sql]  # nothing more to ask
-    orm = story_selectors.find(person, filters)
+        paged = story_selectors.CardPages(person, **{by: asked})[start : start + limit]
 
-    assert len(queries) == 1
-    assert total == orm.count()
-    assert facts == [card_facts(story) for story in orm[:limit]]
-    assert 0 < len(facts) <= limit
+    assert len(queries) == 2
+    assert total == (orm.count() if facts else 0)  # counted with the cards read
+    assert facts == [card_facts(story) for story in orm[start : start + limit]]
+    assert [story.pk for story in paged] == [story.pk for story in sql]
+    assert len(facts) == min(limit, max(orm.count() - start, 0))
+    assert orm.count() > 0
 
 
 # --- groups: a skill's groups and sessions ------------------------------------------------------
