@@ -14,6 +14,7 @@ from django.http import QueryDict
 from django.utils.http import urlencode
 
 from sociable import registry
+from sociable.accounts.models import Organisation
 from sociable.content import content
 from sociable.links import reverse
 from sociable.paging import FoundPaginator
@@ -22,6 +23,7 @@ from sociable.search import sections_part
 
 from . import search, selectors
 from .completeness import completeness
+from .forms import DirectorySearchForm
 from .matching import match_reasons
 from .models import ProfileCorrection, ProfileSkill, Skill
 from .permissions import get_visible_profile
@@ -43,6 +45,21 @@ content(
 ENDS_ON = ("profiles", "accounts")
 Relation = ProfileSkill.Relation
 PAGE_SIZE = 20
+
+
+# The directory's filters: the search form's fields but its words (written by hand on the page).
+FILTERS = ("organisation", "team", "place", "skill", "teaches", "open_to")
+
+
+@shared(varies=(), ends_on=("accounts",))
+def directory_filters(viewer, bound: bool, **typed: str) -> Part:
+    """The directory's filters, showing what was ``typed`` in them (the query string's values
+    of ``FILTERS``) and what is wrong with it: the same for everyone who typed the same, and
+    rendered by Django's forms once for them all, not on every search (a search for words
+    alone types none). ``bound``: the page has a query string, so the form is bound to it."""
+    organisations = Organisation.objects.only("name", "slug")
+    form = DirectorySearchForm(typed if bound else None, organisations=organisations)
+    return render_part("profiles/partials/_directory_filters.html", {"form": form})
 
 
 @shared(varies=("audience",), ends_on=ENDS_ON)

@@ -15,7 +15,7 @@ from sociable.accounts.models import Organisation
 from sociable.db import reads_from_replica
 from sociable.forms import add_service_errors
 from sociable.pagecache import cache_public_page
-from sociable.parts import each_part
+from sociable.parts import each_part, read_parts
 from sociable.two_factor import for_role_with_two_factor
 
 from . import corrections, parts, selectors, services
@@ -42,13 +42,19 @@ def directory(request: HttpRequest) -> HttpResponse:
     )
     filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
     filters = filters or selectors.DirectoryFilters()
+    typed = {name: request.GET[name] for name in parts.FILTERS if name in request.GET}
+    filters_html, results_html = read_parts(
+        request,
+        [
+            (parts.directory_filters, (bool(request.GET),), typed),
+            (parts.directory_results, (request.GET.urlencode(),), asdict(filters)),
+        ],
+    )
     context = {
-        "form": form,
         "filters": filters,
+        "filters_html": filters_html,
         "query_string": parts.without_page(request.GET),
-        "results_html": parts.directory_results(
-            request, request.GET.urlencode(), **asdict(filters)
-        ),
+        "results_html": results_html,
     }
     return render(request, "profiles/directory.html", context)
 

@@ -22,8 +22,10 @@ from groups.models import Group
 from groups.services import add_member, join_group, rsvp_to_event
 from profiles.cards import shared_cards
 from profiles.models import Matches, Profile, ProfileSkill
+from profiles.parts import directory_filters
 from profiles.services import update_profile
 from sociable.pagecache import cache
+from sociable.parts import SharedPart
 from tests.accounts.factories import UserFactory, add_totp, staff_of
 from tests.forums.factories import group_board
 from tests.groups.factories import make_event, make_group
@@ -163,6 +165,41 @@ def test_with_the_cache_off_every_page_is_rendered(settings, thread):
 
 def _results(client: Client, query: str) -> str:
     return client.get("/people/", {"q": query}).content.decode()
+
+
+def _filters(client: Client, **typed: str) -> str:
+    """The directory page's filters (between the search box and the button)."""
+    html = client.get("/people/", typed).content.decode()
+    return html.split('class="govuk-details__text">', 1)[1].split("</details>", 1)[0]
+
+
+def test_the_filters_are_rendered_once_and_show_each_searcher_what_they_typed(
+    client_as, community_member, staff_member, monkeypatch
+):
+    """The filters are the same for everyone who typed the same in them: searches for words
+    alone share one rendering, and a filter someone typed, or got wrong, stays theirs."""
+    colleague, visitor = client_as(staff_member), Client()
+    rendered = []
+    render_all = SharedPart.render_all
+
+    def noting(part, viewer, calls, positions):
+        rendered.extend(calls[at][1:] for at in positions if part is directory_filters)
+        return render_all(part, viewer, calls, positions)
+
+    monkeypatch.setattr(SharedPart, "render_all", noting)
+
+    typed = _filters(colleague, q="opera", team="hous", organisation="nowhere")
+    words_alone = [_filters(colleague, q="welsh"), _filters(visitor, q="knitting")]
+    everyone = _filters(client_as(community_member), q="opera")
+
+    assert rendered == [((True,), {"team": "hous", "organisation": "nowhere"}), ((True,), {})]
+
+    assert 'value="hous"' in typed
+    assert "Select a valid choice" in typed  # what is wrong with it, and no more
+    assert words_alone[0] == words_alone[1] == everyone
+    assert 'value="hous"' not in everyone
+    assert "Select a valid choice" not in everyone
+    assert _filters(visitor, team="hous", organisation="nowhere") == typed
 
 
 def test_colleagues_share_results_but_other_audiences_never_see_them(
