@@ -31,6 +31,9 @@ TYPOS = 20  # the nearest names to a typo that are checked against TYPO_THRESHOL
 CANDIDATES = 1000  # the most matches a search ranks and counts
 
 WORDS = "websearch_to_tsquery('english'::regconfig, %s)"
+# The words where a rank reads them for every row: worked out once (an InitPlan), not on
+# each row as a call of the function would be.
+RANKED_WORDS = f"(SELECT {WORDS})"
 
 
 def _tidy(q: str) -> str:
@@ -65,7 +68,7 @@ WITH found AS MATERIALIZED (
     ) branches LIMIT {candidates}
 ), ranked AS (
     SELECT g.id, g.name,
-        ts_rank(g.search_document, {words})
+        ts_rank(g.search_document, {ranked_words})
             + word_similarity(unaccent(%s), unaccent(g.name)) * 0.5 AS rank,
         count(*) OVER () AS total
     FROM groups_group g WHERE g.id = ANY(ARRAY(SELECT id FROM found))
@@ -115,6 +118,7 @@ class FoundGroups(Found):
         sql = _GROUPS.format(
             listed=self.listed,
             words=WORDS,
+            ranked_words=RANKED_WORDS,
             threshold=float(TYPO_THRESHOLD),
             typos=int(TYPOS),
             candidates=int(CANDIDATES),
@@ -193,7 +197,7 @@ WITH found AS MATERIALIZED (
 )
 SELECT {event}, {group}, e.cancelled_at IS NULL AND e.ends_at >= %s AS is_upcoming,
     ts_rank(e.search_document || setweight(to_tsvector('english'::regconfig,
-            COALESCE(g.name, '') || ' ' || COALESCE(s.name, '')), 'B'), {words})
+            COALESCE(g.name, '') || ' ' || COALESCE(s.name, '')), 'B'), {ranked_words})
         + word_similarity(unaccent(%s), unaccent(e.title)) * 0.5 AS rank,
     count(*) OVER ()
 FROM groups_event e
@@ -224,6 +228,7 @@ class FoundEvents(Found):
         sql = _EVENTS.format(
             findable=self.findable,
             words=WORDS,
+            ranked_words=RANKED_WORDS,
             threshold=float(TYPO_THRESHOLD),
             typos=int(TYPOS),
             candidates=int(CANDIDATES),

@@ -408,8 +408,8 @@ _FOUND_PLACE = Columns(Place, "pl", "name", "slug", "address")
 _FOUND_PEOPLE = f"""
 WITH ranked AS (
     SELECT p.id, u.name,
-        CASE WHEN s.document @@ websearch_to_tsquery('english'::regconfig, unaccent(%s))
-            THEN ts_rank(s.document, websearch_to_tsquery('english'::regconfig, unaccent(%s)), 1)
+        CASE WHEN s.document @@ (SELECT {_TYPED})
+            THEN ts_rank(s.document, (SELECT {_TYPED}), 1)
             WHEN s.document @@ {{nearest_skill}} THEN ts_rank(s.document, {{nearest_skill}}, 1)
             ELSE ts_rank(s.document, {{corrected}}, 1) END AS score,
         count(*) OVER () AS total
