@@ -194,9 +194,11 @@ class DirectorySearchForm(forms.Form):
 
     def __init__(self, *args, organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", "All organisations")] + [
-            (o.slug, o.name) for o in organisations
-        ]
+        # Read when the list is shown or a chosen one checked: a search for words alone,
+        # whose filters are kept rendered (profiles.parts.directory_filters), reads none.
+        self.fields["organisation"].choices = lambda: (
+            [("", "All organisations")] + [(o.slug, o.name) for o in organisations]
+        )
 
     def clean_team(self) -> str:
         return " ".join(self.cleaned_data["team"].split())

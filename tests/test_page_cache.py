@@ -189,14 +189,24 @@ def test_the_filters_are_rendered_once_and_show_each_searcher_what_they_typed(
     monkeypatch.setattr(SharedPart, "render_all", noting)
 
     typed = _filters(colleague, q="opera", team="hous", organisation="nowhere")
-    words_alone = [_filters(colleague, q="welsh"), _filters(visitor, q="knitting")]
+    asked = []
+
+    def noting_sql(execute, sql, params, many, context):
+        asked.append(sql)
+        return execute(sql, params, many, context)
+
+    words_alone = [_filters(colleague, q="welsh")]
+    with connection.execute_wrapper(noting_sql):
+        words_alone += [_filters(visitor, q="knitting"), _filters(colleague, q="canals")]
     everyone = _filters(client_as(community_member), q="opera")
 
     assert rendered == [((True,), {"team": "hous", "organisation": "nowhere"}), ((True,), {})]
+    assert asked
+    assert not [sql for sql in asked if 'FROM "accounts_organisation"' in sql]  # nor checks them
 
     assert 'value="hous"' in typed
     assert "Select a valid choice" in typed  # what is wrong with it, and no more
-    assert words_alone[0] == words_alone[1] == everyone
+    assert words_alone[0] == words_alone[1] == words_alone[2] == everyone
     assert 'value="hous"' not in everyone
     assert "Select a valid choice" not in everyone
     assert _filters(visitor, team="hous", organisation="nowhere") == typed
