@@ -40,21 +40,20 @@ def directory(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         organisations=Organisation.objects.only("name", "slug"),
     )
+    wrong = form.is_bound and not form.is_valid()
     filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
     filters = filters or selectors.DirectoryFilters()
     typed = {name: request.GET[name] for name in parts.FILTERS if name in request.GET}
-    filters_html, results_html = read_parts(
-        request,
-        [
-            (parts.directory_filters, (bool(request.GET),), typed),
-            (parts.directory_results, (request.GET.urlencode(),), asdict(filters)),
-        ],
-    )
+    calls = [(parts.directory_filters, (form.is_bound,), typed)]
+    if not wrong:  # what is wrong is said, and nothing is searched for
+        calls.append((parts.directory_results, (request.GET.urlencode(),), asdict(filters)))
+    filters_html, *results_html = read_parts(request, calls)
     context = {
+        "form": form,  # its errors, if any: the page's title and the summary of them
         "filters": filters,
         "filters_html": filters_html,
         "query_string": parts.without_page(request.GET),
-        "results_html": results_html,
+        "results_html": results_html[0] if results_html else "",
     }
     return render(request, "profiles/directory.html", context)
 

@@ -229,3 +229,22 @@ def test_team_and_building_filters_take_part_of_a_name_as_typed(client_as, peopl
     assert [v.profile.user.name for v, _ in by_building.context["results"]] == ["Imogen Hart"]
     assert nowhere.context["results"] == []
     assert "Nobody found" in nowhere.content.decode()
+
+
+def test_a_filter_that_is_wrong_is_said_keeps_what_was_typed_and_finds_nobody(
+    client_as, people, staff_member
+):
+    """An organisation no one has (a link to one since renamed, an address typed by hand):
+    the page says so where it can be seen, keeps the words, and lists no one as if the
+    search had been for nothing."""
+    response = client_as(staff_member).get("/people/", {"q": "opera", "organisation": "gone"})
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert html.count("Select a valid choice. gone is not one of the available choices.") == 2
+    assert '<a href="#id_organisation">' in html  # the summary leads to the filter
+    assert "<title>Error: People" in html
+    assert 'value="opera"' in html
+    assert '<details class="govuk-details" open>' in html
+    assert "Imogen Hart" not in html  # the singer, found by "opera" when nothing is wrong
+    assert "results" not in response.context
