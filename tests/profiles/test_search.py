@@ -224,7 +224,7 @@ def test_team_and_building_filters_take_part_of_a_name_as_typed(client_as, peopl
         "Dev Patel",
         "Imogen Hart",
     ]
-    assert "in a team named like “hous”" in by_team.content.decode()
+    assert "Showing people in a team named like “hous”." in by_team.content.decode()
     assert 'value="  hous "' in by_team.content.decode()  # kept as typed
     assert [v.profile.user.name for v, _ in by_building.context["results"]] == ["Imogen Hart"]
     assert nowhere.context["results"] == []
