@@ -40,12 +40,11 @@ def directory(request: HttpRequest) -> HttpResponse:
         request.GET or None,
         organisations=Organisation.objects.only("name", "slug"),
     )
-    wrong = form.is_bound and not form.is_valid()
-    filters = selectors.DirectoryFilters(**form.cleaned_data) if form.is_valid() else None
-    filters = filters or selectors.DirectoryFilters()
+    valid = form.is_valid()
+    filters = selectors.DirectoryFilters(**(form.cleaned_data if valid else {}))
     typed = {name: request.GET[name] for name in parts.FILTERS if name in request.GET}
     calls = [(parts.directory_filters, (form.is_bound,), typed)]
-    if not wrong:  # what is wrong is said, and nothing is searched for
+    if valid or not form.is_bound:  # what is wrong is said, and nothing is searched for
         calls.append((parts.directory_results, (request.GET.urlencode(),), asdict(filters)))
     filters_html, *results_html = read_parts(request, calls)
     context = {
