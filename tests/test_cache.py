@@ -60,6 +60,32 @@ def test_a_full_cache_makes_room(cache, monkeypatch):
     assert cache.get("part:3:4") == 4  # the newest are kept
 
 
+
+def test_keeping_one_page_is_one_query(cache):
+    with CaptureQueriesContext(connection) as context:
+        cache.set("page:/search/?q=excel", {"html": "<main></main>"}, 30)
+
+    assert len(context.captured_queries) == 1
+    assert cache.get("page:/search/?q=excel") == {"html": "<main></main>"}
+
+
+def test_the_table_is_counted_on_a_few_writes_and_never_grows_far_past_its_size():
+    cache = DatabaseCache("sociable_cache", {"OPTIONS": {"MAX_ENTRIES": 1000}})
+    cache.clear()
+    try:
+        with CaptureQueriesContext(connection) as context:
+            for batch in range(300):  # 1,500 keys: half again the table's size
+                cache.set_many({f"part:{batch}:{i}": i for i in range(5)}, 30)
+        counts = [q for q in context.captured_queries if q["sql"].startswith("SELECT COUNT")]
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM sociable_cache")
+            size = cursor.fetchone()[0]
+    finally:
+        cache.clear()
+
+    assert len(counts) == 300 // 5  # one write in five, for a table of 1,000
+    assert size <= 1000 + 5 * 5  # at most the keys of the writes between two counts
+
 # --- the pages' cache in Redis, when Redis fails --------------------------------------------
 
 
