@@ -60,7 +60,6 @@ def test_a_full_cache_makes_room(cache, monkeypatch):
     assert cache.get("part:3:4") == 4  # the newest are kept
 
 
-
 def test_keeping_one_page_is_one_query(cache):
     with CaptureQueriesContext(connection) as context:
         cache.set("page:/search/?q=excel", {"html": "<main></main>"}, 30)
@@ -85,6 +84,7 @@ def test_the_table_is_counted_on_a_few_writes_and_never_grows_far_past_its_size(
 
     assert len(counts) == 300 // 5  # one write in five, for a table of 1,000
     assert size <= 1000 + 5 * 5  # at most the keys of the writes between two counts
+
 
 # --- the pages' cache in Redis, when Redis fails --------------------------------------------
 
