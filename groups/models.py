@@ -10,7 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
-from django.contrib.postgres.indexes import GinIndex, GistIndex, OpClass
+from django.contrib.postgres.indexes import GinIndex, OpClass
 from django.contrib.postgres.search import SearchVector, SearchVectorField
 from django.db import models
 from django.db.models import Q
@@ -100,9 +100,11 @@ class Group(AudienceModel):
             GinIndex(fields=["search_document"], name="group_search"),
             # The name's words alone: an event is found by its group's name (groups.search).
             GinIndex(SearchVector("name", config="english"), name="group_name_search"),
-            # GiST, not GIN: it finds names containing the words typed and, for typos, the
-            # nearest names without scoring them all.
-            GistIndex(OpClass(Upper("name"), name="gist_trgm_ops"), name="group_name_trgm"),
+            # Names containing the words typed, and for a typo those close enough (``<%``,
+            # the connection's pg_trgm.word_similarity_threshold: sociable/settings/base.py).
+            # GIN: GiST could also give the nearest names in order, but read a filtered
+            # group's names one by one until it had enough (ADR 0019, decision 17).
+            GinIndex(OpClass(Upper("name"), name="gin_trgm_ops"), name="group_name_trgm"),
         ]
 
     def __str__(self) -> str:
@@ -354,7 +356,9 @@ class Event(models.Model):
                 name="event_upcoming_by_group",
             ),
             GinIndex(fields=["search_document"], name="event_search"),
-            GistIndex(OpClass(Upper("title"), name="gist_trgm_ops"), name="event_title_trgm"),
+            # Titles containing the words typed, and for a typo those close enough (as a
+            # group's name: group_name_trgm).
+            GinIndex(OpClass(Upper("title"), name="gin_trgm_ops"), name="event_title_trgm"),
         ]
 
     def __str__(self) -> str:

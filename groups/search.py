@@ -34,6 +34,15 @@ WORDS = "websearch_to_tsquery('english'::regconfig, %s)"
 # The words where a rank reads them for every row: worked out once (an InitPlan), not on
 # each row as a call of the function would be.
 RANKED_WORDS = f"(SELECT {WORDS})"
+# A name (``{column}``) close enough to the text for a typo of it: read through the name's
+# trigram index (``<%``: those at least as close as the connection's
+# pg_trgm.word_similarity_threshold, settings.TYPO_INDEX_CUT, below TYPO_THRESHOLD), then
+# checked, accents and all. Reading a filtered audience's names nearest first, until TYPOS
+# were found or none was close enough, took 2-10 ms at M (ADR 0019, decision 17). A name
+# whose accents alone bring it within the threshold can be missed. Its parameters: the
+# text, twice.
+TYPO = """UPPER(unaccent(%s)) <%% UPPER({column}::text)
+    AND word_similarity(unaccent(%s), unaccent({column})) >= {threshold}"""
 
 
 def _tidy(q: str) -> str:
@@ -47,19 +56,17 @@ _GROUP = Columns(Group, "g", "name", "slug", "summary", "kind", "image")
 
 # The groups a search may find (``{listed}``: open, seen by the viewer, and the list's
 # filters), each way of matching read through its own index: the words (group_search) or
-# a name containing the text (group_name_trgm); the TYPOS nearest names (group_name_trgm,
-# in order of distance), kept only when close enough (NULL otherwise, which no id equals);
-# or a tag containing the text. Then the page of them, ranked, with the count; and for
-# that page alone what a group's card shows: its members and its next event.
+# a name containing the text (group_name_trgm); the TYPOS nearest of the names close
+# enough to the text (``TYPO``, group_name_trgm); or a tag containing the text. Then the
+# page of them, ranked, with the count; and for that page alone what a group's card shows:
+# its members and its next event.
 _GROUPS = """
 WITH found AS MATERIALIZED (
     SELECT id FROM (
         (SELECT g.id FROM groups_group g WHERE {listed}
             AND (g.search_document @@ {words} OR UPPER(g.name::text) LIKE UPPER(%s)))
         UNION ALL
-        (SELECT CASE WHEN word_similarity(unaccent(%s), unaccent(g.name)) >= {threshold}
-                THEN g.id END
-            FROM groups_group g WHERE {listed}
+        (SELECT g.id FROM groups_group g WHERE {listed} AND {name_close_enough}
             ORDER BY UPPER(unaccent(%s)) <<-> UPPER(g.name) LIMIT {typos})
         UNION ALL
         (SELECT g.id FROM groups_group g WHERE {listed} AND g.id IN (
@@ -119,7 +126,7 @@ class FoundGroups(Found):
             listed=self.listed,
             words=WORDS,
             ranked_words=RANKED_WORDS,
-            threshold=float(TYPO_THRESHOLD),
+            name_close_enough=TYPO.format(column="g.name", threshold=float(TYPO_THRESHOLD)),
             typos=int(TYPOS),
             candidates=int(CANDIDATES),
             columns=_GROUP.sql,
@@ -127,7 +134,7 @@ class FoundGroups(Found):
         q, listed, pattern = self.q, self.listed_params, containing(self.q)
         params = [
             *listed, q, pattern,  # words or name
-            q, *listed, q,  # the nearest names
+            *listed, q, q, q,  # the nearest names close enough
             *listed, pattern,  # tags
             q, q,  # rank
             start, stop - start,
@@ -171,7 +178,8 @@ _EVENTS_GROUP = Columns(Group, "g", "name", "slug")
 # read from the copies on the event), each way of matching read through its own index: the
 # event's words (event_search), a title containing the text (event_title_trgm), its
 # group's or skill's name (group_name_search, skill_name_search, then the event's group or
-# skill), and the TYPOS nearest titles kept when close enough. Then the page of them,
+# skill), or the TYPOS nearest of the titles close enough to the text (``TYPO``,
+# event_title_trgm). Then the page of them,
 # coming up first, ranked on the event's words and its group's and skill's names (B).
 _EVENTS = """
 WITH found AS MATERIALIZED (
@@ -189,9 +197,7 @@ WITH found AS MATERIALIZED (
             SELECT s.id FROM profiles_skill s
             WHERE to_tsvector('english'::regconfig, COALESCE(s.name, '')) @@ {words}))
         UNION ALL
-        (SELECT CASE WHEN word_similarity(unaccent(%s), unaccent(e.title)) >= {threshold}
-                THEN e.id END
-            FROM groups_event e WHERE {findable}
+        (SELECT e.id FROM groups_event e WHERE {findable} AND {title_close_enough}
             ORDER BY UPPER(unaccent(%s)) <<-> UPPER(e.title) LIMIT {typos})
     ) branches LIMIT {candidates}
 )
@@ -229,7 +235,7 @@ class FoundEvents(Found):
             findable=self.findable,
             words=WORDS,
             ranked_words=RANKED_WORDS,
-            threshold=float(TYPO_THRESHOLD),
+            title_close_enough=TYPO.format(column="e.title", threshold=float(TYPO_THRESHOLD)),
             typos=int(TYPOS),
             candidates=int(CANDIDATES),
             event=_EVENT.sql,
@@ -241,7 +247,7 @@ class FoundEvents(Found):
             *findable, containing(q),  # title
             *findable, q,  # the group's name
             *findable, q,  # the skill's name
-            q, *findable, q,  # the nearest titles
+            *findable, q, q, q,  # the nearest titles close enough
             self.now, q, q,  # upcoming, rank
             start, stop - start,
         ]  # fmt: skip

@@ -115,6 +115,10 @@ def database_from_env(name: str = "DATABASE_URL") -> dict:
     # cost a page 5-12 ms more than they saved. A session default, not a limit: a long job
     # (a management command) may SET max_parallel_workers_per_gather for its own session.
     config["OPTIONS"]["options"] += " -c max_parallel_workers_per_gather=0"
+    # The word similarity a trigram index's ``<%`` finds, for a typo (groups.search): below
+    # every search's own threshold for a typo, which each checks itself, so the index only
+    # narrows what is checked (0.6, pg_trgm's default, would hide typos those accept).
+    config["OPTIONS"]["options"] += f" -c pg_trgm.word_similarity_threshold={TYPO_INDEX_CUT}"
     # psycopg prepares the statements that ask for it (sociable.queries.fetch) and never
     # any other: prepare_threshold None (Django's default) would turn those off too. Those
     # are planned once, for any values: each has a plan that suits them all (ADR 0013).
@@ -125,6 +129,8 @@ def database_from_env(name: str = "DATABASE_URL") -> dict:
     return config
 
 
+# The trigram indexes' cut for a typo: see database_from_env().
+TYPO_INDEX_CUT = 0.4
 # A threshold no statement reaches: psycopg prepares only those executed with prepare=True.
 PREPARE_WHEN_ASKED = 2**31 - 1
 

@@ -137,3 +137,8 @@ def test_the_searches_read_through_their_indexes(council):
         assert index in events, index
     for index in ["group_search", "group_name_trgm"]:
         assert index in groups, index
+    # A typo reads the names close enough through the trigram index, not every name nearest
+    # first until enough are found (the audience filters out most of them).
+    assert "Index Cond: (upper((title)::text) %> upper(unaccent(" in events
+    assert "Index Cond: (upper((name)::text) %> upper(unaccent(" in groups
+    assert "Order By" not in events + groups
