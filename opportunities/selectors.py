@@ -24,6 +24,7 @@ from .models import Interest, Opportunity, Report
 
 PAGE_SIZE = 20
 FOR_YOU = 5
+MOST_WORDS = 8  # the words of a search that are looked for (a search has few)
 # The tables naming the skills an opportunity teaches and needs.
 Taught = Opportunity.skills_taught.through
 Needed = Opportunity.skills_needed.through
@@ -61,7 +62,7 @@ def find(viewer, filters: Filters, today: date | None = None):
     today = today or timezone.localdate()
     found = Opportunity.objects.open().visible_to(viewer).filter(closes_on__gte=today)
     if filters.q.strip():
-        for word in filters.q.split()[:8]:
+        for word in filters.q.split()[:MOST_WORDS]:
             found = found.filter(Q(title__icontains=word) | Q(description__icontains=word))
     if filters.kind:
         found = found.filter(kind=filters.kind)

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from opportunities import services
 from opportunities.models import Opportunity
-from opportunities.search import opportunities_section
+from opportunities.search import FoundOpportunities, opportunities_section
+from opportunities.selectors import Filters, find
 from profiles.services import find_or_create_place
 from sociable.links import reverse
 from sociable.viewer import Viewer
@@ -215,6 +216,39 @@ def test_the_section_finds_what_the_list_finds_and_links_to_it(
     assert 'href="/opportunities/?q=bin+round">See all 6 opportunities' in page
     listed = client.get(reverse("opportunities:list"), {"q": "bin round"})
     assert listed.context["page"].paginator.count == 6
+
+
+def test_the_section_reads_what_the_list_reads_for_every_viewer_in_the_same_order(
+    staff_member, other_staff, community_member, council
+):
+    """The section's own query (prepared, hand-written) finds what the list's queryset
+    finds for words alone: the same opportunities, newest first, their count, and what
+    each card shows."""
+    today = timezone.localdate()
+    post(staff_member, title="Heron survey loan", teaches=["Surveying", "Birds"])
+    post(
+        staff_member, title="Heron count", description="50% of the reedbed", audience="organisation"
+    )
+    public(staff_member, title="Heron watch", needs=["Binoculars"], description="Survey_2 day")
+    post(staff_member, title="Heron survey draft", publish=False)
+    closed = post(staff_member, title="Heron survey, closed")
+    Opportunity.objects.filter(pk=closed.pk).update(closes_on=today - timedelta(days=1))
+    post(other_staff, title="Egret survey", description="Next to the heron hide")
+    viewers = [staff_member, staff_of(council), other_staff, community_member, None]
+
+    for who in viewers:
+        viewer = Viewer.of(who)
+        for q in ["heron", "HERON survey", "survey heron hide", "50%", "survey_2", "kite"]:
+            shown, total = FoundOpportunities(viewer, q).page(0, 100)
+            listed = list(find(viewer, Filters(q=q)))
+            assert [o.pk for o in shown] == [o.pk for o in listed], (who, q)
+            assert total == len(listed), (who, q)
+            assert [(o.teaches, o.needs, o.organisation.name, o.time_asked) for o in shown] == [
+                (o.teaches, o.needs, o.organisation.name, o.time_asked) for o in listed
+            ]
+    # Not vacuous: the viewers find different opportunities.
+    found = {who: len(find(Viewer.of(who), Filters(q="heron"))) for who in viewers}
+    assert found[staff_member] == 4 and found[other_staff] == 3 and found[None] == 1
 
 
 def test_what_people_typed_is_escaped_in_the_search(staff_member, client_as):
