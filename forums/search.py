@@ -123,7 +123,8 @@ WITH titled AS MATERIALIZED (
     OFFSET %s LIMIT %s
 )
 SELECT {columns}, r.title_hit, r.rank,
-    ts_headline('english'::regconfig, p.body, {words}, %s), r.total
+    ts_headline('english'::regconfig, p.body, {words}, %s),
+    (SELECT count(*) FROM found) >= {candidates}, r.total
 FROM ranked r
 JOIN forums_post AS p ON p.id = r.id
 JOIN forums_thread AS t ON t.id = p.thread_id
@@ -210,7 +211,7 @@ class FoundPosts(Found):
         post.thread.board, post.author = board, author
         if author is not None:
             author.organisation = organisation
-        post.title_hit, post.rank, post.headline = row[-4:-1]
+        post.title_hit, post.rank, post.headline = row[-5:-2]
         return post
 
     def pks(self) -> list[int]:

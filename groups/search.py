@@ -58,8 +58,8 @@ _GROUP = Columns(Group, "g", "name", "slug", "summary", "kind", "image")
 # filters), each way of matching read through its own index: the words (group_search) or
 # a name containing the text (group_name_trgm); the TYPOS nearest of the names close
 # enough to the text (``TYPO``, group_name_trgm); or a tag containing the text. Then the
-# page of them, ranked, with the count; and for that page alone what a group's card shows:
-# its members and its next event.
+# page of them, ranked, with the count (and whether they reached the bound); and for that
+# page alone what a group's card shows: its members and its next event.
 _GROUPS = """
 WITH found AS MATERIALIZED (
     SELECT id FROM (
@@ -83,7 +83,7 @@ WITH found AS MATERIALIZED (
 )
 SELECT {columns},
     (SELECT count(*) FROM groups_membership m WHERE m.group_id = g.id AND m.status = %s),
-    next.title, next.starts_at, next.id, r.total
+    next.title, next.starts_at, next.id, (SELECT count(*) FROM found) >= {candidates}, r.total
 FROM ranked r
 JOIN groups_group g ON g.id = r.id
 LEFT JOIN LATERAL (
@@ -179,8 +179,8 @@ _EVENTS_GROUP = Columns(Group, "g", "name", "slug")
 # event's words (event_search), a title containing the text (event_title_trgm), its
 # group's or skill's name (group_name_search, skill_name_search, then the event's group or
 # skill), or the TYPOS nearest of the titles close enough to the text (``TYPO``,
-# event_title_trgm). Then the page of them,
-# coming up first, ranked on the event's words and its group's and skill's names (B).
+# event_title_trgm). Then the page of them, coming up first, ranked on the event's words
+# and its group's and skill's names (B), with the count and whether they reached the bound.
 _EVENTS = """
 WITH found AS MATERIALIZED (
     SELECT id FROM (
@@ -205,7 +205,7 @@ SELECT {event}, {group}, e.cancelled_at IS NULL AND e.ends_at >= %s AS is_upcomi
     ts_rank(e.search_document || setweight(to_tsvector('english'::regconfig,
             COALESCE(g.name, '') || ' ' || COALESCE(s.name, '')), 'B'), {ranked_words})
         + word_similarity(unaccent(%s), unaccent(e.title)) * 0.5 AS rank,
-    count(*) OVER ()
+    (SELECT count(*) FROM found) >= {candidates}, count(*) OVER ()
 FROM groups_event e
 JOIN groups_group g ON g.id = e.group_id
 LEFT JOIN profiles_skill s ON s.id = e.skill_id
@@ -255,7 +255,7 @@ class FoundEvents(Found):
 
     def make(self, row: tuple) -> Event:
         event, event.group = Columns.make_each(row, _EVENT, _EVENTS_GROUP)
-        event.is_upcoming, event.rank = row[-3:-1]
+        event.is_upcoming, event.rank = row[-4:-2]
         return event
 
 

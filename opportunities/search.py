@@ -53,12 +53,12 @@ _SKILL_NAMES = """ARRAY(SELECT k.name FROM {table} r JOIN profiles_skill k ON k.
 # Open opportunities the viewer may see (``{visible}``), not past their closing date, each of
 # whose words (``{words}``: up to MOST_WORDS, each in the title or the description, read
 # through the open ones' trigram indexes) it holds: newest first, each with what its card
-# shows, and how many there are.
+# shows, and how many there are (all of them: no bound).
 _FOUND = f"""
 SELECT {_OPPORTUNITY.sql}, {_ORGANISATION.sql}, {_PLACE.sql}, {_TEAM.sql},
     {_SKILL_NAMES.format(table="opportunities_opportunity_skills_taught")},
     {_SKILL_NAMES.format(table="opportunities_opportunity_skills_needed")},
-    count(*) OVER ()
+    false, count(*) OVER ()
 FROM opportunities_opportunity o
 JOIN accounts_organisation org ON org.id = o.organisation_id
 LEFT JOIN profiles_place pl ON pl.id = o.place_id
@@ -95,7 +95,7 @@ class FoundOpportunities(Found):
         opportunity, opportunity.organisation, opportunity.place, opportunity.team = (
             Columns.make_each(row, _OPPORTUNITY, _ORGANISATION, _PLACE, _TEAM)
         )
-        opportunity.teaches, opportunity.needs = row[-3:-1]
+        opportunity.teaches, opportunity.needs = row[-4:-2]
         return opportunity
 
 

@@ -80,11 +80,13 @@ _SKILL = Columns(Skill, "s", "name", "slug", "kind", "curated")
 # Skills named like the text that the skills index would list: curated ones, and ones
 # someone the viewer's audience sees holds (the kept counts of the levels they see, asked
 # "is there anyone", not "how many"), or the viewer themselves while their profile is
-# listed. Exact names first, then close ones, by name.
+# listed. Exact names first, then close ones, by name; and whether the names found
+# reached their bound.
 _SKILLS = f"""
-SELECT {_SKILL.sql}, count(*) OVER ()
+WITH named AS MATERIALIZED ({_SKILLS_NAMED})
+SELECT {_SKILL.sql}, (SELECT count(*) FROM named) >= {CANDIDATES}, count(*) OVER ()
 FROM profiles_skill s
-WHERE s.id = ANY(ARRAY({_SKILLS_NAMED}))
+WHERE s.id = ANY(ARRAY(SELECT id FROM named))
 AND (s.curated
     OR EXISTS (SELECT FROM profiles_skillcount c WHERE c.skill_id = s.id AND c.people > 0
         AND (c.level = ANY(%s::smallint[])

@@ -409,10 +409,12 @@ _FOUND_TEAM = Columns(Team, "t", "organisation", "name", "slug")
 _FOUND_PLACE = Columns(Place, "pl", "name", "slug", "address")
 
 # A page of the people a search found: the viewer's search rows among the candidates
-# (``_candidates``), joined to their listed profiles the viewer may see (and the filters),
-# ranked, counted and cut to the page; then, for the page alone, what its cards show.
+# (``_candidates``, found once), joined to their listed profiles the viewer may see (and
+# the filters), ranked, counted and cut to the page; then, for the page alone, what its
+# cards show, and whether the candidates reached their bound.
 _FOUND_PEOPLE = f"""
-WITH ranked AS (
+WITH found AS MATERIALIZED ({{candidates}}),
+ranked AS (
     SELECT p.id, u.name,
         CASE WHEN s.document @@ (SELECT {_TYPED})
             THEN ts_rank(s.document, (SELECT {_TYPED}), 1)
@@ -422,7 +424,7 @@ WITH ranked AS (
     FROM profiles_profilesearch s
     JOIN profiles_profile p ON p.id = s.profile_id
     JOIN accounts_user u ON u.id = p.user_id
-    WHERE s.id = ANY(ARRAY({{candidates}})) AND {LISTED_SQL} AND {{visible}}
+    WHERE s.id = ANY(ARRAY(SELECT id FROM found)) AND {LISTED_SQL} AND {{visible}}
     ORDER BY score DESC, u.name, p.id OFFSET %s LIMIT %s
 )
 SELECT {_FOUND_PROFILE.sql}, {_FOUND_USER.sql}, {_FOUND_ORGANISATION.sql},
@@ -431,7 +433,7 @@ SELECT {_FOUND_PROFILE.sql}, {_FOUND_USER.sql}, {_FOUND_ORGANISATION.sql},
             ORDER BY k.name)
         FROM profiles_profileskill r JOIN profiles_skill k ON k.id = r.skill_id
         WHERE r.profile_id = p.id)::text,
-    ranked.total
+    (SELECT count(*) FROM found) >= {{most}}, ranked.total
 FROM ranked
 JOIN profiles_profile p ON p.id = ranked.id
 JOIN accounts_user u ON u.id = p.user_id
@@ -510,13 +512,15 @@ class FoundPeople(Found):
             corrected=corrected,
             candidates=candidates,
             visible=" AND ".join([visible, *conditions]),
+            most=int(CANDIDATES),
         )
         q = self.q
         params = [
+            *candidate_params,
             q, q,  # the words
             q, q, q, q,  # the nearest skill, matched and ranked
             *corrected_params, q,
-            *candidate_params, *visible_params, *filter_params,
+            *visible_params, *filter_params,
         ]  # fmt: skip
         return sql, [*params, start, stop - start]
 
@@ -526,7 +530,7 @@ class FoundPeople(Found):
         )
         profile.user, user.organisation = user, organisation
         rows = []
-        for relation, pk, name, slug, kind in json.loads(row[-2] or "[]"):
+        for relation, pk, name, slug, kind in json.loads(row[-3] or "[]"):
             if (skill := self.skills.get(pk)) is None:
                 skill = Skill.from_db(DEFAULT_DB_ALIAS, _SKILL, (pk, name, slug, kind))
                 self.skills[pk] = skill

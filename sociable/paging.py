@@ -17,6 +17,30 @@ from .queries import fetch
 LAST_PAGE_TO_READ = 100_000
 
 
+class Total(int):
+    """How many a search found, and whether that is all of them: ``capped`` when its
+    candidates reached the search's bound, so that more may match than it ranked and
+    counted (ADR 0005: the page says "1,000 or more", ``counted``). An int everywhere
+    else, so a paginator's arithmetic and a template's comparisons read it as one."""
+
+    capped: bool
+
+    def __new__(cls, n: int = 0, capped: bool = False) -> Total:
+        total = super().__new__(cls, n)
+        total.capped = capped
+        return total
+
+    def __reduce__(self):  # kept with a shared part: the flag with it
+        return (Total, (int(self), self.capped))
+
+
+def counted(total: int) -> str:
+    """A count as a page says it: "3", "1,234", or "1,000 or more" for a ``Total`` whose
+    search stopped at its bound."""
+    said = f"{total:,}"
+    return f"{said} or more" if getattr(total, "capped", False) else said
+
+
 def _page_number(number) -> int:
     try:
         return max(int(number), 1)
@@ -27,7 +51,9 @@ def _page_number(number) -> int:
 class Found(ABC):
     """What a search found, ranked by one hand-written query (``sociable.queries.fetch``):
     ``page(start, stop)`` reads those results, best first, and how many there are (at most
-    the search's bound), in one query. Subclasses write the query.
+    the search's bound: a ``Total``, which says whether the bound was reached), in one
+    query. Subclasses write the query; each of its rows ends with whether the search's
+    candidates reached its bound, then the count.
 
     Its SQL is the same text for every search of one shape (who is looking, which filters),
     so building it costs nothing like an ORM query's, and it is prepared (``rows``): the one
@@ -48,14 +74,16 @@ class Found(ABC):
 
     @abstractmethod
     def make(self, row: tuple) -> Any:
-        """The result one row of ``sql`` reads (its last column is the count)."""
+        """The result one row of ``sql`` reads (its last two columns: whether the bound was
+        reached, and the count)."""
 
-    def page(self, start: int, stop: int) -> tuple[list[Any], int]:
+    def page(self, start: int, stop: int) -> tuple[list[Any], Total]:
         """Results ``start`` to ``stop``, best first, and how many there are."""
         if not self.q or stop <= start:
-            return [], 0
+            return [], Total(0)
         rows = self.rows(start, stop)
-        return [self.make(row) for row in rows], (rows[0][-1] if rows else 0)
+        total = Total(rows[0][-1], rows[0][-2]) if rows else Total(0)
+        return [self.make(row) for row in rows], total
 
     def rows(self, start: int, stop: int) -> list[tuple]:
         """The rows of ``sql(start, stop)``, the query prepared: each search's SQL is a few
@@ -74,7 +102,7 @@ class Found(ABC):
         """Every result, best first (for tests and tools: pages read ``page``)."""
         return iter(self.page(0, self.most)[0])
 
-    def count(self) -> int:
+    def count(self) -> Total:
         return self.page(0, 1)[1]
 
 

@@ -68,7 +68,8 @@ class Section:
 
     @property
     def more(self) -> bool:
-        return self.total > len(self.results)
+        """Whether there is more to see than the few shown (or may be: ``Total.capped``)."""
+        return self.total > len(self.results) or getattr(self.total, "capped", False)
 
     @property
     def noun(self) -> str:

@@ -5,6 +5,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.urls import reverse
 
+from profiles import selectors
 from profiles.models import Profile
 from profiles.selectors import DirectoryFilters, directory_search
 from tests.accounts.factories import staff_of
@@ -156,6 +157,31 @@ def test_results_are_paginated(client_as, council, staff_member):
     # (The page cache counts its own rows before it keeps a page: not a count of matches.)
     own = [query for query in sql if f'"{CACHE_TABLE}"' not in query]
     assert own and not [query for query in own if query.startswith("SELECT COUNT(*)")]
+
+
+def test_a_search_that_stops_at_its_bound_says_there_may_be_more(
+    client_as, council, staff_member, monkeypatch
+):
+    """A search ranks and counts at most its bound of candidates: past it, the page says
+    "or more", not a count it did not make (ADR 0005)."""
+    for n in range(5):
+        make_profile(staff_of(council, name=f"Person {n}"), teach=["Excel"])
+    make_profile(staff_of(council, name="Lone Weaver"), teach=["Weaving"])
+    monkeypatch.setattr(selectors, "CANDIDATES", 3)
+    client = client_as(staff_member)
+
+    common = client.get("/people/", {"q": "excel"}).content.decode()
+    rare = client.get("/people/", {"q": "weaving"}).content.decode()
+    one_search = client.get(reverse("search"), {"q": "excel"}).content.decode()
+
+    assert "3 or more people matching “excel”" in common
+    assert "1 person matching “weaving”" in rare and "or more" not in rare
+    assert ">3 or more people</a>" in one_search  # the summary of what was found
+    assert "See all 3 or more people" in one_search
+    # The section is kept, and read back, with whether its count is all of them.
+    again = client.get(reverse("search"), {"q": "excel"})
+    assert again.context["results"].sections[0].results == []  # read back, not rendered
+    assert ">3 or more people</a>" in again.content.decode()
 
 
 def test_another_name_for_a_skill_finds_it(council, staff_member):
