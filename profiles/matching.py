@@ -77,6 +77,8 @@ def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[s
         ("about", "About", _MARKUP.sub("", profile.bio)),
     ]
     for group, label, text in fields:
+        if len(reasons) == limit:  # the rest (a long "about", last) is not read for a word
+            break
         if group in view.groups and text and _hits(words, _words(text)):
             reasons.append((label, text if len(text) <= 120 else text[:117] + "…"))
-    return reasons[:limit]
+    return reasons
