@@ -49,7 +49,10 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(monkeypatch):
     monkeypatch.setenv("DATABASE_PREPARE", "false")
     options = database_from_env()["OPTIONS"]
     assert "prepare_threshold" not in options  # Django's: none
-    assert options["options"] == "-c jit=off -c max_parallel_workers_per_gather=0"
+    assert options["options"] == (
+        "-c jit=off -c max_parallel_workers_per_gather=0"
+        " -c pg_trgm.word_similarity_threshold=0.4"  # a typo's cut: not the prepared plans'
+    )
 
 
 def test_a_prepared_read_is_planned_once_for_any_values(staff_member, other_staff):
