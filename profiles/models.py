@@ -463,6 +463,9 @@ class ProfileSearch(models.Model):
     )
     document = SearchVectorField()
     terms = models.TextField(help_text="Names and skills: their words spell typos right.")
+    # The account's name, copied here (as the document is) so a search ranks its ties by
+    # name without joining every candidate to its profile and account (ADR 0019, decision 18).
+    name = models.CharField(max_length=150, blank=True, default="")
 
     class Meta:
         constraints = [

@@ -233,7 +233,7 @@ def named_like(text: str) -> Q:
     return Q(slug=text) | Q(name__icontains=text)
 
 
-# The SQL of a search's candidates: the ids of the viewer's search rows that match the words
+# The SQL of a search's candidates: the viewer's search rows that match the words
 # (at most CANDIDATES of them, matched once); only when none does, of those whose words
 # match the skill named nearest the text, when it is close enough ("opra singer": "Opera
 # singing"); and only when neither does, of those matching the text's words each spelt as
@@ -245,10 +245,15 @@ def named_like(text: str) -> Q:
 # ``skill_name_nearest`` (1,606 names at L) and the nearest words from
 # ``search_word_nearest``: each under a millisecond, where the nearest search rows to a
 # misspelt name, read from a trigram index of the rows themselves, took 2 s for staff at L
-# (ADR 0019, decision 10).
-_WORDS = """(SELECT s.id FROM profiles_profilesearch s WHERE {level}
-    AND s.document @@ {query}
-    LIMIT {candidates})"""
+# (ADR 0019, decision 10). Each candidate comes as ``_FOUND_ROW``: the row, its person, their
+# name and its rank for the words it was found by, so that the candidates are ranked and
+# counted from the search rows alone (decision 18). Ranked by ``ts_rank`` with length
+# normalisation 1: a name or a skill (weight A) counts most, then job title, team and
+# learning (B).
+_FOUND_ROW = "s.id, s.profile_id, s.name, ts_rank(s.document, {query}, 1) AS score"
+_WORDS = f"""(SELECT {_FOUND_ROW} FROM profiles_profilesearch s WHERE {{level}}
+    AND s.document @@ {{query}}
+    LIMIT {{candidates}})"""  # noqa: S608 (constants)
 _TYPED = "websearch_to_tsquery('english'::regconfig, unaccent(%s))"
 # A common word's search walks the search rows in order and stops at the bound, where the
 # word index would read the word's whole posting list at the level first (75 ms for staff
@@ -268,22 +273,22 @@ WALKED_ROW = 1
 # prepared for any word (``force_generic_plan``), is the walk. The same rows match either
 # way; of more than CANDIDATES, which are ranked can differ (the first by id, or by place
 # in the table), as it could before between two plans. Its parameters: the word list's
-# level, the word's, the hidden count's, then the level's and the query's, twice.
-_WALKED_OR_INDEXED = """(WITH common AS MATERIALIZED (
+# level, the hidden count's, then the level's, twice.
+_WALKED_OR_INDEXED = f"""(WITH common AS MATERIALIZED (
         SELECT EXISTS (SELECT FROM profiles_searchword w, pg_class c
-            WHERE {word_level} AND w.word = {word}
+            WHERE {{word_level}} AND w.word = {{word}}
                 AND c.oid = 'profiles_profilesearch'::regclass AND c.reltuples > 0
-                AND w.uses::float8 * (w.uses - {hidden})
-                    >= {walked_row} * {candidates} * c.reltuples)
+                AND w.uses::float8 * (w.uses - {{hidden}})
+                    >= {{walked_row}} * {{candidates}} * c.reltuples)
         AS common)
-    (SELECT s.id FROM profiles_profilesearch s
+    (SELECT {_FOUND_ROW} FROM profiles_profilesearch s
         WHERE (SELECT common FROM common)
-            AND ({level} AND ts_match_vq(s.document, (SELECT {query}))) IS TRUE
-        ORDER BY s.id LIMIT {candidates})
+            AND ({{level}} AND ts_match_vq(s.document, (SELECT {{query}}))) IS TRUE
+        ORDER BY s.id LIMIT {{candidates}})
     UNION ALL
-    (SELECT s.id FROM profiles_profilesearch s
-        WHERE NOT (SELECT common FROM common) AND {level} AND s.document @@ {query}
-        LIMIT {candidates}))"""
+    (SELECT {_FOUND_ROW} FROM profiles_profilesearch s
+        WHERE NOT (SELECT common FROM common) AND {{level}} AND s.document @@ {{query}}
+        LIMIT {{candidates}}))"""  # noqa: S608 (constants)
 # What a staff viewer's search skips of a word's rows at the staff level: those of their own
 # organisation, which they search at its level, and which hold at least as many of its words.
 _OWN_ORGANISATION_USES = f"""COALESCE((SELECT o.uses FROM profiles_searchword o
@@ -301,25 +306,26 @@ _NEAREST_SKILL_NAME = f"""SELECT k.name
         FROM profiles_skill k ORDER BY distance LIMIT {NEAREST_FEW}) k
     WHERE word_similarity(UPPER(unaccent(%s)), UPPER(k.name)) >= {{threshold}}
     ORDER BY k.distance, k.id LIMIT 1"""  # noqa: S608 (a constant; values are parameters)
-# Its words (or NULL, which matches nothing).
-NEAREST_SKILL = f"""(SELECT plainto_tsquery('english'::regconfig, unaccent(k.name))
-    FROM ({_NEAREST_SKILL_NAME}) k)"""  # noqa: S608 (constants)
-_CANDIDATES = """WITH words AS MATERIALIZED (
-    SELECT id FROM ({words}) found LIMIT {candidates}),
+# The words as typed are read once: as a query, and as one word (``_WALKED_OR_INDEXED``).
+# Its parameters: the text, twice.
+_CANDIDATES = f"""WITH typed AS MATERIALIZED (
+    SELECT {_TYPED} AS query, lower(unaccent(%s)) AS word),
+words AS MATERIALIZED (
+    SELECT * FROM ({{words}}) found LIMIT {{candidates}}),
 skill AS MATERIALIZED (
     SELECT plainto_tsquery('english'::regconfig, unaccent(k.name)) AS query,
         lower(unaccent(k.name)) AS word
-    FROM ({nearest_skill_name}) k WHERE NOT EXISTS (SELECT FROM words)),
+    FROM ({{nearest_skill_name}}) k WHERE NOT EXISTS (SELECT FROM words)),
 named AS MATERIALIZED (
-    SELECT id FROM ({named}) found LIMIT {candidates}),
+    SELECT * FROM ({{named}}) found LIMIT {{candidates}}),
 corrected AS MATERIALIZED (
-    SELECT {corrected} AS query
+    SELECT {{corrected}} AS query
     WHERE NOT EXISTS (SELECT FROM words) AND NOT EXISTS (SELECT FROM named))
-SELECT id FROM words
+SELECT * FROM words
 UNION ALL
-SELECT id FROM named
+SELECT * FROM named
 UNION ALL
-SELECT id FROM ({spelt}) found LIMIT {candidates}"""
+SELECT * FROM ({{spelt}}) found LIMIT {{candidates}}"""  # noqa: S608 (constants)
 
 
 def _corrected(viewer) -> tuple[str, list]:
@@ -330,8 +336,8 @@ def _corrected(viewer) -> tuple[str, list]:
 
 
 def _candidates(viewer, q: str) -> tuple[str, list]:
-    """The SQL (and its parameters) of the ids of the search rows ``q`` may find for
-    ``viewer``: see ``_CANDIDATES``."""
+    """The SQL (and its parameters) of the search rows ``q`` may find for ``viewer``, each
+    as ``_FOUND_ROW``: see ``_CANDIDATES``."""
     levels = search_level_sql(viewer, "s")
     # Each level's counts in the word list, read by its key (the organisation is kept at the
     # organisation level alone: SearchWord).
@@ -365,11 +371,11 @@ def _candidates(viewer, q: str) -> tuple[str, list]:
             for (level, _), (word_level, _), (skipped, _) in each_level
         )
 
-    def walked_or_indexed_params(query: list, word: list) -> list:
+    def walked_or_indexed_params() -> list:
         return [
             param
             for (_, params), (_, word_params), (_, skipped) in each_level
-            for param in (*word_params, *word, *skipped, *params, *query, *params, *query)
+            for param in (*word_params, *skipped, *params, *params)
         ]
 
     def branches(query: str) -> str:
@@ -382,7 +388,7 @@ def _candidates(viewer, q: str) -> tuple[str, list]:
 
     corrected, corrected_params = _corrected(viewer)
     sql = _CANDIDATES.format(
-        words=walked_or_indexed(_TYPED, "lower(unaccent(%s))"),
+        words=walked_or_indexed("(SELECT query FROM typed)", "(SELECT word FROM typed)"),
         nearest_skill_name=_NEAREST_SKILL_NAME.format(threshold=float(TYPO_THRESHOLD)),
         named=walked_or_indexed("(SELECT query FROM skill)", "(SELECT word FROM skill)"),
         corrected=corrected,
@@ -390,9 +396,10 @@ def _candidates(viewer, q: str) -> tuple[str, list]:
         candidates=CANDIDATES,
     )
     params = [
-        *walked_or_indexed_params([q], [q]),
+        q, q,  # the words as typed
+        *walked_or_indexed_params(),
         q, q,  # the nearest skill
-        *walked_or_indexed_params([], []),
+        *walked_or_indexed_params(),
         *corrected_params, q,
         *level_params(),
     ]  # fmt: skip
@@ -408,30 +415,25 @@ _FOUND_ORGANISATION = Columns(Organisation, "o", "name", "short_name", "slug", "
 _FOUND_TEAM = Columns(Team, "t", "organisation", "name", "slug")
 _FOUND_PLACE = Columns(Place, "pl", "name", "slug", "address")
 
-# A page of the people a search found: the viewer's search rows among the candidates
-# (``_candidates``, found once), joined to their listed profiles the viewer may see (and
-# the filters), ranked, counted and cut to the page; then, for the page alone, what its
-# cards show, and whether the candidates reached their bound.
+# A page of the people a search found: the candidates (``_candidates``, found and ranked
+# once) ranked, counted and cut to the page from the search rows alone, which exist only
+# for listed profiles, at the levels each is visible at (``refresh_search``); then, for the
+# page alone, each person checked against the rule again (a row is a copy: a copy gone
+# stale shows no one) and what their card shows, and whether the candidates reached their
+# bound. The directory's filters read profiles: a filtered search joins every candidate to
+# its profile and account to rank and count (``_FILTERED``).
 _FOUND_PEOPLE = f"""
 WITH found AS MATERIALIZED ({{candidates}}),
 ranked AS (
-    SELECT p.id, u.name,
-        CASE WHEN s.document @@ (SELECT {_TYPED})
-            THEN ts_rank(s.document, (SELECT {_TYPED}), 1)
-            WHEN s.document @@ {{nearest_skill}} THEN ts_rank(s.document, {{nearest_skill}}, 1)
-            ELSE ts_rank(s.document, {{corrected}}, 1) END AS score,
-        count(*) OVER () AS total
-    FROM profiles_profilesearch s
-    JOIN profiles_profile p ON p.id = s.profile_id
-    JOIN accounts_user u ON u.id = p.user_id
-    WHERE s.id = ANY(ARRAY(SELECT id FROM found)) AND {LISTED_SQL} AND {{visible}}
-    ORDER BY score DESC, u.name, p.id OFFSET %s LIMIT %s
+    SELECT f.profile_id AS id, f.name, f.score, count(*) OVER () AS total
+    FROM found f{{filtered}}
+    ORDER BY f.score DESC, f.name, f.profile_id OFFSET %s LIMIT %s
 )
 SELECT {_FOUND_PROFILE.sql}, {_FOUND_USER.sql}, {_FOUND_ORGANISATION.sql},
     {_FOUND_TEAM.sql}, {_FOUND_PLACE.sql},
-    (SELECT json_agg(json_build_array(r.relation, r.skill_id, k.name, k.slug, k.kind)
-            ORDER BY k.name)
-        FROM profiles_profileskill r JOIN profiles_skill k ON k.id = r.skill_id
+    (SELECT json_agg(json_build_array(r.relation, r.skill_id, held.name, held.slug, held.kind)
+            ORDER BY held.name)
+        FROM profiles_profileskill r JOIN profiles_skill held ON held.id = r.skill_id
         WHERE r.profile_id = p.id)::text,
     (SELECT count(*) FROM found) >= {{most}}, ranked.total
 FROM ranked
@@ -440,8 +442,13 @@ JOIN accounts_user u ON u.id = p.user_id
 LEFT JOIN accounts_organisation o ON o.id = u.organisation_id
 LEFT JOIN profiles_team t ON t.id = p.team_id
 LEFT JOIN profiles_place pl ON pl.id = p.place_id
+WHERE {LISTED_SQL} AND {{visible}}
 ORDER BY ranked.score DESC, ranked.name, ranked.id
 """  # noqa: S608 (the listing rule, column names and the rule's SQL; values are parameters)
+_FILTERED = f"""
+    JOIN profiles_profile p ON p.id = f.profile_id
+    JOIN accounts_user u ON u.id = p.user_id
+    WHERE {LISTED_SQL} AND {{conditions}}"""  # noqa: S608 (as _FOUND_PEOPLE)
 
 
 def _open_column(filters: DirectoryFilters) -> str:
@@ -506,23 +513,15 @@ class FoundPeople(Found):
         candidates, candidate_params = _candidates(self.viewer, self.q)
         visible, visible_params = group_sql(self.viewer, "profile", profile="p", user="u")
         conditions, filter_params = _filters_sql(self.viewer, self.filters)
-        corrected, corrected_params = _corrected(self.viewer)
+        filtered, filtered_params = "", []
+        if conditions:
+            filtered = _FILTERED.format(conditions=" AND ".join([visible, *conditions]))
+            filtered_params = [*visible_params, *filter_params]
         sql = _FOUND_PEOPLE.format(
-            nearest_skill=NEAREST_SKILL.format(threshold=float(TYPO_THRESHOLD)),
-            corrected=corrected,
-            candidates=candidates,
-            visible=" AND ".join([visible, *conditions]),
-            most=int(CANDIDATES),
+            candidates=candidates, filtered=filtered, visible=visible, most=int(CANDIDATES)
         )
-        q = self.q
-        params = [
-            *candidate_params,
-            q, q,  # the words
-            q, q, q, q,  # the nearest skill, matched and ranked
-            *corrected_params, q,
-            *visible_params, *filter_params,
-        ]  # fmt: skip
-        return sql, [*params, start, stop - start]
+        params = [*candidate_params, *filtered_params, start, stop - start, *visible_params]
+        return sql, params
 
     def make(self, row: tuple) -> Profile:
         profile, user, organisation, profile.team, profile.place = Columns.make_each(

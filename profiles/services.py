@@ -337,14 +337,14 @@ def contact_card(*, profile: Profile, groups: frozenset[str], url: str) -> Conta
 # --- search rows -------------------------------------------------------------------------
 
 _UPSERT = """
-INSERT INTO profiles_profilesearch (profile_id, level, organisation_id, terms, document)
-VALUES (%s, %s, %s, %s,
+INSERT INTO profiles_profilesearch (profile_id, level, organisation_id, name, terms, document)
+VALUES (%s, %s, %s, %s, %s,
     setweight(to_tsvector('english', unaccent(%s)), 'A') ||
     setweight(to_tsvector('english', unaccent(%s)), 'B') ||
     setweight(to_tsvector('english', unaccent(%s)), 'C') ||
     setweight(to_tsvector('english', unaccent(%s)), 'D'))
 ON CONFLICT (profile_id, level) DO UPDATE
-SET organisation_id = EXCLUDED.organisation_id, terms = EXCLUDED.terms,
+SET organisation_id = EXCLUDED.organisation_id, name = EXCLUDED.name, terms = EXCLUDED.terms,
     document = EXCLUDED.document
 """
 
@@ -423,7 +423,9 @@ def refresh_search(*, profiles: Iterable[Profile]) -> None:
             groups = groups_at_level(profile, level) if listed else frozenset()
             if groups:
                 texts = search_texts(profile, names[profile.pk], groups)
-                rows.append((profile.pk, level, profile.user.organisation_id, *texts))
+                rows.append(
+                    (profile.pk, level, profile.user.organisation_id, profile.user.name, *texts)
+                )
             else:
                 stale.append((profile.pk, level))
     holdings.settle([profile.pk for profile in profiles])  # who may see each skill they hold

@@ -102,8 +102,8 @@ WEEK = ["mon", "tue", "wed", "thu", "fri"]
 # The expression profiles.services._UPSERT writes documents with, over the staging table,
 # for listed profiles only (as refresh_search).
 SEARCH_FROM_STAGE = """
-INSERT INTO profiles_profilesearch (profile_id, level, organisation_id, terms, document)
-SELECT s.profile_id, s.level, u.organisation_id, s.terms,
+INSERT INTO profiles_profilesearch (profile_id, level, organisation_id, name, terms, document)
+SELECT s.profile_id, s.level, u.organisation_id, u.name, s.terms,
     setweight(to_tsvector('english', unaccent(s.a)), 'A') ||
     setweight(to_tsvector('english', unaccent(s.b)), 'B') ||
     setweight(to_tsvector('english', unaccent(s.c)), 'C') ||
