@@ -57,9 +57,9 @@ def search_query(q: str) -> SearchQuery:
 
 
 WORDS = "websearch_to_tsquery('english'::regconfig, %s)"
-# The words where a rank reads them for every row: worked out once (an InitPlan), not on
-# each row as a call of the function would be.
-RANKED_WORDS = f"(SELECT {WORDS})"
+# The words as every part of a search reads them: worked out once (the CTE ``words``), not
+# on each row as a call of the function would be.
+_QUERY = "(SELECT query FROM words)"
 _LIVE = "p.status = 'published' AND p.hidden_at IS NULL AND p.deleted_at IS NULL"
 
 
@@ -93,37 +93,36 @@ def readable_classes(viewer) -> tuple[list[str], list]:
 
 # The posts a search finds: the live opening posts of at most CANDIDATES readable threads
 # whose title matches (thread_title_search, then post_opening), always candidates; and
-# the live posts whose words match, one index scan for each readable class (post_text_*),
-# filling the cap. Ranked (a title hit's rank has its title's added) and counted in
-# forums_post alone; for the page's posts alone, their thread, board, author and
-# headline.
+# the live posts of listed threads whose words match, one index scan for each readable
+# class (post_text_*), filling the cap. Each is ranked as it is found (a title hit's rank
+# has its title's added), so the candidates are ranked and counted without reading a post
+# again (ADR 0019, decision 18); for the page's posts alone, their thread, board, author
+# and headline.
 _FOUND_POSTS = """
-WITH titled AS MATERIALIZED (
-    SELECT p.id FROM forums_post p
-    WHERE {live} AND p.path = '{opening}' AND p.thread_id IN (
-        SELECT t.id FROM forums_thread t
+WITH words AS MATERIALIZED (SELECT {words} AS query),
+titled AS MATERIALIZED (
+    SELECT p.id, p.created_at, true AS title_hit,
+        ts_rank(p.search_document, {query})
+        + ts_rank(to_tsvector('english'::regconfig, COALESCE(t.title, '')), {query}) AS rank
+    FROM (SELECT t.id, t.title FROM forums_thread t
         WHERE t.board_id IN (SELECT b.id FROM forums_board b WHERE {readable})
         AND t.hidden_at IS NULL AND t.deleted_at IS NULL
-        AND to_tsvector('english'::regconfig, COALESCE(t.title, '')) @@ {words}
-        LIMIT {candidates})
+        AND to_tsvector('english'::regconfig, COALESCE(t.title, '')) @@ {query}
+        LIMIT {candidates}) t
+    JOIN forums_post p ON p.thread_id = t.id
+    WHERE {live} AND p.path = '{opening}'
 ), found AS MATERIALIZED (
-    SELECT id FROM titled
+    SELECT * FROM titled
     UNION ALL
-    (SELECT id FROM ({bodies}) bodies LIMIT (SELECT {candidates} - count(*) FROM titled))
+    (SELECT * FROM ({bodies}) bodies LIMIT (SELECT {candidates} - count(*) FROM titled))
 ), ranked AS (
-    SELECT p.id, p.created_at, p.id = ANY(ARRAY(SELECT id FROM titled)) AS title_hit,
-        ts_rank(p.search_document, {ranked_words})
-        + CASE WHEN p.id = ANY(ARRAY(SELECT id FROM titled)) THEN (
-            SELECT ts_rank(to_tsvector('english'::regconfig, COALESCE(t.title, '')), {ranked_words})
-            FROM forums_thread t WHERE t.id = p.thread_id) ELSE 0.0 END AS rank,
-        count(*) OVER () AS total
-    FROM forums_post p
-    WHERE p.id = ANY(ARRAY(SELECT id FROM found)) AND {thread_listed}
-    ORDER BY title_hit DESC, rank DESC, p.created_at DESC, p.id DESC
+    SELECT f.*, count(*) OVER () AS total
+    FROM found f
+    ORDER BY f.title_hit DESC, f.rank DESC, f.created_at DESC, f.id DESC
     OFFSET %s LIMIT %s
 )
 SELECT {columns}, r.title_hit, r.rank,
-    ts_headline('english'::regconfig, p.body, {words}, %s),
+    ts_headline('english'::regconfig, p.body, {query}, %s),
     (SELECT count(*) FROM found) >= {candidates}, r.total
 FROM ranked r
 JOIN forums_post AS p ON p.id = r.id
@@ -133,16 +132,19 @@ LEFT JOIN accounts_user AS u ON u.id = p.author_id
 LEFT JOIN accounts_organisation AS o ON o.id = u.organisation_id
 ORDER BY r.title_hit DESC, r.rank DESC, r.created_at DESC, r.id DESC
 """
-# A found post's thread is listed: no moderator hid or deleted it. Asked of the found posts
-# alone (at most CANDIDATES), one primary-key read each, so the scans of the words' indexes
-# above keep their shape: hidden threads are few, and their posts stay in those indexes.
+# A found post's thread is listed: no moderator hid or deleted it. Asked of each post the
+# words' indexes find (at most CANDIDATES are kept), one primary-key read each, so those
+# scans keep their shape: hidden threads are few, and their posts stay in those indexes.
 _THREAD_LISTED = (
     "(SELECT t.hidden_at IS NULL AND t.deleted_at IS NULL"
     " FROM forums_thread t WHERE t.id = p.thread_id)"
 )
-_BODY = (
-    "SELECT p.id FROM forums_post p WHERE {live} AND {readable} AND p.search_document @@ {words}"
-)
+# A post whose words match, found by one readable class's index, and ranked; an opening
+# post its title found already is not found twice.
+_BODY = """SELECT p.id, p.created_at, false AS title_hit,
+        ts_rank(p.search_document, {query}) AS rank
+    FROM forums_post p WHERE {live} AND {readable} AND p.search_document @@ {query}
+        AND {thread_listed} AND p.id NOT IN (SELECT id FROM titled)"""
 # ts_headline's options: a plain-text extract with the matches between START and STOP.
 _HEADLINE = (
     f"StartSel='{START}', StopSel='{STOP}', MaxWords=30, MinWords=12, MaxFragments=2,"
@@ -173,7 +175,14 @@ class FoundPosts(Found):
         readable, readable_params = readable_boards_sql(self.viewer, "b")
         classes, class_params = readable_classes(self.viewer)
         bodies = " UNION ALL ".join(
-            f"({_BODY.format(live=_LIVE, readable=readable_class, words=WORDS)})"
+            "({})".format(
+                _BODY.format(
+                    live=_LIVE,
+                    readable=readable_class,
+                    query=_QUERY,
+                    thread_listed=_THREAD_LISTED,
+                )
+            )
             for readable_class in classes
         )
         sql = _FOUND_POSTS.format(
@@ -181,26 +190,17 @@ class FoundPosts(Found):
             opening=OPENING_PATH,
             readable=readable,
             words=WORDS,
-            ranked_words=RANKED_WORDS,
+            query=_QUERY,
             candidates=int(CANDIDATES),
             bodies=bodies,
-            thread_listed=_THREAD_LISTED,
             columns=", ".join(c.sql for c in (_POST, _THREAD, _BOARD, _AUTHOR, _ORGANISATION)),
         )
-        q = self.q
-        # Each class's own parameters come before its words.
-        body_params = []
-        at = 0
-        for readable_class in classes:
-            n = readable_class.count("%s")
-            body_params += [*class_params[at : at + n], q]
-            at += n
         params = [
-            *readable_params, q,  # titles
-            *body_params,
-            q, q,  # rank
+            self.q,  # the words
+            *readable_params,  # titles
+            *class_params,  # the classes' bodies
             start, stop - start,
-            q, _HEADLINE,
+            _HEADLINE,
         ]  # fmt: skip
         return sql, params
 

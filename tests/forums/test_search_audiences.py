@@ -18,6 +18,7 @@ from forums import search, services
 from forums.models import OPENING_PATH, Board, Post, Thread
 from forums.permissions import visible_boards
 from groups import services as group_services
+from sociable.queries import fetch
 from sociable.viewer import Viewer
 from tests.accounts.factories import UserFactory, staff_of
 from tests.forums.factories import group_board
@@ -112,6 +113,10 @@ def world(council, trust, settings):
         pending = services.reply(thread=other, author=poster, body=f"Waiting {WORD}")
         Post.objects.filter(pk=pending.pk).update(status=Post.Status.PENDING)
         services.reply(thread=other, author=poster, body="Nothing to see")
+    # A thread whose title and opening post both say the word: one post, found once.
+    services.start_thread(
+        board=boards["public"], author=poster, title=f"Another {WORD}", body=f"A {WORD} again"
+    )
     member = UserFactory(name="Sam Bird")
     group_services.join_group(group=choir, user=member)
     named_moderator = UserFactory(name="Lee Mod", is_staff=True)
@@ -210,6 +215,35 @@ def test_title_hits_come_first_and_are_kept_under_the_cap(world, monkeypatch):
     assert {post.pk for post in rows[: len(openings)]} == openings
     assert all(post.title_hit for post in rows[: len(openings)])
     assert not any(post.title_hit for post in rows[len(openings) :])
+
+
+def test_a_post_its_title_and_its_words_both_find_is_found_once(world):
+    viewer = Viewer.of(AnonymousUser())
+    both = Post.objects.get(thread__title=f"Another {WORD}", path=OPENING_PATH)
+    rows, total = search.search_posts(viewer, WORD).page(0, 100)
+
+    assert [post.pk for post in rows].count(both.pk) == 1
+    assert next(post for post in rows if post.pk == both.pk).title_hit
+    assert total == len(rows) == len(plain_search(viewer, WORD))
+
+
+def _nodes(node: dict):
+    yield node
+    for child in node.get("Plans", []):
+        yield from _nodes(child)
+
+
+@pytest.mark.parametrize("who", VIEWERS)
+def test_the_posts_found_are_ranked_and_counted_as_they_are_found(world, who):
+    """No post is read again to rank or count what the words' indexes found: only the
+    page's posts are joined to their threads, boards and authors (ADR 0019, decision 18)."""
+    found = search.search_posts(Viewer.of(world["viewers"][who]), WORD)
+    sql, params = found.sql(0, 2)
+    [(plan,)] = fetch(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+    [counted] = [node for node in _nodes(plan[0]["Plan"]) if node["Node Type"] == "WindowAgg"]
+
+    assert {node.get("Relation Name") for node in _nodes(counted)} == {None}
+    assert found.page(0, 2)[1] == len(plain_search(Viewer.of(world["viewers"][who]), WORD))
 
 
 def test_the_copies_follow_a_board_whose_audience_changes(world, council):
