@@ -575,16 +575,20 @@ def directory_search(viewer, filters: DirectoryFilters):
     search instead). Only when no row matches a word, a typo is forgiven: the rows matching
     the words of the skill named nearest the text, if it is close enough ("opra singer":
     "Opera singing"); and only when there are none, the rows matching its words each spelt
-    as the nearest word the viewer's search rows hold ("Imogn Hart": "imogen hart"). Then
-    only those rows are ranked and joined to their profiles.
+    as the nearest word the viewer's search rows hold ("Imogn Hart": "imogen hart"). Those
+    rows are ranked and counted as they are found; only the page's are joined to their
+    profiles (``FoundPeople``, which applies the filters too). Without a query, the
+    filters narrow the listed profiles, by name.
 
     Ranking (issue 19): matches by ``ts_rank`` with length normalisation 1 (a name or a
     skill, weight A, counts most, then job title, team and learning, B), whether of the
     words as typed, of the nearest skill's or of the words spelt right. A search has one
-    kind or another, never two. Ties by name, then pk. Until issue 19, every match was
-    ranked by ``ts_rank`` plus half its ``word_similarity``: scoring word similarity on a
-    thousand candidates cost more than the rest of the search.
+    kind or another, never two. Ties by name (the search row's copy), then pk. Until issue
+    19, every match was ranked by ``ts_rank`` plus half its ``word_similarity``: scoring
+    word similarity on a thousand candidates cost more than the rest of the search.
     """
+    if filters.q.strip():
+        return FoundPeople(viewer, filters)
     profiles = listed_profiles(viewer)
     if filters.organisation:
         profiles = profiles.filter(user__organisation__slug=filters.organisation)
@@ -602,9 +606,6 @@ def directory_search(viewer, filters: DirectoryFilters):
         if filters.skill:
             rows = rows.filter(skill__slug=filters.skill)
         profiles = profiles.filter(group_q(viewer, "skills"), Exists(rows))
-
-    if filters.q.strip():
-        return FoundPeople(viewer, filters)
     return with_card_data(profiles).order_by("user__name", "pk")
 
 
