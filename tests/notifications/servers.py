@@ -8,6 +8,7 @@ runs ``manage.py`` (or any command) against this test's own database, its output
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -124,14 +125,19 @@ class Process:
         self.popen.wait(timeout=10)
 
     def stop(self) -> None:
-        """Stop the whole process group: SIGTERM, then SIGKILL after 10 seconds."""
+        """Stop the whole process group: SIGTERM, then SIGKILL after 10 seconds. The group
+        is stopped even when its first process is gone (``kill`` stops that one alone), so
+        no child of it (a server's worker) outlives the test holding a connection to the
+        test database, which could then not be dropped."""
         if self.alive():
             os.killpg(self.popen.pid, signal.SIGTERM)
             try:
                 self.popen.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                os.killpg(self.popen.pid, signal.SIGKILL)
-                self.popen.wait(timeout=10)
+                pass
+        with contextlib.suppress(ProcessLookupError):  # the group has no process left
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        self.popen.wait(timeout=10)
         self._out.close()
 
 
