@@ -465,7 +465,7 @@ class ProfileSearch(models.Model):
     terms = models.TextField(help_text="Names and skills: their words spell typos right.")
     # The account's name, copied here (as the document is) so a search ranks its ties by
     # name without joining every candidate to its profile and account (ADR 0019, decision 18).
-    name = models.CharField(max_length=150, blank=True, default="")
+    name = models.CharField(max_length=150, blank=True, db_default="")
 
     class Meta:
         constraints = [

@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="profilesearch",
             name="name",
-            field=models.CharField(blank=True, default="", max_length=150),
+            field=models.CharField(blank=True, db_default="", max_length=150),
         ),
         migrations.RunSQL(NAMES, migrations.RunSQL.noop, elidable=True),
     ]
