@@ -14,9 +14,9 @@ from profiles.search import did_you_mean
 from profiles.selectors import TYPO_THRESHOLD, DirectoryFilters, FoundPeople, directory_search
 from profiles.visibility import _groups_for_audience, group_q
 from profiles.words import NEAR_ENOUGH, SHORTEST
-from sociable.queries import fetch
 from sociable.viewer import Viewer
 from tests.accounts.factories import UserFactory, staff_of
+from tests.plans import analysed, nodes, tables_counted_from
 from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -224,17 +224,9 @@ def test_the_search_finds_what_the_rule_finds_in_the_same_order(viewer):
 def walked(viewer, q: str) -> int:
     """How many search rows the walk of a common word found in the directory's search of
     ``q`` (none: the word indexes found them)."""
-    sql, params = FoundPeople(viewer, DirectoryFilters(q=q)).sql(0, 20)
-    [(plan,)] = fetch(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-
-    def nodes(node):
-        yield node
-        for child in node.get("Plans", []):
-            yield from nodes(child)
-
     return sum(
         node["Actual Rows"]
-        for node in nodes(plan[0]["Plan"])
+        for node in nodes(analysed(FoundPeople(viewer, DirectoryFilters(q=q))))
         if "ts_match_vq" in node.get("Filter", "")
     )
 
@@ -330,12 +322,6 @@ def test_the_skill_nearest_a_typo_is_read_from_its_index_not_every_name_scored(
     assert set(found(viewer, "Exccel")) == set(found(viewer, "Excel"))
 
 
-def _nodes(node: dict):
-    yield node
-    for child in node.get("Plans", []):
-        yield from _nodes(child)
-
-
 @pytest.mark.parametrize("q", ["excel", "Execl", "Imogn Hart"])
 def test_a_search_ranks_and_counts_its_candidates_without_reading_their_profiles(
     people, staff_member, q
@@ -346,12 +332,9 @@ def test_a_search_ranks_and_counts_its_candidates_without_reading_their_profiles
     a misspelt name."""
     viewer = Viewer.of(staff_member)
     search = FoundPeople(viewer, DirectoryFilters(q=q))
-    sql, params = search.sql(0, 5)
-    [(plan,)] = fetch(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
-    [counted] = [node for node in _nodes(plan[0]["Plan"]) if node["Node Type"] == "WindowAgg"]
     page, total = search.page(0, 5)
 
-    assert {node.get("Relation Name") for node in _nodes(counted)} == {None}
+    assert tables_counted_from(search, 5) == set()
     assert [p.pk for p in page] == plain_ranking(viewer, q)[:5]
     assert total == len(plain_ranking(viewer, q))
 
