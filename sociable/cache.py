@@ -39,6 +39,12 @@ PAGES = "pages"  # the alias of the shared pages' cache
 T = TypeVar("T")
 
 
+# A condition that turns ``synchronous_commit`` off for the rest of the transaction it runs in
+# (``SET LOCAL``), written into a statement so that it costs no statement of its own: in a
+# statement that is its own transaction, that one commits without waiting for the disk.
+_UNSYNCHRONISED = "WHERE set_config('synchronous_commit', 'off', true) = 'off'"
+
+
 class DatabaseCache(DjangoDatabaseCache):
     """The shared pages in PostgreSQL, when there is no Redis.
 
@@ -51,7 +57,16 @@ class DatabaseCache(DjangoDatabaseCache):
     for afresh writes every time. Between two counts the table can grow past
     ``MAX_ENTRIES`` by what those writes keep, a few hundred rows at most (a two-hundredth
     of it, times the keys a write keeps). Everything else is Django's.
+
+    A write of its own (not inside a transaction of the request's) does not wait for
+    PostgreSQL to flush it to disk (``synchronous_commit`` off, for that statement's
+    transaction alone): a page lost in a crash is rendered again, and a sync worker waiting
+    on the disk serves no one meanwhile (a page asked for afresh writes its parts and then
+    itself).
     """
+
+    #: Whether a write waits for the disk: the security store's do (``SecurityCache``).
+    synchronous = False
 
     def __init__(self, table, params):
         super().__init__(table, params)
@@ -80,6 +95,11 @@ class DatabaseCache(DjangoDatabaseCache):
         values = ", ".join(["(%s, %s, %s)"] * len(rows))
         params = [item for key, value in rows.items() for item in (key, value, expires)]
         self._writes += 1
+        if not self.synchronous and not connection.in_atomic_block:
+            # The write's own transaction (autocommit) commits without waiting for the disk.
+            values = f"SELECT * FROM (VALUES {values}) v {_UNSYNCHRONISED}"  # noqa: S608
+        else:
+            values = f"VALUES {values}"
         with connection.cursor() as cursor:
             if self._writes % self._checks_every == 0:
                 cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 (our table's name)
@@ -87,7 +107,7 @@ class DatabaseCache(DjangoDatabaseCache):
                 if count > self._max_entries:
                     self._cull(db, cursor, tz_now().replace(microsecond=0), count)
             cursor.execute(
-                f"INSERT INTO {table} (cache_key, value, expires) VALUES {values}"  # noqa: S608
+                f"INSERT INTO {table} (cache_key, value, expires) {values}"  # noqa: S608
                 " ON CONFLICT (cache_key) DO UPDATE"
                 " SET value = EXCLUDED.value, expires = EXCLUDED.expires",
                 params,
@@ -120,8 +140,11 @@ class SecurityCache(DatabaseCache):
     expired ones and then a third of the rest, lowest keys first: whatever they are. Here a
     full table only purges its expired rows, so ``MAX_ENTRIES`` only says how big the table
     grows before a write also purges them. Nothing in it lasts long (a lock-out lasts
-    minutes), and only the sign-in flows write to it, never pages.
+    minutes), and only the sign-in flows write to it, never pages. Its writes wait for the
+    disk, as every other write does: a lock-out must outlast a crash.
     """
+
+    synchronous = True
 
     def _cull(self, db, cursor, now, num) -> None:
         connection = connections[db]

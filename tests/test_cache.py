@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 import redis
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
-from sociable.cache import DatabaseCache
+from sociable.cache import DatabaseCache, SecurityCache
 from tests.helpers import missing_tool
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +66,42 @@ def test_keeping_one_page_is_one_query(cache):
 
     assert len(context.captured_queries) == 1
     assert cache.get("page:/search/?q=excel") == {"html": "<main></main>"}
+
+
+def _commits_unsynchronised(write) -> list[bool]:
+    """Whether each statement ``write`` sends turns synchronous_commit off for its own
+    transaction."""
+    with CaptureQueriesContext(connection) as context:
+        write()
+    return [
+        "set_config('synchronous_commit', 'off', true)" in q["sql"]
+        for q in context.captured_queries
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_kept_does_not_wait_for_the_disk_but_a_lock_out_does(cache):
+    """A page's write is one statement, its own transaction, committed with
+    synchronous_commit off (lost in a crash, the page is rendered again); the security
+    store's writes wait for the disk as every other write does, and a page kept inside a
+    transaction of the request's leaves that transaction's durability alone."""
+    security = SecurityCache("sociable_security", {"OPTIONS": {"MAX_ENTRIES": 5000}})
+    page = "page:/search/?q=excel"
+
+    assert _commits_unsynchronised(lambda: cache.set(page, {"html": "<main></main>"}, 30)) == [True]
+    assert cache.get(page) == {"html": "<main></main>"}  # kept, with its expiry
+    cache.set_many({"expired": 1}, -1)
+    cache.set_many({"kept": 2}, None)
+    assert cache.get_many(["expired", "kept"]) == {"kept": 2}
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"  # for the next transaction, as before
+    assert _commits_unsynchronised(lambda: security.set("lockout:someone", 3, 30)) == [False]
+    assert security.get("lockout:someone") == 3
+    with transaction.atomic():
+        assert _commits_unsynchronised(lambda: cache.set(page, {"html": "<p></p>"}, 30)) == [False]
+    assert cache.get(page) == {"html": "<p></p>"}
+    security.delete("lockout:someone")
 
 
 def test_the_table_is_counted_on_a_few_writes_and_never_grows_far_past_its_size():
