@@ -79,8 +79,18 @@ def _commits_unsynchronised(write) -> list[bool]:
     ]
 
 
+@pytest.fixture
+def synchronous_commit_on():
+    """Commits wait for the disk, as on a real server (make test's cluster never waits)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO on")
+    yield
+    with connection.cursor() as cursor:
+        cursor.execute("RESET synchronous_commit")
+
+
 @pytest.mark.django_db(transaction=True)
-def test_a_page_kept_does_not_wait_for_the_disk_but_a_lock_out_does(cache):
+def test_a_page_kept_does_not_wait_for_the_disk_but_a_lock_out_does(cache, synchronous_commit_on):
     """A page's write is one statement, its own transaction, committed with
     synchronous_commit off (lost in a crash, the page is rendered again); the security
     store's writes wait for the disk as every other write does, and a page kept inside a

@@ -62,8 +62,11 @@ def opera_fan(council, staff_member):
 
 
 def tables(queries) -> set[str]:
-    """The tables read by these queries (the first after FROM)."""
-    found = (q["sql"].split(" FROM ", 1) for q in queries)
+    """The tables these queries read or write: the first after INTO, or else after FROM."""
+    found = (
+        q["sql"].split(" INTO ", 1) if " INTO " in q["sql"] else q["sql"].split(" FROM ", 1)
+        for q in queries
+    )
     return {parts[1].split()[0].strip('"') for parts in found if len(parts) == 2}
 
 
