@@ -230,6 +230,12 @@ class Post(models.Model):
         "accounts.Organisation", on_delete=models.DO_NOTHING, db_constraint=False,
         db_index=False, null=True, editable=False, related_name="+",
     )  # fmt: skip
+    # A copy of whether its thread is listed (no moderator hid or deleted it), so a search
+    # keeps only the posts of listed threads without reading each post's thread (ADR 0019,
+    # decision 19). Written by the database as the board's copies are (migration 0012's
+    # triggers): from the thread whenever a post is written, and on every post of a thread
+    # hidden, shown again, deleted or restored. Whatever is sent here is replaced.
+    thread_listed = models.BooleanField(db_default=True, editable=False)
     # The body's words, kept by PostgreSQL itself: searches match and rank on this stored
     # vector instead of re-reading every matching body (2.5 s for a common word at S).
     search_document = models.GeneratedField(

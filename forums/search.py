@@ -7,8 +7,9 @@ title matches appears as its opening post, ranked above posts whose text matches
 ``CANDIDATES`` matches are ranked and counted. The SQL is written by hand
 (``sociable.paging.Found``), as the other searches'.
 
-Each post carries its board's audience (copied by the database: ``Post.board``), and the
-words of live posts are indexed apart for each audience (``post_text_*``). So the
+Each post carries its board's audience and whether its thread is listed (copied by the
+database: ``Post.board``, ``Post.thread_listed``), and the words of live posts are indexed
+apart for each audience (``post_text_*``). So the
 candidates are read as one index scan per class of posts the reader may see (public,
 community, staff, and their organisation's and groups' boards, board by board), joined by
 ``UNION ALL`` after the opening posts of the threads whose titles match, and stop at the cap
@@ -132,19 +133,15 @@ LEFT JOIN accounts_user AS u ON u.id = p.author_id
 LEFT JOIN accounts_organisation AS o ON o.id = u.organisation_id
 ORDER BY r.title_hit DESC, r.rank DESC, r.created_at DESC, r.id DESC
 """
-# A found post's thread is listed: no moderator hid or deleted it. Asked of each post the
-# words' indexes find (at most CANDIDATES are kept), one primary-key read each, so those
-# scans keep their shape: hidden threads are few, and their posts stay in those indexes.
-_THREAD_LISTED = (
-    "(SELECT t.hidden_at IS NULL AND t.deleted_at IS NULL"
-    " FROM forums_thread t WHERE t.id = p.thread_id)"
-)
 # A post whose words match, found by one readable class's index, and ranked; an opening
-# post its title found already is not found twice.
+# post its title found already is not found twice. Whether its thread is listed (no
+# moderator hid or deleted it) is read from the post's own copy (``Post.thread_listed``),
+# on the row the rank reads anyway: hidden threads are few, and their posts stay in those
+# indexes, so the scans keep their shape (ADR 0019, decision 19).
 _BODY = """SELECT p.id, p.created_at, false AS title_hit,
         ts_rank(p.search_document, {query}) AS rank
     FROM forums_post p WHERE {live} AND {readable} AND p.search_document @@ {query}
-        AND {thread_listed} AND p.id NOT IN (SELECT id FROM titled)"""
+        AND p.thread_listed AND p.id NOT IN (SELECT id FROM titled)"""
 # ts_headline's options: a plain-text extract with the matches between START and STOP.
 _HEADLINE = (
     f"StartSel='{START}', StopSel='{STOP}', MaxWords=30, MinWords=12, MaxFragments=2,"
@@ -175,14 +172,7 @@ class FoundPosts(Found):
         readable, readable_params = readable_boards_sql(self.viewer, "b")
         classes, class_params = readable_classes(self.viewer)
         bodies = " UNION ALL ".join(
-            "({})".format(
-                _BODY.format(
-                    live=_LIVE,
-                    readable=readable_class,
-                    query=_QUERY,
-                    thread_listed=_THREAD_LISTED,
-                )
-            )
+            f"({_BODY.format(live=_LIVE, readable=readable_class, query=_QUERY)})"
             for readable_class in classes
         )
         sql = _FOUND_POSTS.format(

@@ -12,7 +12,9 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.postgres.search import SearchRank, SearchVector
+from django.db import connection
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, FloatField, Q, Value, When
+from django.utils import timezone
 
 from forums import search, services
 from forums.models import OPENING_PATH, Board, Post, Thread
@@ -22,7 +24,7 @@ from sociable.viewer import Viewer
 from tests.accounts.factories import UserFactory, staff_of
 from tests.forums.factories import group_board
 from tests.groups.factories import make_group
-from tests.plans import tables_counted_from
+from tests.plans import analysed, nodes, tables_counted_from
 
 WORD = "heron"
 
@@ -32,14 +34,13 @@ def plain_search(viewer, q: str) -> list[int]:
     which opens a visible thread whose title matches; title hits first, then by rank."""
     query = search.search_query(q)
     boards = visible_boards(viewer)
-    titles = Thread.objects.filter(board__in=boards).alias(
-        document=SearchVector("title", config="english")
-    )
+    threads = Thread.objects.filter(board__in=boards, hidden_at=None, deleted_at=None)
+    titles = threads.alias(document=SearchVector("title", config="english"))
     title_hit = Q(path=OPENING_PATH, thread__in=titles.filter(document=query))
     title_rank = SearchRank(SearchVector("thread__title", config="english"), query)
     found = (
         Post.objects.filter(
-            thread__board__in=boards,
+            thread__in=threads,
             status=Post.Status.PUBLISHED,
             hidden_at__isnull=True,
             deleted_at__isnull=True,
@@ -56,12 +57,16 @@ def plain_search(viewer, q: str) -> list[int]:
 
 
 def copies_agree() -> bool:
-    """Every post's copies are its thread's board's audience, organisation and pk."""
+    """Every post's copies are its thread's board's audience, organisation and pk, and
+    whether its thread is listed (neither hidden nor deleted)."""
+    listed = Q(thread__hidden_at__isnull=True, thread__deleted_at__isnull=True)
     differing = (
         Post.objects.exclude(
             board_id=F("thread__board_id"),
             audience=F("thread__board__audience"),
         ).exists()
+        or Post.objects.filter(listed, thread_listed=False).exists()
+        or Post.objects.filter(~listed, thread_listed=True).exists()
         or Post.objects.exclude(
             Q(audience_organisation__isnull=True, thread__board__audience_organisation__isnull=True)
             | Q(audience_organisation=F("thread__board__audience_organisation"))
@@ -237,6 +242,65 @@ def test_the_posts_found_are_ranked_and_counted_as_they_are_found(world, who):
     assert found.page(0, 2)[1] == len(plain_search(Viewer.of(world["viewers"][who]), WORD))
 
 
+def test_each_scan_of_the_words_keeps_listed_threads_without_reading_them(world):
+    """Whether a post's thread is listed is read from the post the scan finds, not from its
+    thread (ADR 0019, decision 19): only the titles' search reads threads."""
+    viewer = Viewer.of(world["viewers"]["a moderator of every board"])
+    with connection.cursor() as cursor:  # as at scale: a few posts would be read whole
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    plan = analysed(search.search_posts(viewer, WORD), 0, 4)
+    scans = [
+        node
+        for node in nodes(plan)
+        if node.get("Relation Name") == "forums_post"
+        and any(str(n.get("Index Name", "")).startswith("post_text_") for n in nodes(node))
+    ]
+
+    assert len(scans) == len(search.readable_classes(viewer)[0])
+    for scan in scans:
+        assert {n["Relation Name"] for n in nodes(scan) if "Relation Name" in n} == {"forums_post"}
+
+
+@pytest.mark.parametrize("who", ["anonymous", "a moderator of every board"])
+def test_a_thread_hidden_or_deleted_is_not_found_and_shown_again_is(world, who):
+    """Its posts leave every search, for moderators too, and come back when it is shown
+    again or restored: the posts' copies follow the thread (migration 0012's trigger)."""
+    viewer = Viewer.of(world["viewers"][who])
+    moderator = world["viewers"]["a moderator of every board"]
+    thread = Thread.objects.get(title=f"A {WORD} at the public pond")
+    posts = set(thread.posts.values_list("pk", flat=True))
+    assert posts <= set(search.search_posts(viewer, WORD).pks())
+
+    services.hide_thread(thread=thread, moderator=moderator, reason="Spam")
+    assert copies_agree()
+    assert not posts & set(search.search_posts(viewer, WORD).pks())
+    assert search.search_posts(viewer, WORD).pks() == plain_search(viewer, WORD)
+
+    services.unhide_thread(thread=thread, moderator=moderator)
+    Thread.objects.filter(pk=thread.pk).update(deleted_at=timezone.now())  # as the admin may
+    assert copies_agree()
+    assert not posts & set(search.search_posts(viewer, WORD).pks())
+
+    Thread.objects.filter(pk=thread.pk).update(deleted_at=None)
+    assert copies_agree()
+    assert search.search_posts(viewer, WORD).pks() == plain_search(viewer, WORD)
+    assert posts <= set(search.search_posts(viewer, WORD).pks())
+
+
+def test_a_post_written_in_a_hidden_thread_is_not_found(world):
+    moderator = world["viewers"]["a moderator of every board"]
+    thread = Thread.objects.get(title=f"A {WORD} at the public pond")
+    services.hide_thread(thread=thread, moderator=moderator, reason="Spam")
+
+    written = Post.objects.create(
+        thread=thread, path="9999998", body=f"Another {WORD}", body_html="", thread_listed=True
+    )
+
+    assert Post.objects.get(pk=written.pk).thread_listed is False
+    assert copies_agree()
+    assert written.pk not in search.search_posts(Viewer.of(moderator), WORD).pks()
+
+
 def test_the_copies_follow_a_board_whose_audience_changes(world, council):
     """A board opened to the public, or closed to one organisation, is searched as it is now."""
     boards = world["boards"]
@@ -284,7 +348,9 @@ def test_copies_cannot_be_written_wrong(world):
     boards = world["boards"]
     post = Post.objects.filter(thread__board=boards["council"]).first()
 
-    Post.objects.filter(pk=post.pk).update(audience="public", board=boards["public"])
+    Post.objects.filter(pk=post.pk).update(
+        audience="public", board=boards["public"], thread_listed=False
+    )
     created = Post.objects.create(
         thread=post.thread, path="9999999", body=f"A {WORD}", body_html="", audience="public"
     )
