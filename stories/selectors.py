@@ -240,9 +240,10 @@ def story_page(viewer, pk: int) -> Story | None:
 # decisions/0019, decision 15): Django took 4 ms to build and compile ``find``'s queryset of
 # a card's five tables, its first image, its tags and whether the viewer may see its series
 # and group, and PostgreSQL 2 ms to plan it, for a query that runs in under one. One text
-# for each kind of viewer and way of finding, prepared: the stories found first (their
-# ids, through the ``story_words`` index or a skill's tags), then the page of them newest
-# first and how many there are, and only then what the page's cards show.
+# for each kind of viewer and way of finding, prepared: the stories found first (through
+# the ``story_words`` index, a skill's tags, or the writer's or series' index), then the
+# page of them newest first and how many there are, and only then what the page's cards
+# show.
 _CARD_STORY = Columns(
     Story,
     "s",
@@ -255,22 +256,26 @@ _CARD_STORY = Columns(
 _CARD_COLUMNS = (_CARD_STORY, _PAGE_AUTHOR, _PAGE_ORGANISATION, _PAGE_SERIES, _PAGE_GROUP)
 _CARD_WIDTH = sum(columns.width for columns in _CARD_COLUMNS)
 _PUBLISHED = Story.Status.PUBLISHED.value
-_FOUND_BY = {  # the ids of the stories with the words, the tag, the writer or the series
-    "words": f"""SELECT w.id FROM stories_story w WHERE w.status = '{_PUBLISHED}'
-        AND w.search_document @@ websearch_to_tsquery('english'::regconfig, %s)""",  # noqa: S608
-    "tag": "SELECT t.content_object_id FROM stories_storytag t WHERE t.tag_id = %s",
-    "author": f"""SELECT w.id FROM stories_story w
-        WHERE w.status = '{_PUBLISHED}' AND w.author_id = %s""",  # noqa: S608
-    "series": f"""SELECT w.id FROM stories_story w
-        WHERE w.status = '{_PUBLISHED}' AND w.series_id = %s""",  # noqa: S608
+_FOUND_BY = {  # how the stories are found: the words, the tag, the writer or the series
+    "words": "s.search_document @@ websearch_to_tsquery('english'::regconfig, %s)",
+    "tag": """s.id = ANY(ARRAY(
+        SELECT t.content_object_id FROM stories_storytag t WHERE t.tag_id = %s))""",
+    "author": "s.author_id = %s",
+    "series": "s.series_id = %s",
 }
+# ``found`` is a CTE of its own, planned apart from the page's LIMIT: PostgreSQL 15 costs a
+# window count as if it could stop at the page's last row, and would walk every story out
+# newest first testing each (ADR 0019, decision 13). Each story found is read once, through
+# its way's index, and kept or not there by the rule (decision 19).
 _CARDS = f"""
-WITH page AS (
-    SELECT s.id, s.published_at, count(*) OVER () AS total
+WITH found AS MATERIALIZED (
+    SELECT s.id, s.published_at
     FROM stories_story s
-    WHERE s.status = '{_PUBLISHED}' AND s.published_at <= %s AND {{visible}}
-        AND s.id = ANY(ARRAY({{found}}))
-    ORDER BY s.published_at DESC, s.id DESC OFFSET %s LIMIT %s
+    WHERE s.status = '{_PUBLISHED}' AND s.published_at <= %s AND {{visible}} AND {{found}}
+), page AS (
+    SELECT f.id, f.published_at, count(*) OVER () AS total
+    FROM found f
+    ORDER BY f.published_at DESC, f.id DESC OFFSET %s LIMIT %s
 )
 SELECT {", ".join(columns.sql for columns in _CARD_COLUMNS)},
     (SELECT json_build_object('number', i.number, 'alt', i.alt, 'width', i.width,

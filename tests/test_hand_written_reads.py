@@ -68,7 +68,7 @@ from profiles import selectors as profile_selectors
 from profiles.models import Matches, Profile, ProfileSkill, Skill
 from profiles.visibility import group_q
 from sociable.accounts.models import User
-from sociable.queries import Among, any_of, count_of
+from sociable.queries import Among, any_of, count_of, fetch
 from sociable.viewer import Viewer
 from stories import selectors as story_selectors
 from stories.models import EDIT_STORIES, Image, Revision, Series, Story, StoryTag, editors
@@ -76,6 +76,7 @@ from stories.models import Follow as StoryFollow
 from stories.permissions import readable_story
 from tests.accounts.factories import OrganisationFactory, UserFactory, staff_of
 from tests.forums.factories import group_board
+from tests.plans import nodes
 from tests.profiles.factories import make_profile
 
 pytestmark = pytest.mark.django_db
@@ -1295,6 +1296,29 @@ def test_story_cards_are_the_orm_s(world, stories, viewer, by, value, start, lim
     assert [story.pk for story in paged] == [story.pk for story in sql]
     assert len(facts) == min(limit, max(orm.count() - start, 0))
     assert orm.count() > 0
+
+
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_story_cards_read_each_story_their_words_find_once(world, stories, viewer):
+    """Each story the words' index finds is kept or not by the rule as it is found: only the
+    page's stories are read again, for their cards (ADR 0019, decision 19)."""
+    person = Viewer.of(world.people[viewer])
+    asked, orm = found_in_orm(world, person, "words", "bins")
+    ran = []
+    with connection.execute_wrapper(lambda execute, *call: ran.append(call[:2]) or execute(*call)):
+        story_selectors.cards(person, limit=1, words=asked)
+    [(sql, params)] = ran
+    with connection.cursor() as cursor:  # as at scale: a few stories would be read whole
+        cursor.execute("SET LOCAL enable_seqscan = off")
+    [(plan,)] = fetch(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}", params)
+
+    read = sum(
+        node["Actual Rows"] * node["Actual Loops"]
+        for node in nodes(plan[0]["Plan"])
+        if node.get("Relation Name") == "stories_story"
+    )
+    assert orm.count() > 1
+    assert read == orm.count() + 1  # those found, then the page's one
 
 
 # --- groups: a skill's groups and sessions ------------------------------------------------------
