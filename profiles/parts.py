@@ -27,6 +27,7 @@ from .forms import DirectorySearchForm
 from .matching import match_reasons
 from .models import ProfileCorrection, ProfileSkill, Skill
 from .permissions import get_visible_profile
+from .rendering import person_card
 from .visibility import view_profile
 
 # Not content: the people home suggests to each person, kept for them alone.
@@ -209,14 +210,7 @@ def card(viewer, calls) -> list[Part]:
             cards.append(Part("", facts={"groups": frozenset()}))
             continue
         view = view_profile(viewer, person)
-        cards.append(
-            render_part(
-                "profiles/partials/_profile_card.html",
-                {"view": view},
-                owners={person.user_id},
-                facts={"groups": view.groups},
-            )
-        )
+        cards.append(Part(person_card(view), frozenset({person.user_id}), {"groups": view.groups}))
     return cards
 
 

@@ -274,3 +274,30 @@ def test_a_filter_that_is_wrong_is_said_keeps_what_was_typed_and_finds_nobody(
     assert '<details class="govuk-details" open>' in html
     assert "Imogen Hart" not in html  # the singer, found by "opera" when nothing is wrong
     assert "results" not in response.context
+
+
+def test_a_card_shows_everything_a_person_typed_escaped(client_as, council, staff_member):
+    """A card is drawn in Python (``profiles.rendering``): every field it shows, and why
+    its person matched, comes out as text, on the directory and the one search alike."""
+    make_profile(
+        staff_of(council, name="Quill <b>Marsh</b>"),
+        pronouns="<i>they</i>",
+        job_title='Archivist "&" <script>x</script>',
+        team="<u>Records</u>",
+        place="<em>Hall</em>",
+        floor="<s>2</s>",
+        teach=["Quillwork <img>"],
+    )
+    client = client_as(staff_member)
+
+    for html in (
+        client.get("/people/", {"q": "quillwork"}).content.decode(),
+        client.get("/search/", {"q": "quillwork"}).content.decode(),
+    ):
+        for typed in ("<b>Marsh</b>", "<i>they</i>", "<script>x</script>", "<u>", "<em>", "<s>"):
+            assert typed not in html
+        assert "Quill &lt;b&gt;Marsh&lt;/b&gt;" in html
+        assert "(&lt;i&gt;they&lt;/i&gt;)" in html
+        assert "Archivist &quot;&amp;&quot; &lt;script&gt;x&lt;/script&gt;, " in html
+        assert " · &lt;u&gt;Records&lt;/u&gt; · &lt;em&gt;Hall&lt;/em&gt;, &lt;s&gt;2&lt;/s&gt;" in html
+        assert "Can teach:</span> Quillwork &lt;img&gt;" in html
