@@ -53,6 +53,8 @@ BIN = Path(sys.executable).parent
 
 CEILING = "/_bench/ceiling/"
 WORKERS = 2
+# The page cache's table in PostgreSQL (CACHES["pages"] in sociable/settings/base.py).
+PAGE_CACHE_TABLE = "sociable_cache"
 CONNECTIONS = 4
 # Warm-up requests per row, one at a time: 12, or at least 4 when a page is slow enough to
 # take more than 10 s for them. The query count is read from the last half (a worker's
@@ -156,6 +158,7 @@ def prepare(scale: str, url: str, env: dict[str, str]) -> None:
         print(f"Seeding scale {scale} (once; --reseed starts again)", flush=True)
         run([*manage, "seed_scale", "--scale", scale, "--force"], env=dev)
     vacuum(url)
+    empty_page_cache(url)
     run([*manage, "collectstatic", "--no-input", "-v0"], env=env)
 
 
@@ -170,6 +173,17 @@ def vacuum(url: str) -> None:
     with psycopg.connect(url, autocommit=True) as connection:
         connection.execute("VACUUM (ANALYZE)")
     print(f"VACUUM (ANALYZE) in {time.monotonic() - started:.0f} s", flush=True)
+
+
+def empty_page_cache(url: str) -> None:
+    """Start from an empty page cache (the pages and shared parts kept in PostgreSQL), as a
+    server does after a release: what a run before this one kept (five minutes, Django's
+    default) would answer a varied row's first requests for its pages, so that a second
+    run minutes after a first measured the cache, and whichever tree ran second, faster."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute(f"TRUNCATE {PAGE_CACHE_TABLE}")
 
 
 # --- the server -------------------------------------------------------------------------

@@ -11,11 +11,13 @@ from importlib import import_module
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client, override_settings
 from django.test.utils import CaptureQueriesContext
 from django.urls import path
 from django.utils import timezone
+from psycopg.conninfo import make_conninfo
 
 from bench import fixtures, run
 from forums.models import Board, Thread
@@ -38,6 +40,7 @@ COUNTING = ["sociable.bench.QueryCountMiddleware", *settings.MIDDLEWARE]
 PROBE = """
 import json
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 from django.urls import Resolver404, resolve
 try:
@@ -396,3 +399,17 @@ def test_search_words_are_skill_names_with_a_few_typos_each_once(partnership):
     assert len(words) == len({w.casefold() for w in words}) >= fixtures.VARIED_PAGES
     assert 0 < len(typos) <= fixtures.VARIED_TYPOS
     assert "no other names of skills" in note
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_run_starts_from_an_empty_page_cache():
+    """What an earlier run kept (pages, shared parts) never answers this run's requests."""
+    caches["pages"].set("a part", "kept by the run before")
+    assert settings.CACHES["pages"]["LOCATION"] == run.PAGE_CACHE_TABLE
+    params = connection.get_connection_params()
+    keys = ("dbname", "user", "password", "host", "port")
+    url = make_conninfo(**{key: params[key] for key in keys if params.get(key)})
+
+    run.empty_page_cache(url)
+
+    assert caches["pages"].get("a part") is None
