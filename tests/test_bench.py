@@ -404,7 +404,7 @@ def test_search_words_are_skill_names_with_a_few_typos_each_once(partnership):
 @pytest.mark.django_db(transaction=True)
 def test_a_run_starts_from_an_empty_page_cache():
     """What an earlier run kept (pages, shared parts) never answers this run's requests."""
-    caches["pages"].set("a part", "kept by the run before")
+    caches["pages"].set("kept-part", "kept by the run before")
     assert settings.CACHES["pages"]["LOCATION"] == run.PAGE_CACHE_TABLE
     params = connection.get_connection_params()
     keys = ("dbname", "user", "password", "host", "port")
@@ -412,4 +412,4 @@ def test_a_run_starts_from_an_empty_page_cache():
 
     run.empty_page_cache(url)
 
-    assert caches["pages"].get("a part") is None
+    assert caches["pages"].get("kept-part") is None
