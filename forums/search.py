@@ -9,13 +9,13 @@ title matches appears as its opening post, ranked above posts whose text matches
 
 Each post carries its board's audience and whether its thread is listed (copied by the
 database: ``Post.board``, ``Post.thread_listed``), and the words of live posts are indexed
-apart for each audience (``post_text_*``). So the
-candidates are read as one index scan per class of posts the reader may see (public,
-community, staff, and their organisation's and groups' boards, board by board), joined by
-``UNION ALL`` after the opening posts of the threads whose titles match, and stop at the cap
-inside those scans: a common word never makes PostgreSQL gather every match of every
-audience first. They are ranked and counted in ``forums_post`` alone; the thread, board and
-author are joined, and the headline built, for the posts a page shows.
+apart for each audience (``post_text_*``). So the candidates are read as one index scan
+per class of posts the reader may see (public, community, staff, and their organisation's
+and groups' boards, board by board), joined by ``UNION ALL`` after the opening posts of the
+threads whose titles match, and stop at the cap inside those scans: a common word never
+makes PostgreSQL gather every match of every audience first. They are ranked and counted
+in ``forums_post`` alone; the thread, board and author are joined, and the headline built,
+for the posts a page shows.
 """
 
 from __future__ import annotations
