@@ -26,6 +26,7 @@ from django.contrib.postgres.search import SearchQuery
 
 from sociable.accounts.models import Organisation, User
 from sociable.audience import Audience, open_audiences
+from sociable.markdown import without_marks
 from sociable.paging import Found
 from sociable.queries import Columns
 from sociable.search import TOP, Section, url
@@ -215,7 +216,8 @@ def search_posts(viewer, q: str) -> FoundPosts:
 
 
 def snippet(headline: str) -> list[tuple[str, bool]]:
-    """Split a headline into (text, is_match) pieces, for the template to escape and mark."""
+    """Split a headline into (text, is_match) pieces, for the template to escape and mark;
+    each piece without the body's Markdown marks (``ts_headline`` reads the text as typed)."""
     pieces: list[tuple[str, bool]] = []
     inside = False
     for part in _MARKERS.split(" ".join((headline or "").split())):
@@ -223,7 +225,7 @@ def snippet(headline: str) -> list[tuple[str, bool]]:
             inside = True
         elif part == STOP:
             inside = False
-        elif part:
+        elif part := without_marks(part):
             pieces.append((part, inside))
     return pieces
 

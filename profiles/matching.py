@@ -6,12 +6,13 @@ import re
 from difflib import SequenceMatcher
 from functools import lru_cache
 
+from sociable.markdown import without_marks
+
 from .models import ProfileSkill
 from .visibility import RELATION_GROUP, ProfileView
 
 Relation = ProfileSkill.Relation
 _WORD = re.compile(r"\w+")
-_MARKUP = re.compile(r"[*_`#>]+|\]\([^)]*\)|\[")  # Markdown's marks, shown as plain text
 LABELS = {
     Relation.TEACH: "Can teach",
     Relation.HAS: "Skills",
@@ -74,7 +75,7 @@ def match_reasons(view: ProfileView, query: str, limit: int = 3) -> list[tuple[s
         ("skills", "Working on", profile.working_on),
         ("location", "Team", profile.team.name if profile.team else ""),
         ("location", "Works at", profile.place.name if profile.place else ""),
-        ("about", "About", _MARKUP.sub("", profile.bio)),
+        ("about", "About", without_marks(profile.bio)),
     ]
     for group, label, text in fields:
         if len(reasons) == limit:  # the rest (a long "about", last) is not read for a word

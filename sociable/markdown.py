@@ -5,6 +5,7 @@ keeps only the tags below. Links get rel="nofollow ugc noopener". The result
 is safe to mark as safe in a template; store it beside the source text.
 """
 
+import re
 from functools import cache
 
 import nh3
@@ -18,6 +19,9 @@ ALLOWED_TAGS = {
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
 URL_SCHEMES = {"http", "https", "mailto"}
+# Markdown's marks, and a link's address (to its end, or to the extract's, which may cut
+# it): what a plain-text extract of Markdown leaves out.
+_MARKS = re.compile(r"[*_`#>~]+|\]\([^)\s]*\)?|\[")
 
 
 @cache
@@ -48,3 +52,10 @@ def render_markdown(text: str, *, outline: bool = False) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="nofollow ugc noopener",
     )
+
+
+def without_marks(text: str) -> str:
+    """``text`` (Markdown, or a piece of it) as a plain-text extract shows it: without the
+    marks of emphasis, code, headings and quotes, and a link as its words alone
+    ("[the rota](https://…)" as "the rota"). Not for HTML: the extract is still escaped."""
+    return _MARKS.sub("", text)

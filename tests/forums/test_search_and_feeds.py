@@ -92,6 +92,22 @@ def test_snippets_are_plain_text_with_the_matches_marked(poster, public_board):
     assert html.count("<mark>") == html.count("</mark>") > 0
 
 
+def test_snippets_read_as_text_not_as_markdown(poster, public_board):
+    """A snippet shows what was written, not how it was marked up: no emphasis marks, and a
+    link as its words without its address."""
+    services.start_thread(
+        board=public_board,
+        author=poster,
+        title="Choir",
+        body="We meet on **Wednesdays at 12.30** in `room 2`, see [the rota](https://rota.example)",
+    )
+
+    html = search_for(Client(), "wednesdays").content.decode()
+
+    assert "meet on <mark>Wednesdays</mark> at 12.30 in room 2, see the rota</p>" in html
+    assert "**" not in html and "rota.example" not in html
+
+
 def test_hidden_deleted_and_pending_posts_cannot_be_found(poster, public_board, community_member):
     """Only published posts that are neither hidden nor deleted are found, titles included."""
     moderator = UserFactory(is_staff=True)
