@@ -784,11 +784,16 @@ def row_counts() -> dict[str, int]:
 
 
 def postgres_version() -> str:
+    """The server's version and its shared buffers (a search at scale reads hundreds of
+    pages: whether they are PostgreSQL's or the system's moves the rates)."""
     from django.db import connection
 
     with connection.cursor() as cursor:
-        cursor.execute("SHOW server_version")
-        return cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT current_setting('server_version'), current_setting('shared_buffers')"
+        )
+        version, shared_buffers = cursor.fetchone()
+    return f"{version}, shared_buffers {shared_buffers}"
 
 
 def main() -> None:

@@ -169,6 +169,29 @@ def is_running(bindir: Path, data: Path, owner: str | None) -> bool:
     return _run([str(bindir / "pg_ctl"), "status", "-D", str(data)], owner).returncode == 0
 
 
+# PostgreSQL's own default for its shared buffers, and the most a private cluster takes.
+DEFAULT_SHARED_BUFFERS_MB = 128
+MOST_SHARED_BUFFERS_MB = 4096
+
+
+def machine_memory() -> int | None:
+    """This machine's memory in bytes, where the system says (Linux, macOS)."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def shared_buffers_mb(memory: int | None) -> int:
+    """The shared buffers a cluster on a machine with ``memory`` bytes is given: a quarter,
+    as a database server's are (docs/deployment.md), from PostgreSQL's default of 128 MB up
+    to 4 GB. A search at scale M reads hundreds of pages; from 128 MB most come from the
+    system's cache, one system call each (ADR 0019, decision 21). Memory is taken only as
+    pages are read, so a small database costs no more."""
+    quarter = (memory or 0) // 4 // 2**20
+    return min(max(quarter, DEFAULT_SHARED_BUFFERS_MB), MOST_SHARED_BUFFERS_MB)
+
+
 def start(bindir: Path, data: Path, socket_dir: Path, owner: str | None) -> None:
     _prepare(socket_dir.parent, owner, 0o755)
     _prepare(socket_dir, owner)
@@ -177,17 +200,22 @@ def start(bindir: Path, data: Path, socket_dir: Path, owner: str | None) -> None
         f"-k {socket_dir} -c listen_addresses='' -c fsync=off "
         "-c synchronous_commit=off -c full_page_writes=off -c max_connections=300"
     )
+    memory = f" -c shared_buffers={shared_buffers_mb(machine_memory())}MB"
     log = data.parent / "postgres.log"
-    result = subprocess.run(
-        _as(
-            owner,
-            [str(bindir / "pg_ctl"), "start", "-w", "-D", str(data), "-l", str(log), "-o", options],
-        ),
-        capture_output=True,
-        text=True,
-        start_new_session=True,  # Ctrl-C in the terminal must not reach the postmaster
-        check=False,
-    )
+
+    def pg_ctl_start(options: str) -> subprocess.CompletedProcess:
+        command = [str(bindir / "pg_ctl"), "start", "-w", "-D", str(data), "-l", str(log)]
+        return subprocess.run(
+            _as(owner, [*command, "-o", options]),
+            capture_output=True,
+            text=True,
+            start_new_session=True,  # Ctrl-C in the terminal must not reach the postmaster
+            check=False,
+        )
+
+    result = pg_ctl_start(options + memory)
+    if result.returncode != 0:  # a machine that cannot lend that much: PostgreSQL's default
+        result = pg_ctl_start(options)
     if result.returncode != 0:
         tail = log.read_text(errors="replace").strip().splitlines()[-3:] if log.exists() else []
         raise Problem("PostgreSQL did not start: " + " | ".join(tail or [result.stderr.strip()]))

@@ -413,3 +413,16 @@ def test_a_run_starts_from_an_empty_page_cache():
     run.empty_page_cache(url)
 
     assert caches["pages"].get("kept-part") is None
+
+
+@pytest.mark.django_db
+def test_a_run_says_how_much_memory_postgresql_keeps_pages_in():
+    """The report names the server's shared buffers beside its version: at scale, whether a
+    search's pages are PostgreSQL's or the system's moves the rates (ADR 0019, decision 21)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        (version,) = cursor.fetchone()
+        cursor.execute("SHOW shared_buffers")
+        (shared_buffers,) = cursor.fetchone()
+
+    assert fixtures.postgres_version() == f"{version}, shared_buffers {shared_buffers}"

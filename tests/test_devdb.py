@@ -1,7 +1,10 @@
 """scripts/devdb.py: the private PostgreSQL behind `make demo` and `make test`."""
 
+import importlib.util
 import subprocess
 import sys
+
+import pytest
 
 from tests.helpers import ROOT
 
@@ -39,3 +42,28 @@ def test_with_database_url_set_the_command_runs_against_it_unchanged():
 
     assert result.returncode == 0
     assert result.stdout.strip() == url
+
+
+def devdb_module():
+    spec = importlib.util.spec_from_file_location("devdb", ROOT / "scripts" / "devdb.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize(
+    ("memory_gib", "shared_buffers_mb"),
+    [(None, 128), (0.25, 128), (2, 512), (8, 2048), (23.5, 4096), (256, 4096)],
+)
+def test_the_private_cluster_is_given_a_quarter_of_the_machine_s_memory(
+    memory_gib, shared_buffers_mb
+):
+    """As a database server's shared buffers are (docs/deployment.md): never less than
+    PostgreSQL's own default, never more than 4 GB."""
+    memory = None if memory_gib is None else int(memory_gib * 2**30)
+
+    assert devdb_module().shared_buffers_mb(memory) == shared_buffers_mb
+
+
+def test_this_machine_s_memory_is_read():
+    assert devdb_module().machine_memory() > 2**28
