@@ -27,7 +27,18 @@ from django.contrib.auth.models import AnonymousUser, Permission
 from django.contrib.auth.models import Group as AuthGroup
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection, transaction
-from django.db.models import CharField, Exists, GeneratedField, OuterRef, Q, Subquery, Value
+from django.db.models import (
+    Case,
+    CharField,
+    Exists,
+    F,
+    GeneratedField,
+    OuterRef,
+    Q,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast, Concat, JSONObject
 from django.http import Http404
 from django.test.utils import CaptureQueriesContext
@@ -1322,6 +1333,53 @@ def test_story_cards_read_each_story_their_words_find_once(world, stories, viewe
     )
     assert orm.count() > 1
     assert read == orm.count() + 1  # those found, then the page's one
+
+
+def home_stories_in_orm(viewer, *, limit: int) -> list[Story]:
+    """Home's stories as the ORM read them before they were read by hand: every story out
+    that is followed or featured, followed first, newest first."""
+    follows = StoryFollow.objects.filter(follower_id=viewer.pk)
+    followed = Q(author_id__in=follows.exclude(author=None).values("author_id")) | Q(
+        series_id__in=follows.exclude(series=None).values("series_id")
+    )
+    stories = (
+        story_selectors.out_for(viewer)
+        .filter(followed | Q(featured=True))
+        .annotate(followed=Case(When(followed, then=True), default=False))
+        .order_by("-followed", "-published_at", "-pk")
+    )
+    return list(story_selectors.with_card_data(stories, viewer)[:limit])
+
+
+@pytest.mark.parametrize("limit", [1, 2, 4, 20])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_home_stories_are_the_orm_s(world, stories, viewer, limit):
+    """Followed first (a story both followed and featured among them), then the newest
+    featured, each as a card shows it: for people who follow a writer and a series, and for
+    those who follow nobody."""
+    person = Viewer.of(world.people[viewer])
+    featured = ("Public", "Council's", "Members'", "Its writer gone")
+    with transaction.atomic():
+        for hours, story in enumerate(stories):  # each out at its own time
+            Story.objects.filter(pk=story.pk).update(
+                featured=story.title in featured,
+                published_at=F("published_at") - timedelta(hours=hours),
+            )
+        if viewer == "trust staff":  # who follows the writer alone
+            StoryFollow.objects.filter(follower=person.pk, series__isnull=False).delete()
+
+        with CaptureQueriesContext(connection) as queries:
+            found = story_selectors.for_home(person, limit=limit)
+            facts = [(*card_facts(story), story.followed) for story in found]  # nothing more
+        orm = home_stories_in_orm(person, limit=limit)
+        transaction.set_rollback(True)
+
+    assert len(queries) == 1
+    assert facts == [(*card_facts(story), story.followed) for story in orm]
+    assert len(found) == min(limit, len(orm)) and orm
+    followed = [story.followed for story in found]
+    assert followed == sorted(followed, reverse=True)
+    assert any(followed) == (viewer in ("community member", "council staff", "trust staff"))
 
 
 # --- groups: a skill's groups and sessions ------------------------------------------------------
