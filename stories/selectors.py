@@ -128,32 +128,6 @@ class IsAnyOf(Func):
     output_field = BooleanField()
 
 
-def _followed(viewer) -> Q:
-    """The stories of the people and the series ``viewer`` follows, each read through its
-    own index (``story_out_by_author``, ``story_out_in_series``)."""
-    follows = Follow.objects.filter(follower_id=viewer.pk)
-    authors = follows.filter(author__isnull=False).values("author_id")
-    series = follows.filter(series__isnull=False).values("series_id")
-    return Q(IsAnyOf(F("author_id"), authors)) | Q(IsAnyOf(F("series_id"), series))
-
-
-def followed(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
-    """The newest stories out from the people and series ``viewer`` follows."""
-    if not viewer.signed_in:
-        return []
-    return list(with_card_data(_newest_followed(viewer, now), viewer)[:limit])
-
-
-def _newest_followed(viewer, now=None):
-    """The stories out ``viewer`` may read from the people and series they follow, newest
-    first. Not in the list's index order (NULLS LAST: no story out lacks a date): read in
-    that order, PostgreSQL walked every story out for someone following nobody (5 ms at S,
-    37 ms at M); so it reads the followed ones through their own indexes and sorts those
-    few."""
-    stories = out_for(viewer, now).filter(_followed(viewer))
-    return stories.order_by(F("published_at").desc(nulls_last=True), "-pk")
-
-
 # A story's page reads its story by hand (docs/decisions/0019, decision 15): the ORM took
 # longer to build and compile the read of five tables and six subqueries (10 ms) than
 # PostgreSQL took to run it. Prepared: one plan for every story and every viewer (nobody
@@ -322,13 +296,14 @@ class CardPages:
         return cards(self.viewer, start=window.start, limit=limit, **self.found_by)[0]
 
 
-# Home's stories, read by hand as the cards are: the newest few from the people and series
-# the viewer follows, and the newest few featured, each found through its own indexes and
-# stopping there (``story_out_by_author`` and ``story_out_in_series``, ordered NULLS LAST so
-# that PostgreSQL does not walk every story out for someone who follows nobody, as
-# ``_newest_followed``; ``story_featured``, newest first). Read through the ORM as one list
-# ordered by "followed", every featured story out was read with its card and sorted (825 at
-# M: 9.5 ms), and Django took 8 ms to build the query. A story both followed and featured
+# Home's stories and the list's "from people you follow", read by hand as the cards are:
+# the newest few from the people and series the viewer follows, and (home) the newest few
+# featured, each found through its own indexes and stopping there (``story_out_by_author``
+# and ``story_out_in_series``, ordered NULLS LAST: in the list's index order PostgreSQL
+# walked every story out for someone who follows nobody, 5 ms at S and 37 ms at M;
+# ``story_featured``, newest first). Read through the ORM as one list ordered by
+# "followed", every featured story out was read with its card and sorted (825 at M:
+# 9.5 ms), and Django took 8 ms to build either query. A story both followed and featured
 # counts as followed.
 _HOME_FOUND = """
     SELECT s.id, s.published_at FROM stories_story s
@@ -340,11 +315,12 @@ _FOLLOWED_BY = """(
                             WHERE f.follower_id = %s AND f.author_id IS NOT NULL))
     OR s.series_id = ANY(ARRAY(SELECT f.series_id FROM stories_follow f
                                WHERE f.follower_id = %s AND f.series_id IS NOT NULL)))"""
+_HOME_FEATURED = """
+    UNION ALL
+    SELECT f.id, f.published_at, false FROM ({featured}) f"""
 _HOME_CARDS = f"""
 WITH found AS MATERIALIZED (
-    SELECT f.id, f.published_at, true AS followed FROM ({{followed}}) f
-    UNION ALL
-    SELECT f.id, f.published_at, false FROM ({{featured}}) f
+    SELECT f.id, f.published_at, true AS followed FROM ({{followed}}) f {{featured}}
 ), page AS (
     SELECT f.id, f.published_at, bool_or(f.followed) AS followed
     FROM found f GROUP BY f.id, f.published_at
@@ -373,13 +349,26 @@ def for_home(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
     """Home's stories, as cards show them: the newest from the people and series ``viewer``
     follows (each marked ``followed``), and after them the newest featured (``_HOME_CARDS``).
     One query."""
+    return _followed_first(viewer, now, limit, featured=True)
+
+
+def followed(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
+    """The newest stories out from the people and series ``viewer`` follows, as cards show
+    them (``_HOME_CARDS``). One query; none for someone signed out."""
+    if not viewer.signed_in:
+        return []
+    return _followed_first(viewer, now, limit, featured=False)
+
+
+def _followed_first(viewer, now, limit: int, *, featured: bool) -> list[Story]:
     visible, visible_params = Story.objects.visible_sql(viewer, "s")
     series_shown, series_params = Series.objects.visible_sql(viewer, "se")
     group_shown, group_params = Group.objects.visible_sql(viewer, "g")
     found = {"published": _PUBLISHED, "visible": visible}
+    newest_featured = _HOME_FOUND.format(**found, found="s.featured", nulls="")
     sql = _HOME_CARDS.format(
         followed=_HOME_FOUND.format(**found, found=_FOLLOWED_BY, nulls="NULLS LAST"),
-        featured=_HOME_FOUND.format(**found, found="s.featured", nulls=""),
+        featured=_HOME_FEATURED.format(featured=newest_featured) if featured else "",
         series_shown=series_shown,
         group_shown=group_shown,
     )
@@ -387,7 +376,7 @@ def for_home(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
     follower = viewer.pk if viewer.is_authenticated else None
     params = [
         now, *visible_params, follower, follower, limit,  # followed
-        now, *visible_params, limit,  # featured
+        *([now, *visible_params, limit] if featured else []),
         limit, *series_params, *group_params,
     ]  # fmt: skip
     rows = fetch(sql, params, prepare=True, using=router.db_for_read(Story))

@@ -1335,13 +1335,18 @@ def test_story_cards_read_each_story_their_words_find_once(world, stories, viewe
     assert read == orm.count() + 1  # those found, then the page's one
 
 
+def followed_q(viewer) -> Q:
+    """The stories of the writers and series ``viewer`` follows."""
+    follows = StoryFollow.objects.filter(follower_id=viewer.pk)
+    return Q(author_id__in=follows.exclude(author=None).values("author_id")) | Q(
+        series_id__in=follows.exclude(series=None).values("series_id")
+    )
+
+
 def home_stories_in_orm(viewer, *, limit: int) -> list[Story]:
     """Home's stories as the ORM read them before they were read by hand: every story out
     that is followed or featured, followed first, newest first."""
-    follows = StoryFollow.objects.filter(follower_id=viewer.pk)
-    followed = Q(author_id__in=follows.exclude(author=None).values("author_id")) | Q(
-        series_id__in=follows.exclude(series=None).values("series_id")
-    )
+    followed = followed_q(viewer)
     stories = (
         story_selectors.out_for(viewer)
         .filter(followed | Q(featured=True))
@@ -1380,6 +1385,26 @@ def test_home_stories_are_the_orm_s(world, stories, viewer, limit):
     followed = [story.followed for story in found]
     assert followed == sorted(followed, reverse=True)
     assert any(followed) == (viewer in ("community member", "council staff", "trust staff"))
+
+
+@pytest.mark.parametrize("limit", [1, 4])
+@pytest.mark.parametrize("viewer", VIEWERS)
+def test_the_list_s_stories_from_people_followed_are_the_orm_s(world, stories, viewer, limit):
+    person = Viewer.of(world.people[viewer])
+    with transaction.atomic():
+        Story.objects.filter(title="Its writer gone").update(featured=True)  # never brought in
+
+        with CaptureQueriesContext(connection) as queries:
+            found = story_selectors.followed(person, limit=limit)
+            facts = [card_facts(story) for story in found]  # nothing more to ask
+        orm = story_selectors.out_for(person).filter(followed_q(person))
+        orm = list(story_selectors.with_card_data(orm, person)[:limit])
+        transaction.set_rollback(True)
+
+    assert len(queries) == (1 if person.signed_in else 0)
+    assert facts == ([card_facts(story) for story in orm] if person.signed_in else [])
+    assert all(story.followed for story in found)
+    assert bool(found) == (viewer in ("community member", "council staff", "trust staff"))
 
 
 # --- groups: a skill's groups and sessions ------------------------------------------------------
