@@ -228,6 +228,32 @@ _FOUND_BY = {  # how the stories are found: the words, the tag, the writer or th
     "author": "s.author_id = %s",
     "series": "s.series_id = %s",
 }
+
+
+def _cards_of_page(last: str, order: str) -> str:
+    """What a page of cards shows, read for the stories of the CTE ``page`` (each with its
+    id and date, and one more column, ``last``, read last) in ``order``; the viewer's rules
+    for series and groups left to fill in (``series_shown``, ``group_shown``)."""
+    return f"""
+SELECT {", ".join(columns.sql for columns in _CARD_COLUMNS)},
+    (SELECT json_build_object('number', i.number, 'alt', i.alt, 'width', i.width,
+                              'height', i.height, 'widths', i.widths)
+     FROM stories_image i WHERE i.story_id = s.id ORDER BY i.number LIMIT 1),
+    ARRAY(SELECT k.name FROM stories_storytag st JOIN profiles_skill k ON k.id = st.tag_id
+          WHERE st.content_object_id = s.id ORDER BY k.name),
+    (se.id IS NOT NULL AND {{series_shown}}),
+    (g.id IS NOT NULL AND {{group_shown}}),
+    p.{last}
+FROM page p
+JOIN stories_story s ON s.id = p.id
+LEFT JOIN accounts_user a ON a.id = s.author_id
+LEFT JOIN accounts_organisation o ON o.id = a.organisation_id
+LEFT JOIN stories_series se ON se.id = s.series_id
+LEFT JOIN groups_group g ON g.id = s.group_id
+ORDER BY {order}
+"""  # noqa: S608 (column names of ours, not anyone's input)
+
+
 # ``found`` is a CTE of its own, planned apart from the page's LIMIT: PostgreSQL 15 costs a
 # window count as if it could stop at the page's last row, and would walk every story out
 # newest first testing each (ADR 0019, decision 13). Each story found is read once, through
@@ -242,23 +268,7 @@ WITH found AS MATERIALIZED (
     FROM found f
     ORDER BY f.published_at DESC, f.id DESC OFFSET %s LIMIT %s
 )
-SELECT {", ".join(columns.sql for columns in _CARD_COLUMNS)},
-    (SELECT json_build_object('number', i.number, 'alt', i.alt, 'width', i.width,
-                              'height', i.height, 'widths', i.widths)
-     FROM stories_image i WHERE i.story_id = s.id ORDER BY i.number LIMIT 1),
-    ARRAY(SELECT k.name FROM stories_storytag st JOIN profiles_skill k ON k.id = st.tag_id
-          WHERE st.content_object_id = s.id ORDER BY k.name),
-    (se.id IS NOT NULL AND {{series_shown}}),
-    (g.id IS NOT NULL AND {{group_shown}}),
-    p.total
-FROM page p
-JOIN stories_story s ON s.id = p.id
-LEFT JOIN accounts_user a ON a.id = s.author_id
-LEFT JOIN accounts_organisation o ON o.id = a.organisation_id
-LEFT JOIN stories_series se ON se.id = s.series_id
-LEFT JOIN groups_group g ON g.id = s.group_id
-ORDER BY p.published_at DESC, p.id DESC
-"""  # noqa: S608 (column names of ours, not anyone's input)
+{_cards_of_page("total", "p.published_at DESC, p.id DESC")}"""  # noqa: S608 (ours)
 
 
 def cards(viewer, *, start: int = 0, limit: int, now=None, **found_by) -> tuple[list[Story], int]:
@@ -326,23 +336,7 @@ WITH found AS MATERIALIZED (
     FROM found f GROUP BY f.id, f.published_at
     ORDER BY 3 DESC, f.published_at DESC, f.id DESC LIMIT %s
 )
-SELECT {", ".join(columns.sql for columns in _CARD_COLUMNS)},
-    (SELECT json_build_object('number', i.number, 'alt', i.alt, 'width', i.width,
-                              'height', i.height, 'widths', i.widths)
-     FROM stories_image i WHERE i.story_id = s.id ORDER BY i.number LIMIT 1),
-    ARRAY(SELECT k.name FROM stories_storytag st JOIN profiles_skill k ON k.id = st.tag_id
-          WHERE st.content_object_id = s.id ORDER BY k.name),
-    (se.id IS NOT NULL AND {{series_shown}}),
-    (g.id IS NOT NULL AND {{group_shown}}),
-    p.followed
-FROM page p
-JOIN stories_story s ON s.id = p.id
-LEFT JOIN accounts_user a ON a.id = s.author_id
-LEFT JOIN accounts_organisation o ON o.id = a.organisation_id
-LEFT JOIN stories_series se ON se.id = s.series_id
-LEFT JOIN groups_group g ON g.id = s.group_id
-ORDER BY p.followed DESC, p.published_at DESC, p.id DESC
-"""  # noqa: S608 (column names of ours, not anyone's input)
+{_cards_of_page("followed", "p.followed DESC, p.published_at DESC, p.id DESC")}"""  # noqa: S608
 
 
 def for_home(viewer, now=None, limit: int = ON_HOME) -> list[Story]:
